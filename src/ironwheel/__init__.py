@@ -1,0 +1,77 @@
+"""ironwheel: a PEP 517 build backend for Python packages with native code.
+
+This module holds the build hooks only. Everything else is imported inside
+them, so that ``import ironwheel`` costs next to nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ironwheel.settings import ConfigSettings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "build_sdist",
+    "build_wheel",
+    "get_requires_for_build_sdist",
+    "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_wheel",
+]
+
+_T = TypeVar("_T")
+
+
+def _call(hook: Callable[..., _T], *args: Any) -> _T:
+    """Run a hook; a user error becomes ``error: ...`` / ``hint: ...`` and an exit code."""
+    from ironwheel._output import configure_logging, report_error
+    from ironwheel.errors import IronwheelError
+
+    configure_logging()
+    try:
+        return hook(*args)
+    except IronwheelError as error:
+        report_error(error)
+        raise SystemExit(error.exit_code) from None
+
+
+def get_requires_for_build_wheel(config_settings: ConfigSettings | None = None) -> list[str]:
+    from ironwheel import _hooks
+
+    return _call(_hooks.get_requires_for_build_wheel, config_settings)
+
+
+def get_requires_for_build_sdist(config_settings: ConfigSettings | None = None) -> list[str]:
+    from ironwheel import _hooks
+
+    return _call(_hooks.get_requires_for_build_sdist, config_settings)
+
+
+def prepare_metadata_for_build_wheel(
+    metadata_directory: str, config_settings: ConfigSettings | None = None
+) -> str:
+    from ironwheel import _hooks
+
+    return _call(_hooks.prepare_metadata_for_build_wheel, metadata_directory, config_settings)
+
+
+def build_wheel(
+    wheel_directory: str,
+    config_settings: ConfigSettings | None = None,
+    metadata_directory: str | None = None,
+) -> str:
+    from ironwheel import _hooks
+
+    del metadata_directory  # the metadata is regenerated; it is identical
+    return _call(_hooks.build_wheel, wheel_directory, config_settings)
+
+
+def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None = None) -> str:
+    from ironwheel import _hooks
+
+    return _call(_hooks.build_sdist, sdist_directory, config_settings)

@@ -1,0 +1,55 @@
+"""What the PEP 517 hooks do; ``ironwheel/__init__.py`` only forwards here."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ironwheel.project import Project
+from ironwheel.settings import ConfigSettings
+from ironwheel.toolchain import build_requirements, cmake_requirement
+
+__all__ = [
+    "build_sdist",
+    "build_wheel",
+    "get_requires_for_build_sdist",
+    "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_wheel",
+]
+
+log = logging.getLogger("ironwheel")
+
+
+def _project(config_settings: ConfigSettings | None) -> Project:
+    return Project.load(Path.cwd(), config_settings)
+
+
+def get_requires_for_build_wheel(config_settings: ConfigSettings | None) -> list[str]:
+    project = _project(config_settings)
+    if not project.native:
+        return []
+    spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
+    return build_requirements(spec)
+
+
+def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
+    _project(config_settings)
+    return []
+
+
+def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:
+    from ironwheel.builder import write_metadata
+
+    return write_metadata(_project(config_settings), Path(metadata_directory).absolute())
+
+
+def build_wheel(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
+    from ironwheel.builder import build_wheel as build
+
+    return build(_project(config_settings), Path(wheel_directory).absolute())
+
+
+def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
+    from ironwheel.sdist import build_sdist as build
+
+    return build(_project(config_settings), Path(sdist_directory).absolute())

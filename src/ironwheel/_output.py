@@ -1,0 +1,68 @@
+"""Presentation: logging to stderr, colour, and reporting errors.
+
+The library only logs (``logging.getLogger("ironwheel")``); this module, used
+by the hook wrapper and the CLI, decides how that looks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import TextIO
+
+from ironwheel.errors import IronwheelError, format_error
+
+__all__ = ["configure_logging", "report_error", "use_color"]
+
+_HANDLER_NAME = "ironwheel-stderr"
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only for a terminal, honouring NO_COLOR and FORCE_COLOR."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _Formatter(logging.Formatter):
+    def __init__(self, color: bool) -> None:
+        super().__init__()
+        self._color = color
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            label = "warning:" if record.levelno == logging.WARNING else "error:"
+            if self._color:
+                label = f"\033[1;33m{label}\033[0m"
+            return f"{label} {message}"
+        prefix = "ironwheel:"
+        if self._color:
+            prefix = f"\033[1;36m{prefix}\033[0m"
+        return f"{prefix} {message}"
+
+
+def configure_logging(*, verbose: bool = False, stream: TextIO | None = None) -> None:
+    """Send ironwheel's log records to stderr (idempotent)."""
+    logger = logging.getLogger("ironwheel")
+    stream = stream or sys.stderr
+    for handler in logger.handlers:
+        if handler.get_name() == _HANDLER_NAME:
+            logger.removeHandler(handler)
+    handler = logging.StreamHandler(stream)
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(_Formatter(use_color(stream)))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose or os.environ.get("IRONWHEEL_DEBUG") else logging.INFO)
+    logger.propagate = False
+
+
+def report_error(error: IronwheelError, stream: TextIO | None = None) -> None:
+    """Print an error the one way errors are printed."""
+    stream = stream or sys.stderr
+    stream.write(format_error(error, color=use_color(stream)) + "\n")
+    stream.flush()

@@ -1,0 +1,214 @@
+"""The wheel build: plan, CMake, staging, one deterministic zip."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from ironwheel._gitignore import Rules
+from ironwheel._reproducible import source_date_epoch
+from ironwheel.cmake.build import Installed, build, install
+from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.configure import configure, make_plan
+from ironwheel.errors import PackagingError, ToolError
+from ironwheel.layout import discover_packages, import_name, package_files
+from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
+from ironwheel.project import Project
+from ironwheel.tags import WheelTag
+from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
+from ironwheel.wheel import Source, render_wheel_file, write_wheel
+
+__all__ = ["build_wheel", "dist_info_files", "write_metadata"]
+
+log = logging.getLogger("ironwheel")
+
+_SHEBANG = re.compile(rb"^#![^\n]*python[^\n]*\n")
+_EXTENSION = re.compile(r"\.(cpython|pypy|graalpy)[^/]*\.(so|pyd|dylib)$|\.cp\d+[^/]*\.pyd$")
+
+
+def dist_info_files(project: Project, tag: WheelTag) -> dict[str, Source]:
+    """METADATA, WHEEL, entry points and license files of the wheel."""
+    metadata = project.metadata
+    prefix = project.dist_info
+    files: dict[str, Source] = {
+        f"{prefix}/METADATA": render_metadata(metadata),
+        f"{prefix}/WHEEL": render_wheel_file([str(tag)], purelib=tag.is_pure),
+    }
+    entry_points = render_entry_points(metadata)
+    if entry_points is not None:
+        files[f"{prefix}/entry_points.txt"] = entry_points
+    for license_file in metadata.license_files or ():
+        files[f"{prefix}/licenses/{license_file.as_posix()}"] = project.root / license_file
+    return files
+
+
+def write_metadata(project: Project, metadata_directory: Path) -> str:
+    """``prepare_metadata_for_build_wheel``: the .dist-info directory, nothing compiled."""
+    tag, _ = project.tag
+    target = metadata_directory / project.dist_info
+    for name, source in dist_info_files(project, tag).items():
+        path = metadata_directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(source if isinstance(source, bytes) else source.read_bytes())
+    return target.name
+
+
+def _tools(project: Project) -> tuple[Program, Program | None]:
+    spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
+    cmake, why = find_cmake(spec)
+    if cmake is None:
+        raise ToolError(
+            f"no cmake{spec} found ({why})",
+            hint=f'install one (pip install "cmake{spec}"), set CMAKE_EXECUTABLE, or build with '
+            "build isolation so that ironwheel can request it",
+        )
+    log.info("using %s", cmake.describe())
+    ninja = None
+    if needs_ninja():
+        ninja, why = find_ninja()
+        if ninja is None:
+            raise ToolError(
+                f"no ninja found ({why})",
+                hint="install it (pip install ninja, apt-get install ninja-build) or set "
+                'CMAKE_GENERATOR="Unix Makefiles"',
+            )
+        log.info("using %s", ninja.describe())
+    return cmake, ninja
+
+
+def _script(source: Path) -> Source:
+    """Scripts get a ``#!python`` line, which installers rewrite."""
+    head = source.read_bytes()
+    match = _SHEBANG.match(head)
+    return b"#!python\n" + head[match.end() :] if match else source
+
+
+def _add_installed(entries: dict[str, Source], installed: list[Installed], project: Project) -> set[str]:
+    data = f"{dist_info_name(project.metadata)}.data"
+    executables: set[str] = set()
+    for item in installed:
+        if item.tree == "null":
+            continue
+        if item.tree == "platlib":
+            name = item.path
+        elif item.tree == "metadata":
+            name = f"{project.dist_info}/{item.path}"
+        else:
+            name = f"{data}/{item.tree}/{item.path}"
+        if name in entries:
+            log.debug("%s: the file CMake installed replaces the one from the source tree", name)
+        entries[name] = _script(item.source) if item.tree == "scripts" else item.source
+        if item.tree == "scripts":
+            executables.add(name)
+    return executables
+
+
+def _check_stable_abi(entries: Mapping[str, Source], tag: WheelTag) -> None:
+    if tag.abi != "abi3":
+        return
+    specific = sorted(name for name in entries if _EXTENSION.search(name))
+    if specific:
+        raise PackagingError(
+            f"the wheel is tagged {tag} but {specific[0]} is built for one Python version only",
+            hint="build extensions with the limited API and the .abi3 suffix, e.g. "
+            "Python_add_library(name MODULE USE_SABI ${IRONWHEEL_SABI_VERSION} WITH_SOABI ...)",
+        )
+
+
+def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel") -> str:
+    """Build the wheel into ``wheel_directory``; return its file name."""
+    started = time.monotonic()
+    tag, stable_abi = project.tag
+    metadata = project.metadata
+    log.info("building %s %s (%s)", metadata.name, metadata.version, tag)
+    build_root = project.build_dir()
+    never = [build_root] if build_root is not None else []
+    never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
+    packages = discover_packages(project.root, metadata.name, project.settings.wheel.packages)
+    if not packages and not project.native:
+        name = import_name(metadata.name)
+        raise PackagingError(
+            f"nothing to build: no CMakeLists.txt in {project.source_dir} and no Python package "
+            f"(looked for src/, python/{name}/, {name}/ and {name}.py)",
+            hint=f"create src/{name}/__init__.py, or list packages in tool.ironwheel.wheel.packages",
+        )
+    entries: dict[str, Source] = {}
+    executables: set[str] = set()
+    compiled: frozenset[Path] = frozenset()
+    if project.native:
+        cmake, ninja = _tools(project)
+        with BuildDir.open(build_root) as build_dir, build_dir.lock():
+            plan = make_plan(
+                name=metadata.name,
+                version=project.version,
+                source_dir=project.source_dir,
+                build_dir=build_dir,
+                settings=project.settings,
+                cmake=cmake,
+                ninja=ninja,
+                stable_abi=stable_abi,
+                state=state,
+            )
+            model = configure(build_dir, plan)
+            build(build_dir, plan, project.settings, cmake, ninja)
+            installed = install(build_dir, plan, cmake)
+            compiled = model.compiled_sources() if model else frozenset()
+            entries.update(
+                (name, path)
+                for name, path in package_files(project.root, packages, never).items()
+                if path.resolve() not in compiled
+            )
+            executables = _add_installed(entries, installed, project)
+            return _pack(
+                project,
+                tag=tag,
+                entries=entries,
+                executables=executables,
+                wheel_directory=wheel_directory,
+                started=started,
+            )
+    entries.update(package_files(project.root, packages, never))
+    return _pack(
+        project,
+        tag=tag,
+        entries=entries,
+        executables=executables,
+        wheel_directory=wheel_directory,
+        started=started,
+    )
+
+
+def _pack(
+    project: Project,
+    *,
+    tag: WheelTag,
+    entries: dict[str, Source],
+    executables: set[str],
+    wheel_directory: Path,
+    started: float,
+) -> str:
+    exclude = Rules(project.settings.wheel.exclude)
+    if exclude:
+        entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
+    _check_stable_abi(entries, tag)
+    entries.update(dist_info_files(project, tag))
+    filename = f"{dist_info_name(project.metadata)}-{tag}.whl"
+    target = write_wheel(
+        wheel_directory / filename,
+        entries,
+        dist_info=project.dist_info,
+        epoch=source_date_epoch(),
+        executables=frozenset(executables),
+    )
+    size = target.stat().st_size
+    log.info(
+        "built %s (%d files, %.1f kB) in %.1f s",
+        filename,
+        len(entries) + 1,
+        size / 1000,
+        time.monotonic() - started,
+    )
+    return filename

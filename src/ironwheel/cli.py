@@ -1,0 +1,109 @@
+"""``python -m ironwheel``: build without a frontend, and inspect the settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ironwheel import __version__
+from ironwheel._output import configure_logging, report_error
+from ironwheel.errors import ConfigError, IronwheelError
+
+__all__ = ["main"]
+
+
+def _config_settings(pairs: Sequence[str]) -> dict[str, str | list[str]]:
+    settings: dict[str, str | list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ConfigError(f"-C {pair}: expected KEY=VALUE", hint="e.g. -C cmake.build-type=Debug")
+        previous = settings.get(key)
+        if previous is None:
+            settings[key] = value
+        elif isinstance(previous, list):
+            previous.append(value)
+        else:
+            settings[key] = [previous, value]
+    return settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ironwheel", description="The ironwheel build backend.")
+    parser.add_argument("--version", action="version", version=f"ironwheel {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build", help="build a wheel (and/or an sdist) of a project, without isolation"
+    )
+    build.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    build.add_argument("--wheel", action="store_true", help="build a wheel (the default)")
+    build.add_argument("--sdist", action="store_true", help="build an sdist")
+    build.add_argument("-o", "--outdir", default="dist", help="output directory (default: dist)")
+    build.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+
+    config = commands.add_parser("config", help="show the settings model or a project's settings")
+    shown = config.add_mutually_exclusive_group(required=True)
+    shown.add_argument("--schema", action="store_true", help="print the JSON schema of [tool.ironwheel]")
+    shown.add_argument("--reference", action="store_true", help="print the Markdown reference of every key")
+    shown.add_argument("--show", action="store_true", help="print a project's effective settings as JSON")
+    config.add_argument("project", nargs="?", default=".", help="project directory for --show")
+    config.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+    return parser
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    from ironwheel import _hooks
+
+    settings = _config_settings(arguments.config_setting)
+    outdir = Path(arguments.outdir).absolute()
+    os.chdir(arguments.project)
+    wanted_wheel = arguments.wheel or not arguments.sdist
+    if arguments.sdist:
+        name = _hooks.build_sdist(str(outdir), settings)
+        print(outdir / name)
+    if wanted_wheel:
+        name = _hooks.build_wheel(str(outdir), settings)
+        print(outdir / name)
+    return 0
+
+
+def _config(arguments: argparse.Namespace) -> int:
+    if arguments.schema:
+        from ironwheel.settings.schema import json_schema
+
+        print(json.dumps(json_schema(), indent=2))
+        return 0
+    if arguments.reference:
+        from ironwheel.settings.schema import reference_table
+
+        print(reference_table(), end="")
+        return 0
+    import dataclasses
+
+    from ironwheel.project import Project
+
+    project = Project.load(Path(arguments.project), _config_settings(arguments.config_setting))
+    print(json.dumps(dataclasses.asdict(project.settings), indent=2, default=list))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    arguments = _parser().parse_args(argv)
+    configure_logging()
+    try:
+        if arguments.command == "build":
+            return _build(arguments)
+        return _config(arguments)
+    except IronwheelError as error:
+        report_error(error)
+        return error.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

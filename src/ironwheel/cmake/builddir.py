@@ -1,0 +1,166 @@
+"""The build directory: persistent, locked while in use, stable across isolated envs.
+
+Frontends build in a new temporary environment every time (pip's build
+isolation), so the interpreter and site-packages paths change between two
+builds of the same tree. CMake caches such paths, and ninja records the
+headers it read through them. The build directory therefore holds a small
+*view* of the current environment at fixed paths — a ``python`` launcher and
+one symbolic link per site-packages directory — and CMake only ever sees
+those. A new environment re-points the view; the cache stays valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ironwheel._lock import file_lock
+
+__all__ = ["STAGING_TREES", "BuildDir", "site_directories", "write_if_changed"]
+
+log = logging.getLogger("ironwheel")
+
+# Subdirectories of the staging tree, by the name CMake sees them under.
+STAGING_TREES = ("platlib", "data", "scripts", "headers", "metadata", "null")
+
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This directory is a build directory created by ironwheel.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+def site_directories() -> list[Path]:
+    """The site-packages directories of the running (possibly isolated) environment."""
+    found: list[Path] = []
+    for entry in sys.path:
+        if not entry or Path(entry).name not in ("site-packages", "dist-packages"):
+            continue
+        path = Path(entry)
+        if path.is_dir() and path not in found:
+            found.append(path)
+    return found
+
+
+def write_if_changed(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` unless the file already holds it (keeping its mtime for ninja)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    if mode is not None:
+        temporary.chmod(mode)
+    os.replace(temporary, path)
+
+
+def _point(link: Path, target: Path) -> None:
+    """Make ``link`` a symbolic link to ``target``, replacing it atomically."""
+    if link.is_symlink() and os.readlink(link) == str(target):
+        return
+    temporary = link.with_name(link.name + ".tmp")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(target, target_is_directory=True)
+    os.replace(temporary, link)
+
+
+@dataclasses.dataclass
+class BuildDir:
+    """A CMake build tree plus ironwheel's state in ``<build>/.ironwheel``."""
+
+    path: Path
+    temporary: bool = False
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path | None) -> Iterator[BuildDir]:
+        """A persistent build dir at ``path``, or a temporary one when None."""
+        if path is not None:
+            build_dir = cls(path.resolve())
+            build_dir._prepare()
+            yield build_dir
+            return
+        with tempfile.TemporaryDirectory(prefix="ironwheel-build-") as name:
+            build_dir = cls(Path(name).resolve(), temporary=True)
+            build_dir._prepare()
+            yield build_dir
+
+    def _prepare(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if not self.temporary:
+            write_if_changed(self.path / ".gitignore", "# Created by ironwheel.\n*\n")
+            write_if_changed(self.path / "CACHEDIR.TAG", _CACHEDIR_TAG)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.path / ".ironwheel"
+
+    @property
+    def staging(self) -> Path:
+        return self.state_dir / "staging"
+
+    def tree(self, name: str) -> Path:
+        """One staging tree (``platlib``, ``data``, ...)."""
+        return self.staging / name
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive use of this build dir by this process."""
+        with file_lock(self.state_dir / "lock", what=str(self.path)):
+            yield
+
+    def read_state(self) -> dict[str, Any]:
+        """What the last successful configure recorded (empty if nothing)."""
+        try:
+            data = json.loads((self.state_dir / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_state(self, state: dict[str, Any]) -> None:
+        write_if_changed(self.state_dir / "state.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+    def forget_state(self) -> None:
+        (self.state_dir / "state.json").unlink(missing_ok=True)
+
+    def wipe_cache(self) -> None:
+        """Drop CMake's cache and object files, keeping fetched dependencies."""
+        (self.path / "CMakeCache.txt").unlink(missing_ok=True)
+        shutil.rmtree(self.path / "CMakeFiles", ignore_errors=True)
+        self.forget_state()
+
+    def environment_view(
+        self, python: Path, base_python: Path, sites: Sequence[Path]
+    ) -> tuple[Path, list[Path]]:
+        """Stable stand-ins for ``python`` and ``sites``: (interpreter, prefix paths)."""
+        if os.name == "nt" or self.temporary:
+            return python, list(sites)
+        view = self.state_dir / "env"
+        view.mkdir(exist_ok=True)
+        launcher = view / "python"
+        write_if_changed(
+            launcher,
+            "#!/bin/sh\n"
+            "# Written by ironwheel: the interpreter of the latest build of this tree.\n"
+            f'if [ -x "{python}" ]; then exec "{python}" "$@"; fi\n'
+            f'exec "{base_python}" "$@"\n',
+            mode=0o755,
+        )
+        links: list[Path] = []
+        for index, site in enumerate(sites):
+            link = view / f"site-{index}"
+            _point(link, site)
+            links.append(link)
+        for stale in view.glob("site-*"):
+            if stale not in links and not stale.name.endswith(".tmp"):
+                stale.unlink()
+        return launcher, links

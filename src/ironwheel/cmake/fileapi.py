@@ -1,0 +1,127 @@
+"""The CMake File API: what CMake itself knows about the project's targets.
+
+ironwheel asks (a stateful client query) for the code model on every
+configure and reads the reply instead of guessing from file names: which
+sources are compiled, which targets are shared libraries, where they install.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CodeModel", "Target", "read_codemodel", "write_query"]
+
+log = logging.getLogger("ironwheel")
+
+_CLIENT = "client-ironwheel"
+_QUERY = {
+    "requests": [
+        {"kind": "codemodel", "version": 2},
+        {"kind": "toolchains", "version": 1},
+    ]
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """One CMake target, as the code model describes it."""
+
+    id: str
+    name: str
+    type: str
+    artifacts: tuple[Path, ...]
+    sources: tuple[Path, ...]
+    compiled_sources: tuple[Path, ...]
+    install_destinations: tuple[str, ...]
+    link_fragments: tuple[tuple[str, str], ...]
+    dependencies: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeModel:
+    """The targets of one configuration of a configured build tree."""
+
+    source_dir: Path
+    build_dir: Path
+    targets: tuple[Target, ...]
+    compilers: tuple[tuple[str, Path], ...]
+
+    def compiled_sources(self) -> frozenset[Path]:
+        """Every source file a compiler reads, resolved."""
+        return frozenset(path for target in self.targets for path in target.compiled_sources)
+
+
+def write_query(build_dir: Path) -> None:
+    """Ask CMake to write the code model on its next configure."""
+    query = build_dir / ".cmake" / "api" / "v1" / "query" / _CLIENT / "query.json"
+    text = json.dumps(_QUERY, indent=2) + "\n"
+    if not query.is_file() or query.read_text(encoding="utf-8") != text:
+        query.parent.mkdir(parents=True, exist_ok=True)
+        query.write_text(text, encoding="utf-8")
+
+
+def _load(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _absolute(base: Path, text: str) -> Path:
+    path = Path(text)
+    return (path if path.is_absolute() else base / path).resolve()
+
+
+def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str, Any]) -> Target:
+    data = _load(reply_dir / entry["jsonFile"])
+    sources = [_absolute(source_dir, item["path"]) for item in data.get("sources", [])]
+    compiled = [
+        _absolute(source_dir, item["path"]) for item in data.get("sources", []) if "compileGroupIndex" in item
+    ]
+    install = data.get("install", {})
+    link = data.get("link", {})
+    return Target(
+        id=data.get("id", entry.get("id", "")),
+        name=data["name"],
+        type=data["type"],
+        artifacts=tuple(_absolute(build_dir, item["path"]) for item in data.get("artifacts", [])),
+        sources=tuple(sources),
+        compiled_sources=tuple(compiled),
+        install_destinations=tuple(item["path"] for item in install.get("destinations", [])),
+        link_fragments=tuple(
+            (item.get("fragment", ""), item.get("role", "")) for item in link.get("commandFragments", [])
+        ),
+        dependencies=tuple(item["id"] for item in data.get("dependencies", [])),
+    )
+
+
+def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
+    """Parse the newest reply; None if CMake wrote none (or an unreadable one)."""
+    reply_dir = build_dir / ".cmake" / "api" / "v1" / "reply"
+    indexes = sorted(reply_dir.glob("index-*.json"))
+    if not indexes:
+        return None
+    try:
+        index = _load(indexes[-1])
+        responses = index["reply"][_CLIENT]["query.json"]["responses"]
+        files = {item["kind"]: item["jsonFile"] for item in responses if "jsonFile" in item}
+        model = _load(reply_dir / files["codemodel"])
+        source_dir = Path(model["paths"]["source"])
+        configurations = model["configurations"]
+        chosen = next(
+            (item for item in configurations if item["name"].lower() == configuration.lower()),
+            configurations[0],
+        )
+        targets = tuple(_target(reply_dir, source_dir, build_dir, entry) for entry in chosen["targets"])
+        compilers: list[tuple[str, Path]] = []
+        if "toolchains" in files:
+            for toolchain in _load(reply_dir / files["toolchains"]).get("toolchains", []):
+                path = toolchain.get("compiler", {}).get("path")
+                if path:
+                    compilers.append((toolchain["language"], Path(path)))
+    except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
+        log.debug("cannot read the CMake file API reply in %s: %r", reply_dir, error)
+        return None
+    return CodeModel(source_dir, build_dir, targets, tuple(compilers))

@@ -1,0 +1,93 @@
+"""The one exception hierarchy, and the one place that turns it into text.
+
+Every user-facing failure is an :class:`IronwheelError`. It carries a one-line
+``message``, optional ``details`` (one line per problem when several are
+reported at once) and a ``hint`` that says how to fix it. Exit codes are
+stable per class and documented in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+__all__ = [
+    "BuildError",
+    "CommandError",
+    "ConfigError",
+    "IronwheelError",
+    "PackagingError",
+    "ToolError",
+    "format_error",
+]
+
+
+class IronwheelError(Exception):
+    """Base class for every error ironwheel reports to a user."""
+
+    exit_code: ClassVar[int] = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        details: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = tuple(details)
+
+
+class ConfigError(IronwheelError):
+    """pyproject.toml, [tool.ironwheel], -C settings or IRONWHEEL_* variables are wrong."""
+
+    exit_code = 2
+
+
+class ToolError(IronwheelError):
+    """A required program (cmake, ninja, a compiler) is missing or unusable."""
+
+    exit_code = 3
+
+
+class BuildError(IronwheelError):
+    """A build step (configure, compile, install) failed."""
+
+    exit_code = 4
+
+
+class CommandError(BuildError):
+    """A subprocess exited non-zero; ``output`` holds the tail of what it printed."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        returncode: int,
+        output: Sequence[str],
+        *,
+        message: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.command = tuple(command)
+        self.returncode = returncode
+        self.output = tuple(output)
+        name = command[0].rsplit("/", 1)[-1] if command else "command"
+        super().__init__(message or f"{name} failed with exit code {returncode}", hint=hint)
+
+
+class PackagingError(IronwheelError):
+    """The project cannot be turned into a valid wheel or sdist."""
+
+    exit_code = 5
+
+
+def format_error(error: IronwheelError, *, color: bool = False) -> str:
+    """Render an error as ``error: ...`` lines followed by ``hint: ...``."""
+    red, yellow, bold, reset = ("\033[31m", "\033[33m", "\033[1m", "\033[0m") if color else ("", "", "", "")
+    lines = [f"{bold}{red}error:{reset} {error.message}"]
+    lines.extend(f"  {detail}" for detail in error.details)
+    if error.hint:
+        lines.append(f"{bold}{yellow}hint:{reset} {error.hint}")
+    return "\n".join(lines)

@@ -1,0 +1,91 @@
+"""A project on disk: its pyproject.toml, settings and metadata, read once."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+from ironwheel.errors import ConfigError
+from ironwheel.metadata import Metadata, dist_info_name, load_metadata
+from ironwheel.pyproject import read_pyproject
+from ironwheel.settings import ConfigSettings, Settings, load_settings
+from ironwheel.settings.model import CMakeSettings
+from ironwheel.tags import StableABI, WheelTag, compute_tag
+
+__all__ = ["Project"]
+
+log = logging.getLogger("ironwheel")
+
+
+class Project:
+    """The project being built: settings now, metadata when first needed."""
+
+    def __init__(
+        self,
+        root: Path,
+        pyproject: Mapping[str, Any],
+        settings: Settings,
+    ) -> None:
+        self.root = root
+        self.pyproject = pyproject
+        self.settings = settings
+
+    @classmethod
+    def load(cls, root: Path, config_settings: ConfigSettings | None = None) -> Project:
+        """Read and check pyproject.toml and every settings source."""
+        root = root.resolve()
+        pyproject = read_pyproject(root)
+        settings = load_settings(pyproject, config_settings)
+        project = cls(root, pyproject, settings)
+        source_dir = settings.cmake.source_dir
+        if source_dir != CMakeSettings.source_dir and not project.native:
+            raise ConfigError(
+                f'tool.ironwheel.cmake.source-dir: no CMakeLists.txt in "{source_dir}"',
+                hint="point it at the directory holding the top-level CMakeLists.txt",
+            )
+        return project
+
+    @property
+    def source_dir(self) -> Path:
+        return (self.root / self.settings.cmake.source_dir).resolve()
+
+    @property
+    def native(self) -> bool:
+        """Whether CMake builds part of this project."""
+        return (self.source_dir / "CMakeLists.txt").is_file()
+
+    @functools.cached_property
+    def metadata(self) -> Metadata:
+        return load_metadata(self.pyproject, self.root, self.settings)
+
+    @property
+    def version(self) -> Version:
+        version = self.metadata.version
+        assert version is not None, "load_metadata always resolves the version"
+        return version
+
+    @property
+    def name(self) -> str:
+        return str(self.pyproject["project"].get("name", ""))
+
+    @property
+    def dist_info(self) -> str:
+        return f"{dist_info_name(self.metadata)}.dist-info"
+
+    @functools.cached_property
+    def tag(self) -> tuple[WheelTag, StableABI | None]:
+        return compute_tag(native=self.native, py_api=self.settings.wheel.py_api)
+
+    def build_dir(self) -> Path | None:
+        """The persistent build directory, or None to build in a temporary one."""
+        template = self.settings.build.dir
+        if not template:
+            return None
+        tag, _ = self.tag
+        path = template.format(wheel_tag=str(tag), build_type=self.settings.cmake.build_type)
+        return self.root / path

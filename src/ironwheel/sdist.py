@@ -1,0 +1,72 @@
+"""File selection -> a deterministic ``.tar.gz`` with PKG-INFO (version frozen in)."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import logging
+import stat
+import tarfile
+from pathlib import Path
+
+from ironwheel._reproducible import source_date_epoch
+from ironwheel.files import Selection, select_files
+from ironwheel.metadata import dist_info_name, render_metadata
+from ironwheel.project import Project
+from ironwheel.wheel import atomic_output
+
+__all__ = ["build_sdist", "sdist_files"]
+
+log = logging.getLogger("ironwheel")
+
+
+def sdist_files(project: Project) -> list[str]:
+    """The project files that go into the sdist, sorted."""
+    settings = project.settings.sdist
+    never = []
+    build_root = project.settings.build.dir.split("{", 1)[0].rstrip("/")
+    if build_root:
+        never.append(project.root / build_root)
+    selected = select_files(
+        project.root,
+        Selection(include=settings.include, exclude=settings.exclude, never=never),
+    )
+    required = {"pyproject.toml"}
+    return sorted((set(selected) | required) - {"PKG-INFO"})
+
+
+def _tar_info(name: str, size: int, executable: bool, epoch: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mtime = epoch
+    info.mode = 0o755 if executable else 0o644
+    info.type = tarfile.REGTYPE
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
+def build_sdist(project: Project, sdist_directory: Path) -> str:
+    """Write ``name-version.tar.gz`` into ``sdist_directory``; return its name."""
+    base = dist_info_name(project.metadata)
+    filename = f"{base}.tar.gz"
+    epoch = source_date_epoch()
+    files = sdist_files(project)
+    pkg_info = render_metadata(project.metadata)
+    with contextlib.ExitStack() as stack:
+        temporary = stack.enter_context(atomic_output(sdist_directory / filename))
+        raw = stack.enter_context(temporary.open("wb"))
+        compressed = stack.enter_context(
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9)
+        )
+        archive = stack.enter_context(tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT))
+        for name in files:
+            path = project.root / name
+            info = path.stat()
+            executable = bool(info.st_mode & stat.S_IXUSR)
+            with path.open("rb") as handle:
+                archive.addfile(_tar_info(f"{base}/{name}", info.st_size, executable, epoch), handle)
+        archive.addfile(_tar_info(f"{base}/PKG-INFO", len(pkg_info), False, epoch), io.BytesIO(pkg_info))
+    log.info("built %s (%d files)", filename, len(files) + 1)
+    return filename

@@ -1,0 +1,68 @@
+"""Settings: ``[tool.ironwheel]``, overrides, ``IRONWHEEL_*`` and ``-C``, as one model."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from packaging.version import Version
+
+from ironwheel.errors import ConfigError
+from ironwheel.settings._convert import Issue, build, merge
+from ironwheel.settings.model import Settings
+from ironwheel.settings.sources import (
+    ConfigSettings,
+    from_config_settings,
+    from_environment,
+    from_table,
+)
+
+__all__ = ["ConfigSettings", "Settings", "load_settings"]
+
+log = logging.getLogger("ironwheel")
+
+_SCHEMA_HINT = "python -m ironwheel config --schema lists every setting"
+
+
+def _error(issues: list[Issue]) -> ConfigError:
+    if len(issues) == 1:
+        issue = issues[0]
+        return ConfigError(f"{issue.where}: {issue.problem}", hint=issue.hint or _SCHEMA_HINT)
+    details = [
+        f"{issue.where}: {issue.problem}" + (f" ({issue.hint})" if issue.hint else "") for issue in issues
+    ]
+    return ConfigError(f"{len(issues)} problems with the build settings:", details=details, hint=_SCHEMA_HINT)
+
+
+def load_settings(
+    pyproject: Mapping[str, Any],
+    config_settings: ConfigSettings | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    marker_environment: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge every source in precedence order; report all problems at once."""
+    from ironwheel import __version__
+
+    issues: list[Issue] = []
+    tool = pyproject.get("tool")
+    table = tool.get("ironwheel") if isinstance(tool, dict) else None
+    tree, overrides = from_table(table, issues)
+    for override in overrides:
+        if override.matches(marker_environment):
+            log.debug("applying tool.ironwheel.overrides[%d] (%s)", override.index, override.condition)
+            tree = merge(tree, override.values)
+    tree = merge(tree, from_environment(os.environ if environ is None else environ, issues))
+    tree = merge(tree, from_config_settings(config_settings, issues))
+    if issues:
+        raise _error(issues)
+    settings: Settings = build(Settings, tree)
+    if settings.minimum_version and Version(settings.minimum_version) > Version(__version__):
+        raise ConfigError(
+            f"this project needs ironwheel {settings.minimum_version} or later "
+            f"(tool.ironwheel.minimum-version), but this is ironwheel {__version__}",
+            hint=f'require "ironwheel>={settings.minimum_version}" in build-system.requires',
+        )
+    return settings

@@ -1,0 +1,263 @@
+"""Raw values -> checked values -> the frozen settings model.
+
+Every source first becomes a *checked raw tree*: nested dicts keyed by TOML
+names whose leaves already have their final Python types. Problems are
+collected as :class:`Issue` objects instead of raised, so that all of them
+can be reported at once. Trees are merged in precedence order and the result
+is turned into dataclasses by :func:`build`, which cannot fail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ironwheel.settings._fields import Field, fields_of, walk
+
+__all__ = ["INVALID", "Checker", "Issue", "Where", "build", "fixed", "merge", "prefixed", "suggest"]
+
+Path = tuple[str, ...]
+Where = Callable[[Path], str]
+
+
+def fixed(text: str) -> Where:
+    """Every path of a source is shown as the same text (one -C option, one variable)."""
+    return lambda _path: text
+
+
+def prefixed(prefix: str) -> Where:
+    """Paths shown below a prefix, e.g. ``tool.ironwheel.cmake.build-type``."""
+    return lambda path: prefix + "." + ".".join(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class Issue:
+    """One problem with one setting."""
+
+    where: str
+    problem: str
+    hint: str = ""
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    list: "an array",
+    dict: "a table",
+}
+
+
+def _describe(value: object) -> str:
+    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
+    shown = f'"{value}"' if isinstance(value, str) else repr(value)
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return kind
+    return f"{shown} ({kind})"
+
+
+def suggest(root: type[Any], path: Path, where: Where) -> str:
+    """A "did you mean" hint for an unknown key at ``path`` below ``root``."""
+    parent: type[Any] | None = root
+    parts = path[:-1]
+    index = 0
+    while parent is not None and index < len(parts):
+        field = fields_of(parent).get(parts[index])
+        if field is not None and field.kind == "section":
+            parent, index = field.section, index + 1
+        elif field is not None and field.kind == "sections":
+            parent, index = field.section, index + 2
+        else:
+            parent = None
+    wrong = path[-1]
+    if parent is not None:
+        close = difflib.get_close_matches(wrong, list(fields_of(parent)), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {where((*parts, close[0]))}?"
+    # The key may sit in the wrong table: match it against every key's name.
+    candidates = {field_path[-1]: field_path for field_path, _ in walk(root)}
+    close = difflib.get_close_matches(wrong, list(candidates), n=1, cutoff=0.75)
+    if close:
+        return f"did you mean {where(candidates[close[0]])}?"
+    return ""
+
+
+def _cmake_value(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "ON" if value else "OFF"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
+        return ";".join(str(item) for item in value)
+    return None
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclasses.dataclass
+class Checker:
+    """Checks the values of one source against the model, collecting issues.
+
+    ``where`` renders a path the way that source spells it (a TOML key, an
+    environment variable, a ``-C`` option); ``root`` is the model class that
+    paths start from.
+    """
+
+    where: Where
+    issues: list[Issue]
+    root: type[Any]
+
+    def _report(self, path: Path, problem: str, hint: str = "") -> Any:
+        self.issues.append(Issue(self.where(path), problem, hint))
+        return INVALID
+
+    def table(self, raw: Mapping[str, Any], cls: type[Any], path: Path = ()) -> dict[str, Any]:
+        """Check a TOML table against a settings class; keep only the valid keys."""
+        fields = fields_of(cls)
+        checked: dict[str, Any] = {}
+        for key, value in raw.items():
+            field = fields.get(key)
+            if field is None:
+                self._report((*path, key), "unknown key", suggest(self.root, (*path, key), self.where))
+                continue
+            converted = self.value(value, field, (*path, key))
+            if converted is not INVALID:
+                checked[key] = converted
+        return checked
+
+    def value(self, value: object, field: Field, path: Path) -> Any:
+        """Check one TOML value against its field; return it in its final type."""
+
+        def bad(expected: str) -> Any:
+            return self._report(path, f"expected {expected}, got {_describe(value)}")
+
+        result: Any
+        if field.kind in ("section", "sections"):
+            if not isinstance(value, dict):
+                return bad("a table")
+            assert field.section is not None
+            if field.kind == "section":
+                return self.table(value, field.section, path)
+            result = {}
+            for name, body in value.items():
+                if not isinstance(body, dict):
+                    self._report((*path, name), f"expected a table, got {_describe(body)}")
+                    continue
+                result[name] = self.table(body, field.section, (*path, name))
+            return result
+        if field.kind == "string":
+            if not isinstance(value, str):
+                return bad("a string")
+            result = value
+        elif field.kind == "boolean":
+            if not isinstance(value, bool):
+                return bad("true or false")
+            result = value
+        elif field.kind == "integer":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return bad("an integer")
+            result = value
+        elif field.kind == "list":
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                return bad("an array of strings")
+            result = tuple(value)
+        elif field.kind == "choice":
+            if value not in field.choices:
+                return bad("one of " + ", ".join(f'"{choice}"' for choice in field.choices))
+            result = value
+        elif field.kind == "table":
+            if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+                return bad("a table of strings")
+            result = dict(value)
+        else:  # cmake-define
+            if not isinstance(value, dict):
+                return bad("a table")
+            result = {}
+            for name, item in value.items():
+                converted = _cmake_value(item)
+                if converted is None:
+                    expected = "a string, boolean, number or array"
+                    self._report((*path, name), f"expected {expected}, got {_describe(item)}")
+                    continue
+                result[name] = converted
+        if field.check is not None:
+            problem = field.check(result)
+            if problem:
+                return self._report(path, problem)
+        return result
+
+    def text(self, values: Sequence[str], field: Field, path: Path) -> Any:
+        """Turn the string(s) from -C or an environment variable into a checked value."""
+        if field.kind == "list":
+            return self.value([item for value in values for item in value.split(";") if item], field, path)
+        if field.kind == "cmake-define":
+            table: dict[str, str] = {}
+            for value in values:
+                for pair in value.split(";"):
+                    name, sep, item = pair.partition("=")
+                    if not sep or not name:
+                        return self._report(
+                            path, f'expected NAME=VALUE pairs separated by ";", got "{value}"'
+                        )
+                    table[name] = item
+            return self.value(table, field, path)
+        if field.is_table:
+            return self._report(path, "is a table; set its keys one by one")
+        if len(values) != 1:
+            return self._report(path, "given more than once")
+        text = values[0]
+        parsed: object = text
+        if field.kind == "boolean":
+            lowered = text.strip().lower()
+            if lowered not in _TRUE | _FALSE:
+                return self._report(path, f'expected true or false, got "{text}"')
+            parsed = lowered in _TRUE
+        elif field.kind == "integer":
+            try:
+                parsed = int(text)
+            except ValueError:
+                return self._report(path, f'expected an integer, got "{text}"')
+        return self.value(parsed, field, path)
+
+
+def merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """Overlay one checked tree on another: tables merge key by key, values replace."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def build(cls: type[Any], raw: Mapping[str, Any]) -> Any:
+    """Instantiate a settings class from a checked tree."""
+    arguments: dict[str, Any] = {}
+    for key, field in fields_of(cls).items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if field.kind == "section":
+            assert field.section is not None
+            value = build(field.section, value)
+        elif field.kind == "sections":
+            assert field.section is not None
+            section = field.section
+            value = {name: build(section, body) for name, body in value.items()}
+        arguments[field.attr] = value
+    return cls(**arguments)

@@ -1,0 +1,214 @@
+"""The typed settings model: every key of ``[tool.ironwheel]``.
+
+Each field's metadata carries its documentation and, where needed, a check
+on its value. The validator, the environment and ``-C`` parsers, the JSON
+schema and the reference table are all generated from these classes, so a
+key exists in all of them or in none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, Optional
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+__all__ = [
+    "DEFAULT_VERSION_REGEX",
+    "BuildSettings",
+    "CMakeSettings",
+    "MetadataSettings",
+    "SdistSettings",
+    "Settings",
+    "VersionSettings",
+    "WheelSettings",
+]
+
+Check = Callable[[Any], Optional[str]]
+
+DEFAULT_VERSION_REGEX = (
+    r"(?m)^\s*__version__\s*(?::\s*[\w.\[\]]+\s*)?=\s*"
+    r"(?P<quote>['\"])(?P<version>[^'\"]+)(?P=quote)"
+)
+
+
+def setting(
+    default: Any,
+    doc: str,
+    *,
+    check: Check | None = None,
+    kind: Literal["", "cmake-define"] = "",
+) -> Any:
+    """Declare one key: its default, its documentation and an optional check."""
+    metadata = {"doc": doc, "check": check, "kind": kind}
+    if isinstance(default, (dict, list)):
+        factory = type(default)
+        return dataclasses.field(default_factory=factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def section(cls: type[Any], doc: str) -> Any:
+    """Declare a nested table."""
+    return dataclasses.field(default_factory=cls, metadata={"doc": doc})
+
+
+def _check_specifier(value: str) -> str | None:
+    try:
+        SpecifierSet(value)
+    except InvalidSpecifier:
+        return f'expected a version specifier such as ">=3.18", got "{value}"'
+    return None
+
+
+def _check_regex(value: str) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        return f"not a valid regular expression: {error}"
+    return None
+
+
+def _check_minimum_version(value: str) -> str | None:
+    if not value:
+        return None
+    try:
+        Version(value)
+    except InvalidVersion:
+        return f'expected a version such as "0.1", got "{value}"'
+    return None
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+BUILD_DIR_PLACEHOLDERS = ("wheel_tag", "build_type")
+
+
+def _check_build_dir(value: str) -> str | None:
+    for name in _PLACEHOLDER.findall(value):
+        if name not in BUILD_DIR_PLACEHOLDERS:
+            known = ", ".join("{" + known + "}" for known in BUILD_DIR_PLACEHOLDERS)
+            return f'unknown placeholder "{{{name}}}" (known: {known})'
+    return None
+
+
+def _check_jobs(value: int) -> str | None:
+    return None if value >= 0 else f"expected 0 (all cores) or a positive number, got {value}"
+
+
+_PY_API = re.compile(r"^(py3|py2\.py3|cp3\d+)$")
+
+
+def _check_py_api(value: str) -> str | None:
+    if value and not _PY_API.match(value):
+        return f'expected "", "py3" or a CPython tag such as "cp39", got "{value}"'
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class VersionSettings:
+    """``[tool.ironwheel.metadata.version]``: where a dynamic version comes from."""
+
+    file: str = setting(
+        "",
+        "File, relative to the project root, that holds the version; used when "
+        'project.dynamic lists "version".',
+    )
+    regex: str = setting(
+        DEFAULT_VERSION_REGEX,
+        "Regular expression searched in `file`; the group named `version` (else "
+        'the first group) is the version. The default matches `__version__ = "1.2"`.',
+        check=_check_regex,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class MetadataSettings:
+    """``[tool.ironwheel.metadata]``."""
+
+    version: VersionSettings = section(VersionSettings, "Dynamic version source.")
+
+
+@dataclasses.dataclass(frozen=True)
+class CMakeSettings:
+    """``[tool.ironwheel.cmake]``: how CMake is configured."""
+
+    source_dir: str = setting(
+        ".", "Directory holding the top-level CMakeLists.txt, relative to the project root."
+    )
+    build_type: str = setting("Release", "CMAKE_BUILD_TYPE.")
+    define: Mapping[str, str] = setting(
+        {},
+        "Cache variables passed as -D. Booleans become ON/OFF, lists are joined with ';'.",
+        kind="cmake-define",
+    )
+    args: tuple[str, ...] = setting((), "Extra arguments for the configure step.")
+    targets: tuple[str, ...] = setting((), "Targets to build; empty builds the default target.")
+    version: str = setting(
+        ">=3.18",
+        "CMake versions the project accepts. A cmake on PATH that satisfies this (and "
+        "the CMakeLists.txt cmake_minimum_required) is used; otherwise one is requested "
+        "from PyPI.",
+        check=_check_specifier,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildSettings:
+    """``[tool.ironwheel.build]``: the build directory and the build step."""
+
+    dir: str = setting(
+        "build/{wheel_tag}",
+        "Persistent build directory, relative to the project root; {wheel_tag} and "
+        '{build_type} are filled in. "" builds in a temporary directory.',
+        check=_check_build_dir,
+    )
+    jobs: int = setting(0, "Parallel compile jobs; 0 lets the build tool use every core.", check=_check_jobs)
+    verbose: bool = setting(False, "Show every compiler command line.")
+
+
+@dataclasses.dataclass(frozen=True)
+class WheelSettings:
+    """``[tool.ironwheel.wheel]``: what goes into the wheel and how it is tagged."""
+
+    packages: tuple[str, ...] = setting(
+        (),
+        "Python packages (directories) or modules (.py files) to ship, relative to the "
+        "project root. Empty discovers src/<name>, <name>, src/<name>.py or <name>.py.",
+    )
+    py_api: str = setting(
+        "",
+        'Python API the wheel targets: "" for the running interpreter, "cp39" (or '
+        'later) for the stable ABI (abi3), "py3" for no Python ABI at all.',
+        check=_check_py_api,
+    )
+    exclude: tuple[str, ...] = setting(
+        (), "Gitignore-style patterns of wheel paths to leave out of the wheel."
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class SdistSettings:
+    """``[tool.ironwheel.sdist]``: which files go into the sdist."""
+
+    include: tuple[str, ...] = setting(
+        (), "Gitignore-style patterns to include even when ignored; beats `exclude`."
+    )
+    exclude: tuple[str, ...] = setting((), "Gitignore-style patterns to leave out.")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The whole ``[tool.ironwheel]`` table after every source has been applied."""
+
+    minimum_version: str = setting(
+        "",
+        "The ironwheel version this configuration was written for; older ironwheels refuse to build it.",
+        check=_check_minimum_version,
+    )
+    metadata: MetadataSettings = section(MetadataSettings, "Metadata sources.")
+    cmake: CMakeSettings = section(CMakeSettings, "CMake configure options.")
+    build: BuildSettings = section(BuildSettings, "Build directory and build step.")
+    wheel: WheelSettings = section(WheelSettings, "Wheel contents and tags.")
+    sdist: SdistSettings = section(SdistSettings, "Source distribution contents.")

@@ -1,0 +1,142 @@
+"""The four sources of settings, each turned into a checked raw tree.
+
+Lowest to highest precedence: the ``[tool.ironwheel]`` table, the matching
+``[[tool.ironwheel.overrides]]`` (in file order), ``IRONWHEEL_*`` environment
+variables, and ``-C`` config-settings. Defaults are the model's own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Mapping
+from typing import Any, Union
+
+from ironwheel.settings._convert import INVALID, Checker, Issue, Path, fixed, prefixed, suggest
+from ironwheel.settings._fields import Field, env_name, fields_of, walk
+from ironwheel.settings.model import Settings
+from ironwheel.settings.overrides import Override, parse_overrides
+
+__all__ = [
+    "NON_SETTING_VARIABLES",
+    "ConfigSettings",
+    "from_config_settings",
+    "from_environment",
+    "from_table",
+]
+
+log = logging.getLogger("ironwheel")
+
+ConfigSettings = Mapping[str, Union[str, list[str], None]]
+
+# IRONWHEEL_* variables that are read elsewhere and are not settings.
+NON_SETTING_VARIABLES = frozenset({"IRONWHEEL_DEBUG"})
+
+
+def from_table(table: object, issues: list[Issue]) -> tuple[dict[str, Any], list[Override]]:
+    """Check ``[tool.ironwheel]``; return its tree and its overrides."""
+    if table is None:
+        return {}, []
+    if not isinstance(table, dict):
+        issues.append(Issue("tool.ironwheel", f"expected a table, got {type(table).__name__}"))
+        return {}, []
+    body = dict(table)
+    overrides = parse_overrides(body.pop("overrides", []), issues)
+    return Checker(prefixed("tool.ironwheel"), issues, Settings).table(body, Settings), overrides
+
+
+def _leaves() -> dict[str, tuple[Path, Field]]:
+    return {
+        env_name(path): (path, field)
+        for path, field in walk(Settings)
+        if field.kind not in ("section", "sections")
+    }
+
+
+def from_environment(environ: Mapping[str, str], issues: list[Issue]) -> dict[str, Any]:
+    """Read ``IRONWHEEL_<SECTION>_<KEY>`` variables."""
+    leaves = _leaves()
+    tree: dict[str, Any] = {}
+    for name in sorted(environ):
+        if not name.startswith("IRONWHEEL_") or name in NON_SETTING_VARIABLES:
+            continue
+        if name not in leaves:
+            close = difflib.get_close_matches(name, list(leaves), n=1, cutoff=0.8)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            log.warning("ignoring %s: no such setting%s", name, hint)
+            continue
+        path, field = leaves[name]
+        value = Checker(fixed(name), issues, Settings).text([environ[name]], field, path)
+        if value is not INVALID:
+            _assign(tree, path, value)
+    return tree
+
+
+def _assign(tree: dict[str, Any], path: Path, value: Any) -> None:
+    node = tree
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+
+
+def _resolve(key: str) -> tuple[Path, Field, str] | None:
+    """Map a ``-C`` key to (path, field, mapping key) or None if unknown."""
+    parts = key.split(".")
+    cls: type[Any] = Settings
+    path: Path = ()
+    for index, raw_part in enumerate(parts):
+        part = raw_part.strip().replace("_", "-").lower()
+        field = fields_of(cls).get(part)
+        if field is None:
+            return None
+        path = (*path, part)
+        rest = parts[index + 1 :]
+        if field.kind == "section":
+            if not rest:
+                return path, field, ""
+            assert field.section is not None
+            cls = field.section
+            continue
+        if field.kind in ("table", "cmake-define"):
+            return path, field, ".".join(rest)
+        if rest:
+            return None
+        return path, field, ""
+    return None  # pragma: no cover - the loop always returns
+
+
+def from_config_settings(config_settings: ConfigSettings | None, issues: list[Issue]) -> dict[str, Any]:
+    """Read ``-C key=value`` settings given to the frontend."""
+    tree: dict[str, Any] = {}
+    for key, raw in (config_settings or {}).items():
+        values = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
+        where_key = f"-C {key}"
+        resolved = _resolve(key)
+        if resolved is None or resolved[1].kind in ("section", "sections"):
+            path = tuple(part.replace("_", "-").lower() for part in key.split("."))
+            hint = suggest(Settings, path, lambda p: "-C " + ".".join(p)) if path else ""
+            issues.append(Issue(where_key, "unknown setting", hint))
+            continue
+        path, field, name = resolved
+        checker = Checker(fixed(where_key), issues, Settings)
+        if name:
+            value = checker.text(values, _as_string(field), (*path, name))
+            if value is not INVALID:
+                _assign(tree, (*path, name), _cmake_bool(field, value))
+            continue
+        value = checker.text(values, field, path)
+        if value is not INVALID:
+            _assign(tree, path, value)
+    return tree
+
+
+def _as_string(field: Field) -> Field:
+    """The field of one entry of a string table."""
+    return Field(key=field.key, attr=field.attr, kind="string", doc=field.doc)
+
+
+def _cmake_bool(field: Field, value: str) -> str:
+    # -C cmake.define.X=true means the same as X = true in TOML.
+    if field.kind == "cmake-define" and value.lower() in ("true", "false"):
+        return "ON" if value.lower() == "true" else "OFF"
+    return value

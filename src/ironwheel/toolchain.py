@@ -1,0 +1,200 @@
+"""Find cmake and ninja, or say which PyPI packages the frontend should install.
+
+A program on PATH (or named by ``CMAKE_EXECUTABLE``) that satisfies the
+project's requirement is always preferred: distro packagers want their own
+tools, and it saves every isolated build a download. Every decision is
+logged with its reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import os
+import re
+import shutil
+import sysconfig
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from ironwheel._run import capture
+from ironwheel.errors import CommandError, ToolError
+
+__all__ = [
+    "NINJA_REQUIREMENT",
+    "Program",
+    "build_requirements",
+    "cmake_minimum_from_lists",
+    "cmake_requirement",
+    "find_cmake",
+    "find_ninja",
+    "needs_ninja",
+]
+
+log = logging.getLogger("ironwheel")
+
+NINJA_REQUIREMENT = SpecifierSet(">=1.10")
+_VERSION = re.compile(r"(\d+(?:\.\d+)+)")
+_MINIMUM_REQUIRED = re.compile(
+    r"^\s*cmake_minimum_required\s*\(\s*VERSION\s+(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """A usable build tool."""
+
+    name: str
+    path: Path
+    version: Version
+    origin: str
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version} at {self.path} ({self.origin})"
+
+
+@functools.cache
+def _version_of(path: str, mtime_ns: int, size: int) -> Version | None:
+    del mtime_ns, size  # part of the cache key only: a replaced binary is asked again
+    try:
+        output = capture([path, "--version"], timeout=30)
+    except (CommandError, ToolError):
+        return None
+    match = _VERSION.search(output)
+    if not match:
+        return None
+    try:
+        return Version(match.group(1))
+    except InvalidVersion:
+        return None
+
+
+def _probe(path: Path) -> Version | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return _version_of(str(path), info.st_mtime_ns, info.st_size)
+
+
+def _candidates(names: tuple[str, ...], environ: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
+    seen: set[Path] = set()
+    search = environ.get("PATH", os.defpath)
+    scripts = sysconfig.get_path("scripts")
+    for directory, origin in [(entry, "on PATH") for entry in search.split(os.pathsep) if entry] + [
+        (scripts, "in this Python environment")
+    ]:
+        for name in names:
+            found = shutil.which(name, path=directory)
+            if found is None:
+                continue
+            path = Path(found)
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield path, origin
+
+
+def cmake_minimum_from_lists(source_dir: Path) -> Version | None:
+    """The version in the top-level ``cmake_minimum_required(VERSION x)``."""
+    try:
+        text = (source_dir / "CMakeLists.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    text = re.sub(r"#[^\n]*", "", text)
+    match = _MINIMUM_REQUIRED.search(text)
+    return Version(match.group(1)) if match else None
+
+
+def cmake_requirement(configured: str, source_dir: Path) -> SpecifierSet:
+    """``cmake.version`` combined with the project's ``cmake_minimum_required``."""
+    spec = SpecifierSet(configured)
+    minimum = cmake_minimum_from_lists(source_dir)
+    if minimum is None:
+        return spec
+    bounds: list[Version] = []
+    for item in spec:
+        if item.operator in (">=", ">", "~=", "=="):
+            try:
+                bounds.append(Version(item.version))
+            except InvalidVersion:
+                continue
+    if not any(bound >= minimum for bound in bounds):
+        spec &= SpecifierSet(f">={minimum}")
+    return spec
+
+
+def find_cmake(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> tuple[Program | None, str]:
+    """The first cmake satisfying ``spec``, or None and why none was taken."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get("CMAKE_EXECUTABLE")
+    if explicit:
+        path = Path(explicit)
+        version = _probe(path)
+        if version is None:
+            raise ToolError(
+                f"CMAKE_EXECUTABLE={explicit} does not run as cmake",
+                hint="point CMAKE_EXECUTABLE at a working cmake, or unset it",
+            )
+        if not spec.contains(version, prereleases=True):
+            raise ToolError(
+                f"CMAKE_EXECUTABLE={explicit} is cmake {version}, but the project needs cmake{spec}",
+                hint=f"point CMAKE_EXECUTABLE at cmake{spec}, or unset it to use one from PyPI",
+            )
+        return Program("cmake", path, version, "CMAKE_EXECUTABLE"), ""
+    rejected: list[str] = []
+    for path, origin in _candidates(("cmake", "cmake3"), environ):
+        version = _probe(path)
+        if version is None:
+            rejected.append(f"{path} does not run")
+        elif spec.contains(version, prereleases=True):
+            return Program("cmake", path, version, origin), ""
+        else:
+            rejected.append(f"{path} is {version}")
+    return None, "; ".join(rejected) or "no cmake on PATH"
+
+
+def needs_ninja(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the build uses the Ninja generator (the default)."""
+    environ = os.environ if environ is None else environ
+    generator = environ.get("CMAKE_GENERATOR", "")
+    return not generator or generator.startswith("Ninja")
+
+
+def find_ninja(environ: Mapping[str, str] | None = None) -> tuple[Program | None, str]:
+    """A ninja (or samu) that CMake's Ninja generator can drive."""
+    environ = os.environ if environ is None else environ
+    rejected: list[str] = []
+    for path, origin in _candidates(("ninja", "ninja-build", "samu"), environ):
+        version = _probe(path)
+        if version is None:
+            rejected.append(f"{path} does not run")
+        elif path.name.startswith("samu") or NINJA_REQUIREMENT.contains(version, prereleases=True):
+            return Program("ninja", path, version, origin), ""
+        else:
+            rejected.append(f"{path} is {version}")
+    return None, "; ".join(rejected) or "no ninja on PATH"
+
+
+def build_requirements(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The PyPI packages a frontend must install for cmake and ninja (often none)."""
+    environ = os.environ if environ is None else environ
+    requirements: list[str] = []
+    cmake, why = find_cmake(spec, environ)
+    if cmake is None:
+        log.info("requesting cmake%s from PyPI: %s", spec, why)
+        requirements.append(f"cmake{spec}")
+    else:
+        log.info("using %s: satisfies cmake%s", cmake.describe(), spec)
+    if needs_ninja(environ):
+        ninja, why = find_ninja(environ)
+        if ninja is None:
+            log.info("requesting ninja%s from PyPI: %s", NINJA_REQUIREMENT, why)
+            requirements.append(f"ninja{NINJA_REQUIREMENT}")
+        else:
+            log.info("using %s", ninja.describe())
+    return requirements
