@@ -33,7 +33,7 @@ def _character_class(body: str, start: int) -> tuple[str, int] | None:
         index += 1
     if index >= len(body):
         return None
-    inner = body[first:index].replace("\\", "\\\\")
+    inner = "".join("\\" + char if char in "[]^\\" else char for char in body[first:index])
     return ("[^" if negate else "[") + inner + "]", index + 1
 
 

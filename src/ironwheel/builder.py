@@ -123,10 +123,6 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     started = time.monotonic()
     tag, stable_abi = project.tag
     metadata = project.metadata
-    log.info("building %s %s (%s)", metadata.name, metadata.version, tag)
-    build_root = project.build_dir()
-    never = [build_root] if build_root is not None else []
-    never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
     packages = discover_packages(project.root, metadata.name, project.settings.wheel.packages)
     if not packages and not project.native:
         name = import_name(metadata.name)
@@ -135,6 +131,10 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
             f"(looked for src/, python/{name}/, {name}/ and {name}.py)",
             hint=f"create src/{name}/__init__.py, or list packages in tool.ironwheel.wheel.packages",
         )
+    log.info("building %s %s (%s)", metadata.name, metadata.version, tag)
+    build_root = project.build_dir()
+    never = [build_root] if build_root is not None else []
+    never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
     entries: dict[str, Source] = {}
     executables: set[str] = set()
     compiled: frozenset[Path] = frozenset()

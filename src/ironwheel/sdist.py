@@ -21,10 +21,10 @@ __all__ = ["build_sdist", "sdist_files"]
 log = logging.getLogger("ironwheel")
 
 
-def sdist_files(project: Project) -> list[str]:
-    """The project files that go into the sdist, sorted."""
+def sdist_files(project: Project, output: Path | None = None) -> list[str]:
+    """The project files that go into the sdist, sorted (never ``output`` itself)."""
     settings = project.settings.sdist
-    never = []
+    never = [output] if output is not None else []
     build_root = project.settings.build.dir.split("{", 1)[0].rstrip("/")
     if build_root:
         never.append(project.root / build_root)
@@ -52,7 +52,7 @@ def build_sdist(project: Project, sdist_directory: Path) -> str:
     base = dist_info_name(project.metadata)
     filename = f"{base}.tar.gz"
     epoch = source_date_epoch()
-    files = sdist_files(project)
+    files = sdist_files(project, sdist_directory)
     pkg_info = render_metadata(project.metadata)
     with contextlib.ExitStack() as stack:
         temporary = stack.enter_context(atomic_output(sdist_directory / filename))

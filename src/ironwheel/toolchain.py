@@ -38,7 +38,7 @@ __all__ = [
 log = logging.getLogger("ironwheel")
 
 NINJA_REQUIREMENT = SpecifierSet(">=1.10")
-_VERSION = re.compile(r"(\d+(?:\.\d+)+)")
+_VERSION = re.compile(r"(\d+(?:\.\d+)+(?:-?rc\d+)?)")
 _MINIMUM_REQUIRED = re.compile(
     r"^\s*cmake_minimum_required\s*\(\s*VERSION\s+(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE
 )

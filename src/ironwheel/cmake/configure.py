@@ -114,6 +114,7 @@ def _reproducible_include(source_dir: Path, build_dir: Path) -> str:
 
 
 def _python_identity(executable: Path) -> dict[str, str]:
+    """The interpreter behind any virtual environment: what the build depends on."""
     config = sysconfig.get_config_vars()
     return {
         "executable": str(executable.resolve()),
@@ -235,7 +236,7 @@ def make_plan(
         "build": str(build_dir.path),
         "generator": generator,
         "cmake": str(cmake.version),
-        "python": _python_identity(python),
+        "python": _python_identity(base_python),
         "environment": {key: environ[key] for key in _FRESH_VARIABLES if key in environ},
         "defined": sorted(defines),
         "args": list(settings.cmake.args),

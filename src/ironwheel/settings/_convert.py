@@ -82,16 +82,18 @@ def suggest(root: type[Any], path: Path, where: Where) -> str:
         else:
             parent = None
     wrong = path[-1]
+    # Score the key's siblings and, a little lower, every key of the model
+    # (the key may sit in the wrong table); the best close match wins.
+    scored: list[tuple[float, Path]] = []
     if parent is not None:
-        close = difflib.get_close_matches(wrong, list(fields_of(parent)), n=1, cutoff=0.6)
-        if close:
-            return f"did you mean {where((*parts, close[0]))}?"
-    # The key may sit in the wrong table: match it against every key's name.
-    candidates = {field_path[-1]: field_path for field_path, _ in walk(root)}
-    close = difflib.get_close_matches(wrong, list(candidates), n=1, cutoff=0.75)
-    if close:
-        return f"did you mean {where(candidates[close[0]])}?"
-    return ""
+        scored += [(_similarity(wrong, key), (*parts, key)) for key in fields_of(parent)]
+    scored += [(_similarity(wrong, other[-1]) - 0.05, other) for other, _ in walk(root)]
+    score, best = max(scored, default=(0.0, ()))
+    return f"did you mean {where(best)}?" if best and score >= 0.6 else ""
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _cmake_value(value: object) -> str | None:

@@ -112,7 +112,18 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
         values = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
         where_key = f"-C {key}"
         resolved = _resolve(key)
-        if resolved is None or resolved[1].kind in ("section", "sections"):
+        if resolved is not None and resolved[1].kind == "section":
+            assert resolved[1].section is not None
+            first = next(iter(fields_of(resolved[1].section)))
+            issues.append(
+                Issue(
+                    where_key,
+                    "names a table, not a setting",
+                    f"set one of its keys, e.g. -C {key}.{first}=...",
+                )
+            )
+            continue
+        if resolved is None or resolved[1].kind == "sections":
             path = tuple(part.replace("_", "-").lower() for part in key.split("."))
             hint = suggest(Settings, path, lambda p: "-C " + ".".join(p)) if path else ""
             issues.append(Issue(where_key, "unknown setting", hint))

@@ -1,0 +1,1 @@
+"""CMake: the build directory, configure, build and install, the File API."""

@@ -1,0 +1,135 @@
+"""Shared fixtures: test projects in temp dirs, a local wheelhouse, fresh venvs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = Path(__file__).resolve().parent / "packages"
+EXAMPLES = ROOT / "examples"
+
+# What isolated builds of the test projects and examples may install.
+WHEELHOUSE_REQUIREMENTS = [
+    "packaging",
+    "pyproject-metadata",
+    "tomli",
+    "pybind11",
+    "nanobind",
+    "cmake>=3.26",
+    "ninja",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="also run the slow tier (real compilers and frontends)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    selected = [item for item in items if "slow" not in item.keywords]
+    deselected = [item for item in items if "slow" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No IRONWHEEL_* or build variables from the developer's shell leak into tests."""
+    for name in list(os.environ):
+        if name.startswith(("IRONWHEEL_", "SKBUILD_")) or name in (
+            "CMAKE_ARGS",
+            "CMAKE_GENERATOR",
+            "CMAKE_EXECUTABLE",
+            "SOURCE_DATE_EPOCH",
+            "CFLAGS",
+            "CXXFLAGS",
+            "LDFLAGS",
+            "CC",
+            "CXX",
+        ):
+            monkeypatch.delenv(name)
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    """Copy a test project, leaving out any build output a developer left in it."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("build", "dist", "__pycache__"))
+    return destination
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy ``tests/packages/<name>`` (or ``examples/<name>``) into a temp dir."""
+
+    def make(name: str) -> Path:
+        source = PACKAGES / name if (PACKAGES / name).is_dir() else EXAMPLES / name
+        return copy_project(source, tmp_path / name)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ironwheel's own wheel and the build dependencies the test projects need."""
+    house = tmp_path_factory.mktemp("wheelhouse")
+    subprocess.run(
+        [sys.executable, "-m", "ironwheel", "build", "--outdir", str(house), str(ROOT)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--dest", str(house), *WHEELHOUSE_REQUIREMENTS],
+        check=True,
+    )
+    return house
+
+
+@pytest.fixture
+def offline_pip(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make every pip (and pip run by build) install from the wheelhouse only."""
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheelhouse))
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
+    return wheelhouse
+
+
+class Venv:
+    """A fresh virtual environment without pip; the test runner's pip installs into it."""
+
+    def __init__(self, path: Path, python: str = sys.executable) -> None:
+        subprocess.run([python, "-m", "venv", "--without-pip", str(path)], check=True)
+        self.path = path
+        bindir = "Scripts" if os.name == "nt" else "bin"
+        self.python = path / bindir / ("python.exe" if os.name == "nt" else "python")
+        self.bin = path / bindir
+
+    def install(self, *requirements: str | Path) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "--python", str(self.python), "install", "--quiet", "--no-deps"]
+            + [str(item) for item in requirements],
+            check=True,
+        )
+
+    def run(self, code: str) -> str:
+        result = subprocess.run(
+            [str(self.python), "-c", code], check=True, capture_output=True, text=True, cwd=self.path
+        )
+        return result.stdout.strip()
+
+
+@pytest.fixture
+def fresh_venv(tmp_path: Path) -> Venv:
+    return Venv(tmp_path / "venv")

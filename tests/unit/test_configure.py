@@ -1,0 +1,194 @@
+"""The configure plan: what CMake is told, and which changes force a fresh cache."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from ironwheel.cmake import builddir, configure
+from ironwheel.cmake.builddir import BuildDir
+from ironwheel.settings import load_settings
+from ironwheel.tags import StableABI
+from ironwheel.toolchain import Program
+
+CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
+NINJA = Program("ninja", Path("/usr/bin/ninja"), Version("1.11.1"), "on PATH")
+
+
+@pytest.fixture
+def build_dir(tmp_path: Path) -> Iterator[BuildDir]:
+    with BuildDir.open(tmp_path / "build") as opened:
+        yield opened
+
+
+@pytest.fixture
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake isolated environment: its own python path and site-packages."""
+    site = tmp_path / "env-1" / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    monkeypatch.setattr(builddir, "site_directories", lambda: [site])
+    monkeypatch.setattr(configure, "site_directories", lambda: [site])
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "env-1" / "bin" / "python"))
+    return tmp_path
+
+
+def plan(
+    build_dir: BuildDir, *, table: dict[str, object] | None = None, environ: dict[str, str] | None = None
+) -> configure.Plan:
+    settings = load_settings({"project": {}, "tool": {"ironwheel": table or {}}}, environ={})
+    return configure.make_plan(
+        name="my-pkg",
+        version=Version("1.2.3.4.5rc1"),
+        source_dir=Path("/src/my-pkg"),
+        build_dir=build_dir,
+        settings=settings,
+        cmake=CMAKE,
+        ninja=NINJA,
+        stable_abi=StableABI(3, 9),
+        state="wheel",
+        environ=environ or {},
+    )
+
+
+def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: Path) -> None:
+    result = plan(build_dir, table={"cmake": {"define": {"CMAKE_PREFIX_PATH": "/opt/x;/opt/y"}}})
+    lines = result.init_cache.splitlines()
+    staging = build_dir.staging.as_posix()
+
+    def value(name: str) -> str:
+        (line,) = [line for line in lines if line.startswith(f"set({name} ")]
+        return line.split('"')[1]
+
+    assert value("IRONWHEEL") == "ON"
+    assert value("SKBUILD") == "2"
+    assert value("IRONWHEEL_PROJECT_NAME") == value("SKBUILD_PROJECT_NAME") == "my_pkg"
+    assert value("IRONWHEEL_PROJECT_VERSION") == value("SKBUILD_PROJECT_VERSION") == "1.2.3.4"
+    assert value("SKBUILD_PROJECT_VERSION_FULL") == "1.2.3.4.5rc1"
+    assert value("IRONWHEEL_STATE") == value("SKBUILD_STATE") == "wheel"
+    assert value("IRONWHEEL_SOABI") == "abi3"
+    assert value("SKBUILD_SABI_VERSION") == "3.9"
+    assert value("SKBUILD_SABI_COMPONENT") == "Development.SABIModule"
+    for tree in ("PLATLIB", "DATA", "SCRIPTS", "HEADERS", "METADATA", "NULL"):
+        assert value(f"IRONWHEEL_{tree}_DIR") == value(f"SKBUILD_{tree}_DIR") == f"{staging}/{tree.lower()}"
+    launcher = (build_dir.state_dir / "env" / "python").as_posix()
+    assert value("Python_EXECUTABLE") == value("Python3_EXECUTABLE") == value("PYTHON_EXECUTABLE") == launcher
+    assert value("Python_FIND_REGISTRY") == "NEVER"
+    assert value("CMAKE_PREFIX_PATH") == f"/opt/x;/opt/y;{build_dir.state_dir.as_posix()}/env/site-0"
+    assert (
+        build_dir.state_dir / "env" / "site-0"
+    ).resolve() == environment / "env-1" / "lib" / "site-packages"
+
+
+def test_command_line(build_dir: BuildDir, environment: Path) -> None:
+    del environment
+    result = plan(
+        build_dir,
+        table={"cmake": {"define": {"B": True, "A": "x"}, "args": ["--log-level=VERBOSE"]}},
+        environ={"CMAKE_ARGS": "-DCMAKE_INSTALL_PREFIX=/conda -DFROM_ENV='a b'"},
+    )
+    assert result.command == (
+        "/usr/bin/cmake",
+        "-S",
+        "/src/my-pkg",
+        "-B",
+        str(build_dir.path),
+        "-G",
+        "Ninja",
+        "-C",
+        str(build_dir.state_dir / "init-cache.cmake"),
+        f"-DCMAKE_INSTALL_PREFIX={build_dir.staging.as_posix()}/platlib",
+        "-DCMAKE_BUILD_TYPE=Release",
+        "-DCMAKE_MAKE_PROGRAM=/usr/bin/ninja",
+        "-DA=x",
+        "-DB=ON",
+        "--log-level=VERBOSE",
+        "-DFROM_ENV=a b",
+    )
+    assert result.environment == {"SOURCE_DATE_EPOCH": "315532800"}
+
+
+def test_new_isolated_environment_keeps_both_keys(
+    build_dir: BuildDir, environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = plan(build_dir)
+    other_site = environment / "env-2" / "lib" / "site-packages"
+    other_site.mkdir(parents=True)
+    monkeypatch.setattr(configure, "site_directories", lambda: [other_site])
+    monkeypatch.setattr(sys, "executable", str(environment / "env-2" / "bin" / "python"))
+    second = plan(build_dir)
+    assert second.configure_key == first.configure_key
+    assert second.fresh_key == first.fresh_key
+    assert (build_dir.state_dir / "env" / "site-0").resolve() == other_site
+    assert (
+        str(environment / "env-2" / "bin" / "python") in (build_dir.state_dir / "env" / "python").read_text()
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"environ": {"CC": "clang"}}, "changed: CC"),
+        ({"environ": {"CFLAGS": "-O3"}}, "changed: CFLAGS"),
+        ({"environ": {"CMAKE_GENERATOR": "Unix Makefiles"}}, "changed: generator"),
+        ({"table": {"cmake": {"define": {"NEW": "1"}}}}, "changed: defined"),
+    ],
+)
+def test_changes_that_need_a_fresh_cache(
+    build_dir: BuildDir, environment: Path, change: dict[str, dict[str, object]], reason: str
+) -> None:
+    del environment
+    first = plan(build_dir)
+    (build_dir.path / "CMakeCache.txt").write_text("")
+    build_dir.write_state({"fresh_key": dict(first.fresh_key), "configure_key": first.configure_key})
+    assert configure._why_fresh(build_dir, first, build_dir.read_state()) == ""
+    changed = plan(build_dir, **change)  # type: ignore[arg-type]
+    assert configure._why_fresh(build_dir, changed, build_dir.read_state()) == reason
+
+
+def test_changed_define_value_reconfigures_without_a_fresh_cache(
+    build_dir: BuildDir, environment: Path
+) -> None:
+    del environment
+    first = plan(build_dir, table={"cmake": {"define": {"X": "1"}}})
+    second = plan(build_dir, table={"cmake": {"define": {"X": "2"}}})
+    assert first.fresh_key == second.fresh_key
+    assert first.configure_key != second.configure_key
+
+
+def test_other_python_needs_a_fresh_cache(
+    build_dir: BuildDir, environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del environment
+    first = plan(build_dir)
+    monkeypatch.setattr(sys, "version", sys.version + " (patched)")
+    assert plan(build_dir).fresh_key["python"] != first.fresh_key["python"]
+
+
+def test_replaced_compiler_needs_a_fresh_cache(
+    build_dir: BuildDir, environment: Path, tmp_path: Path
+) -> None:
+    del environment
+    compiler = tmp_path / "cc"
+    compiler.write_text("one")
+    first = plan(build_dir)
+    (build_dir.path / "CMakeCache.txt").write_text("")
+    recorded = [["C", str(compiler), configure._stat(compiler)]]
+    build_dir.write_state({"fresh_key": dict(first.fresh_key), "compilers": recorded})
+    assert configure._why_fresh(build_dir, first, build_dir.read_state()) == ""
+    compiler.write_text("a new version")
+    assert (
+        configure._why_fresh(build_dir, first, build_dir.read_state()) == f"the compiler {compiler} changed"
+    )
+
+
+def test_build_dir_is_marked_and_ignored(build_dir: BuildDir) -> None:
+    assert (build_dir.path / ".gitignore").read_text() == "# Created by ironwheel.\n*\n"
+    assert (
+        (build_dir.path / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
