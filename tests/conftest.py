@@ -19,7 +19,6 @@ EXAMPLES = ROOT / "examples"
 WHEELHOUSE_REQUIREMENTS = [
     "packaging",
     "pyproject-metadata",
-    "tomli",
     "pybind11",
     "nanobind",
     "cmake>=3.26",
@@ -88,10 +87,20 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--dest", str(house), *WHEELHOUSE_REQUIREMENTS],
-        check=True,
-    )
+    download = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--only-binary=:all:",
+        "--dest",
+        str(house),
+    ]
+    subprocess.run([*download, *WHEELHOUSE_REQUIREMENTS], check=True)
+    # The pure-Python tomli, for builds run by Pythons older than 3.11.
+    pure = ["--python-version", "3.9", "--implementation", "py", "--abi", "none", "--platform", "any"]
+    subprocess.run([*download, *pure, "tomli"], check=True)
     return house
 
 
@@ -107,19 +116,30 @@ def offline_pip(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class Venv:
-    """A fresh virtual environment without pip; the test runner's pip installs into it."""
+    """A fresh virtual environment.
+
+    For the interpreter running the tests it has no pip of its own (creating
+    it is fast) and the test runner's pip installs into it. Another
+    interpreter gets its own pip, since a recent pip may not support it.
+    """
 
     def __init__(self, path: Path, python: str = sys.executable) -> None:
-        subprocess.run([python, "-m", "venv", "--without-pip", str(path)], check=True)
+        self.own_pip = python != sys.executable
+        options = [] if self.own_pip else ["--without-pip"]
+        subprocess.run([python, "-m", "venv", *options, str(path)], check=True)
         self.path = path
         bindir = "Scripts" if os.name == "nt" else "bin"
         self.python = path / bindir / ("python.exe" if os.name == "nt" else "python")
         self.bin = path / bindir
 
     def install(self, *requirements: str | Path) -> None:
+        pip = (
+            [str(self.python), "-m", "pip"]
+            if self.own_pip
+            else [sys.executable, "-m", "pip", "--python", str(self.python)]
+        )
         subprocess.run(
-            [sys.executable, "-m", "pip", "--python", str(self.python), "install", "--quiet", "--no-deps"]
-            + [str(item) for item in requirements],
+            [*pip, "install", "--quiet", "--no-deps", *(str(item) for item in requirements)],
             check=True,
         )
 

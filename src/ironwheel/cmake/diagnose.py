@@ -83,8 +83,8 @@ def configure_error(error: CommandError) -> IronwheelError:
     match = _ENV_COMPILER.search(text)
     if match:
         variable = match.group(1)
-        index = text.index(match.group(0)) + len(match.group(0))
-        value = text[index:].split("\n", 2)[1].strip() if "\n" in text[index:] else ""
+        following = [line.strip() for line in text[match.end() :].splitlines() if line.strip()]
+        value = following[0].rstrip(".") if following else ""
         return ToolError(
             f"the compiler {variable}={value} was not found",
             hint=f"set {variable} to an installed compiler, or unset it to use the default one",

@@ -1,0 +1,97 @@
+"""Run real frontends (pip, build) on a project and report what happened."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+@dataclasses.dataclass
+class Result:
+    returncode: int
+    output: str
+    wheels: list[Path]
+
+    @property
+    def wheel(self) -> Path:
+        assert len(self.wheels) == 1, (self.wheels, self.output)
+        return self.wheels[0]
+
+
+def _environ(isolated: bool, extra: dict[str, str] | None) -> dict[str, str]:
+    environ = dict(os.environ)
+    if not isolated:
+        # Without isolation the backend is imported from the running environment.
+        environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), environ.get("PYTHONPATH")]))
+    environ.update(extra or {})
+    return environ
+
+
+def _collect(outdir: Path, completed: subprocess.CompletedProcess[str]) -> Result:
+    wheels = sorted(outdir.glob("*.whl")) if outdir.is_dir() else []
+    return Result(completed.returncode, completed.stdout, wheels)
+
+
+def pip_wheel(
+    project: Path,
+    outdir: Path,
+    *options: str,
+    isolated: bool = True,
+    env: dict[str, str] | None = None,
+    python: str = sys.executable,
+) -> Result:
+    """``pip wheel PROJECT -w OUTDIR`` (verbose, so the backend's output is kept)."""
+    command = [python, "-m", "pip", "wheel", str(project), "--wheel-dir", str(outdir), "--no-deps", "-v"]
+    if not isolated:
+        command.append("--no-build-isolation")
+    completed = subprocess.run(
+        [*command, *options],
+        env=_environ(isolated, env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    return _collect(outdir, completed)
+
+
+def python_build(
+    project: Path, outdir: Path, *options: str, isolated: bool = True, env: dict[str, str] | None = None
+) -> Result:
+    """``python -m build PROJECT --outdir OUTDIR``."""
+    command = [sys.executable, "-m", "build", str(project), "--outdir", str(outdir)]
+    # Without isolation ironwheel is imported from src/, which build cannot see as installed.
+    command += ["--installer", "pip"] if isolated else ["--no-isolation", "--skip-dependency-check"]
+    completed = subprocess.run(
+        [*command, *options],
+        env=_environ(isolated, env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    return _collect(outdir, completed)
+
+
+def names(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.namelist()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tail(text: str, lines: int = 60) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+__all__: Sequence[str] = ["Result", "names", "pip_wheel", "python_build", "sha256", "tail"]

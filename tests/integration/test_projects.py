@@ -1,0 +1,139 @@
+"""Reproducibility, the scikit-build-core contract, other Pythons, and building ironwheel itself."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import subprocess
+import sysconfig
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, Venv
+from tests.integration.frontends import names, pip_wheel, sha256, tail
+
+pytestmark = pytest.mark.slow
+
+PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
+SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
+PLATFORM = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+
+
+def test_native_wheel_is_reproducible_across_directories(
+    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
+) -> None:
+    del offline_pip
+    first = project("cpp-pybind11")
+    second = tmp_path / "elsewhere" / "deeper" / "copy"
+    shutil.copytree(first, second)
+    one = pip_wheel(first, tmp_path / "one")
+    two = pip_wheel(second, tmp_path / "two")
+    assert one.returncode == 0, tail(one.output)
+    assert two.returncode == 0, tail(two.output)
+    assert sha256(one.wheel) == sha256(two.wheel)
+    with zipfile.ZipFile(one.wheel) as archive:
+        binary = archive.read(f"pybind11_example/_core{SUFFIX}")
+    assert str(first).encode() not in binary
+    assert b"site-packages" not in binary
+
+
+def test_source_date_epoch_sets_the_timestamps(project: Callable[[str], Path], tmp_path: Path) -> None:
+    result = pip_wheel(
+        project("c-capi"), tmp_path / "dist", isolated=False, env={"SOURCE_DATE_EPOCH": "1700000000"}
+    )
+    assert result.returncode == 0, tail(result.output)
+    with zipfile.ZipFile(result.wheel) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_scikit_build_core_contract(
+    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path, fresh_venv: Venv
+) -> None:
+    del offline_pip
+    result = pip_wheel(project("skbuild_compat"), tmp_path / "dist")
+    assert result.returncode == 0, tail(result.output)
+    assert result.wheel.name == f"sk_compat-0.4.2-{PY}-{PY}-{PLATFORM}.whl"
+    data = "sk_compat-0.4.2.data"
+    dist_info = "sk_compat-0.4.2.dist-info"
+    assert names(result.wheel) == [
+        f"{data}/data/share/sk-compat/README.data",
+        f"{data}/headers/skcompat.h",
+        f"{data}/scripts/sk-compat-sh",
+        f"{data}/scripts/sk-compat-tool",
+        "skcompat/__init__.py",
+        "skcompat/_build_info.py",
+        f"skcompat/_native{SUFFIX}",
+        f"{dist_info}/METADATA",
+        f"{dist_info}/WHEEL",
+        f"{dist_info}/entry_points.txt",
+        f"{dist_info}/licenses/LICENSE",
+        f"{dist_info}/licenses/NOTICE.vendored",
+        f"{dist_info}/RECORD",
+    ]
+    with zipfile.ZipFile(result.wheel) as archive:
+        assert archive.read(f"{data}/scripts/sk-compat-sh").startswith(b"#!python\n")
+        for script in ("sk-compat-sh", "sk-compat-tool"):
+            mode = archive.getinfo(f"{data}/scripts/{script}").external_attr >> 16
+            assert stat.S_IMODE(mode) == 0o755
+        assert (
+            archive.read("skcompat/_build_info.py")
+            == f'SOABI = "{sysconfig.get_config_var("SOABI")}"\n'.encode()
+        )
+    fresh_venv.install(result.wheel)
+    assert (
+        fresh_venv.run("import skcompat; print(skcompat.project_version(), skcompat.build_state())")
+        == "0.4.2 wheel"
+    )
+    tool = subprocess.run([fresh_venv.bin / "sk-compat-tool"], capture_output=True, text=True, check=True)
+    assert tool.stdout == "sk-compat-tool says hi\n"
+    assert (fresh_venv.path / "include").rglob("skcompat.h")
+
+
+def _pyenv_python(version: str) -> str | None:
+    pyenv = shutil.which("pyenv")
+    if pyenv is not None:
+        found = subprocess.run([pyenv, "prefix", version], capture_output=True, text=True, check=False)
+        for prefix in found.stdout.split():
+            candidate = Path(prefix) / "bin" / "python3"
+            if candidate.exists():
+                return str(candidate)
+    return shutil.which(f"python{version}")
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.13"])
+def test_other_pythons(
+    version: str, project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
+) -> None:
+    del offline_pip
+    python = _pyenv_python(version)
+    if python is None:
+        pytest.skip(f"no Python {version} on this machine (pyenv install {version})")
+    tag = f"cp{version.replace('.', '')}"
+    result = pip_wheel(project("cpp-pybind11"), tmp_path / "dist", python=python)
+    assert result.returncode == 0, tail(result.output)
+    assert result.wheel.name == f"pybind11_example-1.0.0-{tag}-{tag}-{PLATFORM}.whl"
+    target = Venv(tmp_path / "venv", python=python)
+    target.install(result.wheel)
+    assert target.run("import pybind11_example as m; print(m.dot([1, 2], [3, 4]))") == "11.0"
+
+
+def test_ironwheel_builds_itself(offline_pip: Path, tmp_path: Path, fresh_venv: Venv) -> None:
+    del offline_pip
+    copy = tmp_path / "ironwheel"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", ".*cache", "__pycache__"),
+    )
+    result = pip_wheel(copy, tmp_path / "dist")
+    assert result.returncode == 0, tail(result.output)
+    assert result.wheel.name == "ironwheel-0.1.0-py3-none-any.whl"
+    contents = names(result.wheel)
+    assert "ironwheel/py.typed" in contents
+    assert "ironwheel-0.1.0.dist-info/licenses/LICENSE" in contents
+    assert not [name for name in contents if name.startswith(("tests/", "examples/"))]
+    fresh_venv.install(result.wheel)
+    assert fresh_venv.run("import ironwheel; print(ironwheel.__version__)") == "0.1.0"

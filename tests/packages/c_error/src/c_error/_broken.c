@@ -1,0 +1,5 @@
+#include <Python.h>
+
+int broken(void) {
+    return 1 +
+}

@@ -1,0 +1,13 @@
+#include <Python.h>
+
+int one(void);
+int two(void);
+
+static PyObject *answer(PyObject *self, PyObject *unused) {
+    return PyLong_FromLong(40 + one() + two() - 1 + ANSWER_OFFSET);
+}
+
+static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_impl", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__impl(void) { return PyModule_Create(&module); }

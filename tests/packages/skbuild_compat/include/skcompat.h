@@ -1,0 +1,2 @@
+#pragma once
+#define SKCOMPAT_ANSWER 42
