@@ -192,3 +192,32 @@ def test_build_dir_is_marked_and_ignored(build_dir: BuildDir) -> None:
         .read_text()
         .startswith("Signature: 8a477f597d28d172789f06886806bc55")
     )
+
+
+def test_packages_register_cmake_directories_through_entry_points(
+    build_dir: BuildDir, environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = environment / "env-1" / "lib" / "site-packages"
+    (site / "helper_pkg" / "cmake").mkdir(parents=True)
+    (site / "helper_pkg" / "__init__.py").write_text("")
+    (site / "helper_pkg" / "cmake" / "__init__.py").write_text("")
+    (site / "helper_pkg" / "prefix").mkdir()
+    (site / "helper_pkg" / "prefix" / "__init__.py").write_text("")
+    dist_info = site / "helper_pkg-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: helper-pkg\nVersion: 1.0\n")
+    (dist_info / "entry_points.txt").write_text(
+        "[cmake.module]\nhelper = helper_pkg.cmake\n\n[cmake.prefix]\nhelper = helper_pkg.prefix\n\n"
+        "[cmake.root]\nHelper = helper_pkg\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    lines = plan(build_dir).init_cache.splitlines()
+    view = (build_dir.state_dir / "env" / "site-0").as_posix()
+
+    def value(name: str) -> str:
+        (line,) = [line for line in lines if line.startswith(f"set({name} ")]
+        return line.split('"')[1]
+
+    assert value("CMAKE_MODULE_PATH") == f"{view}/helper_pkg/cmake"
+    assert value("CMAKE_PREFIX_PATH") == f"{view}/helper_pkg/prefix;{view}"
+    assert value("Helper_ROOT") == f"{view}/helper_pkg"

@@ -28,6 +28,7 @@ from ironwheel._reproducible import source_date_epoch
 from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories, write_if_changed
 from ironwheel.cmake.diagnose import configure_error
+from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel, write_query
 from ironwheel.errors import CommandError
 from ironwheel.settings import Settings
@@ -152,7 +153,17 @@ def make_plan(
     build_type = settings.cmake.build_type
     python = Path(sys.executable)
     base_python = Path(getattr(sys, "_base_executable", "") or sys.executable)
-    launcher, sites = build_dir.environment_view(python, base_python, site_directories())
+    real_sites = site_directories()
+    launcher, sites = build_dir.environment_view(python, base_python, real_sites)
+
+    def stable(path: Path) -> str:
+        """A path inside the environment, seen through the build dir's view of it."""
+        for real, link in zip(real_sites, sites):
+            if path == real or real in path.parents:
+                return (link / path.relative_to(real)).as_posix()
+        return path.as_posix()
+
+    registered = cmake_entry_points()
 
     project_name = name.replace("-", "_").replace(".", "_")
     release = ".".join(str(part) for part in version.release[:4])
@@ -162,7 +173,10 @@ def make_plan(
     sabi_component = "Development.SABIModule" if stable_abi else ""
     defines = dict(settings.cmake.define)
     prefix_path = [item for item in defines.pop("CMAKE_PREFIX_PATH", "").split(";") if item]
+    prefix_path += [stable(path) for path in registered.prefix]
     prefix_path += [site.as_posix() for site in sites]
+    module_path = [item for item in defines.pop("CMAKE_MODULE_PATH", "").split(";") if item]
+    module_path += [stable(path) for path in registered.module]
 
     lines = [
         "# Written by ironwheel on every configure; do not edit.",
@@ -198,6 +212,8 @@ def make_plan(
         _cache_line("Python_FIND_REGISTRY", "NEVER"),
         _cache_line("Python3_FIND_REGISTRY", "NEVER"),
         _cache_line("CMAKE_PREFIX_PATH", ";".join(prefix_path), "STRING"),
+        _cache_line("CMAKE_MODULE_PATH", ";".join(module_path), "STRING"),
+        *(_cache_line(f"{name}_ROOT", stable(path), "PATH") for name, path in registered.root),
         _cache_line("CMAKE_FIND_ROOT_PATH_MODE_PACKAGE", "BOTH"),
     ]
     if is_free_threaded() and cmake.version >= Version("3.30"):
