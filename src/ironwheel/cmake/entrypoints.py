@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import logging
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,8 +47,10 @@ def _directories(module: str) -> list[Path]:
 def _group(name: str) -> Iterable[tuple[str, str]]:
     from importlib.metadata import entry_points
 
-    found = entry_points()
-    selected = found.select(group=name) if hasattr(found, "select") else found.get(name, [])  # Python 3.9
+    if sys.version_info >= (3, 10):
+        selected = entry_points(group=name)
+    else:  # pragma: no cover - Python 3.9
+        selected = entry_points().get(name, [])
     return sorted((point.name, point.value) for point in selected)
 
 
