@@ -14,6 +14,8 @@ from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure, make_plan
 from ironwheel.errors import PackagingError, ToolError
+from ironwheel.files import Selection
+from ironwheel.generate import render_all, write_if_changed
 from ironwheel.layout import discover_packages, import_name, package_files
 from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
 from ironwheel.project import Project
@@ -135,12 +137,25 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     build_root = project.build_dir()
     never = [build_root] if build_root is not None else []
     never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
+    selection = Selection(
+        include=project.settings.sdist.include, exclude=project.settings.sdist.exclude, never=never
+    )
+    generated = render_all(
+        project.root,
+        project.settings.generate,
+        {"name": metadata.name, "version": str(project.version), "description": metadata.description or ""},
+    )
+    for item in generated:
+        if item.location == "source":
+            write_if_changed(project.root / item.path, item.content)
     entries: dict[str, Source] = {}
     executables: set[str] = set()
-    compiled: frozenset[Path] = frozenset()
     if project.native:
         cmake, ninja = _tools(project)
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
+            for item in generated:
+                if item.location == "build":
+                    write_if_changed(build_dir.path / item.path, item.content)
             plan = make_plan(
                 name=metadata.name,
                 version=project.version,
@@ -155,13 +170,15 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
             model = configure(build_dir, plan)
             build(build_dir, plan, project.settings, cmake, ninja)
             installed = install(build_dir, plan, cmake)
-            compiled = model.compiled_sources() if model else frozenset()
+            # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
+            consumed = model.build_inputs() if model else frozenset()
             entries.update(
                 (name, path)
-                for name, path in package_files(project.root, packages, never).items()
-                if path.resolve() not in compiled
+                for name, path in package_files(project.root, packages, selection).items()
+                if path.resolve() not in consumed
             )
             executables = _add_installed(entries, installed, project)
+            entries.update((item.path, item.content) for item in generated if item.location == "install")
             return _pack(
                 project,
                 tag=tag,
@@ -170,7 +187,11 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
                 wheel_directory=wheel_directory,
                 started=started,
             )
-    entries.update(package_files(project.root, packages, never))
+    entries.update(package_files(project.root, packages, selection))
+    entries.update((item.path, item.content) for item in generated if item.location == "install")
+    for item in generated:
+        if item.location == "build":
+            log.warning('not writing %s: location = "build" needs a CMake build', item.path)
     return _pack(
         project,
         tag=tag,

@@ -89,15 +89,19 @@ def discover_packages(root: Path, project_name: str, explicit: Sequence[str]) ->
     return []
 
 
-def package_files(root: Path, packages: Sequence[Package], never: Sequence[Path]) -> dict[str, Path]:
-    """Wheel path -> source file for every selected file of every package."""
+def package_files(root: Path, packages: Sequence[Package], selection: Selection) -> dict[str, Path]:
+    """Wheel path -> source file for every selected file of every package.
+
+    ``selection`` is the sdist's: the wheel ships a package's files exactly
+    when the sdist would, so a wheel built from the sdist is the same wheel.
+    """
     files: dict[str, Path] = {}
     for package in packages:
         if package.is_module:
             files[package.name] = package.source
             continue
         prefix = package.source.relative_to(root.resolve()).as_posix()
-        for relative in select_files(root, Selection(never=never), start=package.source):
+        for relative in select_files(root, selection, start=package.source):
             inner = relative[len(prefix) + 1 :]
             files[f"{package.name}/{inner}"] = package.source / inner
     return files

@@ -84,7 +84,7 @@ def _version_from_file(project_dir: Path, settings: Settings) -> Version:
             f'{where}: cannot read "{source.file}": {error.strerror}',
             hint="give the path of an existing file, relative to the project root",
         ) from None
-    match = re.search(source.regex, text)
+    match = re.search(source.regex, text, re.MULTILINE)
     if match is None:
         raise ConfigError(
             f'{where}: no version found in "{source.file}"',
@@ -92,7 +92,12 @@ def _version_from_file(project_dir: Path, settings: Settings) -> Version:
             "tool.ironwheel.metadata.version.regex to a pattern that matches it",
         )
     groups = match.groupdict()
-    found = groups.get("version") or (match.group(1) if match.re.groups else match.group(0))
+    # A group named "version" (or "value", scikit-build-core's name), else the first group.
+    found = (
+        groups.get("version")
+        or groups.get("value")
+        or (match.group(1) if match.re.groups else match.group(0))
+    )
     line = text.count("\n", 0, match.start()) + 1
     try:
         return Version(found)

@@ -40,7 +40,7 @@ class Project:
         """Read and check pyproject.toml and every settings source."""
         root = root.resolve()
         pyproject = read_pyproject(root)
-        settings = load_settings(pyproject, config_settings)
+        settings = load_settings(pyproject, config_settings, project_dir=root)
         project = cls(root, pyproject, settings)
         source_dir = settings.cmake.source_dir
         if source_dir != CMakeSettings.source_dir and not project.native:

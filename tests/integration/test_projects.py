@@ -137,3 +137,30 @@ def test_ironwheel_builds_itself(offline_pip: Path, tmp_path: Path, fresh_venv: 
     assert not [name for name in contents if name.startswith(("tests/", "examples/"))]
     fresh_venv.install(result.wheel)
     assert fresh_venv.run("import ironwheel; print(ironwheel.__version__)") == "0.1.0"
+
+
+def test_scikit_build_table_is_honoured(
+    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path, fresh_venv: Venv
+) -> None:
+    del offline_pip
+    result = pip_wheel(project("skbuild_config"), tmp_path / "dist", env={"SKCONFIG_FAST": "1"})
+    assert result.returncode == 0, tail(result.output)
+    assert "reading [tool.scikit-build] for compatibility" in result.output
+    assert result.wheel.name == f"skconfig-2.5.0-{PY}-{PY}-{PLATFORM}.whl"
+    assert names(result.wheel) == [
+        "skconfig/__init__.py",
+        f"skconfig/_ext{SUFFIX}",
+        "skconfig/_version.py",
+        "skconfig/generated.txt",
+        "skconfig/libhelper.so",
+        "skconfig/libhelper.so.1",
+        "skconfig/libhelper.so.1.2.3",
+        "skconfig-2.5.0.dist-info/METADATA",
+        "skconfig-2.5.0.dist-info/WHEEL",
+        "skconfig-2.5.0.dist-info/RECORD",
+    ]
+    fresh_venv.install(result.wheel)
+    assert (
+        fresh_venv.run("import skconfig; print(skconfig.twice(21), skconfig.fast(), skconfig.version)")
+        == "42 True 2.5.0"
+    )

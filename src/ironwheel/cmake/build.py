@@ -77,15 +77,16 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
     for tree in STAGING_TREES:
         build_dir.tree(tree).mkdir(parents=True, exist_ok=True)
     started = time.time()
-    command = [str(cmake.path), "--install", str(build_dir.path), "--prefix", str(build_dir.tree("platlib"))]
+    command = [str(cmake.path), "--install", str(build_dir.path), "--prefix", str(plan.install_prefix)]
     if plan.multi_config:
         command += ["--config", plan.build_type]
     try:
         run(command, env=plan.environment)
     except CommandError as error:
         raise install_error(error) from error
-    listed = {path.resolve() for path in _manifest(build_dir)}
-    staging = build_dir.staging.resolve()
+    # Normalised but not resolved: a symbolic link (libfoo.so -> libfoo.so.1) is a file of its own.
+    listed = {Path(os.path.abspath(path)) for path in _manifest(build_dir)}
+    staging = Path(os.path.abspath(build_dir.staging))
     outside = sorted(str(path) for path in listed if staging not in path.parents)
     if outside:
         raise PackagingError(
@@ -96,12 +97,12 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
         )
     installed: list[Installed] = []
     for tree in STAGING_TREES:
-        root = build_dir.tree(tree).resolve()
+        root = Path(os.path.abspath(build_dir.tree(tree)))
         for directory, _dirs, files in os.walk(root):
             for name in files:
                 path = Path(directory, name)
                 # install(CODE/SCRIPT) may write files the manifest does not list.
-                if path in listed or path.stat().st_mtime >= started:
+                if path in listed or path.lstat().st_mtime >= started:
                     installed.append(Installed(tree, path.relative_to(root).as_posix(), path))
                 else:
                     path.unlink()

@@ -81,6 +81,7 @@ class Plan:
     multi_config: bool
     generator: str
     files: Mapping[str, str]  # state-dir file name -> content, written before configuring
+    install_prefix: Path
 
 
 def _quote(value: str) -> str:
@@ -168,6 +169,9 @@ def make_plan(
     project_name = name.replace("-", "_").replace(".", "_")
     release = ".".join(str(part) for part in version.release[:4])
     trees = {tree: build_dir.tree(tree).as_posix() for tree in STAGING_TREES}
+    install_prefix = build_dir.tree("platlib")
+    if settings.wheel.install_dir:
+        install_prefix = install_prefix / settings.wheel.install_dir
     soabi = "abi3" if stable_abi else str(sysconfig.get_config_var("SOABI") or "")
     sabi_version = stable_abi.version if stable_abi else ""
     sabi_component = "Development.SABIModule" if stable_abi else ""
@@ -236,7 +240,7 @@ def make_plan(
         generator,
         "-C",
         str(build_dir.state_dir / "init-cache.cmake"),
-        f"-DCMAKE_INSTALL_PREFIX={trees['platlib']}",
+        f"-DCMAKE_INSTALL_PREFIX={install_prefix.as_posix()}",
     ]
     if not multi_config:
         command.append(f"-DCMAKE_BUILD_TYPE={build_type}")
@@ -271,6 +275,7 @@ def make_plan(
         multi_config=multi_config,
         generator=generator,
         files=files,
+        install_prefix=install_prefix,
     )
 
 

@@ -22,6 +22,7 @@ _QUERY = {
     "requests": [
         {"kind": "codemodel", "version": 2},
         {"kind": "toolchains", "version": 1},
+        {"kind": "cmakeFiles", "version": 1},
     ]
 }
 
@@ -49,10 +50,12 @@ class CodeModel:
     build_dir: Path
     targets: tuple[Target, ...]
     compilers: tuple[tuple[str, Path], ...]
+    inputs: tuple[Path, ...]  # the project's own CMake files: CMakeLists.txt, included .cmake
 
-    def compiled_sources(self) -> frozenset[Path]:
-        """Every source file a compiler reads, resolved."""
-        return frozenset(path for target in self.targets for path in target.compiled_sources)
+    def build_inputs(self) -> frozenset[Path]:
+        """Every project file that went into the build: compiled sources and CMake files."""
+        compiled = (path for target in self.targets for path in target.compiled_sources)
+        return frozenset((*compiled, *self.inputs))
 
 
 def write_query(build_dir: Path) -> None:
@@ -115,6 +118,11 @@ def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
             configurations[0],
         )
         targets = tuple(_target(reply_dir, source_dir, build_dir, entry) for entry in chosen["targets"])
+        inputs: list[Path] = []
+        if "cmakeFiles" in files:
+            for item in _load(reply_dir / files["cmakeFiles"]).get("inputs", []):
+                if not (item.get("isExternal") or item.get("isCMake") or item.get("isGenerated")):
+                    inputs.append(_absolute(source_dir, item["path"]))
         compilers: list[tuple[str, Path]] = []
         if "toolchains" in files:
             for toolchain in _load(reply_dir / files["toolchains"]).get("toolchains", []):
@@ -124,4 +132,4 @@ def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
     except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
         log.debug("cannot read the CMake file API reply in %s: %r", reply_dir, error)
         return None
-    return CodeModel(source_dir, build_dir, targets, tuple(compilers))
+    return CodeModel(source_dir, build_dir, targets, tuple(compilers), tuple(inputs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
@@ -42,19 +43,25 @@ def load_settings(
     *,
     environ: Mapping[str, str] | None = None,
     marker_environment: Mapping[str, str] | None = None,
+    project_dir: Path | None = None,
 ) -> Settings:
     """Merge every source in precedence order; report all problems at once."""
     from ironwheel import __version__
 
+    environ = os.environ if environ is None else environ
     issues: list[Issue] = []
     tool = pyproject.get("tool")
     table = tool.get("ironwheel") if isinstance(tool, dict) else None
     tree, overrides = from_table(table, issues)
+    if isinstance(tool, dict) and "scikit-build" in tool:
+        from ironwheel.settings.scikit_build import from_scikit_build
+
+        tree = merge(from_scikit_build(pyproject, issues, environ=environ, project_dir=project_dir), tree)
     for override in overrides:
         if override.matches(marker_environment):
             log.debug("applying tool.ironwheel.overrides[%d] (%s)", override.index, override.condition)
             tree = merge(tree, override.values)
-    tree = merge(tree, from_environment(os.environ if environ is None else environ, issues))
+    tree = merge(tree, from_environment(environ, issues))
     tree = merge(tree, from_config_settings(config_settings, issues))
     if issues:
         raise _error(issues)

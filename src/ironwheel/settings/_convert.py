@@ -29,7 +29,7 @@ def fixed(text: str) -> Where:
 
 def prefixed(prefix: str) -> Where:
     """Paths shown below a prefix, e.g. ``tool.ironwheel.cmake.build-type``."""
-    return lambda path: prefix + "." + ".".join(path)
+    return lambda path: (prefix + "." + ".".join(path)).replace(".[", "[")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +77,7 @@ def suggest(root: type[Any], path: Path, where: Where) -> str:
         field = fields_of(parent).get(parts[index])
         if field is not None and field.kind == "section":
             parent, index = field.section, index + 1
-        elif field is not None and field.kind == "sections":
+        elif field is not None and field.kind in ("sections", "section-list"):
             parent, index = field.section, index + 2
         else:
             parent = None
@@ -148,6 +148,17 @@ class Checker:
             return self._report(path, f"expected {expected}, got {_describe(value)}")
 
         result: Any
+        if field.kind == "section-list":
+            if not isinstance(value, list):
+                return bad("an array of tables")
+            assert field.section is not None
+            entries = []
+            for index, body in enumerate(value):
+                if not isinstance(body, dict):
+                    self._report((*path, f"[{index}]"), f"expected a table, got {_describe(body)}")
+                    continue
+                entries.append(self.table(body, field.section, (*path, f"[{index}]")))
+            return tuple(entries)
         if field.kind in ("section", "sections"):
             if not isinstance(value, dict):
                 return bad("a table")
@@ -261,5 +272,9 @@ def build(cls: type[Any], raw: Mapping[str, Any]) -> Any:
             assert field.section is not None
             section = field.section
             value = {name: build(section, body) for name, body in value.items()}
+        elif field.kind == "section-list":
+            assert field.section is not None
+            section = field.section
+            value = tuple(build(section, body) for body in value)
         arguments[field.attr] = value
     return cls(**arguments)

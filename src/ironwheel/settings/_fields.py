@@ -21,6 +21,7 @@ Kind = Literal[
     "cmake-define",
     "section",
     "sections",
+    "section-list",
 ]
 
 
@@ -39,7 +40,12 @@ class Field:
 
     @property
     def is_table(self) -> bool:
-        return self.kind in ("section", "sections", "table", "cmake-define")
+        return self.kind in ("section", "sections", "section-list", "table", "cmake-define")
+
+    @property
+    def has_sections(self) -> bool:
+        """Whether the value holds settings tables (no environment variable)."""
+        return self.kind in ("section", "sections", "section-list")
 
 
 def _kind_of(hint: Any, metadata: Mapping[str, Any]) -> tuple[Kind, tuple[str, ...], type[Any] | None]:
@@ -55,6 +61,8 @@ def _kind_of(hint: Any, metadata: Mapping[str, Any]) -> tuple[Kind, tuple[str, .
         return "integer", (), None
     if origin is tuple and args == (str, ...):
         return "list", (), None
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and dataclasses.is_dataclass(args[0]):
+        return "section-list", (), typing.cast("type[Any]", args[0])
     if origin is Literal:
         return "choice", tuple(str(arg) for arg in args), None
     if origin in (Mapping, dict):

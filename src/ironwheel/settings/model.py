@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_VERSION_REGEX",
     "BuildSettings",
     "CMakeSettings",
+    "GenerateSettings",
     "MetadataSettings",
     "SdistSettings",
     "Settings",
@@ -106,6 +107,19 @@ def _check_py_api(value: str) -> str | None:
     return None
 
 
+def _check_install_dir(value: str) -> str | None:
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith("/") or ".." in parts:
+        return f'expected a path inside the wheel, such as "mypkg", got "{value}"'
+    return None
+
+
+def _check_generate_path(value: str) -> str | None:
+    if not value:
+        return "is required"
+    return _check_install_dir(value)
+
+
 @dataclasses.dataclass(frozen=True)
 class VersionSettings:
     """``[tool.ironwheel.metadata.version]``: where a dynamic version comes from."""
@@ -117,8 +131,9 @@ class VersionSettings:
     )
     regex: str = setting(
         DEFAULT_VERSION_REGEX,
-        "Regular expression searched in `file`; the group named `version` (else "
-        'the first group) is the version. The default matches `__version__ = "1.2"`.',
+        "Regular expression searched in `file` (^ and $ match at every line); the group "
+        "named `version` (or `value`, else the first group) is the version. The default "
+        'matches `__version__ = "1.2"`.',
         check=_check_regex,
     )
 
@@ -186,6 +201,31 @@ class WheelSettings:
     exclude: tuple[str, ...] = setting(
         (), "Gitignore-style patterns of wheel paths to leave out of the wheel."
     )
+    install_dir: str = setting(
+        "",
+        "Where `cmake --install` puts files with relative destinations, relative to the "
+        'wheel root: with "mypkg", install(TARGETS _core DESTINATION .) lands in mypkg/.',
+        check=_check_install_dir,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class GenerateSettings:
+    """One ``[[tool.ironwheel.generate]]`` entry: a file written from a template."""
+
+    path: str = setting(
+        "",
+        "Where the file goes, relative to the wheel root (location install), the build "
+        "directory (build) or the project root (source).",
+        check=_check_generate_path,
+    )
+    template: str = setting("", "The file's text; ${name} and ${version} are replaced.")
+    template_path: str = setting("", "A file, relative to the project root, holding the template instead.")
+    location: Literal["install", "build", "source"] = setting(
+        "install",
+        "install: into the wheel; build: into the build directory before CMake runs; "
+        "source: into the source tree before CMake runs.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,3 +252,6 @@ class Settings:
     build: BuildSettings = section(BuildSettings, "Build directory and build step.")
     wheel: WheelSettings = section(WheelSettings, "Wheel contents and tags.")
     sdist: SdistSettings = section(SdistSettings, "Source distribution contents.")
+    generate: tuple[GenerateSettings, ...] = setting(
+        (), "Files written from templates, e.g. a _version.py (an array of tables)."
+    )

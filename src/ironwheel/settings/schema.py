@@ -28,6 +28,9 @@ def _field_schema(field: Field) -> dict[str, Any]:
     elif field.kind == "sections":
         assert field.section is not None
         schema = {"type": "object", "additionalProperties": _table_schema(field.section)}
+    elif field.kind == "section-list":
+        assert field.section is not None
+        schema = {"type": "array", "items": _table_schema(field.section)}
     elif field.kind == "string":
         schema = {"type": "string"}
     elif field.kind == "boolean":
@@ -54,7 +57,7 @@ def _field_schema(field: Field) -> dict[str, Any]:
         }
     if field.doc:
         schema["description"] = field.doc
-    if field.kind not in ("section", "sections"):
+    if not field.has_sections:
         schema["default"] = _jsonable(field.default)
     return schema
 
@@ -110,16 +113,21 @@ def reference_table() -> str:
     """A Markdown table of every key, its default and its environment variable."""
     rows = ["| Key | Default | Environment variable | Description |", "| --- | --- | --- | --- |"]
 
-    def visit(cls: type[Any], prefix: tuple[str, ...]) -> None:
+    def visit(cls: type[Any], prefix: str, listed: bool) -> None:
         for key, field in fields_of(cls).items():
-            path = (*prefix, key)
+            path = f"{prefix}.{key}" if prefix else key
             if field.kind == "section":
                 assert field.section is not None
-                visit(field.section, path)
+                visit(field.section, path, listed)
                 continue
-            variable = f"`{env_name(path)}`" if field.kind != "sections" else ""
+            if field.kind == "section-list":
+                assert field.section is not None
+                rows.append(f"| `[[{path}]]` | `[]` |  | {field.doc} |")
+                visit(field.section, f"{path}[]", True)
+                continue
+            variable = "" if listed or field.has_sections else f"`{env_name(tuple(path.split('.')))}`"
             doc = field.doc.replace("|", "\\|")
-            rows.append(f"| `{'.'.join(path)}` | {_format_default(field)} | {variable} | {doc} |")
+            rows.append(f"| `{path}` | {_format_default(field)} | {variable} | {doc} |")
 
-    visit(Settings, ())
+    visit(Settings, "", False)
     return "\n".join(rows) + "\n"

@@ -46,11 +46,7 @@ def from_table(table: object, issues: list[Issue]) -> tuple[dict[str, Any], list
 
 
 def _leaves() -> dict[str, tuple[Path, Field]]:
-    return {
-        env_name(path): (path, field)
-        for path, field in walk(Settings)
-        if field.kind not in ("section", "sections")
-    }
+    return {env_name(path): (path, field) for path, field in walk(Settings) if not field.has_sections}
 
 
 def from_environment(environ: Mapping[str, str], issues: list[Issue]) -> dict[str, Any]:
@@ -123,7 +119,7 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
                 )
             )
             continue
-        if resolved is None or resolved[1].kind == "sections":
+        if resolved is None or resolved[1].kind in ("sections", "section-list"):
             path = tuple(part.replace("_", "-").lower() for part in key.split("."))
             hint = suggest(Settings, path, lambda p: "-C " + ".".join(p)) if path else ""
             issues.append(Issue(where_key, "unknown setting", hint))

@@ -1,0 +1,75 @@
+"""``[[tool.ironwheel.generate]]``: files written from templates (a ``_version.py``, ...)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import string
+from collections.abc import Mapping
+from pathlib import Path
+
+from ironwheel.errors import ConfigError
+from ironwheel.settings.model import GenerateSettings
+
+__all__ = ["Generated", "render_all", "write_if_changed"]
+
+log = logging.getLogger("ironwheel")
+
+
+@dataclasses.dataclass(frozen=True)
+class Generated:
+    """One rendered file and where it goes."""
+
+    path: str
+    location: str
+    content: bytes
+
+
+def _template(root: Path, entry: GenerateSettings, where: str) -> str:
+    if bool(entry.template) == bool(entry.template_path):
+        raise ConfigError(
+            f"{where}: give either template or template-path",
+            hint='e.g. template = "version = \\"${version}\\"\\n"',
+        )
+    if entry.template:
+        return entry.template
+    try:
+        return (root / entry.template_path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            f'{where}.template-path: cannot read "{entry.template_path}": {error.strerror}',
+            hint="give a file relative to the project root",
+        ) from None
+
+
+def render_all(
+    root: Path, entries: tuple[GenerateSettings, ...], values: Mapping[str, str]
+) -> list[Generated]:
+    """Render every entry, substituting ``${name}``-style placeholders from ``values``."""
+    rendered: list[Generated] = []
+    for index, entry in enumerate(entries):
+        where = f"tool.ironwheel.generate[{index}]"
+        text = _template(root, entry, where)
+        try:
+            content = string.Template(text).substitute(values)
+        except KeyError as error:
+            known = ", ".join("${" + name + "}" for name in sorted(values))
+            raise ConfigError(
+                f"{where}: unknown placeholder ${{{error.args[0]}}}",
+                hint=f"the placeholders are {known}; write $$ for a literal $",
+            ) from None
+        except ValueError as error:
+            raise ConfigError(
+                f"{where}: invalid template: {error}", hint="write $$ for a literal $"
+            ) from None
+        rendered.append(Generated(entry.path, entry.location, content.encode("utf-8")))
+    return rendered
+
+
+def write_if_changed(path: Path, content: bytes) -> None:
+    """Write a generated file, leaving it (and its mtime) alone when it is current."""
+    if path.is_file() and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    log.info("wrote %s", path)

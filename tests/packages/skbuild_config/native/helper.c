@@ -1,0 +1,1 @@
+int helper_twice(int x) { return 2 * x; }

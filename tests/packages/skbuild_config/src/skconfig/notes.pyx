@@ -1,0 +1,1 @@
+# a Cython source that wheel.exclude leaves out
