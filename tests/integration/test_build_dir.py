@@ -119,3 +119,23 @@ def test_build_dir_is_invisible_to_git(root: Path, tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert "build/" not in status
+
+
+BUILD_STEP = re.compile(r"Building (C|CXX) object|Re-running CMake|ironwheel: configuring")
+
+
+@pytest.mark.parametrize("name", ["cpp-pybind11", "cpp-nanobind", "nanobind_cmake_dir"])
+def test_bindings_from_a_new_environment_compile_nothing(
+    name: str, project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
+) -> None:
+    # Every isolated build reinstalls pybind11/nanobind: new paths, new file times.
+    del offline_pip
+    root = project(name)
+    first = pip_wheel(root, tmp_path / "one")
+    assert first.returncode == 0, tail(first.output)
+    assert BUILD_STEP.search(first.output)
+    second = pip_wheel(root, tmp_path / "two")
+    assert second.returncode == 0, tail(second.output)
+    assert BUILD_STEP.findall(second.output) == [], tail(second.output)
+    assert "ninja: no work to do." in second.output
+    assert second.wheel.read_bytes() == first.wheel.read_bytes()

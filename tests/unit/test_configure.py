@@ -29,7 +29,7 @@ def build_dir(tmp_path: Path) -> Iterator[BuildDir]:
 def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fake isolated environment: its own python path and site-packages."""
     site = tmp_path / "env-1" / "lib" / "site-packages"
-    site.mkdir(parents=True)
+    (site / "some_pkg").mkdir(parents=True)
     monkeypatch.setattr(builddir, "site_directories", lambda: [site])
     monkeypatch.setattr(configure, "site_directories", lambda: [site])
     monkeypatch.setattr(sys, "executable", str(tmp_path / "env-1" / "bin" / "python"))
@@ -78,9 +78,13 @@ def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: Pa
     assert value("Python_EXECUTABLE") == value("Python3_EXECUTABLE") == value("PYTHON_EXECUTABLE") == launcher
     assert value("Python_FIND_REGISTRY") == "NEVER"
     assert value("CMAKE_PREFIX_PATH") == f"/opt/x;/opt/y;{build_dir.state_dir.as_posix()}/env/site-0"
+    site = environment / "env-1" / "lib" / "site-packages"
+    assert (build_dir.state_dir / "env" / "site-0" / "some_pkg").resolve() == site / "some_pkg"
+    launcher_text = (build_dir.state_dir / "env" / "python").read_text()
     assert (
-        build_dir.state_dir / "env" / "site-0"
-    ).resolve() == environment / "env-1" / "lib" / "site-packages"
+        f'PYTHONPATH="{build_dir.state_dir.as_posix()}/env/site-0${{PYTHONPATH:+:$PYTHONPATH}}"'
+        in launcher_text
+    )
 
 
 def test_command_line(build_dir: BuildDir, environment: Path) -> None:
@@ -116,13 +120,13 @@ def test_new_isolated_environment_keeps_both_keys(
 ) -> None:
     first = plan(build_dir)
     other_site = environment / "env-2" / "lib" / "site-packages"
-    other_site.mkdir(parents=True)
+    (other_site / "some_pkg").mkdir(parents=True)
     monkeypatch.setattr(configure, "site_directories", lambda: [other_site])
     monkeypatch.setattr(sys, "executable", str(environment / "env-2" / "bin" / "python"))
     second = plan(build_dir)
     assert second.configure_key == first.configure_key
     assert second.fresh_key == first.fresh_key
-    assert (build_dir.state_dir / "env" / "site-0").resolve() == other_site
+    assert (build_dir.state_dir / "env" / "site-0" / "some_pkg").resolve() == other_site / "some_pkg"
     assert (
         str(environment / "env-2" / "bin" / "python") in (build_dir.state_dir / "env" / "python").read_text()
     )

@@ -12,6 +12,7 @@ from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
 from ironwheel.cmake.configure import Plan
 from ironwheel.cmake.diagnose import build_error, install_error
+from ironwheel.cmake.envfiles import remember, restore
 from ironwheel.errors import CommandError, PackagingError
 from ironwheel.settings import Settings
 from ironwheel.toolchain import Program
@@ -52,10 +53,15 @@ def build(build_dir: BuildDir, plan: Plan, settings: Settings, cmake: Program, n
             command.append("--verbose")
         for target in settings.cmake.targets:
             command += ["--target", target]
+    uses_ninja = ninja is not None and plan.generator.startswith("Ninja")
+    if uses_ninja:
+        restore(build_dir)
     try:
         run(command, env=plan.environment)
     except CommandError as error:
         raise build_error(error) from error
+    if uses_ninja:
+        remember(build_dir)
 
 
 def _manifest(build_dir: BuildDir) -> list[Path]:

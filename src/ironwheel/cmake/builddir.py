@@ -3,10 +3,10 @@
 Frontends build in a new temporary environment every time (pip's build
 isolation), so the interpreter and site-packages paths change between two
 builds of the same tree. CMake caches such paths, and ninja records the
-headers it read through them. The build directory therefore holds a small
-*view* of the current environment at fixed paths — a ``python`` launcher and
-one symbolic link per site-packages directory — and CMake only ever sees
-those. A new environment re-points the view; the cache stays valid.
+headers it read through them. The build directory therefore holds a *view*
+of the current environment at fixed paths — a ``python`` launcher and one
+directory per site-packages directory (see ``envview``) — and CMake only
+ever sees those. A new environment updates the view; the cache stays valid.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel._lock import file_lock
+from ironwheel.cmake.envview import sync_view
 
 __all__ = ["STAGING_TREES", "BuildDir", "site_directories", "write_if_changed"]
 
@@ -60,17 +61,6 @@ def write_if_changed(path: Path, text: str, mode: int | None = None) -> None:
     if mode is not None:
         temporary.chmod(mode)
     os.replace(temporary, path)
-
-
-def _point(link: Path, target: Path) -> None:
-    """Make ``link`` a symbolic link to ``target``, replacing it atomically."""
-    if link.is_symlink() and os.readlink(link) == str(target):
-        return
-    temporary = link.with_name(link.name + ".tmp")
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.symlink_to(target, target_is_directory=True)
-    os.replace(temporary, link)
 
 
 @dataclasses.dataclass
@@ -146,21 +136,19 @@ class BuildDir:
             return python, list(sites)
         view = self.state_dir / "env"
         view.mkdir(exist_ok=True)
+        links = sync_view(view, sites)
+        # Packages are imported through the view, so that what they report to
+        # CMake (`python -m nanobind --cmake_dir`) is a path that stays put.
+        search = ":".join(link.as_posix() for link in links)
         launcher = view / "python"
         write_if_changed(
             launcher,
             "#!/bin/sh\n"
             "# Written by ironwheel: the interpreter of the latest build of this tree.\n"
+            f'PYTHONPATH="{search}${{PYTHONPATH:+:$PYTHONPATH}}"\n'
+            "export PYTHONPATH\n"
             f'if [ -x "{python}" ]; then exec "{python}" "$@"; fi\n'
             f'exec "{base_python}" "$@"\n',
             mode=0o755,
         )
-        links: list[Path] = []
-        for index, site in enumerate(sites):
-            link = view / f"site-{index}"
-            _point(link, site)
-            links.append(link)
-        for stale in view.glob("site-*"):
-            if stale not in links and not stale.name.endswith(".tmp"):
-                stale.unlink()
         return launcher, links

@@ -1,0 +1,103 @@
+"""Keep ninja from rebuilding because an isolated environment was reinstalled.
+
+A frontend installs the build requirements afresh for every isolated build,
+so pybind11's headers or nanobind's sources come back with new modification
+times though their content is the same, and ninja, which compares times,
+would recompile everything that includes them and re-run CMake. After each
+build ironwheel records the content hash and time of every file it read from
+the environment (through the build dir's view of it); before the next build
+it puts the recorded time back on each file whose content has not changed.
+A changed file keeps its new time, and ninja rebuilds what depends on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import struct
+from pathlib import Path
+
+from ironwheel.cmake.builddir import BuildDir
+
+__all__ = ["remember", "restore"]
+
+log = logging.getLogger("ironwheel")
+
+_RECORD = "env-files.json"
+
+
+def _ninja_deps_paths(path: Path) -> list[str]:
+    """Every path in ninja's binary dependency log (``.ninja_deps``)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if not data.startswith(b"# ninjadeps\n") or len(data) < 16:
+        return []
+    paths: list[str] = []
+    position = 16
+    while position + 4 <= len(data):
+        (size,) = struct.unpack_from("<I", data, position)
+        position += 4
+        is_dependency_record = size >> 31
+        size &= 0x7FFFFFFF
+        payload = data[position : position + size]
+        position += size
+        if not is_dependency_record and len(payload) >= 4:
+            paths.append(payload[:-4].rstrip(b"\0").decode("utf-8", errors="replace"))
+    return paths
+
+
+def _environment_inputs(build_dir: BuildDir) -> set[str]:
+    view = (build_dir.state_dir / "env").as_posix() + "/"
+    found = {path for path in _ninja_deps_paths(build_dir.path / ".ninja_deps") if path.startswith(view)}
+    try:
+        manifest = (build_dir.path / "build.ninja").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return found
+    found.update(re.findall(re.escape(view) + r"[^\s$:|]+", manifest))
+    return found
+
+
+def _digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def remember(build_dir: BuildDir) -> None:
+    """Record hash and time of the environment files the last build read."""
+    record: dict[str, list[object]] = {}
+    for name in sorted(_environment_inputs(build_dir)):
+        path = Path(name)
+        try:
+            record[name] = [_digest(path), path.stat().st_mtime_ns]
+        except OSError:
+            continue
+    (build_dir.state_dir / _RECORD).write_text(json.dumps(record, indent=0, sort_keys=True), encoding="utf-8")
+
+
+def restore(build_dir: BuildDir) -> None:
+    """Give unchanged environment files back the times ninja last saw."""
+    try:
+        record = json.loads((build_dir.state_dir / _RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    restored = 0
+    for name, (digest, mtime_ns) in record.items():
+        path = Path(name)
+        try:
+            info = path.stat()
+            if info.st_mtime_ns == mtime_ns or _digest(path) != digest:
+                continue
+            os.utime(path, ns=(info.st_atime_ns, mtime_ns))
+        except OSError:
+            continue
+        restored += 1
+    if restored:
+        log.debug("restored the times of %d unchanged files of the build environment", restored)

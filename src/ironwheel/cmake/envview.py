@@ -1,0 +1,114 @@
+"""The build directory's view of the build environment, at paths that never change.
+
+Each site-packages directory of the (possibly temporary) environment gets a
+directory ``<build>/.ironwheel/env/site-<n>``. Most of its entries are
+symbolic links to the environment's. Packages that CMake can find through
+the prefix path (a ``<pkg>/cmake/*Config.cmake`` or
+``<pkg>/{share,lib,lib64}/cmake/*/*Config.cmake``, CMake's own search
+locations) are *copied* instead, and kept in sync by content: some of them
+resolve their real path (nanobind does), which a link cannot hide, and a
+copied file whose content did not change keeps its old time, so ninja does
+not rebuild what includes it. Packages too large to copy stay links.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["MIRROR_LIMIT", "sync_view"]
+
+log = logging.getLogger("ironwheel")
+
+MIRROR_LIMIT = 64 * 1024 * 1024  # bytes; larger CMake packages are linked, not copied
+_CONFIG_DIRS = ("cmake", "CMake", "share/cmake/*", "lib/cmake/*", "lib64/cmake/*")
+
+
+def _is_cmake_package(path: Path) -> bool:
+    if not path.is_dir() or path.name.endswith((".dist-info", ".data")) or path.name == "__pycache__":
+        return False
+    for pattern in _CONFIG_DIRS:
+        for directory in path.glob(pattern):
+            if any(directory.glob("*Config.cmake")) or any(directory.glob("*-config.cmake")):
+                return True
+    return False
+
+
+def _size(path: Path, limit: int) -> int:
+    total = 0
+    for directory, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(directory, name)).st_size
+            except OSError:
+                continue
+            if total > limit:
+                return total
+    return total
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _link(link: Path, target: Path) -> None:
+    if link.is_symlink() and os.readlink(link) == str(target):
+        return
+    if link.is_symlink() or link.exists():
+        _remove(link)
+    link.symlink_to(target, target_is_directory=target.is_dir())
+
+
+def _mirror(source: Path, copy: Path) -> None:
+    """Make ``copy`` a copy of ``source``, rewriting only files whose content differs."""
+    if copy.is_symlink() or copy.is_file():
+        copy.unlink()
+    copy.mkdir(exist_ok=True)
+    wanted = {entry.name: entry for entry in os.scandir(source)}
+    for stale in os.scandir(copy):
+        if stale.name not in wanted:
+            _remove(Path(stale.path))
+    for name, entry in wanted.items():
+        target = copy / name
+        if entry.is_dir(follow_symlinks=True):
+            _mirror(Path(entry.path), target)
+        elif entry.is_file(follow_symlinks=True):
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            if not (target.is_file() and filecmp.cmp(entry.path, target, shallow=False)):
+                if target.is_symlink():
+                    target.unlink()
+                shutil.copyfile(entry.path, target)
+                shutil.copymode(entry.path, target)
+
+
+def sync_view(view: Path, sites: Sequence[Path]) -> list[Path]:
+    """Bring ``view/site-<n>`` up to date with ``sites``; return those directories."""
+    directories: list[Path] = []
+    for index, site in enumerate(sites):
+        directory = view / f"site-{index}"
+        if directory.is_symlink():  # the layout of earlier versions
+            directory.unlink()
+        directory.mkdir(parents=True, exist_ok=True)
+        names = {entry.name for entry in os.scandir(site)}
+        for stale in os.scandir(directory):
+            if stale.name not in names:
+                _remove(Path(stale.path))
+        for name in sorted(names):
+            source = site / name
+            if _is_cmake_package(source) and _size(source, MIRROR_LIMIT) <= MIRROR_LIMIT:
+                _mirror(source, directory / name)
+            else:
+                _link(directory / name, source)
+        directories.append(directory)
+    for leftover in view.glob("site-*"):
+        if leftover not in directories:
+            _remove(leftover)
+    return directories

@@ -1,0 +1,100 @@
+"""The build dir's view of the environment: links, content-synced copies, kept times."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ironwheel.cmake import envfiles, envview
+from ironwheel.cmake.builddir import BuildDir
+
+
+def make_site(root: Path, version: str = "1") -> Path:
+    site = root / "lib" / "site-packages"
+    files = {
+        "plain_pkg/__init__.py": "",
+        "cmake_pkg/__init__.py": "",
+        "cmake_pkg/cmake/cmake_pkg-config.cmake": f"# version {version}\n",
+        "cmake_pkg/include/header.h": "int x;\n",
+        "shared_pkg/share/cmake/SharedPkg/SharedPkgConfig.cmake": "",
+        "module.py": "",
+        "plain_pkg-1.0.dist-info/METADATA": "",
+    }
+    for name, text in files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return site
+
+
+def test_cmake_packages_are_copied_the_rest_linked(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "env-1")
+    (view,) = envview.sync_view(tmp_path / "view", [site])
+    assert view == tmp_path / "view" / "site-0"
+    assert not view.is_symlink()
+    for linked in ("plain_pkg", "module.py", "plain_pkg-1.0.dist-info"):
+        assert (view / linked).is_symlink()
+        assert (view / linked).resolve() == site / linked
+    for copied in ("cmake_pkg", "shared_pkg"):
+        assert not (view / copied).is_symlink()
+    assert (view / "cmake_pkg" / "include" / "header.h").read_text() == "int x;\n"
+    assert not (view / "cmake_pkg" / "include" / "header.h").is_symlink()
+
+
+def test_a_new_environment_keeps_the_times_of_unchanged_files(tmp_path: Path) -> None:
+    first = make_site(tmp_path / "env-1")
+    (view,) = envview.sync_view(tmp_path / "view", [first])
+    header = view / "cmake_pkg" / "include" / "header.h"
+    config = view / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    os.utime(header, ns=(0, 10**18))
+    os.utime(config, ns=(0, 10**18))
+    second = make_site(tmp_path / "env-2", version="2")
+    (second / "plain_pkg" / "__init__.py").unlink()
+    (second / "gone.py").write_text("")
+    envview.sync_view(tmp_path / "view", [second])
+    assert header.stat().st_mtime_ns == 10**18  # same content: untouched
+    assert config.stat().st_mtime_ns != 10**18  # new content: rewritten
+    assert config.read_text() == "# version 2\n"
+    assert (view / "plain_pkg").resolve() == second / "plain_pkg"
+    assert (view / "gone.py").is_symlink()
+
+
+def test_stale_entries_and_views_go(tmp_path: Path) -> None:
+    one = make_site(tmp_path / "a")
+    two = make_site(tmp_path / "b")
+    envview.sync_view(tmp_path / "view", [one, two])
+    (one / "module.py").unlink()
+    assert envview.sync_view(tmp_path / "view", [one]) == [tmp_path / "view" / "site-0"]
+    assert not (tmp_path / "view" / "site-1").exists()
+    assert not (tmp_path / "view" / "site-0" / "module.py").exists()
+
+
+def test_large_cmake_packages_are_linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(envview, "MIRROR_LIMIT", 4)
+    site = make_site(tmp_path / "env")
+    (view,) = envview.sync_view(tmp_path / "view", [site])
+    assert (view / "cmake_pkg").is_symlink()
+
+
+def test_environment_files_get_their_recorded_times_back(tmp_path: Path) -> None:
+    with BuildDir.open(tmp_path / "build") as build_dir:
+        view = build_dir.state_dir / "env" / "site-0"
+        view.mkdir(parents=True)
+        same = view / "same.h"
+        changed = view / "changed.h"
+        same.write_text("same\n")
+        changed.write_text("old\n")
+        (build_dir.path / "build.ninja").write_text(
+            f"build a.o: CXX_COMPILER a.cpp | {same} {changed}\nbuild b.o: CXX_COMPILER b.cpp\n"
+        )
+        for path in (same, changed):
+            os.utime(path, ns=(0, 5 * 10**17))
+        envfiles.remember(build_dir)
+        for path in (same, changed):
+            os.utime(path, ns=(0, 9 * 10**17))  # reinstalled: new times
+        changed.write_text("new\n")
+        envfiles.restore(build_dir)
+        assert same.stat().st_mtime_ns == 5 * 10**17
+        assert changed.stat().st_mtime_ns != 5 * 10**17
