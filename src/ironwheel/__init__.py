@@ -6,12 +6,17 @@ them, so that ``import ironwheel`` costs next to nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
-
+# Not `from typing import TYPE_CHECKING`: importing typing would double the
+# cost of `import ironwheel`, which every build pays. Type checkers treat any
+# TYPE_CHECKING name as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any, TypeVar
 
     from ironwheel.settings import ConfigSettings
+
+    _T = TypeVar("_T")
 
 __version__ = "0.1.0"
 
@@ -24,13 +29,11 @@ __all__ = [
     "prepare_metadata_for_build_wheel",
 ]
 
-_T = TypeVar("_T")
-
 
 def _call(hook: Callable[..., _T], *args: Any) -> _T:
     """Run a hook; a user error becomes ``error: ...`` / ``hint: ...`` and an exit code."""
     from ironwheel._output import configure_logging, report_error
-    from ironwheel.errors import IronwheelError
+    from ironwheel.errors import IronwheelError, from_os_error
 
     configure_logging()
     try:
@@ -38,6 +41,10 @@ def _call(hook: Callable[..., _T], *args: Any) -> _T:
     except IronwheelError as error:
         report_error(error)
         raise SystemExit(error.exit_code) from None
+    except OSError as error:
+        problem = from_os_error(error)
+        report_error(problem)
+        raise SystemExit(problem.exit_code) from None
 
 
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None = None) -> list[str]:

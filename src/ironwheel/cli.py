@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
-from ironwheel.errors import ConfigError, IronwheelError
+from ironwheel.errors import ConfigError, IronwheelError, from_os_error
 
 __all__ = ["main"]
 
@@ -103,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IronwheelError as error:
         report_error(error)
         return error.exit_code
+    except OSError as error:
+        problem = from_os_error(error)
+        report_error(problem)
+        return problem.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

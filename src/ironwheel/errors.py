@@ -19,6 +19,7 @@ __all__ = [
     "PackagingError",
     "ToolError",
     "format_error",
+    "from_os_error",
 ]
 
 
@@ -81,6 +82,16 @@ class PackagingError(IronwheelError):
     """The project cannot be turned into a valid wheel or sdist."""
 
     exit_code = 5
+
+
+def from_os_error(error: OSError) -> IronwheelError:
+    """A file-system failure (permissions, a full disk) as an error for the user."""
+    what = f" {error.filename}" if error.filename else ""
+    return IronwheelError(
+        f"cannot access{what}: {error.strerror or error}",
+        hint="check that the project and output directories are writable and the disk is not full "
+        "(-C build.dir= builds in a temporary directory)",
+    )
 
 
 def format_error(error: IronwheelError, *, color: bool = False) -> str:

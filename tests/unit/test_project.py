@@ -241,3 +241,35 @@ def test_version_frozen_in_pkg_info_wins(chdir: Path) -> None:
         },
     )
     assert ironwheel.prepare_metadata_for_build_wheel(str(chdir / "meta")) == "demo-1.0.post7.dist-info"
+
+
+def test_metadata_of_a_native_project_needs_no_cmake(chdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        chdir,
+        {
+            "pyproject.toml": BUILD_SYSTEM + '[project]\nname = "native"\nversion = "3"\n',
+            "CMakeLists.txt": "message(FATAL_ERROR configure-must-not-run)\n",
+        },
+    )
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CMAKE_EXECUTABLE", "/nonexistent/cmake")
+    name = ironwheel.prepare_metadata_for_build_wheel(str(chdir / "meta"))
+    assert name == "native-3.dist-info"
+    wheel = (chdir / "meta" / name / "WHEEL").read_text()
+    assert "Root-Is-Purelib: false" in wheel
+    assert not (chdir / "build").exists()
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(
+    chdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        chdir, {"pyproject.toml": BUILD_SYSTEM + '[project]\nname = "demo"\nversion = "1"\n', "demo.py": ""}
+    )
+    (chdir / "out").write_text("a file where a directory should be")
+    with pytest.raises(SystemExit) as caught:
+        ironwheel.build_wheel(str(chdir / "out"))
+    assert caught.value.code == 1
+    error = capsys.readouterr().err.strip().splitlines()[-2:]
+    assert error[0].startswith(f"error: cannot access {chdir / 'out'}")
+    assert error[1].startswith("hint: check that the project and output directories are writable")
