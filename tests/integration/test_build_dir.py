@@ -139,3 +139,24 @@ def test_bindings_from_a_new_environment_compile_nothing(
     assert BUILD_STEP.findall(second.output) == [], tail(second.output)
     assert "ninja: no work to do." in second.output
     assert second.wheel.read_bytes() == first.wheel.read_bytes()
+
+
+def test_other_generator_and_parallel_level(root: Path, tmp_path: Path, fresh_venv: Venv) -> None:
+    environment = {"CMAKE_GENERATOR": "Unix Makefiles", "CMAKE_BUILD_PARALLEL_LEVEL": "1"}
+    first = pip_wheel(root, tmp_path / "one", env=environment)
+    assert first.returncode == 0, tail(first.output)
+    assert re.search(r"ironwheel: \+ \S+cmake --build \S+", first.output)
+    assert "-G 'Unix Makefiles'" in first.output
+    assert sorted(
+        re.findall(r"Building C object CMakeFiles/_impl\.dir/src/incremental/(\w+)\.c\.o", first.output)
+    ) == [
+        "_impl",
+        "one",
+        "two",
+    ]
+    second = pip_wheel(root, tmp_path / "two", env=environment)
+    assert second.returncode == 0, tail(second.output)
+    assert "is up to date" in second.output
+    assert "Building C object" not in second.output
+    fresh_venv.install(second.wheel)
+    assert fresh_venv.run("import incremental; print(incremental.answer())") == "42"

@@ -107,6 +107,8 @@ def test_wheel_from_tree_and_from_sdist_are_identical(tree: Path, tmp_path: Path
     wheel = ironwheel.build_wheel(str(from_tree))
     sdist = ironwheel.build_sdist(str(tree / "sdists"))
     with tarfile.open(tree / "sdists" / sdist) as archive:
+        if hasattr(tarfile, "data_filter"):  # Python 3.12+ (and security backports)
+            archive.extraction_filter = tarfile.data_filter
         archive.extractall(tmp_path / "unpacked")
     os.chdir(tmp_path / "unpacked" / "demo_pkg-1.0")
     from_sdist = tmp_path / "wheels-sdist"
