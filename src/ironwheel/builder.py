@@ -13,6 +13,7 @@ from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure, make_plan
+from ironwheel.cmake.fileapi import read_codemodel
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.files import Selection
 from ironwheel.generate import render_all, write_if_changed
@@ -167,10 +168,12 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
                 stable_abi=stable_abi,
                 state=state,
             )
-            model = configure(build_dir, plan)
+            configure(build_dir, plan)
             build(build_dir, plan, project.settings, cmake, ninja)
             installed = install(build_dir, plan, cmake)
-            # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
+            # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
+            # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
+            model = read_codemodel(build_dir.path, plan.build_type)
             consumed = model.build_inputs() if model else frozenset()
             entries.update(
                 (name, path)

@@ -6,17 +6,28 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Venv
-from tests.integration.frontends import Result, pip_wheel, tail
+from tests.integration.frontends import Result, names, pip_wheel, tail
 
 pytestmark = pytest.mark.slow
 
 OBJECT = re.compile(r"Building C object CMakeFiles/_impl\.dir/src/incremental/(\w+)\.c\.o")
+
+
+CONTENTS = [
+    "incremental/__init__.py",
+    f"incremental/_impl{sysconfig.get_config_var('EXT_SUFFIX')}",
+    "incremental/stamp.txt",
+    "incremental-1.0.dist-info/METADATA",
+    "incremental-1.0.dist-info/WHEEL",
+    "incremental-1.0.dist-info/RECORD",
+]
 
 
 def compiled(result: Result) -> list[str]:
@@ -43,6 +54,7 @@ def test_isolated_rebuilds_reuse_the_build_dir(root: Path, tmp_path: Path, fresh
     assert "ninja: no work to do." in second.output
     assert "Re-running CMake" not in second.output
     assert second.wheel.read_bytes() == first.wheel.read_bytes()
+    assert names(second.wheel) == CONTENTS
 
     # Editing one source recompiles that file only.
     one = root / "src" / "incremental" / "one.c"
@@ -160,3 +172,21 @@ def test_other_generator_and_parallel_level(root: Path, tmp_path: Path, fresh_ve
     assert "Building C object" not in second.output
     fresh_venv.install(second.wheel)
     assert fresh_venv.run("import incremental; print(incremental.answer())") == "42"
+
+
+def test_wheel_after_a_cmakelists_edit_equals_a_clean_one(root: Path, tmp_path: Path) -> None:
+    assert compiled(pip_wheel(root, tmp_path / "one")) == ["_impl", "one", "two"]
+    source = root / "src" / "incremental" / "three.c"
+    source.write_text("int three(void) { return 3; }\n")
+    lists = root / "CMakeLists.txt"
+    lists.write_text(
+        lists.read_text().replace("src/incremental/two.c)", "src/incremental/two.c src/incremental/three.c)")
+    )
+    incremental = pip_wheel(root, tmp_path / "two")
+    assert compiled(incremental) == ["three"]
+    assert "Re-running CMake" in incremental.output
+    shutil.rmtree(root / "build")
+    clean = pip_wheel(root, tmp_path / "three")
+    assert compiled(clean) == ["_impl", "one", "three", "two"]
+    assert names(incremental.wheel) == CONTENTS
+    assert incremental.wheel.read_bytes() == clean.wheel.read_bytes()

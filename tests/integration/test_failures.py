@@ -99,4 +99,9 @@ def test_install_outside_the_wheel(project: Callable[[str], Path], tmp_path: Pat
     result = pip_wheel(root, tmp_path / "dist", isolated=False)
     assert result.returncode != 0
     assert result.wheels == []
-    assert backend_error(result)[0] == f"error: CMake installed {outside}/pyproject.toml outside the wheel"
+    assert backend_error(result) == [
+        f"error: CMakeLists.txt installs to {outside}, outside the wheel",
+        "hint: use relative install() DESTINATIONs (they land in the wheel's package root) or "
+        "${IRONWHEEL_DATA_DIR}-style ones; never absolute paths",
+    ]
+    assert not outside.exists()  # refused before anything was installed

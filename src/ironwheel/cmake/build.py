@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import time
+import re
+import shutil
 from pathlib import Path
 
 from ironwheel._run import run
@@ -64,25 +65,45 @@ def build(build_dir: BuildDir, plan: Plan, settings: Settings, cmake: Program, n
         remember(build_dir)
 
 
-def _manifest(build_dir: BuildDir) -> list[Path]:
-    manifest = build_dir.path / "install_manifest.txt"
-    try:
-        text = manifest.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    return [Path(line) for line in text.splitlines() if line.strip()]
+_DESTINATION = re.compile(r'file\(INSTALL DESTINATION "([^"]*)"')
+
+
+def _outside_destinations(build_dir: BuildDir) -> list[str]:
+    """Absolute install() destinations outside the staging trees, found before installing."""
+    staging = Path(os.path.abspath(build_dir.staging))
+    outside: set[str] = set()
+    for directory, _dirs, files in os.walk(build_dir.path):
+        if "cmake_install.cmake" not in files:
+            continue
+        text = Path(directory, "cmake_install.cmake").read_text(encoding="utf-8", errors="replace")
+        for destination in _DESTINATION.findall(text):
+            if destination.startswith("${CMAKE_INSTALL_PREFIX}"):
+                continue
+            path = Path(os.path.abspath(destination))
+            if path != staging and staging not in path.parents:
+                outside.add(destination)
+    return sorted(outside)
 
 
 def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
-    """``cmake --install`` into the staging trees; return this install's files.
+    """``cmake --install`` into freshly emptied staging trees; return what it put there.
 
-    The staging tree persists between builds, so ``cmake --install`` only
-    copies what changed. What the install manifest does not list (files of an
-    earlier build that the project no longer installs) is deleted.
+    The trees are emptied first so that everything in them comes from this
+    install, including files that install(CODE) or install(SCRIPT) write.
+    An absolute DESTINATION outside the trees is refused before anything is
+    installed, so nothing is ever written outside the build directory.
     """
+    outside = _outside_destinations(build_dir)
+    if outside:
+        raise PackagingError(
+            f"CMakeLists.txt installs to {outside[0]}, outside the wheel"
+            + (f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""),
+            hint="use relative install() DESTINATIONs (they land in the wheel's package "
+            "root) or ${IRONWHEEL_DATA_DIR}-style ones; never absolute paths",
+        )
+    shutil.rmtree(build_dir.staging, ignore_errors=True)
     for tree in STAGING_TREES:
         build_dir.tree(tree).mkdir(parents=True, exist_ok=True)
-    started = time.time()
     command = [str(cmake.path), "--install", str(build_dir.path), "--prefix", str(plan.install_prefix)]
     if plan.multi_config:
         command += ["--config", plan.build_type]
@@ -90,26 +111,12 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
         run(command, env=plan.environment)
     except CommandError as error:
         raise install_error(error) from error
-    # Normalised but not resolved: a symbolic link (libfoo.so -> libfoo.so.1) is a file of its own.
-    listed = {Path(os.path.abspath(path)) for path in _manifest(build_dir)}
-    staging = Path(os.path.abspath(build_dir.staging))
-    outside = sorted(str(path) for path in listed if staging not in path.parents)
-    if outside:
-        raise PackagingError(
-            f"CMake installed {outside[0]} outside the wheel"
-            + (f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""),
-            hint="use relative install() DESTINATIONs (they land in the wheel's package "
-            "root) or ${IRONWHEEL_DATA_DIR}-style ones; never absolute paths",
-        )
     installed: list[Installed] = []
     for tree in STAGING_TREES:
         root = Path(os.path.abspath(build_dir.tree(tree)))
         for directory, _dirs, files in os.walk(root):
             for name in files:
+                # Not resolved: a symbolic link (libfoo.so.1 -> libfoo.so.1.2.3) is a file of its own.
                 path = Path(directory, name)
-                # install(CODE/SCRIPT) may write files the manifest does not list.
-                if path in listed or path.lstat().st_mtime >= started:
-                    installed.append(Installed(tree, path.relative_to(root).as_posix(), path))
-                else:
-                    path.unlink()
+                installed.append(Installed(tree, path.relative_to(root).as_posix(), path))
     return sorted(installed, key=lambda item: (item.tree, item.path))

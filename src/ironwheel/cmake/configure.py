@@ -29,7 +29,7 @@ from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories, write_if_changed
 from ironwheel.cmake.diagnose import configure_error
 from ironwheel.cmake.entrypoints import cmake_entry_points
-from ironwheel.cmake.fileapi import CodeModel, read_codemodel, write_query
+from ironwheel.cmake.fileapi import read_codemodel, write_query
 from ironwheel.errors import CommandError
 from ironwheel.settings import Settings
 from ironwheel.tags import StableABI, is_free_threaded
@@ -309,8 +309,8 @@ def _why_fresh(build_dir: BuildDir, plan: Plan, state: Mapping[str, Any]) -> str
     return ""
 
 
-def configure(build_dir: BuildDir, plan: Plan) -> CodeModel | None:
-    """Configure unless nothing relevant changed; return CMake's code model."""
+def configure(build_dir: BuildDir, plan: Plan) -> None:
+    """Configure unless nothing relevant changed."""
     state = build_dir.read_state()
     reason = _why_fresh(build_dir, plan, state)
     if reason:
@@ -323,7 +323,7 @@ def configure(build_dir: BuildDir, plan: Plan) -> CodeModel | None:
     model = read_codemodel(build_dir.path, plan.build_type) if generated else None
     if state.get("configure_key") == plan.configure_key and model is not None:
         log.info("CMake configuration of %s is up to date", build_dir.path)
-        return model
+        return
     build_dir.write_state({"fresh_key": plan.fresh_key, "configure_key": None})
     for name, text in plan.files.items():
         write_if_changed(build_dir.state_dir / name, text)
@@ -337,4 +337,3 @@ def configure(build_dir: BuildDir, plan: Plan) -> CodeModel | None:
     build_dir.write_state(
         {"fresh_key": plan.fresh_key, "configure_key": plan.configure_key, "compilers": compilers}
     )
-    return model

@@ -50,7 +50,7 @@ class CodeModel:
     build_dir: Path
     targets: tuple[Target, ...]
     compilers: tuple[tuple[str, Path], ...]
-    inputs: tuple[Path, ...]  # the project's own CMake files: CMakeLists.txt, included .cmake
+    inputs: tuple[Path, ...]  # the project's CMakeLists.txt and included .cmake files
 
     def build_inputs(self) -> frozenset[Path]:
         """Every project file that went into the build: compiled sources and CMake files."""
@@ -121,7 +121,12 @@ def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
         inputs: list[Path] = []
         if "cmakeFiles" in files:
             for item in _load(reply_dir / files["cmakeFiles"]).get("inputs", []):
-                if not (item.get("isExternal") or item.get("isCMake") or item.get("isGenerated")):
+                if item.get("isExternal") or item.get("isCMake") or item.get("isGenerated"):
+                    continue
+                # Only CMake's own files: a configure_file() input or a CMAKE_CONFIGURE_DEPENDS
+                # entry may be a module the package ships.
+                name = Path(item["path"]).name
+                if name == "CMakeLists.txt" or name.endswith(".cmake"):
                     inputs.append(_absolute(source_dir, item["path"]))
         compilers: list[tuple[str, Path]] = []
         if "toolchains" in files:
