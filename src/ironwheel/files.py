@@ -77,22 +77,26 @@ def _ignored(stack: list[tuple[str, Rules]], path: str, is_dir: bool) -> bool:
 
 
 def select_files(root: Path, selection: Selection, start: Path | None = None) -> list[str]:
-    """Sorted POSIX paths, relative to ``root``, of the files selected under ``start``."""
-    root = root.resolve()
-    start = (start or root).resolve()
+    """Sorted POSIX paths, relative to ``root``, of the files selected under ``start``.
+
+    Symbolic links are followed (their targets are packed as files), except a
+    link back to a directory the walk is already inside.
+    """
+    root = Path(os.path.abspath(root))
+    start = Path(os.path.abspath(start or root))
     include = Rules(selection.include)
     exclude = Rules((*DEFAULT_EXCLUDES, *selection.exclude))
     never = {path.resolve() for path in selection.never}
     stack = _ancestor_rules(root, start) if selection.use_gitignore else []
-    found: list[str] = []
-    visited: set[Path] = set()
 
-    def walk(directory: Path, relative: str, stack: list[tuple[str, Rules]], hidden: bool) -> Iterator[str]:
+    def walk(
+        directory: Path, relative: str, stack: list[tuple[str, Rules]], hidden: bool, chain: frozenset[Path]
+    ) -> Iterator[str]:
         real = directory.resolve()
-        if real in visited:
+        if real in chain:
             log.warning("not following %s: it loops back to %s", directory, real)
             return
-        visited.add(real)
+        chain = chain | {real}
         if selection.use_gitignore:
             rules = Rules.from_file(directory / ".gitignore")
             if rules:
@@ -120,9 +124,9 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
             if is_dir:
                 # An ignored directory is still entered when includes may pick files in it.
                 if not dropped or include:
-                    yield from walk(full, path, stack, bool(dropped))
+                    yield from walk(full, path, stack, bool(dropped), chain)
             elif not dropped or include.ignores(path):
                 yield path
 
-    found.extend(walk(start, "" if start == root else start.relative_to(root).as_posix(), stack, False))
-    return sorted(found)
+    relative = "" if start == root else start.relative_to(root).as_posix()
+    return sorted(walk(start, relative, stack, False, frozenset()))

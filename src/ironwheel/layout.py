@@ -1,15 +1,18 @@
 """Which Python packages the wheel ships, and the files in them.
 
-Explicit ``wheel.packages`` wins. Otherwise: every top-level package and
-module in ``src/`` (the src layout), else ``python/<name>``, else
-``<name>/`` or ``<name>.py`` beside pyproject.toml, where ``<name>`` is the
-project name with dashes turned into underscores.
+Explicit ``wheel.packages`` wins. Otherwise the package named after the
+project (``<name>`` is the project name with ``-`` and ``.`` turned into
+``_``) is looked for as ``src/<name>``, ``src/<name>.py``, ``python/<name>``,
+``<name>`` (with an ``__init__.py``) and ``<name>.py``; failing that, every
+package in ``src/`` (any directory holding Python files or stubs, namespace
+packages included) ships.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,14 +46,14 @@ def import_name(project_name: str) -> str:
 def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:
     packages: list[Package] = []
     for index, entry in enumerate(entries):
-        path = (root / entry).resolve()
+        path = Path(os.path.abspath(root / entry))
         where = f"tool.ironwheel.wheel.packages[{index}]"
         if not path.exists():
             raise ConfigError(
                 f'{where}: "{entry}" does not exist',
                 hint="list package directories or .py modules relative to the project root",
             )
-        if root.resolve() not in path.parents:
+        if root not in path.parents:
             raise ConfigError(
                 f'{where}: "{entry}" is outside the project', hint="ship packages from inside the project"
             )
@@ -60,33 +63,37 @@ def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:
     return packages
 
 
-def _in_src(src: Path) -> list[Package]:
-    found: list[Package] = []
-    for child in sorted(src.iterdir()):
-        if child.name.startswith((".", "_")) and child.name != "__init__.py":
-            continue
-        if (child.is_dir() and child.name.isidentifier() and any(child.glob("*.py"))) or (
-            child.is_file() and child.suffix == ".py" and child.stem.isidentifier()
-        ):
-            found.append(Package(child.resolve(), child.name))
-    return found
+def _holds_python(directory: Path) -> bool:
+    """A package, regular or namespace: Python files or stubs somewhere below."""
+    for _path, _dirs, files in os.walk(directory):
+        if any(name.endswith((".py", ".pyi")) for name in files):
+            return True
+    return False
 
 
 def discover_packages(root: Path, project_name: str, explicit: Sequence[str]) -> list[Package]:
     """The packages to ship; may be empty for a project that only builds extensions."""
+    root = Path(os.path.abspath(root))
     if explicit:
         return _explicit(root, explicit)
     name = import_name(project_name)
+    for candidate in (root / "src" / name, root / "python" / name):
+        if candidate.is_dir() and _holds_python(candidate):
+            return [Package(candidate, name)]
+    for candidate in (root / "src" / f"{name}.py", root / f"{name}.py"):
+        if candidate.is_file():
+            return [Package(candidate, candidate.name)]
+    package = root / name
+    if (package / "__init__.py").is_file() or (package / "__init__.pyi").is_file():
+        return [Package(package, name)]
     src = root / "src"
-    if src.is_dir():
-        found = _in_src(src)
-        if found:
-            return found
-    candidates = [root / "python" / name, root / name, root / f"{name}.py"]
-    for candidate in candidates:
-        if candidate.is_file() or (candidate.is_dir() and (candidate / "__init__.py").is_file()):
-            return [Package(candidate.resolve(), candidate.name)]
-    return []
+    if not src.is_dir():
+        return []
+    return [
+        Package(child, child.name)
+        for child in sorted(src.iterdir())
+        if child.is_dir() and child.name.isidentifier() and _holds_python(child)
+    ]
 
 
 def package_files(root: Path, packages: Sequence[Package], selection: Selection) -> dict[str, Path]:
@@ -100,7 +107,7 @@ def package_files(root: Path, packages: Sequence[Package], selection: Selection)
         if package.is_module:
             files[package.name] = package.source
             continue
-        prefix = package.source.relative_to(root.resolve()).as_posix()
+        prefix = package.source.relative_to(os.path.abspath(root)).as_posix()
         for relative in select_files(root, selection, start=package.source):
             inner = relative[len(prefix) + 1 :]
             files[f"{package.name}/{inner}"] = package.source / inner

@@ -197,3 +197,10 @@ def test_symlink_loops_are_not_followed(tmp_path: Path, caplog: pytest.LogCaptur
     assert select_files(tmp_path, Selection()) == ["pkg/a.py"]
     assert "loops back" in caplog.text
     assert "pkg/dangling" in caplog.text
+
+
+def test_a_directory_reached_twice_is_not_a_loop(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _tree(tmp_path, ["shared/f.c", "pkg/a.py"], {})
+    (tmp_path / "pkg" / "alias").symlink_to(tmp_path / "shared", target_is_directory=True)
+    assert select_files(tmp_path, Selection()) == ["pkg/a.py", "pkg/alias/f.c", "shared/f.c"]
+    assert "loops back" not in caplog.text

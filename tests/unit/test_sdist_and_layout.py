@@ -135,11 +135,22 @@ def _make(root: Path, names: list[str]) -> Path:
 @pytest.mark.parametrize(
     ("files", "found"),
     [
+        (["src/demo_pkg/__init__.py", "src/other/__init__.py", "src/mod.py"], ["demo_pkg"]),
+        (["src/demo_pkg/sub/ns.py"], ["demo_pkg"]),
         (
-            ["src/demo_pkg/__init__.py", "src/other/__init__.py", "src/mod.py", "src/.hidden/x.py"],
-            ["demo_pkg", "mod.py", "other"],
+            [
+                "src/alpha/__init__.py",
+                "src/beta/sub/ns.py",
+                "src/stubs/__init__.pyi",
+                "src/gen.py",
+                "src/weird-name/x.py",
+                "src/c/x.c",
+            ],
+            ["alpha", "beta", "stubs"],
         ),
+        (["src/core.c", "src/gen_tables.py", "demo_pkg/__init__.py"], ["demo_pkg"]),
         (["src/weird-name/x.py", "demo_pkg/__init__.py"], ["demo_pkg"]),
+        (["src/demo_pkg.py", "src/other/__init__.py"], ["demo_pkg.py"]),
         (["python/demo_pkg/__init__.py"], ["demo_pkg"]),
         (["demo_pkg.py", "setup.py"], ["demo_pkg.py"]),
         (["demo_pkg/data.txt"], []),
@@ -166,3 +177,16 @@ def test_explicit_packages(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             discover_packages(root, "x", [entry])
         assert caught.value.message == message
+
+
+def test_symlinked_package_outside_the_project(tmp_path: Path) -> None:
+    from ironwheel.files import Selection
+    from ironwheel.layout import package_files
+
+    outside = _make(tmp_path / "elsewhere", ["real/__init__.py", "real/data.txt"])
+    root = _make(tmp_path / "project", ["pyproject.toml"])
+    (root / "src").mkdir()
+    (root / "src" / "demo_pkg").symlink_to(outside / "real", target_is_directory=True)
+    packages = discover_packages(root, "demo-pkg", [])
+    assert [package.name for package in packages] == ["demo_pkg"]
+    assert sorted(package_files(root, packages, Selection())) == ["demo_pkg/__init__.py", "demo_pkg/data.txt"]

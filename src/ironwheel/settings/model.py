@@ -190,7 +190,8 @@ class WheelSettings:
     packages: tuple[str, ...] = setting(
         (),
         "Python packages (directories) or modules (.py files) to ship, relative to the "
-        "project root. Empty discovers src/<name>, <name>, src/<name>.py or <name>.py.",
+        "project root. Empty looks for the project's own package (src/<name>, "
+        "src/<name>.py, python/<name>, <name>/, <name>.py), else ships every package in src/.",
     )
     py_api: str = setting(
         "",
