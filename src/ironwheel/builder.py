@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from ironwheel._fs import write_if_changed
 from ironwheel._gitignore import Rules
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
@@ -16,7 +17,7 @@ from ironwheel.cmake.configure import configure, make_plan
 from ironwheel.cmake.fileapi import read_codemodel
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.files import Selection
-from ironwheel.generate import render_all, write_if_changed
+from ironwheel.generate import render_project
 from ironwheel.layout import discover_packages, import_name, package_files
 from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
 from ironwheel.project import Project
@@ -141,14 +142,8 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     selection = Selection(
         include=project.settings.sdist.include, exclude=project.settings.sdist.exclude, never=never
     )
-    generated = render_all(
-        project.root,
-        project.settings.generate,
-        {"name": metadata.name, "version": str(project.version), "description": metadata.description or ""},
-    )
-    for item in generated:
-        if item.location == "source":
-            write_if_changed(project.root / item.path, item.content)
+    generated = render_project(project)
+    in_source = [item.path for item in generated if item.location == "source"]
     entries: dict[str, Source] = {}
     executables: set[str] = set()
     if project.native:
@@ -167,6 +162,7 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
                 ninja=ninja,
                 stable_abi=stable_abi,
                 state=state,
+                platform=tag.platform,
             )
             configure(build_dir, plan)
             build(build_dir, plan, project.settings, cmake, ninja)
@@ -177,7 +173,7 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
             consumed = model.build_inputs() if model else frozenset()
             entries.update(
                 (name, path)
-                for name, path in package_files(project.root, packages, selection).items()
+                for name, path in package_files(project.root, packages, selection, in_source).items()
                 if path.resolve() not in consumed
             )
             executables = _add_installed(entries, installed, project)
@@ -190,7 +186,7 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
                 wheel_directory=wheel_directory,
                 started=started,
             )
-    entries.update(package_files(project.root, packages, selection))
+    entries.update(package_files(project.root, packages, selection, in_source))
     entries.update((item.path, item.content) for item in generated if item.location == "install")
     for item in generated:
         if item.location == "build":

@@ -7,11 +7,16 @@ import logging
 import string
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ironwheel._fs import write_if_changed
 from ironwheel.errors import ConfigError
 from ironwheel.settings.model import GenerateSettings
 
-__all__ = ["Generated", "render_all", "write_if_changed"]
+if TYPE_CHECKING:
+    from ironwheel.project import Project
+
+__all__ = ["Generated", "render_all", "render_project"]
 
 log = logging.getLogger("ironwheel")
 
@@ -66,10 +71,16 @@ def render_all(
     return rendered
 
 
-def write_if_changed(path: Path, content: bytes) -> None:
-    """Write a generated file, leaving it (and its mtime) alone when it is current."""
-    if path.is_file() and path.read_bytes() == content:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    log.info("wrote %s", path)
+def render_project(project: Project) -> list[Generated]:
+    """Render the project's entries; write those that belong in the source tree."""
+    metadata = project.metadata
+    values = {
+        "name": metadata.name,
+        "version": str(project.version),
+        "description": metadata.description or "",
+    }
+    rendered = render_all(project.root, project.settings.generate, values)
+    for item in rendered:
+        if item.location == "source" and write_if_changed(project.root / item.path, item.content):
+            log.info("wrote %s", item.path)
+    return rendered

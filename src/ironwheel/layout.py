@@ -96,11 +96,14 @@ def discover_packages(root: Path, project_name: str, explicit: Sequence[str]) ->
     ]
 
 
-def package_files(root: Path, packages: Sequence[Package], selection: Selection) -> dict[str, Path]:
+def package_files(
+    root: Path, packages: Sequence[Package], selection: Selection, generated: Sequence[str] = ()
+) -> dict[str, Path]:
     """Wheel path -> source file for every selected file of every package.
 
     ``selection`` is the sdist's: the wheel ships a package's files exactly
-    when the sdist would, so a wheel built from the sdist is the same wheel.
+    when the sdist would, so a wheel built from the sdist is the same wheel;
+    like the sdist, it always takes ``generated`` files (relative to ``root``).
     """
     files: dict[str, Path] = {}
     for package in packages:
@@ -108,7 +111,9 @@ def package_files(root: Path, packages: Sequence[Package], selection: Selection)
             files[package.name] = package.source
             continue
         prefix = package.source.relative_to(os.path.abspath(root)).as_posix()
-        for relative in select_files(root, selection, start=package.source):
+        found = select_files(root, selection, start=package.source)
+        found += [path for path in generated if path.startswith(prefix + "/")]
+        for relative in found:
             inner = relative[len(prefix) + 1 :]
             files[f"{package.name}/{inner}"] = package.source / inner
     return files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -87,5 +88,15 @@ class Project:
         if not template:
             return None
         tag, _ = self.tag
-        path = template.format(wheel_tag=str(tag), build_type=self.settings.cmake.build_type)
-        return self.root / path
+        path = Path(
+            os.path.abspath(
+                self.root / template.format(wheel_tag=str(tag), build_type=self.settings.cmake.build_type)
+            )
+        )
+        for protected in (self.root, self.source_dir):
+            if path == protected or path in protected.parents:
+                raise ConfigError(
+                    f'tool.ironwheel.build.dir: "{template}" is the project directory or contains it',
+                    hint='use a directory of its own, such as "build/{wheel_tag}" (the default)',
+                )
+        return path

@@ -8,31 +8,34 @@ import io
 import logging
 import stat
 import tarfile
+from collections.abc import Sequence
 from pathlib import Path
 
+from ironwheel._fs import atomic_output
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.files import Selection, select_files
+from ironwheel.generate import render_project
 from ironwheel.metadata import dist_info_name, render_metadata
 from ironwheel.project import Project
-from ironwheel.wheel import atomic_output
 
 __all__ = ["build_sdist", "sdist_files"]
 
 log = logging.getLogger("ironwheel")
 
 
-def sdist_files(project: Project, output: Path | None = None) -> list[str]:
-    """The project files that go into the sdist, sorted (never ``output`` itself)."""
+def sdist_files(project: Project, output: Path | None = None, generated: Sequence[str] = ()) -> list[str]:
+    """The project files that go into the sdist, sorted (never ``output`` itself).
+
+    ``generated`` (files [[generate]] writes into the source tree) are always in,
+    even when .gitignore leaves them out, as version files usually are.
+    """
     settings = project.settings.sdist
     never = [output] if output is not None else []
-    build_root = project.settings.build.dir.split("{", 1)[0].rstrip("/")
-    if build_root:
-        never.append(project.root / build_root)
     selected = select_files(
         project.root,
         Selection(include=settings.include, exclude=settings.exclude, never=never),
     )
-    required = {"pyproject.toml"}
+    required = {"pyproject.toml", *generated}
     return sorted((set(selected) | required) - {"PKG-INFO"})
 
 
@@ -52,7 +55,8 @@ def build_sdist(project: Project, sdist_directory: Path) -> str:
     base = dist_info_name(project.metadata)
     filename = f"{base}.tar.gz"
     epoch = source_date_epoch()
-    files = sdist_files(project, sdist_directory)
+    generated = [item.path for item in render_project(project) if item.location == "source"]
+    files = sdist_files(project, sdist_directory, generated)
     pkg_info = render_metadata(project.metadata)
     with contextlib.ExitStack() as stack:
         temporary = stack.enter_context(atomic_output(sdist_directory / filename))

@@ -19,13 +19,17 @@ import sys
 import sysconfig
 from collections.abc import Mapping
 
+from ironwheel.errors import ConfigError
+
 __all__ = [
+    "MacOSTarget",
     "StableABI",
     "WheelTag",
     "abi_tag",
     "compute_tag",
     "interpreter_tag",
     "is_free_threaded",
+    "macos_target",
     "platform_tag",
 ]
 
@@ -102,26 +106,60 @@ def _linux_platform(base: str, pointer_bits: int) -> str:
 
 
 _ARCH_FLAG = re.compile(r"-arch\s+(\S+)")
+_VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 
-def _macos_platform(environ: Mapping[str, str], machine: str, python_target: str) -> str:
-    archs = sorted(set(_ARCH_FLAG.findall(environ.get("ARCHFLAGS", ""))))
-    if archs == ["arm64", "x86_64"]:
-        arch = "universal2"
-    elif len(archs) == 1:
-        arch = archs[0]
-    else:
-        arch = machine
-    target = environ.get("MACOSX_DEPLOYMENT_TARGET") or python_target or "10.9"
-    parts = [int(part) for part in re.findall(r"\d+", target)[:2]] + [0]
-    major, minor = parts[0], parts[1]
+@dataclasses.dataclass(frozen=True)
+class MacOSTarget:
+    """What a macOS build targets: the architectures and the oldest macOS."""
+
+    archs: tuple[str, ...]
+    version: tuple[int, int]
+
+    @property
+    def deployment_target(self) -> str:
+        return f"{self.version[0]}.{self.version[1]}"
+
+    @property
+    def platform(self) -> str:
+        arch = "universal2" if self.archs == ("arm64", "x86_64") else "_".join(self.archs)
+        return f"macosx_{self.version[0]}_{self.version[1]}_{arch}"
+
+
+def macos_target(
+    environ: Mapping[str, str] | None = None,
+    machine: str | None = None,
+    python_target: str | None = None,
+) -> MacOSTarget:
+    """Architectures from ARCHFLAGS (or the host), version from MACOSX_DEPLOYMENT_TARGET.
+
+    The same answer feeds the wheel tag and CMake (CMAKE_OSX_ARCHITECTURES,
+    CMAKE_OSX_DEPLOYMENT_TARGET), so the tag describes the binaries.
+    """
+    environ = os.environ if environ is None else environ
+    host = environ.get("_PYTHON_HOST_PLATFORM", "")
+    host_parts = host.split("-") if host.startswith("macosx-") else []
+    archs = tuple(sorted(set(_ARCH_FLAG.findall(environ.get("ARCHFLAGS", "")))))
+    if not archs:
+        arch = host_parts[-1] if len(host_parts) == 3 else (machine or platform.machine())
+        archs = ("arm64", "x86_64") if arch == "universal2" else (arch,)
+    if python_target is None:
+        python_target = str(sysconfig.get_config_var("MACOSX_DEPLOYMENT_TARGET") or "")
+    variable = environ.get("MACOSX_DEPLOYMENT_TARGET", "").strip()
+    if variable and not _VERSION.match(variable):
+        raise ConfigError(
+            f'MACOSX_DEPLOYMENT_TARGET must be a macOS version such as "11.0", got "{variable}"',
+            hint="set it to the oldest macOS the wheel supports, or unset it",
+        )
+    text = variable or (host_parts[1] if len(host_parts) == 3 else "") or python_target or "10.9"
+    numbers = [int(part) for part in text.split(".")[:2] if part.isdigit()] + [0, 0]
+    major, minor = numbers[0], numbers[1]
     if major >= 11:
         minor = 0  # since Big Sur only the major version matters
-    if arch == "arm64" and major < 11:
+    if "arm64" in archs and len(archs) == 1 and major < 11:
         major, minor = 11, 0  # the first macOS on Apple silicon
-    if arch == "universal2" and (major, minor) < (10, 9):
-        major, minor = 10, 9
-    return f"macosx_{major}_{minor}_{arch}"
+    major, minor = max((major, minor), (10, 9))
+    return MacOSTarget(archs, (major, minor))
 
 
 def _windows_platform(environ: Mapping[str, str], base: str) -> str:
@@ -142,10 +180,7 @@ def platform_tag(
     raw = host or system_platform or sysconfig.get_platform()
     base = re.sub(r"[-.]", "_", raw)
     if base.startswith("macosx"):
-        if python_macos_target is None:
-            python_macos_target = str(sysconfig.get_config_var("MACOSX_DEPLOYMENT_TARGET") or "")
-        arch_from_host = raw.rsplit("-", 1)[-1] if host else ""
-        return _macos_platform(environ, arch_from_host or machine or platform.machine(), python_macos_target)
+        return macos_target(environ, machine, python_macos_target).platform
     if base.startswith("linux"):
         return base if host else _linux_platform(base, pointer_bits or struct.calcsize("P") * 8)
     if base.startswith("win"):

@@ -11,20 +11,18 @@ import base64
 import csv
 import hashlib
 import io
-import os
 import stat
-import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Union
 
 from ironwheel import __version__
+from ironwheel._fs import atomic_output
 from ironwheel.errors import PackagingError
 
-__all__ = ["Source", "atomic_output", "render_wheel_file", "write_wheel"]
+__all__ = ["Source", "render_wheel_file", "write_wheel"]
 
 Source = Union[Path, bytes]
 
@@ -58,21 +56,6 @@ def _check_name(name: str) -> None:
 
 def _digest(digest: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it into place on success."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
 
 
 def _zip_info(name: str, date_time: tuple[int, int, int, int, int, int], executable: bool) -> zipfile.ZipInfo:

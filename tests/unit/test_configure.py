@@ -37,7 +37,11 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def plan(
-    build_dir: BuildDir, *, table: dict[str, object] | None = None, environ: dict[str, str] | None = None
+    build_dir: BuildDir,
+    *,
+    table: dict[str, object] | None = None,
+    environ: dict[str, str] | None = None,
+    platform: str = "linux_x86_64",
 ) -> configure.Plan:
     settings = load_settings({"project": {}, "tool": {"ironwheel": table or {}}}, environ={})
     return configure.make_plan(
@@ -50,6 +54,7 @@ def plan(
         ninja=NINJA,
         stable_abi=StableABI(3, 9),
         state="wheel",
+        platform=platform,
         environ=environ or {},
     )
 
@@ -190,12 +195,22 @@ def test_replaced_compiler_needs_a_fresh_cache(
 
 
 def test_build_dir_is_marked_and_ignored(build_dir: BuildDir) -> None:
+    with build_dir.lock():
+        pass
     assert (build_dir.path / ".gitignore").read_text() == "# Created by ironwheel.\n*\n"
     assert (
         (build_dir.path / "CACHEDIR.TAG")
         .read_text()
         .startswith("Signature: 8a477f597d28d172789f06886806bc55")
     )
+
+
+def test_a_users_gitignore_is_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / ".gitignore").write_text("mine\n")
+    with BuildDir.open(tmp_path / "out") as build_dir, build_dir.lock():
+        pass
+    assert (tmp_path / "out" / ".gitignore").read_text() == "mine\n"
 
 
 def test_packages_register_cmake_directories_through_entry_points(
@@ -225,3 +240,22 @@ def test_packages_register_cmake_directories_through_entry_points(
     assert value("CMAKE_MODULE_PATH") == f"{view}/helper_pkg/cmake"
     assert value("CMAKE_PREFIX_PATH") == f"{view}/helper_pkg/prefix;{view}"
     assert value("Helper_ROOT") == f"{view}/helper_pkg"
+
+
+def test_macos_builds_get_the_architectures_and_target_of_the_tag(
+    build_dir: BuildDir, environment: Path
+) -> None:
+    del environment
+    result = plan(
+        build_dir,
+        platform="macosx_10_13_universal2",
+        environ={"ARCHFLAGS": "-arch x86_64 -arch arm64", "MACOSX_DEPLOYMENT_TARGET": "10.13"},
+    )
+    assert (
+        'set(CMAKE_OSX_ARCHITECTURES "arm64;x86_64" CACHE STRING "Set by ironwheel" FORCE)'
+        in result.init_cache
+    )
+    assert (
+        'set(CMAKE_OSX_DEPLOYMENT_TARGET "10.13" CACHE STRING "Set by ironwheel" FORCE)' in result.init_cache
+    )
+    assert "CMAKE_OSX" not in plan(build_dir).init_cache

@@ -273,3 +273,48 @@ def test_unwritable_output_is_an_error_not_a_traceback(
     error = capsys.readouterr().err.strip().splitlines()[-2:]
     assert error[0].startswith(f"error: cannot access {chdir / 'out'}")
     assert error[1].startswith("hint: check that the project and output directories are writable")
+
+
+@pytest.mark.parametrize("directory", [".", "..", "src/.."])
+def test_build_dir_must_not_be_the_project(
+    chdir: Path, capsys: pytest.CaptureFixture[str], directory: str
+) -> None:
+    write(
+        chdir,
+        {"pyproject.toml": BUILD_SYSTEM + '[project]\nname = "demo"\nversion = "1"\n', "CMakeLists.txt": ""},
+    )
+    (chdir / ".gitignore").write_text("keep me\n")
+    with pytest.raises(SystemExit) as caught:
+        ironwheel.build_wheel(str(chdir / "dist"), {"build.dir": directory})
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-2:] == [
+        f'error: tool.ironwheel.build.dir: "{directory}" is the project directory or contains it',
+        'hint: use a directory of its own, such as "build/{wheel_tag}" (the default)',
+    ]
+    assert (chdir / ".gitignore").read_text() == "keep me\n"
+
+
+def test_sdist_contains_files_generated_into_the_source(chdir: Path) -> None:
+    import tarfile
+
+    write(
+        chdir,
+        {
+            "pyproject.toml": BUILD_SYSTEM
+            + '[project]\nname = "demo"\nversion = "1.5"\n'
+            + '[[tool.ironwheel.generate]]\npath = "src/demo/_version.py"\nlocation = "source"\n'
+            + 'template = "version = \\"${version}\\"\\n"\n',
+            "src/demo/__init__.py": "",
+            ".gitignore": "_version.py\n",
+        },
+    )
+    name = ironwheel.build_sdist(str(chdir / "dist"))
+    with tarfile.open(chdir / "dist" / name) as archive:
+        member = archive.extractfile("demo-1.5/src/demo/_version.py")
+        assert member is not None
+        assert member.read() == b'version = "1.5"\n'
+    import zipfile
+
+    wheel = ironwheel.build_wheel(str(chdir / "dist"))
+    with zipfile.ZipFile(chdir / "dist" / wheel) as archive:
+        assert archive.read("demo/_version.py") == b'version = "1.5"\n'

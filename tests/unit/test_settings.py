@@ -181,6 +181,17 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
         "hint: python -m ironwheel config --schema lists every setting",
     ),
     (
+        "unbalanced brace in build.dir",
+        {"table": {"build": {"dir": "build}"}}},
+        "error: tool.ironwheel.build.dir: invalid template \"build}\": Single '}' encountered in format string\n"
+        "hint: python -m ironwheel config --schema lists every setting",
+    ),
+    (
+        "generate entry without a path",
+        {"table": {"generate": [{"template": "x"}]}},
+        "error: tool.ironwheel.generate[0].path: missing\nhint: this key is required",
+    ),
+    (
         "negative jobs",
         {"table": {"build": {"jobs": -2}}},
         "error: tool.ironwheel.build.jobs: expected 0 (all cores) or a positive number, got -2\n"

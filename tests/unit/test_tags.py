@@ -7,7 +7,16 @@ import sysconfig
 
 import pytest
 
-from ironwheel.tags import StableABI, WheelTag, abi_tag, compute_tag, interpreter_tag, platform_tag
+from ironwheel.errors import ConfigError
+from ironwheel.tags import (
+    StableABI,
+    WheelTag,
+    abi_tag,
+    compute_tag,
+    interpreter_tag,
+    macos_target,
+    platform_tag,
+)
 
 CPYTHON_311 = {"SOABI": "cpython-311-x86_64-linux-gnu"}
 FREE_THREADED_313 = {"SOABI": "cpython-313t-x86_64-linux-gnu", "Py_GIL_DISABLED": 1}
@@ -128,6 +137,26 @@ def test_compute_tag(arguments: dict[str, object], tag: str, stable: StableABI |
     computed, abi = compute_tag(**inputs)  # type: ignore[arg-type]
     assert str(computed) == tag
     assert abi == stable
+
+
+def test_bad_deployment_target_is_an_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        platform_tag(
+            environ={"MACOSX_DEPLOYMENT_TARGET": "latest", "_PYTHON_HOST_PLATFORM": "macosx-11.0-arm64"}
+        )
+    assert (
+        caught.value.message
+        == 'MACOSX_DEPLOYMENT_TARGET must be a macOS version such as "11.0", got "latest"'
+    )
+
+
+def test_host_platform_version_is_the_default_target() -> None:
+    target = macos_target({"_PYTHON_HOST_PLATFORM": "macosx-12.3-x86_64"}, python_target="10.9")
+    assert (target.archs, target.deployment_target, target.platform) == (
+        ("x86_64",),
+        "12.0",
+        "macosx_12_0_x86_64",
+    )
 
 
 def test_pure_tag_is_pure() -> None:

@@ -94,3 +94,12 @@ def test_rejects_paths_that_escape_the_wheel(tmp_path: Path, name: str) -> None:
 def test_wheel_file_expands_compressed_tags() -> None:
     text = render_wheel_file(["py2.py3-none-any"], purelib=True).decode()
     assert text.splitlines()[2:] == ["Root-Is-Purelib: true", "Tag: py2-none-any", "Tag: py3-none-any"]
+
+
+def test_output_has_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    target = write_wheel(tmp_path / "demo.whl", _entries(tmp_path), dist_info=DIST_INFO, epoch=315532800)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

@@ -23,16 +23,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ironwheel._fs import write_if_changed
 from ironwheel._lock import file_lock
 from ironwheel.cmake.envview import sync_view
 
-__all__ = ["STAGING_TREES", "BuildDir", "site_directories", "write_if_changed"]
+__all__ = ["STAGING_TREES", "BuildDir", "site_directories"]
 
 log = logging.getLogger("ironwheel")
 
 # Subdirectories of the staging tree, by the name CMake sees them under.
 STAGING_TREES = ("platlib", "data", "scripts", "headers", "metadata", "null")
 
+_IGNORE_HEADER = "# Created by ironwheel."
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This directory is a build directory created by ironwheel.\n"
@@ -50,17 +52,6 @@ def site_directories() -> list[Path]:
         if path.is_dir() and path not in found:
             found.append(path)
     return found
-
-
-def write_if_changed(path: Path, text: str, mode: int | None = None) -> None:
-    """Write ``text`` unless the file already holds it (keeping its mtime for ninja)."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    if mode is not None:
-        temporary.chmod(mode)
-    os.replace(temporary, path)
 
 
 @dataclasses.dataclass
@@ -86,9 +77,17 @@ class BuildDir:
 
     def _prepare(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        if not self.temporary:
-            write_if_changed(self.path / ".gitignore", "# Created by ironwheel.\n*\n")
-            write_if_changed(self.path / "CACHEDIR.TAG", _CACHEDIR_TAG)
+
+    def _mark(self) -> None:
+        """Tell git (and sdists) to leave the build dir alone, without overwriting the user's files."""
+        if self.temporary:
+            return
+        ignore = self.path / ".gitignore"
+        if not ignore.exists() or ignore.read_text(encoding="utf-8", errors="replace").startswith(
+            _IGNORE_HEADER
+        ):
+            write_if_changed(ignore, f"{_IGNORE_HEADER}\n*\n")
+        write_if_changed(self.path / "CACHEDIR.TAG", _CACHEDIR_TAG)
 
     @property
     def state_dir(self) -> Path:
@@ -106,6 +105,7 @@ class BuildDir:
     def lock(self) -> Iterator[None]:
         """Exclusive use of this build dir by this process."""
         with file_lock(self.state_dir / "lock", what=str(self.path)):
+            self._mark()
             yield
 
     def read_state(self) -> dict[str, Any]:

@@ -24,15 +24,16 @@ from typing import Any
 from packaging.version import Version
 
 from ironwheel import __version__
+from ironwheel._fs import write_if_changed
 from ironwheel._reproducible import source_date_epoch
 from ironwheel._run import run
-from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories, write_if_changed
+from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories
 from ironwheel.cmake.diagnose import configure_error
 from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import read_codemodel, write_query
 from ironwheel.errors import CommandError
 from ironwheel.settings import Settings
-from ironwheel.tags import StableABI, is_free_threaded
+from ironwheel.tags import StableABI, is_free_threaded, macos_target
 from ironwheel.toolchain import Program
 
 __all__ = ["Plan", "configure", "make_plan"]
@@ -145,6 +146,7 @@ def make_plan(
     ninja: Program | None,
     stable_abi: StableABI | None,
     state: str,
+    platform: str,
     environ: Mapping[str, str] | None = None,
 ) -> Plan:
     """Compose the configure command and the initial cache."""
@@ -220,6 +222,12 @@ def make_plan(
         *(_cache_line(f"{name}_ROOT", stable(path), "PATH") for name, path in registered.root),
         _cache_line("CMAKE_FIND_ROOT_PATH_MODE_PACKAGE", "BOTH"),
     ]
+    if platform.startswith("macosx"):
+        target = macos_target(environ)
+        lines += [
+            _cache_line("CMAKE_OSX_ARCHITECTURES", ";".join(target.archs)),
+            _cache_line("CMAKE_OSX_DEPLOYMENT_TARGET", target.deployment_target),
+        ]
     if is_free_threaded() and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
     files: dict[str, str] = {}

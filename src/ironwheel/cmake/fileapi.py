@@ -13,6 +13,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from ironwheel._fs import write_if_changed
+
 __all__ = ["CodeModel", "Target", "read_codemodel", "write_query"]
 
 log = logging.getLogger("ironwheel")
@@ -61,10 +63,7 @@ class CodeModel:
 def write_query(build_dir: Path) -> None:
     """Ask CMake to write the code model on its next configure."""
     query = build_dir / ".cmake" / "api" / "v1" / "query" / _CLIENT / "query.json"
-    text = json.dumps(_QUERY, indent=2) + "\n"
-    if not query.is_file() or query.read_text(encoding="utf-8") != text:
-        query.parent.mkdir(parents=True, exist_ok=True)
-        query.write_text(text, encoding="utf-8")
+    write_if_changed(query, json.dumps(_QUERY, indent=2) + "\n")
 
 
 def _load(path: Path) -> Any:

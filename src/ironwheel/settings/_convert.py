@@ -139,6 +139,9 @@ class Checker:
             converted = self.value(value, field, (*path, key))
             if converted is not INVALID:
                 checked[key] = converted
+        for key, field in fields.items():
+            if field.required and key not in raw:
+                self._report((*path, key), "missing", "this key is required")
         return checked
 
     def value(self, value: object, field: Field, path: Path) -> Any:

@@ -37,6 +37,7 @@ class Field:
     check: Optional[Check] = None  # noqa: UP045 - evaluated at runtime on Python 3.9
     choices: tuple[str, ...] = ()
     section: Optional[type[Any]] = None  # noqa: UP045 - evaluated at runtime on Python 3.9
+    required: bool = False
 
     @property
     def is_table(self) -> bool:
@@ -104,6 +105,7 @@ def fields_of(cls: type[Any]) -> dict[str, Field]:
             check=item.metadata.get("check"),
             choices=choices,
             section=section,
+            required=bool(item.metadata.get("required")),
         )
     _FIELDS[cls] = result
     return result

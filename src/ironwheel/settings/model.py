@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Optional
 
@@ -42,9 +43,10 @@ def setting(
     *,
     check: Check | None = None,
     kind: Literal["", "cmake-define"] = "",
+    required: bool = False,
 ) -> Any:
     """Declare one key: its default, its documentation and an optional check."""
-    metadata = {"doc": doc, "check": check, "kind": kind}
+    metadata = {"doc": doc, "check": check, "kind": kind, "required": required}
     if isinstance(default, (dict, list)):
         factory = type(default)
         return dataclasses.field(default_factory=factory, metadata=metadata)
@@ -82,12 +84,22 @@ def _check_minimum_version(value: str) -> str | None:
     return None
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 BUILD_DIR_PLACEHOLDERS = ("wheel_tag", "build_type")
 
 
+def placeholders(template: str) -> list[str]:
+    """The ``{name}`` fields of a template; ValueError for unbalanced braces."""
+    return [
+        field for _text, field, _spec, _conversion in string.Formatter().parse(template) if field is not None
+    ]
+
+
 def _check_build_dir(value: str) -> str | None:
-    for name in _PLACEHOLDER.findall(value):
+    try:
+        names = placeholders(value)
+    except ValueError as error:
+        return f'invalid template "{value}": {error}'
+    for name in names:
         if name not in BUILD_DIR_PLACEHOLDERS:
             known = ", ".join("{" + known + "}" for known in BUILD_DIR_PLACEHOLDERS)
             return f'unknown placeholder "{{{name}}}" (known: {known})'
@@ -112,12 +124,6 @@ def _check_install_dir(value: str) -> str | None:
     if value.startswith("/") or ".." in parts:
         return f'expected a path inside the wheel, such as "mypkg", got "{value}"'
     return None
-
-
-def _check_generate_path(value: str) -> str | None:
-    if not value:
-        return "is required"
-    return _check_install_dir(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -218,7 +224,8 @@ class GenerateSettings:
         "",
         "Where the file goes, relative to the wheel root (location install), the build "
         "directory (build) or the project root (source).",
-        check=_check_generate_path,
+        check=_check_install_dir,
+        required=True,
     )
     template: str = setting("", "The file's text; ${name} and ${version} are replaced.")
     template_path: str = setting("", "A file, relative to the project root, holding the template instead.")

@@ -63,11 +63,16 @@ def _field_schema(field: Field) -> dict[str, Any]:
 
 
 def _table_schema(cls: type[Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
+    fields = {key: field for key, field in fields_of(cls).items() if key not in skip}
+    schema: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
-        "properties": {key: _field_schema(field) for key, field in fields_of(cls).items() if key not in skip},
+        "properties": {key: _field_schema(field) for key, field in fields.items()},
     }
+    required = [key for key, field in fields.items() if field.required]
+    if required:
+        schema["required"] = required
+    return schema
 
 
 def json_schema() -> dict[str, Any]:

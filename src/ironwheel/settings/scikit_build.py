@@ -22,7 +22,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ironwheel.settings._convert import Checker, Issue, merge, prefixed
-from ironwheel.settings.model import Settings
+from ironwheel.settings.model import BUILD_DIR_PLACEHOLDERS, Settings, placeholders
 
 __all__ = ["from_scikit_build"]
 
@@ -171,8 +171,11 @@ def _translate(flat: Mapping[str, Any], environ: Mapping[str, str], skipped: set
         elif key == "cmake.minimum-version":
             put("cmake.version", f">={value}")
         elif key == "build-dir":
-            placeholders = set(re.findall(r"\{([^{}]*)\}", str(value)))
-            if placeholders <= {"wheel_tag", "build_type"}:
+            try:
+                understood = set(placeholders(str(value))) <= set(BUILD_DIR_PLACEHOLDERS)
+            except ValueError:
+                understood = False
+            if understood:
                 put("build.dir", value)
             else:
                 skipped.add(key)
