@@ -20,8 +20,8 @@ __all__ = [
 log = logging.getLogger("ironwheel")
 
 
-def _project(config_settings: ConfigSettings | None) -> Project:
-    return Project.load(Path.cwd(), config_settings)
+def _project(config_settings: ConfigSettings | None, state: str = "wheel") -> Project:
+    return Project.load(Path.cwd(), config_settings, state=state)
 
 
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None) -> list[str]:
@@ -33,14 +33,14 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None) -> list
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
-    _project(config_settings)
+    _project(config_settings, "sdist")
     return []
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.builder import write_metadata
 
-    return write_metadata(_project(config_settings), Path(metadata_directory).absolute())
+    return write_metadata(_project(config_settings, "metadata_wheel"), Path(metadata_directory).absolute())
 
 
 def build_wheel(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
@@ -52,4 +52,4 @@ def build_wheel(wheel_directory: str, config_settings: ConfigSettings | None) ->
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.sdist import build_sdist as build
 
-    return build(_project(config_settings), Path(sdist_directory).absolute())
+    return build(_project(config_settings, "sdist"), Path(sdist_directory).absolute())

@@ -42,18 +42,14 @@ def run(
     *,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
-    echo: bool = True,
-    quiet: bool = False,
 ) -> list[str]:
     """Run ``command``, streaming its output; return the output's tail.
 
     Raises :class:`CommandError` (with the tail) when the command fails and
     :class:`ToolError` when the program cannot be started at all.
-    ``quiet`` keeps the output off stderr unless the command fails.
     """
     argv = [os.fspath(part) for part in command]
-    if echo:
-        log.info("+ %s", _display(argv))
+    log.info("+ %s", _display(argv))
     tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
     try:
         process = subprocess.Popen(
@@ -74,14 +70,10 @@ def run(
         for raw in iter(process.stdout.readline, b""):
             line = raw.decode("utf-8", errors="replace")
             tail.append(line.rstrip("\r\n"))
-            if not quiet:
-                sys.stderr.write(line)
-                sys.stderr.flush()
+            sys.stderr.write(line)
+            sys.stderr.flush()
         returncode = process.wait()
     if returncode != 0:
-        if quiet:
-            sys.stderr.write("".join(line + "\n" for line in tail))
-            sys.stderr.flush()
         raise CommandError(argv, returncode, list(tail))
     return list(tail)
 

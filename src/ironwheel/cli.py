@@ -61,14 +61,15 @@ def _build(arguments: argparse.Namespace) -> int:
 
     settings = _config_settings(arguments.config_setting)
     outdir = Path(arguments.outdir).absolute()
-    os.chdir(arguments.project)
-    wanted_wheel = arguments.wheel or not arguments.sdist
-    if arguments.sdist:
-        name = _hooks.build_sdist(str(outdir), settings)
-        print(outdir / name)
-    if wanted_wheel:
-        name = _hooks.build_wheel(str(outdir), settings)
-        print(outdir / name)
+    previous = Path.cwd()
+    os.chdir(arguments.project)  # the hooks build the project in the working directory
+    try:
+        if arguments.sdist:
+            print(outdir / _hooks.build_sdist(str(outdir), settings))
+        if arguments.wheel or not arguments.sdist:
+            print(outdir / _hooks.build_wheel(str(outdir), settings))
+    finally:
+        os.chdir(previous)
     return 0
 
 

@@ -70,7 +70,15 @@ def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path) -> Metadata
 def _version_from_pkg_info(path: Path) -> Version | None:
     headers = email.parser.BytesHeaderParser().parsebytes(path.read_bytes())
     text = headers.get("Version")
-    return Version(text) if text else None
+    if not text:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        raise ConfigError(
+            f'PKG-INFO: "{text}" is not a valid version',
+            hint="this sdist's PKG-INFO is damaged; build the sdist again",
+        ) from None
 
 
 def _version_from_file(project_dir: Path, settings: Settings) -> Version:
@@ -83,6 +91,11 @@ def _version_from_file(project_dir: Path, settings: Settings) -> Version:
         raise ConfigError(
             f'{where}: cannot read "{source.file}": {error.strerror}',
             hint="give the path of an existing file, relative to the project root",
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f'{where}: "{source.file}" is not UTF-8 (byte {error.start} cannot be decoded)',
+            hint="save the file as UTF-8",
         ) from None
     match = re.search(source.regex, text, re.MULTILINE)
     if match is None:
@@ -99,6 +112,11 @@ def _version_from_file(project_dir: Path, settings: Settings) -> Version:
         or (match.group(1) if match.re.groups else match.group(0))
     )
     line = text.count("\n", 0, match.start()) + 1
+    if not found:
+        raise ConfigError(
+            f"{source.file}:{line}: the version pattern matched, but its version group is empty",
+            hint="put the version in a group named version: (?P<version>...)",
+        )
     try:
         return Version(found)
     except InvalidVersion:

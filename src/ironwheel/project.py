@@ -37,11 +37,13 @@ class Project:
         self.settings = settings
 
     @classmethod
-    def load(cls, root: Path, config_settings: ConfigSettings | None = None) -> Project:
-        """Read and check pyproject.toml and every settings source."""
+    def load(
+        cls, root: Path, config_settings: ConfigSettings | None = None, *, state: str = "wheel"
+    ) -> Project:
+        """Read and check pyproject.toml and every settings source for a build of ``state``."""
         root = root.resolve()
         pyproject = read_pyproject(root)
-        settings = load_settings(pyproject, config_settings, project_dir=root)
+        settings = load_settings(pyproject, config_settings, project_dir=root, state=state)
         project = cls(root, pyproject, settings)
         source_dir = settings.cmake.source_dir
         if source_dir != CMakeSettings.source_dir and not project.native:

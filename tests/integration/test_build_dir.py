@@ -113,9 +113,13 @@ def test_other_interpreter_with_the_same_tag_starts_over(root: Path, tmp_path: P
 
 
 def test_temporary_build_dir_leaves_nothing_behind(root: Path, tmp_path: Path) -> None:
-    result = pip_wheel(root, tmp_path / "one", "-C", "build.dir=")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = pip_wheel(root, tmp_path / "one", "-C", "build.dir=", env={"TMPDIR": str(temporary)})
     assert compiled(result) == ["_impl", "one", "two"]
+    assert re.search(rf"-B {re.escape(str(temporary))}/ironwheel-build-\w+", result.output)
     assert not (root / "build").exists()
+    assert list(temporary.glob("ironwheel-build-*")) == []
 
 
 def test_build_dir_is_invisible_to_git(root: Path, tmp_path: Path) -> None:

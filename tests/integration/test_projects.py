@@ -89,7 +89,9 @@ def test_scikit_build_core_contract(
     )
     tool = subprocess.run([fresh_venv.bin / "sk-compat-tool"], capture_output=True, text=True, check=True)
     assert tool.stdout == "sk-compat-tool says hi\n"
-    assert (fresh_venv.path / "include").rglob("skcompat.h")
+    headers = list((fresh_venv.path / "include").rglob("skcompat.h"))
+    assert len(headers) == 1
+    assert headers[0].read_text() == "#pragma once\n#define SKCOMPAT_ANSWER 42\n"
 
 
 def _pyenv_python(version: str) -> str | None:

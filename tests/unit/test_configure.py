@@ -111,7 +111,7 @@ def test_command_line(build_dir: BuildDir, environment: Path) -> None:
         str(build_dir.state_dir / "init-cache.cmake"),
         f"-DCMAKE_INSTALL_PREFIX={build_dir.staging.as_posix()}/platlib",
         "-DCMAKE_BUILD_TYPE=Release",
-        "-DCMAKE_MAKE_PROGRAM=/usr/bin/ninja",
+        f"-DCMAKE_MAKE_PROGRAM={build_dir.state_dir / 'env' / 'ninja'}",
         "-DA=x",
         "-DB=ON",
         "--log-level=VERBOSE",
@@ -259,3 +259,21 @@ def test_macos_builds_get_the_architectures_and_target_of_the_tag(
         'set(CMAKE_OSX_DEPLOYMENT_TARGET "10.13" CACHE STRING "Set by ironwheel" FORCE)' in result.init_cache
     )
     assert "CMAKE_OSX" not in plan(build_dir).init_cache
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"), [("win32", "Win32"), ("win_amd64", "x64"), ("win_arm64", "ARM64")]
+)
+def test_visual_studio_generator_gets_the_platform_of_the_tag(
+    build_dir: BuildDir, environment: Path, platform: str, expected: str
+) -> None:
+    del environment
+    command = plan(build_dir, platform=platform, environ={"CMAKE_GENERATOR": "Visual Studio 17 2022"}).command
+    assert command[command.index("-A") + 1] == expected
+    assert "-DCMAKE_BUILD_TYPE=Release" not in command  # a multi-config generator
+    explicit = plan(
+        build_dir,
+        platform=platform,
+        environ={"CMAKE_GENERATOR": "Visual Studio 17 2022", "CMAKE_ARGS": "-A x64"},
+    )
+    assert explicit.command.count("-A") == 1

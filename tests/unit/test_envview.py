@@ -86,9 +86,15 @@ def test_environment_files_get_their_recorded_times_back(tmp_path: Path) -> None
         changed = view / "changed.h"
         same.write_text("same\n")
         changed.write_text("old\n")
+        spaced = view / "with space.cmake"
+        spaced.write_text("config\n")
+        # As CMake writes them: paths inside the build dir relative to it, spaces escaped.
         (build_dir.path / "build.ninja").write_text(
-            f"build a.o: CXX_COMPILER a.cpp | {same} {changed}\nbuild b.o: CXX_COMPILER b.cpp\n"
+            "build build.ninja: RERUN_CMAKE | .ironwheel/env/site-0/with$ space.cmake /usr/share/x.cmake\n"
+            f"build a.o: CXX_COMPILER a.cpp | .ironwheel/env/site-0/same.h {changed}\n"
+            "build b.o: CXX_COMPILER b.cpp\n"
         )
+        assert envfiles._environment_inputs(build_dir) == {str(same), str(changed), str(spaced)}
         for path in (same, changed):
             os.utime(path, ns=(0, 5 * 10**17))
         envfiles.remember(build_dir)

@@ -95,26 +95,98 @@ def test_ironwheel_table_takes_precedence() -> None:
 
 def test_overrides_and_their_conditions() -> None:
     platform = sys.platform
+    append = {"cmake": {"define": "append"}}
     settings = load(
         {
-            "cmake": {"define": {"X": "base"}},
+            "cmake": {"define": {"X": "base"}, "args": ["-Dbase"]},
             "overrides": [
-                {"if": {"platform-system": f"^{platform}$"}, "cmake": {"define": {"PLATFORM": "yes"}}},
-                {"if": {"platform-system": "^nothing$"}, "cmake": {"define": {"NEVER": "yes"}}},
-                {"if": {"env": {"CIBUILDWHEEL": True}}, "cmake": {"define": {"CI": "yes"}}},
-                {"if": {"python-version": ">=3.8"}, "cmake": {"define": {"PY": "yes"}}},
+                {
+                    "if": {"platform-system": f"^{platform}$"},
+                    "cmake": {"define": {"PLATFORM": "yes"}},
+                    "inherit": append,
+                },
+                {
+                    "if": {"platform-system": "^nothing$"},
+                    "cmake": {"define": {"NEVER": "yes"}},
+                    "inherit": append,
+                },
+                {
+                    "if": {"env": {"CIBUILDWHEEL": True}},
+                    "cmake": {"define": {"CI": "yes"}},
+                    "inherit": append,
+                },
+                {"if": {"python-version": ">=3.8"}, "cmake": {"define": {"PY": "yes"}}, "inherit": append},
                 {
                     "if": {"any": {"env": {"NOPE": True}, "state": "^wheel$"}},
                     "cmake": {"define": {"ANY": "yes"}},
+                    "inherit": append,
                 },
-                {"if": {"failed": True}, "cmake": {"define": {"FAILED": "yes"}}},
+                {"if": {"failed": True}, "cmake": {"define": {"FAILED": "yes"}}, "inherit": append},
                 {"if": {"not": {"python-version": "<3"}}, "build-dir": "out/{wheel_tag}"},
+                {
+                    "if": {"python-version": ">=3"},
+                    "cmake": {"args": ["-Dfirst"]},
+                    "inherit": {"cmake": {"args": "prepend"}},
+                },
             ],
         },
         environ={"CIBUILDWHEEL": "1"},
     )
     assert settings.cmake.define == {"X": "base", "PLATFORM": "yes", "CI": "yes", "PY": "yes", "ANY": "yes"}
+    assert settings.cmake.args == ("-Dfirst", "-Dbase")
     assert settings.build.dir == "out/{wheel_tag}"
+
+
+def test_override_values_replace_without_inherit() -> None:
+    settings = load(
+        {
+            "cmake": {"define": {"X": "base"}},
+            "overrides": [{"if": {"python-version": ">=3"}, "cmake": {"define": {"Y": "override"}}}],
+        }
+    )
+    assert settings.cmake.define == {"Y": "override"}
+
+
+def test_state_condition() -> None:
+    table = {"overrides": [{"if": {"state": "^sdist$"}, "sdist": {"exclude": ["docs/"]}}]}
+    pyproject = {"project": {}, "tool": {"scikit-build": table}}
+    assert load_settings(pyproject, environ={}, state="sdist").sdist.exclude == ("docs/",)
+    assert load_settings(pyproject, environ={}, state="wheel").sdist.exclude == ()
+
+
+def test_skbuild_environment_variables() -> None:
+    settings = load(
+        {"cmake": {"args": ["-Dtable"]}},
+        environ={
+            "SKBUILD_CMAKE_ARGS": "-DA=1;-DB=2",
+            "SKBUILD_CMAKE_DEFINE": "X=1;Y=2",
+            "SKBUILD_BUILD_VERBOSE": "1",
+        },
+    )
+    assert settings.cmake.args == ("-DA=1", "-DB=2")
+    assert settings.cmake.define == {"X": "1", "Y": "2"}
+    assert settings.build.verbose is True
+
+
+@pytest.mark.parametrize(
+    ("condition", "problem"),
+    [
+        (
+            {"platform-system": "[linux"},
+            "tool.scikit-build.overrides[0].if.platform-system: invalid regular expression",
+        ),
+        ({"any": "linux"}, "tool.scikit-build.overrides[0].if.any: expected a table"),
+        ({"env": ["X"]}, "tool.scikit-build.overrides[0].if.env: expected a table of variables"),
+        (
+            {"python-version": "3.x"},
+            'tool.scikit-build.overrides[0].if.python-version: expected a version specifier, got "3.x"',
+        ),
+    ],
+)
+def test_bad_conditions_are_errors(condition: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({"overrides": [{"if": condition, "cmake": {"build-type": "Debug"}}]})
+    assert format_error(caught.value).splitlines()[0].startswith(f"error: {problem}")
 
 
 def test_settings_without_an_equivalent_are_named(caplog: pytest.LogCaptureFixture) -> None:

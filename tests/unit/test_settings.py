@@ -214,6 +214,16 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
         "error: -C cmake: names a table, not a setting\nhint: set one of its keys, e.g. -C cmake.source-dir=...",
     ),
     (
+        "-C naming an array of tables",
+        {"config": {"generate": "x"}},
+        "error: -C generate: is an array of tables\nhint: set it in pyproject.toml",
+    ),
+    (
+        "-C without a value",
+        {"config": {"build.jobs": None}},
+        "error: -C build.jobs: needs a value\nhint: write -C build.jobs=VALUE",
+    ),
+    (
         "-C with a bad boolean",
         {"config": {"build.verbose": "maybe"}},
         'error: -C build.verbose: expected true or false, got "maybe"\n'

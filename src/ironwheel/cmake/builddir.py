@@ -128,6 +128,18 @@ class BuildDir:
         shutil.rmtree(self.path / "CMakeFiles", ignore_errors=True)
         self.forget_state()
 
+    def stable_program(self, name: str, path: Path) -> Path:
+        """A fixed path for a program that may live in a temporary environment (ninja from PyPI)."""
+        if os.name == "nt" or self.temporary:
+            return path
+        link = self.state_dir / "env" / name
+        link.parent.mkdir(exist_ok=True)
+        if not (link.is_symlink() and os.readlink(link) == str(path)):
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(path)
+        return link
+
     def environment_view(
         self, python: Path, base_python: Path, sites: Sequence[Path]
     ) -> tuple[Path, list[Path]]:

@@ -31,7 +31,7 @@ from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories
 from ironwheel.cmake.diagnose import configure_error
 from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import read_codemodel, write_query
-from ironwheel.errors import CommandError
+from ironwheel.errors import CommandError, ConfigError
 from ironwheel.settings import Settings
 from ironwheel.tags import StableABI, is_free_threaded, macos_target
 from ironwheel.toolchain import Program
@@ -63,6 +63,8 @@ _FRESH_VARIABLES = (
     "ARCHFLAGS",
     "MACOSX_DEPLOYMENT_TARGET",
 )
+
+_VISUAL_STUDIO_PLATFORMS = {"win32": "Win32", "win_amd64": "x64", "win_arm64": "ARM64"}
 
 # Compiler families and the first version that knows -ffile-prefix-map.
 _PREFIX_MAP_COMPILERS = (("GNU", 8), ("Clang", 10), ("AppleClang", 12))
@@ -128,7 +130,13 @@ def _python_identity(executable: Path) -> dict[str, str]:
 
 
 def _split_cmake_args(environ: Mapping[str, str]) -> list[str]:
-    args = shlex.split(environ.get("CMAKE_ARGS", ""), posix=os.name != "nt")
+    try:
+        args = shlex.split(environ.get("CMAKE_ARGS", ""), posix=os.name != "nt")
+    except ValueError as error:
+        raise ConfigError(
+            f"CMAKE_ARGS cannot be split into arguments: {error}",
+            hint="quote the arguments in CMAKE_ARGS the way a shell would",
+        ) from None
     kept = [arg for arg in args if not arg.startswith("-DCMAKE_INSTALL_PREFIX")]
     if len(kept) != len(args):
         log.info("ignoring -DCMAKE_INSTALL_PREFIX from CMAKE_ARGS: the wheel decides where files go")
@@ -252,8 +260,16 @@ def make_plan(
     ]
     if not multi_config:
         command.append(f"-DCMAKE_BUILD_TYPE={build_type}")
+    visual_studio_platform = _VISUAL_STUDIO_PLATFORMS.get(platform)
+    if (
+        generator.startswith("Visual Studio")
+        and visual_studio_platform
+        and "CMAKE_GENERATOR_PLATFORM" not in environ
+        and not any(arg.startswith("-A") for arg in (*settings.cmake.args, *_split_cmake_args(environ)))
+    ):
+        command += ["-A", visual_studio_platform]  # a 32-bit Python needs a 32-bit build
     if ninja is not None and generator.startswith("Ninja"):
-        command.append(f"-DCMAKE_MAKE_PROGRAM={ninja.path}")
+        command.append(f"-DCMAKE_MAKE_PROGRAM={build_dir.stable_program('ninja', ninja.path)}")
     command += [f"-D{key}={value}" for key, value in sorted(defines.items())]
     command += list(settings.cmake.args)
     command += _split_cmake_args(environ)

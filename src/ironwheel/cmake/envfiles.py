@@ -51,14 +51,25 @@ def _ninja_deps_paths(path: Path) -> list[str]:
     return paths
 
 
+# A path in build.ninja: ninja escapes spaces, colons and dollars with "$".
+_NINJA_PATH = r"(?:[^\s$:|]|\$[ :$])+"
+_NINJA_ESCAPE = re.compile(r"\$([ :$])")
+
+
 def _environment_inputs(build_dir: BuildDir) -> set[str]:
-    view = (build_dir.state_dir / "env").as_posix() + "/"
-    found = {path for path in _ninja_deps_paths(build_dir.path / ".ninja_deps") if path.startswith(view)}
+    """Absolute paths of the files under the view that ninja depends on."""
+    view = build_dir.state_dir / "env"
+    absolute = view.as_posix() + "/"
+    relative = view.relative_to(build_dir.path).as_posix() + "/"
+    found = {path for path in _ninja_deps_paths(build_dir.path / ".ninja_deps") if path.startswith(absolute)}
     try:
         manifest = (build_dir.path / "build.ninja").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return found
-    found.update(re.findall(re.escape(view) + r"[^\s$:|]+", manifest))
+    # CMake writes paths inside the build dir relative to it, others absolute.
+    for prefix, base in ((absolute, ""), (relative, build_dir.path.as_posix() + "/")):
+        for match in re.findall(r"(?<![\w/.])" + re.escape(prefix) + _NINJA_PATH, manifest):
+            found.add(base + _NINJA_ESCAPE.sub(r"\1", match))
     return found
 
 

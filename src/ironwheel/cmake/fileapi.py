@@ -33,15 +33,10 @@ _QUERY = {
 class Target:
     """One CMake target, as the code model describes it."""
 
-    id: str
     name: str
     type: str
     artifacts: tuple[Path, ...]
-    sources: tuple[Path, ...]
     compiled_sources: tuple[Path, ...]
-    install_destinations: tuple[str, ...]
-    link_fragments: tuple[tuple[str, str], ...]
-    dependencies: tuple[str, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,24 +73,14 @@ def _absolute(base: Path, text: str) -> Path:
 
 def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str, Any]) -> Target:
     data = _load(reply_dir / entry["jsonFile"])
-    sources = [_absolute(source_dir, item["path"]) for item in data.get("sources", [])]
     compiled = [
         _absolute(source_dir, item["path"]) for item in data.get("sources", []) if "compileGroupIndex" in item
     ]
-    install = data.get("install", {})
-    link = data.get("link", {})
     return Target(
-        id=data.get("id", entry.get("id", "")),
         name=data["name"],
         type=data["type"],
         artifacts=tuple(_absolute(build_dir, item["path"]) for item in data.get("artifacts", [])),
-        sources=tuple(sources),
         compiled_sources=tuple(compiled),
-        install_destinations=tuple(item["path"] for item in install.get("destinations", [])),
-        link_fragments=tuple(
-            (item.get("fragment", ""), item.get("role", "")) for item in link.get("commandFragments", [])
-        ),
-        dependencies=tuple(item["id"] for item in data.get("dependencies", [])),
     )
 
 

@@ -44,6 +44,7 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     marker_environment: Mapping[str, str] | None = None,
     project_dir: Path | None = None,
+    state: str = "wheel",
 ) -> Settings:
     """Merge every source in precedence order; report all problems at once."""
     from ironwheel import __version__
@@ -56,7 +57,8 @@ def load_settings(
     if isinstance(tool, dict) and "scikit-build" in tool:
         from ironwheel.settings.scikit_build import from_scikit_build
 
-        tree = merge(from_scikit_build(pyproject, issues, environ=environ, project_dir=project_dir), tree)
+        compat = from_scikit_build(pyproject, issues, environ=environ, project_dir=project_dir, state=state)
+        tree = merge(compat, tree)
     for override in overrides:
         if override.matches(marker_environment):
             log.debug("applying tool.ironwheel.overrides[%d] (%s)", override.index, override.condition)

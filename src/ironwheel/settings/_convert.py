@@ -16,7 +16,20 @@ from typing import Any
 
 from ironwheel.settings._fields import Field, fields_of, walk
 
-__all__ = ["INVALID", "Checker", "Issue", "Where", "build", "fixed", "merge", "prefixed", "suggest"]
+__all__ = [
+    "FALSE_WORDS",
+    "INVALID",
+    "TRUE_WORDS",
+    "Checker",
+    "Issue",
+    "Where",
+    "assign",
+    "build",
+    "fixed",
+    "merge",
+    "prefixed",
+    "suggest",
+]
 
 Path = tuple[str, ...]
 Where = Callable[[Path], str]
@@ -106,8 +119,8 @@ def _cmake_value(value: object) -> str | None:
     return None
 
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
 @dataclasses.dataclass
@@ -239,15 +252,23 @@ class Checker:
         parsed: object = text
         if field.kind == "boolean":
             lowered = text.strip().lower()
-            if lowered not in _TRUE | _FALSE:
+            if lowered not in TRUE_WORDS | FALSE_WORDS:
                 return self._report(path, f'expected true or false, got "{text}"')
-            parsed = lowered in _TRUE
+            parsed = lowered in TRUE_WORDS
         elif field.kind == "integer":
             try:
                 parsed = int(text)
             except ValueError:
                 return self._report(path, f'expected an integer, got "{text}"')
         return self.value(parsed, field, path)
+
+
+def assign(tree: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    """Set ``tree[path[0]][path[1]]... = value``, creating tables on the way."""
+    node = tree
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
 
 
 def merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ named in a warning; keys about scikit-build-core itself are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import platform
@@ -21,7 +22,7 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ironwheel.settings._convert import Checker, Issue, merge, prefixed
+from ironwheel.settings._convert import FALSE_WORDS, Checker, Issue, assign, merge, prefixed
 from ironwheel.settings.model import BUILD_DIR_PLACEHOLDERS, Settings, placeholders
 
 __all__ = ["from_scikit_build"]
@@ -50,7 +51,6 @@ _IGNORED = re.compile(
     r"|wheel\.expand-macos-universal-tags|metadata\.version\.provider-path)$"
 )
 _SCIKIT_BUILD_VERSION = "1.1"
-_FALSE = {"", "0", "false", "no", "off"}
 # scikit-build-core's default for its regex version provider.
 _REGEX_DEFAULT = r"""(?i)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<value>.+?)\2"""
 
@@ -81,46 +81,76 @@ def _define(name: str, value: Any, environ: Mapping[str, str]) -> Any:
     return value
 
 
-def _matches(condition: Mapping[str, Any], context: Mapping[str, Any], unknown: set[str]) -> bool:
-    results: list[bool] = []
-    for key, expected in condition.items():
-        if key == "any":
-            results.append(any(_matches({k: v}, context, unknown) for k, v in expected.items()))
-        elif key == "not":
-            results.append(not _matches(expected, context, unknown))
-        elif key == "env":
-            for variable, wanted in expected.items():
-                value = context["environ"].get(variable)
-                if isinstance(wanted, bool):
-                    results.append((value is not None and value.lower() not in _FALSE) == wanted)
-                else:
-                    results.append(value is not None and re.match(str(wanted), value) is not None)
-        elif key in ("python-version", "implementation-version", "scikit-build-version"):
-            try:
-                results.append(SpecifierSet(str(expected)).contains(context[key], prereleases=True))
-            except InvalidSpecifier:
-                unknown.add(f"if.{key}")
+_REGEX_CONDITIONS = (
+    "platform-system",
+    "platform-machine",
+    "platform-node",
+    "implementation-name",
+    "abi-flags",
+    "state",
+)
+_VERSION_CONDITIONS = ("python-version", "implementation-version", "scikit-build-version")
+
+
+@dataclasses.dataclass
+class _Conditions:
+    """Evaluates the ``if`` tables of [[tool.scikit-build.overrides]]."""
+
+    context: Mapping[str, Any]
+    issues: list[Issue]
+    unknown: set[str]
+
+    def _bad(self, where: str, problem: str) -> bool:
+        self.issues.append(Issue(where, problem))
+        return False
+
+    def _regex(self, where: str, pattern: object, value: str) -> bool:
+        try:
+            return re.match(str(pattern), value) is not None
+        except re.error as error:
+            return self._bad(where, f"invalid regular expression: {error}")
+
+    def matches(self, condition: object, where: str) -> bool:
+        if not isinstance(condition, dict):
+            return self._bad(where, f"expected a table, got {type(condition).__name__}")
+        results: list[bool] = []
+        for key, expected in condition.items():
+            here = f"{where}.{key}"
+            if key == "any":
+                if not isinstance(expected, dict):
+                    results.append(self._bad(here, "expected a table"))
+                    continue
+                results.append(any(self.matches({k: v}, here) for k, v in expected.items()))
+            elif key == "not":
+                results.append(not self.matches(expected, here))
+            elif key == "env":
+                if not isinstance(expected, dict):
+                    results.append(self._bad(here, "expected a table of variables"))
+                    continue
+                for variable, wanted in expected.items():
+                    value = self.context["environ"].get(variable)
+                    if isinstance(wanted, bool):
+                        results.append((value is not None and value.lower() not in FALSE_WORDS) == wanted)
+                    else:
+                        results.append(value is not None and self._regex(f"{here}.{variable}", wanted, value))
+            elif key in _VERSION_CONDITIONS:
+                try:
+                    results.append(SpecifierSet(str(expected)).contains(self.context[key], prereleases=True))
+                except InvalidSpecifier:
+                    results.append(self._bad(here, f'expected a version specifier, got "{expected}"'))
+            elif key in _REGEX_CONDITIONS:
+                results.append(self._regex(here, expected, self.context[key]))
+            elif key == "from-sdist":
+                results.append(bool(expected) == self.context["from-sdist"])
+            elif key == "failed":
+                results.append(not expected)  # ironwheel builds once; a failure is an error
+            else:
+                self.unknown.add(f"if.{key}")
                 results.append(False)
-        elif key in (
-            "platform-system",
-            "platform-machine",
-            "platform-node",
-            "implementation-name",
-            "abi-flags",
-            "state",
-        ):
-            results.append(re.match(str(expected), context[key]) is not None)
-        elif key == "from-sdist":
-            results.append(bool(expected) == context["from-sdist"])
-        elif key == "failed":
-            results.append(not expected)  # ironwheel builds once; a failure is an error
-        else:
-            unknown.add(f"if.{key}")
-            results.append(False)
-    return all(results)
+        return all(results)
 
 
-def _context(project_dir: Path | None, environ: Mapping[str, str]) -> dict[str, Any]:
+def _context(project_dir: Path | None, environ: Mapping[str, str], state: str) -> dict[str, Any]:
     return {
         "environ": environ,
         "python-version": f"{sys.version_info[0]}.{sys.version_info[1]}",
@@ -130,7 +160,7 @@ def _context(project_dir: Path | None, environ: Mapping[str, str]) -> dict[str, 
         "platform-machine": platform.machine(),
         "platform-node": platform.node(),
         "abi-flags": "".join(sorted(getattr(sys, "abiflags", ""))),
-        "state": "wheel",
+        "state": state,
         "scikit-build-version": _SCIKIT_BUILD_VERSION,
         "from-sdist": project_dir is not None and (project_dir / "PKG-INFO").is_file(),
     }
@@ -153,11 +183,7 @@ def _translate(flat: Mapping[str, Any], environ: Mapping[str, str], skipped: set
     tree: dict[str, Any] = {}
 
     def put(path: str, value: Any) -> None:
-        node = tree
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+        assign(tree, path.split("."), value)
 
     for key, value in flat.items():
         if key in _SAME:
@@ -196,14 +222,62 @@ def _translate(flat: Mapping[str, Any], environ: Mapping[str, str], skipped: set
     return tree
 
 
+def _combine(base: dict[str, Any], overlay: Mapping[str, Any], inherit: Mapping[str, str]) -> dict[str, Any]:
+    """scikit-build-core's override rule: a value replaces, unless ``inherit`` says append or prepend."""
+    combined = dict(base)
+    for section, values in overlay.items():
+        if not isinstance(values, dict) or section in ("generate",):
+            combined[section] = values
+            continue
+        merged = dict(combined.get(section, {}))
+        for key, value in values.items():
+            mode = inherit.get(f"{section}.{key}", "none")
+            old = merged.get(key)
+            if mode in ("append", "prepend") and isinstance(old, list) and isinstance(value, list):
+                merged[key] = old + value if mode == "append" else value + old
+            elif mode in ("append", "prepend") and isinstance(old, dict) and isinstance(value, dict):
+                merged[key] = {**old, **value} if mode == "append" else {**value, **old}
+            else:
+                merged[key] = value
+        combined[section] = merged
+    return combined
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``SKBUILD_CMAKE_ARGS`` and friends: lists split on ';', tables as NAME=VALUE;..."""
+    flat: dict[str, Any] = {}
+    for key in (*_SAME, "cmake.define", "cmake.version", "build-dir"):
+        name = "SKBUILD_" + key.upper().replace(".", "_").replace("-", "_")
+        if name not in environ:
+            continue
+        text = environ[name]
+        if key == "cmake.define":
+            flat[key] = dict(pair.partition("=")[::2] for pair in text.split(";") if pair)
+        elif key in (
+            "cmake.args",
+            "cmake.targets",
+            "build.targets",
+            "wheel.exclude",
+            "sdist.include",
+            "sdist.exclude",
+        ):
+            flat[key] = [item for item in text.split(";") if item]
+        elif key in ("cmake.verbose", "build.verbose"):
+            flat[key] = text.strip().lower() not in FALSE_WORDS
+        else:
+            flat[key] = text
+    return flat
+
+
 def from_scikit_build(
     pyproject: Mapping[str, Any],
     issues: list[Issue],
     *,
     environ: Mapping[str, str] | None = None,
     project_dir: Path | None = None,
+    state: str = "wheel",
 ) -> dict[str, Any]:
-    """Translate ``[tool.scikit-build]`` into a checked ironwheel settings tree."""
+    """Translate ``[tool.scikit-build]`` (and ``SKBUILD_*`` variables) into a checked settings tree."""
     tool = pyproject.get("tool")
     table = tool.get("scikit-build") if isinstance(tool, dict) else None
     if not isinstance(table, dict):
@@ -216,12 +290,21 @@ def from_scikit_build(
     version = _version_source(pyproject, flat)
     if version is not None:
         translated.setdefault("metadata", {})["version"] = version
-    context = _context(project_dir, environ)
-    for override in table.get("overrides", []) or []:
-        if not isinstance(override, dict) or not _matches(override.get("if", {}), context, skipped):
+    conditions = _Conditions(_context(project_dir, environ, state), issues, skipped)
+    overrides = table.get("overrides", [])
+    for index, override in enumerate(overrides if isinstance(overrides, list) else []):
+        where = f"tool.scikit-build.overrides[{index}]"
+        if not isinstance(override, dict) or not conditions.matches(override.get("if", {}), f"{where}.if"):
             continue
         body = {key: value for key, value in override.items() if key not in ("if", "inherit")}
-        translated = merge(translated, _translate(_flatten(body), environ, skipped))
+        inherit = {
+            _SAME.get(key, key): str(mode)
+            for key, mode in _flatten(override.get("inherit", {}) or {}).items()
+        }
+        translated = _combine(translated, _translate(_flatten(body), environ, skipped), inherit)
+    from_environment = _from_environment(environ)
+    if from_environment:
+        translated = merge(translated, _translate(from_environment, environ, skipped))
     if skipped:
         log.warning(
             "ironwheel has no equivalent for these [tool.scikit-build] settings: %s",

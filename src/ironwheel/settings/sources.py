@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Union
 
-from ironwheel.settings._convert import INVALID, Checker, Issue, Path, fixed, prefixed, suggest
+from ironwheel.settings._convert import INVALID, Checker, Issue, Path, assign, fixed, prefixed, suggest
 from ironwheel.settings._fields import Field, env_name, fields_of, walk
 from ironwheel.settings.model import Settings
 from ironwheel.settings.overrides import Override, parse_overrides
@@ -64,15 +64,8 @@ def from_environment(environ: Mapping[str, str], issues: list[Issue]) -> dict[st
         path, field = leaves[name]
         value = Checker(fixed(name), issues, Settings).text([environ[name]], field, path)
         if value is not INVALID:
-            _assign(tree, path, value)
+            assign(tree, path, value)
     return tree
-
-
-def _assign(tree: dict[str, Any], path: Path, value: Any) -> None:
-    node = tree
-    for part in path[:-1]:
-        node = node.setdefault(part, {})
-    node[path[-1]] = value
 
 
 def _resolve(key: str) -> tuple[Path, Field, str] | None:
@@ -119,7 +112,13 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
                 )
             )
             continue
-        if resolved is None or resolved[1].kind in ("sections", "section-list"):
+        if resolved is not None and resolved[1].kind in ("sections", "section-list"):
+            issues.append(Issue(where_key, "is an array of tables", "set it in pyproject.toml"))
+            continue
+        if resolved is not None and raw is None:
+            issues.append(Issue(where_key, "needs a value", f"write -C {key}=VALUE"))
+            continue
+        if resolved is None:
             path = tuple(part.replace("_", "-").lower() for part in key.split("."))
             hint = suggest(Settings, path, lambda p: "-C " + ".".join(p)) if path else ""
             issues.append(Issue(where_key, "unknown setting", hint))
@@ -129,11 +128,11 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
         if name:
             value = checker.text(values, _as_string(field), (*path, name))
             if value is not INVALID:
-                _assign(tree, (*path, name), _cmake_bool(field, value))
+                assign(tree, (*path, name), _cmake_bool(field, value))
             continue
         value = checker.text(values, field, path)
         if value is not INVALID:
-            _assign(tree, path, value)
+            assign(tree, path, value)
     return tree
 
 
