@@ -32,6 +32,7 @@ from ironwheel.cmake.diagnose import configure_error
 from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import read_codemodel, write_query
 from ironwheel.errors import CommandError, ConfigError
+from ironwheel.launcher import LANGUAGES, Launcher
 from ironwheel.settings import Settings
 from ironwheel.tags import StableABI, is_free_threaded, macos_target
 from ironwheel.toolchain import Program
@@ -62,6 +63,7 @@ _FRESH_VARIABLES = (
     "CMAKE_GENERATOR_TOOLSET",
     "ARCHFLAGS",
     "MACOSX_DEPLOYMENT_TARGET",
+    *(f"CMAKE_{language}_COMPILER_LAUNCHER" for language in LANGUAGES),
 )
 
 _VISUAL_STUDIO_PLATFORMS = {"win32": "Win32", "win_amd64": "x64", "win_arm64": "ARM64"}
@@ -156,6 +158,7 @@ def make_plan(
     state: str,
     platform: str,
     environ: Mapping[str, str] | None = None,
+    compiler_launcher: Launcher | None = None,
 ) -> Plan:
     """Compose the configure command and the initial cache."""
     environ = os.environ if environ is None else environ
@@ -236,6 +239,8 @@ def make_plan(
             _cache_line("CMAKE_OSX_ARCHITECTURES", ";".join(target.archs)),
             _cache_line("CMAKE_OSX_DEPLOYMENT_TARGET", target.deployment_target),
         ]
+    if compiler_launcher is not None:
+        lines += [_cache_line(variable, value) for variable, value in compiler_launcher.cache_lines()]
     if is_free_threaded() and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
     files: dict[str, str] = {}
@@ -284,6 +289,8 @@ def make_plan(
         "environment": {key: environ[key] for key in _FRESH_VARIABLES if key in environ},
         "defined": sorted(defines),
         "args": list(settings.cmake.args),
+        # A launcher that is no longer wanted would stay in the cache: start over instead.
+        "launcher": str(compiler_launcher.path) if compiler_launcher else "",
     }
     configure_key = hashlib.sha256(
         json.dumps([command, init_cache], sort_keys=True).encode("utf-8")

@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_VERSION_REGEX",
     "BuildSettings",
     "CMakeSettings",
+    "EditableSettings",
     "GenerateSettings",
     "MetadataSettings",
     "SdistSettings",
@@ -106,6 +107,12 @@ def _check_build_dir(value: str) -> str | None:
     return None
 
 
+def _check_launcher(value: str) -> str | None:
+    if not value.strip() or value != value.strip():
+        return f'expected "auto", "none" or a program such as "ccache", got "{value}"'
+    return None
+
+
 def _check_jobs(value: int) -> str | None:
     return None if value >= 0 else f"expected 0 (all cores) or a positive number, got {value}"
 
@@ -187,6 +194,13 @@ class BuildSettings:
     )
     jobs: int = setting(0, "Parallel compile jobs; 0 lets the build tool use every core.", check=_check_jobs)
     verbose: bool = setting(False, "Show every compiler command line.")
+    compiler_launcher: str = setting(
+        "auto",
+        'Compiler cache put in front of every compile (CMAKE_<LANG>_COMPILER_LAUNCHER): "auto" '
+        'uses ccache or sccache when one is on PATH, "none" uses none, anything else names the '
+        "program (a name on PATH or a path).",
+        check=_check_launcher,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,6 +261,17 @@ class SdistSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class EditableSettings:
+    """``[tool.ironwheel.editable]``: editable installs (``pip install -e``)."""
+
+    rebuild: bool = setting(
+        True,
+        "Rebuild changed native code when the package is first imported in a process; "
+        "false serves what the last build made (rebuild with python -m ironwheel develop).",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """The whole ``[tool.ironwheel]`` table after every source has been applied."""
 
@@ -263,3 +288,4 @@ class Settings:
     generate: tuple[GenerateSettings, ...] = setting(
         (), "Files written from templates, e.g. a _version.py (an array of tables)."
     )
+    editable: EditableSettings = section(EditableSettings, "Editable installs.")

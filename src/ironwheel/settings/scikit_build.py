@@ -43,6 +43,7 @@ _SAME = {
     "wheel.install-dir": "wheel.install-dir",
     "sdist.include": "sdist.include",
     "sdist.exclude": "sdist.exclude",
+    "editable.rebuild": "editable.rebuild",
 }
 # About scikit-build-core itself, or without effect on what ironwheel builds.
 _IGNORED = re.compile(

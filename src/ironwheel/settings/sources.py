@@ -29,8 +29,11 @@ log = logging.getLogger("ironwheel")
 
 ConfigSettings = Mapping[str, Union[str, list[str], None]]
 
-# IRONWHEEL_* variables that are read elsewhere and are not settings.
-NON_SETTING_VARIABLES = frozenset({"IRONWHEEL_DEBUG"})
+# IRONWHEEL_* variables that are read elsewhere and are not settings. The
+# IRONWHEEL_EDITABLE_* ones are read by the import hook of editable installs.
+NON_SETTING_VARIABLES = frozenset(
+    {"IRONWHEEL_DEBUG", "IRONWHEEL_EDITABLE_VERBOSE", "IRONWHEEL_EDITABLE_SKIP"}
+)
 
 
 def from_table(table: object, issues: list[Issue]) -> tuple[dict[str, Any], list[Override]]:
