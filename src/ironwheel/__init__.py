@@ -22,10 +22,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "build_editable",
     "build_sdist",
     "build_wheel",
+    "get_requires_for_build_editable",
     "get_requires_for_build_sdist",
     "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_editable",
     "prepare_metadata_for_build_wheel",
 ]
 
@@ -82,3 +85,28 @@ def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None = N
     from ironwheel import _hooks
 
     return _call(_hooks.build_sdist, sdist_directory, config_settings)
+
+
+def get_requires_for_build_editable(config_settings: ConfigSettings | None = None) -> list[str]:
+    from ironwheel import _hooks
+
+    return _call(_hooks.get_requires_for_build_editable, config_settings)
+
+
+def prepare_metadata_for_build_editable(
+    metadata_directory: str, config_settings: ConfigSettings | None = None
+) -> str:
+    from ironwheel import _hooks
+
+    return _call(_hooks.prepare_metadata_for_build_editable, metadata_directory, config_settings)
+
+
+def build_editable(
+    wheel_directory: str,
+    config_settings: ConfigSettings | None = None,
+    metadata_directory: str | None = None,
+) -> str:
+    from ironwheel import _hooks
+
+    del metadata_directory  # the metadata is regenerated; it is identical
+    return _call(_hooks.build_editable, wheel_directory, config_settings)

@@ -10,10 +10,13 @@ from ironwheel.settings import ConfigSettings
 from ironwheel.toolchain import build_requirements, cmake_requirement
 
 __all__ = [
+    "build_editable",
     "build_sdist",
     "build_wheel",
+    "get_requires_for_build_editable",
     "get_requires_for_build_sdist",
     "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_editable",
     "prepare_metadata_for_build_wheel",
 ]
 
@@ -24,8 +27,8 @@ def _project(config_settings: ConfigSettings | None, state: str = "wheel") -> Pr
     return Project.load(Path.cwd(), config_settings, state=state)
 
 
-def get_requires_for_build_wheel(config_settings: ConfigSettings | None) -> list[str]:
-    project = _project(config_settings)
+def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: str = "wheel") -> list[str]:
+    project = _project(config_settings, state)
     if not project.native:
         return []
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
@@ -53,3 +56,21 @@ def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) ->
     from ironwheel.sdist import build_sdist as build
 
     return build(_project(config_settings, "sdist"), Path(sdist_directory).absolute())
+
+
+def get_requires_for_build_editable(config_settings: ConfigSettings | None) -> list[str]:
+    return get_requires_for_build_wheel(config_settings, "editable")
+
+
+def prepare_metadata_for_build_editable(
+    metadata_directory: str, config_settings: ConfigSettings | None
+) -> str:
+    from ironwheel.builder import write_metadata
+
+    return write_metadata(_project(config_settings, "metadata_editable"), Path(metadata_directory).absolute())
+
+
+def build_editable(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
+    from ironwheel.editable.wheel import build_editable as build
+
+    return build(_project(config_settings, "editable"), Path(wheel_directory).absolute())

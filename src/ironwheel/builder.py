@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -13,19 +14,29 @@ from ironwheel._gitignore import Rules
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.cmake.configure import configure, make_plan
+from ironwheel.cmake.configure import Plan, configure, make_plan
 from ironwheel.cmake.fileapi import read_codemodel
+from ironwheel.cmake.tools import keep_tools
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.files import Selection
-from ironwheel.generate import render_project
-from ironwheel.layout import discover_packages, import_name, package_files
+from ironwheel.generate import Generated, render_project
+from ironwheel.launcher import find_launcher
+from ironwheel.layout import Package, discover_packages, import_name, package_files
 from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
 from ironwheel.project import Project
 from ironwheel.tags import WheelTag
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
-__all__ = ["build_wheel", "dist_info_files", "write_metadata"]
+__all__ = [
+    "NativeBuild",
+    "add_installed",
+    "build_native",
+    "build_wheel",
+    "dist_info_files",
+    "find_packages",
+    "write_metadata",
+]
 
 log = logging.getLogger("ironwheel")
 
@@ -90,11 +101,18 @@ def _script(source: Path) -> Source:
     return b"#!python\n" + head[match.end() :] if match else source
 
 
-def _add_installed(entries: dict[str, Source], installed: list[Installed], project: Project) -> set[str]:
+def add_installed(
+    entries: dict[str, Source],
+    installed: list[Installed],
+    project: Project,
+    *,
+    skip: tuple[str, ...] = ("null",),
+) -> set[str]:
+    """Put what ``cmake --install`` staged into the wheel's entries; return the executables."""
     data = f"{dist_info_name(project.metadata)}.data"
     executables: set[str] = set()
     for item in installed:
-        if item.tree == "null":
+        if item.tree in skip:
             continue
         if item.tree == "platlib":
             name = item.path
@@ -122,19 +140,70 @@ def _check_stable_abi(entries: Mapping[str, Source], tag: WheelTag) -> None:
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class NativeBuild:
+    """What one configure + build + install of the CMake project gave."""
+
+    plan: Plan
+    installed: list[Installed]
+    consumed: frozenset[Path]  # project files CMake compiled or read: not shipped as package files
+    cmake: Program
+    ninja: Program | None
+
+
+def build_native(
+    project: Project, build_dir: BuildDir, generated: list[Generated], *, state: str
+) -> NativeBuild:
+    """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
+    tag, stable_abi = project.tag
+    cmake, ninja = keep_tools(build_dir, *_tools(project))
+    launcher = find_launcher(project.settings.build.compiler_launcher)
+    for item in generated:
+        if item.location == "build":
+            write_if_changed(build_dir.path / item.path, item.content)
+    plan = make_plan(
+        name=project.metadata.name,
+        version=project.version,
+        source_dir=project.source_dir,
+        build_dir=build_dir,
+        settings=project.settings,
+        cmake=cmake,
+        ninja=ninja,
+        stable_abi=stable_abi,
+        state=state,
+        platform=tag.platform,
+        compiler_launcher=launcher,
+    )
+    configure(build_dir, plan)
+    build(build_dir, plan, project.settings, cmake, ninja)
+    installed = install(build_dir, plan, cmake)
+    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
+    # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
+    model = read_codemodel(build_dir.path, plan.build_type)
+    consumed = model.build_inputs() if model else frozenset()
+    return NativeBuild(plan, installed, consumed, cmake, ninja)
+
+
+def find_packages(project: Project) -> list[Package]:
+    """The project's Python packages; an error when there is nothing at all to build."""
+    name = project.metadata.name
+    packages = discover_packages(project.root, name, project.settings.wheel.packages)
+    if not packages and not project.native:
+        module = import_name(name)
+        raise PackagingError(
+            f"nothing to build: no CMakeLists.txt in {project.source_dir} and no Python package "
+            f"(looked for src/, python/{module}/, {module}/ and {module}.py)",
+            hint=f"create src/{module}/__init__.py, or list packages in tool.ironwheel.wheel.packages",
+        )
+    return packages
+
+
 def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel") -> str:
     """Build the wheel into ``wheel_directory``; return its file name."""
     started = time.monotonic()
-    tag, stable_abi = project.tag
+    tag, _ = project.tag
     metadata = project.metadata
-    packages = discover_packages(project.root, metadata.name, project.settings.wheel.packages)
-    if not packages and not project.native:
-        name = import_name(metadata.name)
-        raise PackagingError(
-            f"nothing to build: no CMakeLists.txt in {project.source_dir} and no Python package "
-            f"(looked for src/, python/{name}/, {name}/ and {name}.py)",
-            hint=f"create src/{name}/__init__.py, or list packages in tool.ironwheel.wheel.packages",
-        )
+    packages = find_packages(project)
     log.info("building %s %s (%s)", metadata.name, metadata.version, tag)
     build_root = project.build_dir()
     never = [build_root] if build_root is not None else []
@@ -147,36 +216,14 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     entries: dict[str, Source] = {}
     executables: set[str] = set()
     if project.native:
-        cmake, ninja = _tools(project)
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
-            for item in generated:
-                if item.location == "build":
-                    write_if_changed(build_dir.path / item.path, item.content)
-            plan = make_plan(
-                name=metadata.name,
-                version=project.version,
-                source_dir=project.source_dir,
-                build_dir=build_dir,
-                settings=project.settings,
-                cmake=cmake,
-                ninja=ninja,
-                stable_abi=stable_abi,
-                state=state,
-                platform=tag.platform,
-            )
-            configure(build_dir, plan)
-            build(build_dir, plan, project.settings, cmake, ninja)
-            installed = install(build_dir, plan, cmake)
-            # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
-            # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
-            model = read_codemodel(build_dir.path, plan.build_type)
-            consumed = model.build_inputs() if model else frozenset()
+            native = build_native(project, build_dir, generated, state=state)
             entries.update(
                 (name, path)
                 for name, path in package_files(project.root, packages, selection, in_source).items()
-                if path.resolve() not in consumed
+                if path.resolve() not in native.consumed
             )
-            executables = _add_installed(entries, installed, project)
+            executables = add_installed(entries, native.installed, project)
             entries.update((item.path, item.content) for item in generated if item.location == "install")
             return _pack(
                 project,

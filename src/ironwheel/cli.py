@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--outdir", default="dist", help="output directory (default: dist)")
     build.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
+    develop = commands.add_parser(
+        "develop",
+        help="build a project's native code in place, for its editable install (what an import rebuilds)",
+    )
+    develop.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    develop.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+
     config = commands.add_parser("config", help="show the settings model or a project's settings")
     shown = config.add_mutually_exclusive_group(required=True)
     shown.add_argument("--schema", action="store_true", help="print the JSON schema of [tool.ironwheel]")
@@ -70,6 +77,17 @@ def _build(arguments: argparse.Namespace) -> int:
             print(outdir / _hooks.build_wheel(str(outdir), settings))
     finally:
         os.chdir(previous)
+    return 0
+
+
+def _develop(arguments: argparse.Namespace) -> int:
+    from ironwheel.editable.wheel import build_in_place
+    from ironwheel.project import Project
+
+    project = Project.load(
+        Path(arguments.project), _config_settings(arguments.config_setting), state="editable"
+    )
+    build_in_place(project)
     return 0
 
 
@@ -100,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "build":
             return _build(arguments)
+        if arguments.command == "develop":
+            return _develop(arguments)
         return _config(arguments)
     except IronwheelError as error:
         report_error(error)

@@ -84,9 +84,9 @@ class Project:
     def tag(self) -> tuple[WheelTag, StableABI | None]:
         return compute_tag(native=self.native, py_api=self.settings.wheel.py_api)
 
-    def build_dir(self) -> Path | None:
+    def build_dir(self, template: str | None = None) -> Path | None:
         """The persistent build directory, or None to build in a temporary one."""
-        template = self.settings.build.dir
+        template = self.settings.build.dir if template is None else template
         if not template:
             return None
         tag, _ = self.tag

@@ -94,7 +94,7 @@ def test_environment_files_get_their_recorded_times_back(tmp_path: Path) -> None
             f"build a.o: CXX_COMPILER a.cpp | .ironwheel/env/site-0/same.h {changed}\n"
             "build b.o: CXX_COMPILER b.cpp\n"
         )
-        assert envfiles._environment_inputs(build_dir) == {str(same), str(changed), str(spaced)}
+        assert envfiles.environment_inputs(build_dir) == {str(same), str(changed), str(spaced)}
         for path in (same, changed):
             os.utime(path, ns=(0, 5 * 10**17))
         envfiles.remember(build_dir)

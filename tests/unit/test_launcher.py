@@ -24,7 +24,7 @@ CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
 def program(directory: Path, name: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / name
-    path.write_text("#!/bin/sh\nexec \"$@\"\n")
+    path.write_text('#!/bin/sh\nexec "$@"\n')
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return path
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ironwheel.cmake.builddir import BuildDir
 
-__all__ = ["remember", "restore"]
+__all__ = ["environment_inputs", "remember", "restore"]
 
 log = logging.getLogger("ironwheel")
 
@@ -56,7 +56,7 @@ _NINJA_PATH = r"(?:[^\s$:|]|\$[ :$])+"
 _NINJA_ESCAPE = re.compile(r"\$([ :$])")
 
 
-def _environment_inputs(build_dir: BuildDir) -> set[str]:
+def environment_inputs(build_dir: BuildDir) -> set[str]:
     """Absolute paths of the files under the view that ninja depends on."""
     view = build_dir.state_dir / "env"
     absolute = view.as_posix() + "/"
@@ -84,7 +84,7 @@ def _digest(path: Path) -> str:
 def remember(build_dir: BuildDir) -> None:
     """Record hash and time of the environment files the last build read."""
     record: dict[str, list[object]] = {}
-    for name in sorted(_environment_inputs(build_dir)):
+    for name in sorted(environment_inputs(build_dir)):
         path = Path(name)
         try:
             record[name] = [_digest(path), path.stat().st_mtime_ns]

@@ -17,10 +17,10 @@ import filecmp
 import logging
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["MIRROR_LIMIT", "sync_view"]
+__all__ = ["MIRROR_LIMIT", "materialize", "sync_view"]
 
 log = logging.getLogger("ironwheel")
 
@@ -112,3 +112,42 @@ def sync_view(view: Path, sites: Sequence[Path]) -> list[Path]:
         if leftover not in directories:
             _remove(leftover)
     return directories
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where possible, else a copy; either keeps the file's time (ninja saw it)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def materialize(view: Path, paths: Iterable[str]) -> list[str]:
+    """Replace the linked entries of the view that hold any of ``paths`` by copies.
+
+    For builds that must outlive their environment (editable installs): the
+    headers ninja read through a link (numpy's, say) stay where the compile
+    commands expect them after the environment is deleted. Returns the names
+    of the entries copied.
+    """
+    prefix = view.as_posix() + "/"
+    copied: list[str] = []
+    for path in sorted(paths):
+        if not path.startswith(prefix):
+            continue
+        parts = path[len(prefix) :].split("/")
+        if len(parts) < 2:
+            continue
+        entry = view / parts[0] / parts[1]
+        if not entry.is_symlink():
+            continue
+        target = Path(os.readlink(entry))
+        if not target.exists():
+            continue
+        entry.unlink()
+        if target.is_dir():
+            shutil.copytree(target, entry, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(str(target), str(entry))
+        copied.append(parts[1])
+    return copied

@@ -1,0 +1,158 @@
+"""Copies of cmake and ninja that outlive the build environment.
+
+When the frontend installed cmake or ninja from PyPI into an isolated build
+environment, that environment is deleted after the build, yet the build tree
+keeps using the tools: ninja re-runs the cmake that generated ``build.ninja``
+when a CMakeLists.txt changes, and an editable install rebuilds with ninja and
+``cmake --install`` long after the build. A persistent build directory
+therefore keeps its own copy of such a tool, one per version, under
+``.ironwheel/tools``, hard-linked where the file system allows. With the same
+copy used by every build, the configure command stays the same from one
+isolated build to the next, and configuring is skipped.
+
+Tools installed outside Python environments (the system's, a distro's) are
+used where they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from ironwheel._run import capture
+from ironwheel.cmake.builddir import BuildDir, site_directories
+from ironwheel.errors import CommandError, ToolError
+from ironwheel.toolchain import Program
+
+__all__ = ["environment_roots", "keep_tools"]
+
+log = logging.getLogger("ironwheel")
+
+_COMPLETE = ".complete"
+_EXE = ".exe" if os.name == "nt" else ""
+
+
+def environment_roots() -> list[Path]:
+    """Prefixes of the Python environments this build runs in, other than the base interpreter's."""
+    base = Path(sys.base_prefix).resolve()
+    roots: list[Path] = []
+    if Path(sys.prefix).resolve() != base:
+        roots.append(Path(sys.prefix).resolve())
+    for site in site_directories():
+        real = site.resolve()
+        if real == base or base in real.parents:
+            continue
+        # <root>/lib/pythonX.Y/site-packages, or <root>/Lib/site-packages on Windows
+        root = real.parents[2] if real.parent.name.startswith("python") else real.parents[1]
+        if root not in roots:
+            roots.append(root)
+    return roots
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    candidates = {path.absolute(), path.resolve()}
+    return any(root == candidate or root in candidate.parents for candidate in candidates for root in roots)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _replace(directory: Path, fill: dict[Path, Path]) -> None:
+    """Make ``directory`` hold exactly ``fill`` (target -> source), then mark it complete."""
+    if directory.exists():
+        shutil.rmtree(directory)
+    for target, source in fill.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, copy_function=_link_or_copy, symlinks=True)
+        else:
+            _link_or_copy(str(source), str(target))
+    (directory / _COMPLETE).write_text("", encoding="utf-8")
+
+
+def _forget_others(tools: Path, name: str, keep: Path) -> None:
+    for other in tools.glob(f"{name}-*"):
+        if other != keep:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _cmake_locations(cmake: Program, probe_dir: Path) -> tuple[Path, Path]:
+    """The real cmake binary (PyPI's ``cmake`` is a Python script) and its module root."""
+    script = probe_dir / "where.cmake"
+    script.write_text('message(STATUS "${CMAKE_COMMAND}|${CMAKE_ROOT}")\n', encoding="utf-8")
+    try:
+        output = capture([cmake.path, "-P", script])
+    except (CommandError, ToolError) as error:
+        raise ToolError(
+            f"cannot ask {cmake.path} where it lives: {error.message}",
+            hint="install cmake outside the build environment (pip install cmake, apt-get install cmake)",
+        ) from error
+    finally:
+        script.unlink(missing_ok=True)
+    for line in output.splitlines():
+        command, sep, root = line.removeprefix("-- ").partition("|")
+        if sep:
+            return Path(command), Path(root)
+    raise ToolError(f"{cmake.path} did not say where it lives", hint="reinstall cmake")
+
+
+def _keep_cmake(build_dir: BuildDir, cmake: Program) -> Program:
+    tools = build_dir.state_dir / "tools"
+    kept = tools / f"cmake-{cmake.version}"
+    binary = kept / "bin" / f"cmake{_EXE}"
+    if not ((kept / _COMPLETE).is_file() and binary.is_file()):
+        tools.mkdir(parents=True, exist_ok=True)
+        real, root = _cmake_locations(cmake, tools)
+        log.info("keeping a copy of cmake %s in %s (the build environment is temporary)", cmake.version, kept)
+        # CMake finds its modules at <directory of the binary>/../share/cmake-X.Y.
+        _replace(kept, {binary: real, kept / "share" / root.name: root})
+        _forget_others(tools, "cmake", kept)
+    return dataclasses.replace(cmake, path=binary, origin=f"a copy of {cmake.path}")
+
+
+def _real_ninja(ninja: Program) -> Path | None:
+    """The ninja binary itself: older PyPI ninjas install a Python script in front of it."""
+    path = ninja.path.resolve()
+    with path.open("rb") as handle:
+        if handle.read(2) != b"#!":
+            return path
+    for site in site_directories():
+        candidate = site / "ninja" / "data" / "bin" / f"ninja{_EXE}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _keep_ninja(build_dir: BuildDir, ninja: Program) -> Program:
+    tools = build_dir.state_dir / "tools"
+    kept = tools / f"ninja-{ninja.version}"
+    binary = kept / f"ninja{_EXE}"
+    if not ((kept / _COMPLETE).is_file() and binary.is_file()):
+        real = _real_ninja(ninja)
+        if real is None:
+            log.warning("cannot find the ninja binary behind %s; the build dir depends on it", ninja.path)
+            return ninja
+        log.info("keeping a copy of ninja %s in %s (the build environment is temporary)", ninja.version, kept)
+        _replace(kept, {binary: real})
+        _forget_others(tools, "ninja", kept)
+    return dataclasses.replace(ninja, path=binary, origin=f"a copy of {ninja.path}")
+
+
+def keep_tools(build_dir: BuildDir, cmake: Program, ninja: Program | None) -> tuple[Program, Program | None]:
+    """The tools to build with: kept copies of those that live in a Python environment."""
+    if build_dir.temporary:
+        return cmake, ninja
+    roots = environment_roots()
+    if _inside(cmake.path, roots):
+        cmake = _keep_cmake(build_dir, cmake)
+    if ninja is not None and _inside(ninja.path, roots):
+        ninja = _keep_ninja(build_dir, ninja)
+    return cmake, ninja
