@@ -167,7 +167,8 @@ class Finder:
         try:
             ran: bool = module.Rebuilder(self.name, self.config).run(force=force)
         except ImportError as error:
-            raise error.with_traceback(None) from None  # the message says it all
+            # The message says it all: the traceback would show this hook's internals.
+            raise error.with_traceback(None) from None
         finally:
             self.building = False
         self.checked = True
