@@ -9,7 +9,7 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ def pip_editable(venv: Venv, project: Path, *options: str) -> subprocess.Complet
     )
 
 
-def python(venv: Venv, code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def python(venv: Venv, code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(venv.python), "-c", code],
         capture_output=True,
@@ -45,7 +45,6 @@ def python(venv: Venv, code: str, **kwargs: object) -> subprocess.CompletedProce
         check=False,
         cwd=venv.path,
         timeout=300,
-        **kwargs,  # type: ignore[call-overload]
     )
 
 
@@ -223,7 +222,9 @@ def test_rebuild_off_then_develop_and_rebuild(root: Path, fresh_venv: Venv) -> N
 
 
 def hook_caller(root: Path) -> BuildBackendHookCaller:
-    def runner(cmd: list[str], cwd: str | None = None, extra_environ: dict[str, str] | None = None) -> None:
+    def runner(
+        cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
+    ) -> None:
         environ = {**os.environ, **(extra_environ or {}), "PYTHONPATH": str(SRC)}
         subprocess.run(cmd, cwd=cwd, env=environ, check=True, capture_output=True)
 
