@@ -51,6 +51,11 @@ def _call(hook: Callable[..., _T], *args: Any) -> _T:
 
 
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None = None) -> list[str]:
+    from ironwheel import _requires
+
+    known = _requires.recall(config_settings, "wheel")
+    if known is not None:
+        return known
     from ironwheel import _hooks
 
     return _call(_hooks.get_requires_for_build_wheel, config_settings)
@@ -88,6 +93,11 @@ def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None = N
 
 
 def get_requires_for_build_editable(config_settings: ConfigSettings | None = None) -> list[str]:
+    from ironwheel import _requires
+
+    known = _requires.recall(config_settings, "editable")
+    if known is not None:
+        return known
     from ironwheel import _hooks
 
     return _call(_hooks.get_requires_for_build_editable, config_settings)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ironwheel._requires import record
 from ironwheel.project import Project
 from ironwheel.settings import ConfigSettings
+from ironwheel.toolcache import ToolCache
 from ironwheel.toolchain import build_requirements, cmake_requirement
 
 __all__ = [
@@ -31,8 +33,17 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     project = _project(config_settings, state)
     if not project.native:
         return []
+    build_dir = project.build_dir()
+    cache = ToolCache(build_dir / ".ironwheel" if build_dir is not None else None)
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
-    return build_requirements(spec)
+    requirements = build_requirements(spec)
+    cache.save()
+    tool = project.pyproject.get("tool")
+    if build_dir is not None and not (isinstance(tool, dict) and "scikit-build" in tool):
+        # Settings read from [tool.scikit-build] may depend on any environment variable.
+        lists = str(project.source_dir / "CMakeLists.txt")
+        record(str(project.root), str(build_dir), lists, config_settings, state, requirements)
+    return requirements
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:

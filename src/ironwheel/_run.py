@@ -11,7 +11,6 @@ import collections
 import logging
 import os
 import shlex
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -48,6 +47,8 @@ def run(
     Raises :class:`CommandError` (with the tail) when the command fails and
     :class:`ToolError` when the program cannot be started at all.
     """
+    import subprocess  # not at the top: a hook that runs nothing does not pay for it
+
     argv = [os.fspath(part) for part in command]
     log.info("+ %s", _display(argv))
     tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
@@ -86,6 +87,8 @@ def capture(
     timeout: float = 60.0,
 ) -> str:
     """Run a short query and return its stdout; failures raise :class:`CommandError`."""
+    import subprocess
+
     argv = [os.fspath(part) for part in command]
     try:
         completed = subprocess.run(

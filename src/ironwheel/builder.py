@@ -25,6 +25,7 @@ from ironwheel.layout import Package, discover_packages, import_name, package_fi
 from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
 from ironwheel.project import Project
 from ironwheel.tags import WheelTag
+from ironwheel.toolcache import ToolCache
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
@@ -156,7 +157,9 @@ def build_native(
 ) -> NativeBuild:
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     tag, stable_abi = project.tag
+    cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
     cmake, ninja = keep_tools(build_dir, *_tools(project))
+    cache.save()
     launcher = find_launcher(project.settings.build.compiler_launcher)
     for item in generated:
         if item.location == "build":

@@ -7,16 +7,18 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
 from ironwheel.errors import ConfigError
-from ironwheel.metadata import Metadata, dist_info_name, load_metadata
 from ironwheel.pyproject import read_pyproject
 from ironwheel.settings import ConfigSettings, Settings, load_settings
 from ironwheel.settings.model import CMakeSettings
 from ironwheel.tags import StableABI, WheelTag, compute_tag
+
+if TYPE_CHECKING:
+    from ironwheel.metadata import Metadata
 
 __all__ = ["Project"]
 
@@ -64,6 +66,9 @@ class Project:
 
     @functools.cached_property
     def metadata(self) -> Metadata:
+        # Imported when needed: get_requires_for_build_wheel never is, and pays no import.
+        from ironwheel.metadata import load_metadata
+
         return load_metadata(self.pyproject, self.root, self.settings)
 
     @property
@@ -78,6 +83,8 @@ class Project:
 
     @property
     def dist_info(self) -> str:
+        from ironwheel.metadata import dist_info_name
+
         return f"{dist_info_name(self.metadata)}.dist-info"
 
     @functools.cached_property

@@ -17,8 +17,8 @@ import shutil
 import sysconfig
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ironwheel._run import capture
@@ -28,16 +28,21 @@ __all__ = [
     "NINJA_REQUIREMENT",
     "Program",
     "build_requirements",
+    "candidates",
     "cmake_minimum_from_lists",
     "cmake_requirement",
     "find_cmake",
     "find_ninja",
+    "known_versions",
     "needs_ninja",
 ]
 
 log = logging.getLogger("ironwheel")
 
-NINJA_REQUIREMENT = SpecifierSet(">=1.10")
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
+NINJA_REQUIREMENT = ">=1.10"
 _VERSION = re.compile(r"(\d+(?:\.\d+)+(?:-?rc\d+)?)")
 _MINIMUM_REQUIRED = re.compile(
     r"^\s*cmake_minimum_required\s*\(\s*VERSION\s+(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE
@@ -57,9 +62,16 @@ class Program:
         return f"{self.name} {self.version} at {self.path} ({self.origin})"
 
 
+# Versions earlier builds learnt, by "path|mtime_ns|size" (loaded and saved by toolcache).
+known_versions: dict[str, str] = {}
+
+
 @functools.cache
 def _version_of(path: str, mtime_ns: int, size: int) -> Version | None:
-    del mtime_ns, size  # part of the cache key only: a replaced binary is asked again
+    # The time and size are part of the key: a replaced binary is asked again.
+    key = f"{path}|{mtime_ns}|{size}"
+    if key in known_versions:
+        return Version(known_versions[key])
     try:
         output = capture([path, "--version"], timeout=30)
     except (CommandError, ToolError):
@@ -68,9 +80,11 @@ def _version_of(path: str, mtime_ns: int, size: int) -> Version | None:
     if not match:
         return None
     try:
-        return Version(match.group(1))
+        version = Version(match.group(1))
     except InvalidVersion:
         return None
+    known_versions[key] = str(version)
+    return version
 
 
 def _probe(path: Path) -> Version | None:
@@ -81,7 +95,8 @@ def _probe(path: Path) -> Version | None:
     return _version_of(str(path), info.st_mtime_ns, info.st_size)
 
 
-def _candidates(names: tuple[str, ...], environ: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
+def candidates(names: tuple[str, ...], environ: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
+    """Programs named ``names`` on PATH, then in this Python environment, each once."""
     seen: set[Path] = set()
     search = environ.get("PATH", os.defpath)
     scripts = sysconfig.get_path("scripts")
@@ -110,8 +125,17 @@ def cmake_minimum_from_lists(source_dir: Path) -> Version | None:
     return Version(match.group(1)) if match else None
 
 
+def _satisfies(spec: str, version: Version) -> bool:
+    from packaging.specifiers import SpecifierSet
+
+    return SpecifierSet(spec).contains(version, prereleases=True)
+
+
 def cmake_requirement(configured: str, source_dir: Path) -> SpecifierSet:
     """``cmake.version`` combined with the project's ``cmake_minimum_required``."""
+    # Imported here: a build whose tools toolcache knows needs no specifiers at all.
+    from packaging.specifiers import SpecifierSet
+
     spec = SpecifierSet(configured)
     minimum = cmake_minimum_from_lists(source_dir)
     if minimum is None:
@@ -147,7 +171,7 @@ def find_cmake(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> 
             )
         return Program("cmake", path, version, "CMAKE_EXECUTABLE"), ""
     rejected: list[str] = []
-    for path, origin in _candidates(("cmake", "cmake3"), environ):
+    for path, origin in candidates(("cmake", "cmake3"), environ):
         version = _probe(path)
         if version is None:
             rejected.append(f"{path} does not run")
@@ -169,11 +193,11 @@ def find_ninja(environ: Mapping[str, str] | None = None) -> tuple[Program | None
     """A ninja (or samu) that CMake's Ninja generator can drive."""
     environ = os.environ if environ is None else environ
     rejected: list[str] = []
-    for path, origin in _candidates(("ninja", "ninja-build", "samu"), environ):
+    for path, origin in candidates(("ninja", "ninja-build", "samu"), environ):
         version = _probe(path)
         if version is None:
             rejected.append(f"{path} does not run")
-        elif path.name.startswith("samu") or NINJA_REQUIREMENT.contains(version, prereleases=True):
+        elif path.name.startswith("samu") or _satisfies(NINJA_REQUIREMENT, version):
             return Program("ninja", path, version, origin), ""
         else:
             rejected.append(f"{path} is {version}")

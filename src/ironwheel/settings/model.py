@@ -14,7 +14,6 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Optional
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 __all__ = [
@@ -60,6 +59,10 @@ def section(cls: type[Any], doc: str) -> Any:
 
 
 def _check_specifier(value: str) -> str | None:
+    # Imported here: packaging.specifiers costs every hook a few milliseconds, and
+    # only a project that sets a version range needs it.
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         SpecifierSet(value)
     except InvalidSpecifier:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Optional
-
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from typing import TYPE_CHECKING, Any, Optional
 
 from ironwheel.settings._convert import Checker, Issue, prefixed
 from ironwheel.settings.model import Settings
+
+if TYPE_CHECKING:
+    from packaging.markers import Marker
 
 __all__ = ["Override", "parse_overrides"]
 
@@ -29,6 +30,8 @@ class Override:
 
     def matches(self, environment: Mapping[str, str] | None = None) -> bool:
         """Whether the marker holds for ``environment`` (default: this interpreter)."""
+        from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
+
         if self.marker is None:
             return False
         env: dict[str, str] = {"extra": ""}
@@ -69,6 +72,9 @@ def parse_overrides(raw: object, issues: list[Issue]) -> list[Override]:
             )
             condition = ""
         else:
+            # Imported here: most projects have no overrides, and every hook would pay for it.
+            from packaging.markers import InvalidMarker, Marker
+
             try:
                 marker = Marker(condition)
             except InvalidMarker as error:

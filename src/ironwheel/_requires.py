@@ -1,0 +1,133 @@
+"""The last answer of ``get_requires_for_build_wheel``, reused without loading ironwheel.
+
+Frontends ask this question in a new process at the start of every build,
+and the answer (which cmake and ninja to install from PyPI, usually none)
+only changes with the inputs that decided it: the pyproject.toml, the
+``-C`` and ``IRONWHEEL_*`` settings, the interpreter, the project's
+``cmake_minimum_required`` and the cmake and ninja programs found on PATH.
+After a full answer, ``<build dir>/.ironwheel/requires.txt`` records those
+inputs (file stats, not contents); the next question compares them with a
+few ``stat`` calls and nothing imported but what the interpreter has loaded.
+Only build directories under ``<project>/build/`` are searched, and projects
+whose settings may depend on other environment variables
+(``[tool.scikit-build]``) are never recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+__all__ = ["recall", "record"]
+
+_RECORD = os.path.join(".ironwheel", "requires.txt")
+_PROGRAMS = ("cmake", "cmake3", "ninja", "ninja-build", "samu")
+_VARIABLES = ("CMAKE_EXECUTABLE", "CMAKE_GENERATOR")
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _programs(environ: Mapping[str, str]) -> list[tuple[str, tuple[int, int] | None]]:
+    """Every cmake and ninja on PATH or in this environment's scripts, with their stats."""
+    import sysconfig
+
+    directories = [entry for entry in environ.get("PATH", os.defpath).split(os.pathsep) if entry]
+    directories.append(sysconfig.get_path("scripts"))
+    suffixes = [""] + (environ.get("PATHEXT", ".EXE").lower().split(os.pathsep) if os.name == "nt" else [])
+    found: list[tuple[str, tuple[int, int] | None]] = []
+    for directory in directories:
+        for name in _PROGRAMS:
+            for suffix in suffixes:
+                path = os.path.join(directory, name + suffix)
+                stat = _stat(path)
+                if stat is not None:
+                    found.append((path, stat))
+    return found
+
+
+def _key(
+    root: str, lists: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
+) -> str:
+    from ironwheel import __version__
+
+    settings = sorted((str(key), repr(value)) for key, value in (config_settings or {}).items())
+    variables = sorted(
+        (name, value)
+        for name, value in environ.items()
+        if name.startswith("IRONWHEEL_") or name in _VARIABLES
+    )
+    inputs = (
+        __version__,
+        sys.executable,
+        sys.version,
+        state,
+        _stat(os.path.join(root, "pyproject.toml")),
+        lists,
+        _stat(lists),
+        settings,
+        variables,
+        _programs(environ),
+    )
+    return repr(inputs)
+
+
+def recall(
+    config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str] | None = None
+) -> list[str] | None:
+    """The recorded answer, if every input is as it was; else None."""
+    environ = os.environ if environ is None else environ
+    root = os.getcwd()
+    builds = os.path.join(root, "build")
+    try:
+        entries = os.listdir(builds)
+    except OSError:
+        return None
+    key: dict[str, str] = {}
+    for entry in entries:
+        try:
+            with open(os.path.join(builds, entry, _RECORD), encoding="utf-8") as handle:
+                lists, recorded, *answer = handle.read().split("\n")
+        except (OSError, ValueError):
+            continue
+        if lists not in key:
+            key[lists] = _key(root, lists, config_settings, state, environ)
+        if recorded == key[lists]:
+            return [line for line in answer if line]
+    return None
+
+
+def record(
+    root: str,
+    build_dir: str,
+    lists: str,
+    config_settings: Mapping[str, Any] | None,
+    state: str,
+    answer: list[str],
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Record a full answer in an existing build directory under ``<root>/build/``."""
+    environ = os.environ if environ is None else environ
+    state_dir = os.path.join(build_dir, ".ironwheel")
+    if os.path.dirname(os.path.normpath(build_dir)) != os.path.join(root, "build") or not os.path.isdir(
+        state_dir
+    ):
+        return
+    text = "\n".join([lists, _key(root, lists, config_settings, state, environ), *answer]) + "\n"
+    temporary = os.path.join(state_dir, f".requires.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, os.path.join(build_dir, _RECORD))
+    except OSError:
+        return

@@ -1,0 +1,163 @@
+"""Reusing the last get_requires_for_build_wheel answer, and the tool versions builds learnt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from ironwheel import _requires, toolchain
+from ironwheel.tags import compute_tag
+from ironwheel.toolcache import ToolCache
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def fake_tool(directory: Path, name: str, output: str, log: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(f"#!/bin/sh\necho run >> '{log}'\necho '{output}'\n")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "project"
+    (root / "build" / "cp-tag" / ".ironwheel").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '1'\n")
+    (root / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.18)\n")
+    fake_tool(tmp_path / "bin", "cmake", "cmake version 3.28.1", tmp_path / "runs.log")
+    monkeypatch.chdir(root)
+    return root
+
+
+def environ(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {"PATH": str(tmp_path / "bin"), **extra}
+
+
+def remember(root: Path, tmp_path: Path, answer: list[str], **extra: str) -> None:
+    lists = str(root / "CMakeLists.txt")
+    _requires.record(
+        str(root),
+        str(root / "build" / "cp-tag"),
+        lists,
+        {"a": "1"},
+        "wheel",
+        answer,
+        environ(tmp_path, **extra),
+    )
+
+
+def test_the_answer_comes_back_while_nothing_changed(tree: Path, tmp_path: Path) -> None:
+    assert _requires.recall({"a": "1"}, "wheel", environ(tmp_path)) is None
+    remember(tree, tmp_path, ["ninja>=1.10"])
+    assert _requires.recall({"a": "1"}, "wheel", environ(tmp_path)) == ["ninja>=1.10"]
+    remember(tree, tmp_path, [])
+    assert _requires.recall({"a": "1"}, "wheel", environ(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root, tmp_path: {"config": {"a": "2"}},
+        lambda root, tmp_path: {"state": "editable"},
+        lambda root, tmp_path: {"environ": environ(tmp_path, IRONWHEEL_CMAKE_VERSION=">=3.30")},
+        lambda root, tmp_path: {"environ": environ(tmp_path, CMAKE_GENERATOR="Unix Makefiles")},
+        lambda root, tmp_path: (root / "pyproject.toml").write_text("[project]\nname = 'y'\nversion = '1'\n"),
+        lambda root, tmp_path: (root / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 4.0)\n"),
+        lambda root, tmp_path: fake_tool(tmp_path / "bin", "ninja", "1.13.0", tmp_path / "runs.log"),
+        lambda root, tmp_path: (tmp_path / "bin" / "cmake").write_text(
+            "#!/bin/sh\necho cmake version 4.0.0\n"
+        ),
+    ],
+    ids=["-C", "hook", "IRONWHEEL_*", "CMAKE_GENERATOR", "pyproject", "CMakeLists", "new ninja", "new cmake"],
+)
+def test_any_changed_input_asks_again(
+    tree: Path, tmp_path: Path, change: Callable[[Path, Path], object]
+) -> None:
+    remember(tree, tmp_path, [])
+    changed = change(tree, tmp_path)
+    options = changed if isinstance(changed, dict) else {}
+    recalled = _requires.recall(
+        options.get("config", {"a": "1"}),
+        options.get("state", "wheel"),
+        options.get("environ", environ(tmp_path)),
+    )
+    assert recalled is None
+
+
+def test_only_build_dirs_under_the_project_build_dir_are_recorded(tree: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "cp-tag"
+    (elsewhere / ".ironwheel").mkdir(parents=True)
+    lists = str(tree / "CMakeLists.txt")
+    _requires.record(str(tree), str(elsewhere), lists, None, "wheel", [], environ(tmp_path))
+    assert not (elsewhere / ".ironwheel" / "requires.txt").exists()
+
+
+def run_hook(root: Path, tmp_path: Path) -> str:
+    code = (
+        "import sys, ironwheel\n"
+        "print(ironwheel.get_requires_for_build_wheel(), 'ironwheel._hooks' in sys.modules)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(SRC),
+            "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+def test_the_hook_answers_a_repeated_question_without_loading_ironwheel(tree: Path, tmp_path: Path) -> None:
+    # The first question is answered in full; the build dir exists, so the answer is recorded.
+    tag, _ = compute_tag(native=True, py_api="")
+    (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
+    assert run_hook(tree, tmp_path) == "[] True\n"
+    assert run_hook(tree, tmp_path) == "[] False\n"
+    (tree / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\nversion = '1'\n[tool.ironwheel.cmake]\nversion = '>=3.30'\n"
+    )
+    assert run_hook(tree, tmp_path) == "['cmake>=3.30'] True\n"
+    assert run_hook(tree, tmp_path) == "['cmake>=3.30'] False\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+def test_tool_versions_are_asked_once_per_build_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "runs.log"
+    fake_tool(tmp_path / "bin", "cmake", "cmake version 3.28.1", log)
+    state = tmp_path / "build" / ".ironwheel"
+    state.mkdir(parents=True)
+    monkeypatch.setattr(toolchain, "known_versions", {})
+    cache = ToolCache(state)
+    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    assert cmake is not None
+    cache.save()
+    assert log.read_text() == "run\n"
+
+    # Another process: the version comes from the record.
+    monkeypatch.setattr(toolchain, "known_versions", {})
+    toolchain._version_of.cache_clear()
+    ToolCache(state)
+    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    assert again == cmake
+    assert log.read_text() == "run\n"
+
+    # A replaced program is asked again.
+    fake_tool(tmp_path / "bin", "cmake", "cmake version 3.29.0  ", log)
+    toolchain._version_of.cache_clear()
+    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    assert newer is not None
+    assert str(newer.version) == "3.29.0"
+    assert log.read_text() == "run\nrun\n"
