@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-__all__ = ["recall", "record"]
+__all__ = ["programs", "recall", "record"]
 
 _RECORD = os.path.join(".ironwheel", "requires.txt")
 _PROGRAMS = ("cmake", "cmake3", "ninja", "ninja-build", "samu")
@@ -38,7 +38,7 @@ def _stat(path: str) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
-def _programs(environ: Mapping[str, str]) -> list[tuple[str, tuple[int, int] | None]]:
+def programs(environ: Mapping[str, str]) -> list[tuple[str, tuple[int, int] | None]]:
     """Every cmake and ninja on PATH or in this environment's scripts, with their stats."""
     import sysconfig
 
@@ -77,7 +77,7 @@ def _key(
         _stat(lists),
         settings,
         variables,
-        _programs(environ),
+        programs(environ),
     )
     return repr(inputs)
 

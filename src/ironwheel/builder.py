@@ -22,10 +22,9 @@ from ironwheel.files import Selection
 from ironwheel.generate import Generated, render_project
 from ironwheel.launcher import find_launcher
 from ironwheel.layout import Package, discover_packages, import_name, package_files
-from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
 from ironwheel.project import Project
 from ironwheel.tags import WheelTag
-from ironwheel.toolcache import ToolCache
+from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
@@ -47,17 +46,16 @@ _EXTENSION = re.compile(r"\.(cpython|pypy|graalpy)[^/]*\.(so|pyd|dylib)$|\.cp\d+
 
 def dist_info_files(project: Project, tag: WheelTag) -> dict[str, Source]:
     """METADATA, WHEEL, entry points and license files of the wheel."""
-    metadata = project.metadata
+    core = project.core
     prefix = project.dist_info
     files: dict[str, Source] = {
-        f"{prefix}/METADATA": render_metadata(metadata),
+        f"{prefix}/METADATA": core.metadata,
         f"{prefix}/WHEEL": render_wheel_file([str(tag)], purelib=tag.is_pure),
     }
-    entry_points = render_entry_points(metadata)
-    if entry_points is not None:
-        files[f"{prefix}/entry_points.txt"] = entry_points
-    for license_file in metadata.license_files or ():
-        files[f"{prefix}/licenses/{license_file.as_posix()}"] = project.root / license_file
+    if core.entry_points is not None:
+        files[f"{prefix}/entry_points.txt"] = core.entry_points
+    for license_file in core.license_files:
+        files[f"{prefix}/licenses/{license_file}"] = project.root / license_file
     return files
 
 
@@ -72,7 +70,20 @@ def write_metadata(project: Project, metadata_directory: Path) -> str:
     return target.name
 
 
-def _tools(project: Project) -> tuple[Program, Program | None]:
+def _tools(project: Project, cache: ToolCache) -> tuple[Program, Program | None]:
+    key = choice_key(project.settings.cmake.version, project.source_dir)
+    chosen = cache.chosen(key)
+    if chosen is not None:
+        for program in chosen:
+            if program is not None:
+                log.info("using %s", program.describe())
+        return chosen
+    cmake, ninja = _find_tools(project)
+    cache.choose(key, cmake, ninja)
+    return cmake, ninja
+
+
+def _find_tools(project: Project) -> tuple[Program, Program | None]:
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     cmake, why = find_cmake(spec)
     if cmake is None:
@@ -110,7 +121,7 @@ def add_installed(
     skip: tuple[str, ...] = ("null",),
 ) -> set[str]:
     """Put what ``cmake --install`` staged into the wheel's entries; return the executables."""
-    data = f"{dist_info_name(project.metadata)}.data"
+    data = f"{project.core.dist_info_name}.data"
     executables: set[str] = set()
     for item in installed:
         if item.tree in skip:
@@ -158,14 +169,14 @@ def build_native(
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     tag, stable_abi = project.tag
     cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
-    cmake, ninja = keep_tools(build_dir, *_tools(project))
+    cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
     cache.save()
     launcher = find_launcher(project.settings.build.compiler_launcher)
     for item in generated:
         if item.location == "build":
             write_if_changed(build_dir.path / item.path, item.content)
     plan = make_plan(
-        name=project.metadata.name,
+        name=project.core.name,
         version=project.version,
         source_dir=project.source_dir,
         build_dir=build_dir,
@@ -189,7 +200,7 @@ def build_native(
 
 def find_packages(project: Project) -> list[Package]:
     """The project's Python packages; an error when there is nothing at all to build."""
-    name = project.metadata.name
+    name = project.core.name
     packages = discover_packages(project.root, name, project.settings.wheel.packages)
     if not packages and not project.native:
         module = import_name(name)
@@ -205,9 +216,8 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     """Build the wheel into ``wheel_directory``; return its file name."""
     started = time.monotonic()
     tag, _ = project.tag
-    metadata = project.metadata
     packages = find_packages(project)
-    log.info("building %s %s (%s)", metadata.name, metadata.version, tag)
+    log.info("building %s %s (%s)", project.core.name, project.version, tag)
     build_root = project.build_dir()
     never = [build_root] if build_root is not None else []
     never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
@@ -265,7 +275,7 @@ def _pack(
         entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
     _check_stable_abi(entries, tag)
     entries.update(dist_info_files(project, tag))
-    filename = f"{dist_info_name(project.metadata)}-{tag}.whl"
+    filename = f"{project.core.dist_info_name}-{tag}.whl"
     target = write_wheel(
         wheel_directory / filename,
         entries,

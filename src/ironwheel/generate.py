@@ -73,12 +73,8 @@ def render_all(
 
 def render_project(project: Project) -> list[Generated]:
     """Render the project's entries; write those that belong in the source tree."""
-    metadata = project.metadata
-    values = {
-        "name": metadata.name,
-        "version": str(project.version),
-        "description": metadata.description or "",
-    }
+    core = project.core
+    values = {"name": core.name, "version": str(core.version), "description": core.description}
     rendered = render_all(project.root, project.settings.generate, values)
     for item in rendered:
         if item.location == "source" and write_if_changed(project.root / item.path, item.content):

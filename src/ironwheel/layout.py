@@ -13,10 +13,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
-
-from packaging.utils import canonicalize_name
 
 from ironwheel.errors import ConfigError
 from ironwheel.files import Selection, select_files
@@ -38,9 +37,14 @@ class Package:
         return self.source.is_file()
 
 
+# PEP 503's normalization (packaging.utils.canonicalize_name, whose import costs
+# every build the whole of packaging.tags).
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
 def import_name(project_name: str) -> str:
     """``my-project`` -> ``my_project``."""
-    return canonicalize_name(project_name).replace("-", "_")
+    return _SEPARATORS.sub("_", project_name).lower()
 
 
 def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:

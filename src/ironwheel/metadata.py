@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError
+from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
 from ironwheel.settings import Settings
 
 __all__ = [
@@ -33,9 +34,6 @@ __all__ = [
 log = logging.getLogger("ironwheel")
 
 Metadata = pyproject_metadata.StandardMetadata
-
-# PEP 639: what a tool may pick up when project.license-files is absent.
-_DEFAULT_LICENSE_GLOBS = ("LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*")
 
 
 def _errors_of(error: BaseException) -> list[str]:
@@ -161,7 +159,7 @@ def load_metadata(pyproject: Mapping[str, Any], project_dir: Path, settings: Set
         found = sorted(
             {
                 path.relative_to(project_dir)
-                for pattern in _DEFAULT_LICENSE_GLOBS
+                for pattern in DEFAULT_LICENSE_GLOBS
                 for path in project_dir.glob(pattern)
                 if path.is_file()
             }

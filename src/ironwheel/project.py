@@ -18,6 +18,7 @@ from ironwheel.settings.model import CMakeSettings
 from ironwheel.tags import StableABI, WheelTag, compute_tag
 
 if TYPE_CHECKING:
+    from ironwheel.metacache import Core
     from ironwheel.metadata import Metadata
 
 __all__ = ["Project"]
@@ -71,11 +72,22 @@ class Project:
 
         return load_metadata(self.pyproject, self.root, self.settings)
 
+    @functools.cached_property
+    def core(self) -> Core:
+        """What a wheel needs of the metadata, kept in the build dir while its inputs last."""
+        from ironwheel.metacache import load_core
+
+        try:
+            build_dir = self.build_dir()
+        except ConfigError:
+            build_dir = None  # reported by the build that needs the build dir
+        state = build_dir / ".ironwheel" if build_dir is not None else None
+        record = state / "metadata.json" if state is not None and state.is_dir() else None
+        return load_core(self.pyproject, self.root, self.settings, record)
+
     @property
     def version(self) -> Version:
-        version = self.metadata.version
-        assert version is not None, "load_metadata always resolves the version"
-        return version
+        return self.core.version
 
     @property
     def name(self) -> str:
@@ -83,9 +95,7 @@ class Project:
 
     @property
     def dist_info(self) -> str:
-        from ironwheel.metadata import dist_info_name
-
-        return f"{dist_info_name(self.metadata)}.dist-info"
+        return f"{self.core.dist_info_name}.dist-info"
 
     @functools.cached_property
     def tag(self) -> tuple[WheelTag, StableABI | None]:

@@ -1,10 +1,14 @@
-"""Tool versions earlier builds of a tree learnt, kept in its build directory.
+"""What earlier builds of a tree learnt about its tools, kept in its build directory.
 
 Asking cmake and ninja for their versions costs a process each in every
-hook that looks for them, and the answer only changes when the program
-does. ``.ironwheel/tools.json`` keeps the version of each program by
-(path, modification time, size); an isolated build, whose PATH differs each
-time, finds the same programs and asks nothing.
+hook that looks for them, and choosing them needs packaging's specifiers;
+neither answer changes while the programs stay the same.
+``.ironwheel/tools.json`` keeps the version of each program by (path,
+modification time, size), and the cmake and ninja the last build chose with
+everything that decided the choice: the project's cmake requirement and
+``cmake_minimum_required``, the programs found on PATH with their stats,
+``CMAKE_EXECUTABLE`` and ``CMAKE_GENERATOR``. An isolated build, whose PATH
+differs each time, finds the same programs and asks nothing.
 """
 
 from __future__ import annotations
@@ -12,15 +16,42 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
 
 from ironwheel import toolchain
+from ironwheel._requires import programs
+from ironwheel.toolchain import Program
 
-__all__ = ["ToolCache"]
+__all__ = ["ToolCache", "choice_key"]
 
 log = logging.getLogger("ironwheel")
 
 _NAME = "tools.json"
+
+
+def choice_key(configured: str, source_dir: Path, environ: Mapping[str, str] | None = None) -> str:
+    """Everything the choice of cmake and ninja depends on, as text."""
+    environ = os.environ if environ is None else environ
+    try:
+        info = (source_dir / "CMakeLists.txt").stat()
+        lists: list[int] | None = [info.st_mtime_ns, info.st_size]
+    except OSError:
+        lists = None
+    variables = [environ.get(name) for name in ("CMAKE_EXECUTABLE", "CMAKE_GENERATOR")]
+    return json.dumps([configured, lists, variables, programs(environ)])
+
+
+def _encode(program: Program) -> list[str]:
+    return [program.name, str(program.path), str(program.version), program.origin]
+
+
+def _decode(data: Any) -> Program:
+    name, path, version, origin = data
+    return Program(str(name), Path(path), Version(str(version)), str(origin))
 
 
 class ToolCache:
@@ -28,33 +59,54 @@ class ToolCache:
 
     def __init__(self, state_dir: Path | None) -> None:
         self.path = state_dir / _NAME if state_dir is not None else None
-        self._saved: dict[str, str] = {}
+        self._choice: dict[str, Any] = {}
+        self._saved: dict[str, Any] = {}
         if self.path is None:
             return
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        versions = data.get("versions") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return
+        versions = data.get("versions")
         if isinstance(versions, dict):
-            self._saved = {key: value for key, value in versions.items() if isinstance(value, str)}
-            toolchain.known_versions.update(self._saved)
+            toolchain.known_versions.update(
+                (key, value) for key, value in versions.items() if isinstance(value, str)
+            )
+        choice = data.get("choice")
+        self._choice = choice if isinstance(choice, dict) else {}
+        self._saved = self._data()
+
+    def _data(self) -> dict[str, Any]:
+        return {"versions": dict(toolchain.known_versions), "choice": self._choice}
+
+    def chosen(self, key: str) -> tuple[Program, Program | None] | None:
+        """The cmake and ninja the last build chose, if ``key`` is what decided it."""
+        if self._choice.get("key") != key:
+            return None
+        try:
+            ninja = self._choice["ninja"]
+            return _decode(self._choice["cmake"]), _decode(ninja) if ninja is not None else None
+        except (KeyError, ValueError, TypeError):
+            return None
+
+    def choose(self, key: str, cmake: Program, ninja: Program | None) -> None:
+        self._choice = {"key": key, "cmake": _encode(cmake), "ninja": _encode(ninja) if ninja else None}
 
     def save(self) -> None:
         """Write what was learnt, if anything, into an existing build directory."""
         if self.path is None or not self.path.parent.is_dir():
             return
-        versions = dict(toolchain.known_versions)
-        if versions == self._saved:
+        data = self._data()
+        if data == self._saved:
             return
         temporary = self.path.with_name(f".{_NAME}.{os.getpid()}.tmp")
         try:
-            temporary.write_text(
-                json.dumps({"versions": versions}, indent=1, sort_keys=True), encoding="utf-8"
-            )
+            temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError as error:
             log.debug("cannot write %s: %s", self.path, error)
             temporary.unlink(missing_ok=True)
             return
-        self._saved = versions
+        self._saved = data

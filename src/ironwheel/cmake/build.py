@@ -12,7 +12,6 @@ from pathlib import Path
 from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
 from ironwheel.cmake.configure import Plan
-from ironwheel.cmake.diagnose import build_error, install_error
 from ironwheel.cmake.envfiles import remember, restore
 from ironwheel.errors import CommandError, PackagingError
 from ironwheel.settings import Settings
@@ -60,6 +59,8 @@ def build(build_dir: BuildDir, plan: Plan, settings: Settings, cmake: Program, n
     try:
         run(command, env=plan.environment)
     except CommandError as error:
+        from ironwheel.cmake.diagnose import build_error  # only a failure pays for its patterns
+
         raise build_error(error) from error
     if uses_ninja:
         remember(build_dir)
@@ -110,6 +111,8 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
     try:
         run(command, env=plan.environment)
     except CommandError as error:
+        from ironwheel.cmake.diagnose import install_error
+
         raise install_error(error) from error
     installed: list[Installed] = []
     for tree in STAGING_TREES:

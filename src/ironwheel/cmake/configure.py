@@ -28,7 +28,6 @@ from ironwheel._fs import write_if_changed
 from ironwheel._reproducible import source_date_epoch
 from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories
-from ironwheel.cmake.diagnose import configure_error
 from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import read_codemodel, write_query
 from ironwheel.errors import CommandError, ConfigError
@@ -177,7 +176,9 @@ def make_plan(
                 return (link / path.relative_to(real)).as_posix()
         return path.as_posix()
 
-    registered = cmake_entry_points()
+    registered = cmake_entry_points(
+        None if build_dir.temporary else build_dir.state_dir / "entry-points.json"
+    )
 
     project_name = name.replace("-", "_").replace(".", "_")
     release = ".".join(str(part) for part in version.release[:4])
@@ -362,6 +363,8 @@ def configure(build_dir: BuildDir, plan: Plan) -> None:
     try:
         run(plan.command, env=plan.environment)
     except CommandError as error:
+        from ironwheel.cmake.diagnose import configure_error  # only a failure pays for its patterns
+
         raise configure_error(error) from error
     model = read_codemodel(build_dir.path, plan.build_type)
     compilers = [[language, str(path), _stat(path)] for language, path in (model.compilers if model else ())]

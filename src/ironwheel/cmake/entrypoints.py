@@ -5,13 +5,20 @@ cython-cmake follow: an entry point in the group ``cmake.module`` names a
 package whose directory goes on ``CMAKE_MODULE_PATH`` (so ``include(UseCython)``
 works), ``cmake.prefix`` on ``CMAKE_PREFIX_PATH``, and ``cmake.root`` sets
 ``<name>_ROOT``. The packages are located, never imported.
+
+Reading every distribution's entry points costs a build tens of
+milliseconds; the answer is kept (in the build dir) with the modification
+times of the ``sys.path`` directories, which installing or removing a
+distribution changes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
 import logging
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,9 +61,55 @@ def _group(name: str) -> Iterable[tuple[str, str]]:
     return sorted((point.name, point.value) for point in selected)
 
 
-def cmake_entry_points() -> CMakeEntryPoints:
-    """What the installed packages of this environment register."""
+def _search_path() -> list[list[object]]:
+    """The directories distributions are found in, with their modification times."""
+    key: list[list[object]] = []
+    for entry in sys.path:
+        try:
+            key.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            key.append([entry, None])
+    return key
+
+
+def _recall(cache: Path, key: list[list[object]]) -> CMakeEntryPoints | None:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data["key"] != key:
+            return None
+        return CMakeEntryPoints(
+            tuple(Path(path) for path in data["module"]),
+            tuple(Path(path) for path in data["prefix"]),
+            tuple((name, Path(path)) for name, path in data["root"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember(cache: Path, key: list[list[object]], found: CMakeEntryPoints) -> None:
+    data = {
+        "key": key,
+        "module": [str(path) for path in found.module],
+        "prefix": [str(path) for path in found.prefix],
+        "root": [[name, str(path)] for name, path in found.root],
+    }
+    try:
+        cache.write_text(json.dumps(data), encoding="utf-8")
+    except OSError as error:
+        log.debug("cannot write %s: %s", cache, error)
+
+
+def cmake_entry_points(cache: Path | None = None) -> CMakeEntryPoints:
+    """What the installed packages of this environment register (``cache``: a file to keep it in)."""
+    key = _search_path()
+    if cache is not None:
+        known = _recall(cache, key)
+        if known is not None:
+            return known
     module = [path for _name, value in _group("cmake.module") for path in _directories(value)]
     prefix = [path for _name, value in _group("cmake.prefix") for path in _directories(value)]
     root = [(name, path) for name, value in _group("cmake.root") for path in _directories(value)[:1]]
-    return CMakeEntryPoints(tuple(module), tuple(prefix), tuple(root))
+    found = CMakeEntryPoints(tuple(module), tuple(prefix), tuple(root))
+    if cache is not None:
+        _remember(cache, key, found)
+    return found

@@ -31,7 +31,6 @@ from ironwheel.cmake.envview import materialize
 from ironwheel.editable import finder, rebuild
 from ironwheel.generate import render_project
 from ironwheel.layout import Package, import_name
-from ironwheel.metadata import dist_info_name
 from ironwheel.project import Project
 from ironwheel.settings.model import BuildSettings
 from ironwheel.wheel import Source, write_wheel
@@ -99,7 +98,7 @@ def build_in_place(project: Project) -> InPlace:
             watched = rebuild.write_watch_list(str(build_dir.path), str(state_dir))
             rebuild.commit_stamp(pending)
             log.info("an import rebuilds when one of %d files changes", watched)
-        log.info("built %s in place in %.1f s", project.metadata.name, time.monotonic() - started)
+        log.info("built %s in place in %.1f s", project.core.name, time.monotonic() - started)
         return InPlace(build_dir.path, generated_dir, build_dir.tree("platlib"), native)
 
 
@@ -188,7 +187,7 @@ def build_editable(project: Project, wheel_directory: Path) -> str:
     tag, _ = project.tag
     packages = find_packages(project)
     place = build_in_place(project)
-    hook = f"_ironwheel_editable_{import_name(project.metadata.name)}"
+    hook = f"_ironwheel_editable_{import_name(project.core.name)}"
     overlays, modules = finder_layout(packages, [place.generated, place.platlib])
     entries: dict[str, Source] = {f"{hook}.pth": f"import {hook}\n".encode()}
     executables: set[str] = set()
@@ -200,12 +199,12 @@ def build_editable(project: Project, wheel_directory: Path) -> str:
         entries[f"{hook}_rebuild.py"] = Path(rebuild.__file__).read_bytes()
     call = (
         "\n\n# Written by ironwheel for this editable install.\n"
-        f"install(\n    {project.metadata.name!r},\n    {overlays!r},\n    {modules!r},\n"
+        f"install(\n    {project.core.name!r},\n    {overlays!r},\n    {modules!r},\n"
         f"    {config!r},\n    auto={auto!r},\n    rebuild_module={hook + '_rebuild'!r},\n)\n"
     )
     entries[f"{hook}.py"] = Path(finder.__file__).read_bytes() + call.encode("utf-8")
     entries.update(dist_info_files(project, tag))
-    filename = f"{dist_info_name(project.metadata)}-{tag}.whl"
+    filename = f"{project.core.dist_info_name}-{tag}.whl"
     write_wheel(
         wheel_directory / filename,
         entries,
