@@ -20,6 +20,7 @@ import re
 import struct
 from pathlib import Path
 
+from ironwheel._fs import write_if_changed
 from ironwheel.cmake.builddir import BuildDir
 
 __all__ = ["environment_inputs", "remember", "restore"]
@@ -90,7 +91,7 @@ def remember(build_dir: BuildDir) -> None:
             record[name] = [_digest(path), path.stat().st_mtime_ns]
         except OSError:
             continue
-    (build_dir.state_dir / _RECORD).write_text(json.dumps(record, indent=0, sort_keys=True), encoding="utf-8")
+    write_if_changed(build_dir.state_dir / _RECORD, json.dumps(record, indent=0, sort_keys=True))
 
 
 def restore(build_dir: BuildDir) -> None:
