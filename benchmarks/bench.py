@@ -1,0 +1,948 @@
+#!/usr/bin/env python3
+"""Build speed: ironwheel side by side with scikit-build-core, setuptools and a raw floor.
+
+    python benchmarks/bench.py [--n 24] [--repeat 3] [--weight 2] [--work DIR] [--write-results]
+
+The script makes a virtual environment (scikit-build-core, setuptools, build
+and pyproject-hooks from PyPI, ironwheel from this checkout) and a local
+wheelhouse for isolated builds, so that no build waits on the network. It
+generates a synthetic project (N C++ translation units, each about 0.5-1 s to
+compile at -O2, linked into one extension module written against the plain C
+API) once per build system, and a trivial one-file C extension. Every
+scenario runs its systems in alternating order, ``--repeat`` times, and
+reports the median, the range and the ratios the targets are stated in. The
+raw floor is what a person would type: cmake configure (clean builds only),
+ninja, cmake --install and a small script zipping the result into a wheel.
+
+ccache is disabled for every system (CCACHE_DISABLE=1): a clean build means
+compiling. ``--write-results`` rewrites benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import functools
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SYSTEMS = ("ironwheel", "scikit-build-core", "setuptools", "raw")
+OPT = "-O2 -DNDEBUG"
+
+# --- projects --------------------------------------------------------------------------------
+
+UNIT = """\
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace unit_{i} {{
+template <int K>
+struct Item {{
+    long value;
+    std::string name;
+    bool operator<(const Item &other) const {{
+        return value < other.value || (value == other.value && name < other.name);
+    }}
+}};
+
+template <int K>
+long work(long seed) {{
+    std::vector<Item<K>> items;
+    for (long i = 0; i < 64; ++i) items.push_back({{(seed * 31 + i * K + {i}) % 97, std::to_string(i + K)}});
+    std::sort(items.begin(), items.end());
+    std::map<std::string, Item<K>> index;
+    for (const auto &item : items) index.emplace(item.name, item);
+    return std::accumulate(items.begin(), items.end(), static_cast<long>(index.size()),
+                           [](long total, const Item<K> &item) {{ return total + item.value; }});
+}}
+
+template <int... Ks>
+long all(long seed, std::integer_sequence<int, Ks...>) {{ return (work<Ks>(seed) + ...); }}
+}}  // namespace unit_{i}
+
+long unit_{i}_value(long seed) {{
+    return unit_{i}::all(seed, std::make_integer_sequence<int, {weight}>{{}});
+}}
+"""
+
+MODULE = """\
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+{declarations}
+static PyObject *total(PyObject *self, PyObject *unused) {{
+    long sum = 0;
+{calls}
+    return PyLong_FromLong(sum);
+}}
+
+static PyMethodDef methods[] = {{{{"total", total, METH_NOARGS, NULL}}, {{NULL, NULL, 0, NULL}}}};
+static struct PyModuleDef module = {{PyModuleDef_HEAD_INIT, "_core", NULL, -1, methods}};
+
+{linkage}PyMODINIT_FUNC PyInit__core(void) {{ return PyModule_Create(&module); }}
+"""
+
+CMAKELISTS = """\
+cmake_minimum_required(VERSION 3.18)
+project(bench LANGUAGES {language})
+find_package(Python REQUIRED COMPONENTS Interpreter Development.Module)
+file(GLOB units CONFIGURE_DEPENDS src/units/*.cpp)
+Python_add_library(_core MODULE WITH_SOABI src/bench/_core.{suffix} ${{units}})
+install(TARGETS _core DESTINATION bench)
+"""
+
+PYPROJECT = {
+    "ironwheel": """\
+[build-system]
+requires = ["ironwheel"]
+build-backend = "ironwheel"
+
+[project]
+name = "bench"
+version = "1.0"
+
+[tool.ironwheel.cmake.define]
+CMAKE_C_FLAGS_RELEASE = "{opt}"
+CMAKE_CXX_FLAGS_RELEASE = "{opt}"
+""",
+    "scikit-build-core": """\
+[build-system]
+requires = ["scikit-build-core"]
+build-backend = "scikit_build_core.build"
+
+[project]
+name = "bench"
+version = "1.0"
+
+[tool.scikit-build]
+wheel.packages = ["src/bench"]
+
+[tool.scikit-build.cmake.define]
+CMAKE_C_FLAGS_RELEASE = "{opt}"
+CMAKE_CXX_FLAGS_RELEASE = "{opt}"
+""",
+    "setuptools": """\
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "bench"
+version = "1.0"
+""",
+}
+
+SETUP_PY = """\
+from glob import glob
+
+from setuptools import Extension, setup
+
+setup(
+    packages=["bench"],
+    package_dir={{"": "src"}},
+    ext_modules=[
+        Extension(
+            "bench._core",
+            sources=["src/bench/_core.{suffix}", *sorted(glob("src/units/*.cpp"))],
+            extra_compile_args=["-O2"{std}],
+        )
+    ],
+)
+"""
+
+NOP_BACKEND = """\
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise SystemExit("the do-nothing backend builds nothing")
+"""
+
+ZIP_WHEEL = """\
+import base64, csv, hashlib, io, os, sys, zipfile
+stage, target = sys.argv[1], sys.argv[2]
+record = io.StringIO()
+writer = csv.writer(record, lineterminator="\\n")
+meta = "bench-1.0.dist-info"
+files = {
+    meta + "/METADATA": b"Metadata-Version: 2.1\\nName: bench\\nVersion: 1.0\\n",
+    meta + "/WHEEL": b"Wheel-Version: 1.0\\nGenerator: bench\\nRoot-Is-Purelib: false\\nTag: cp3-none-any\\n",
+}
+with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    for directory, _, names in os.walk(stage):
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            arcname = os.path.relpath(path, stage)
+            data = open(path, "rb").read()
+            archive.writestr(arcname, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            writer.writerow([arcname, "sha256=" + digest, len(data)])
+    for name, data in files.items():
+        archive.writestr(name, data)
+        writer.writerow([name, "", ""])
+    writer.writerow([meta + "/RECORD", "", ""])
+    archive.writestr(meta + "/RECORD", record.getvalue())
+"""
+
+
+def write_project(path: Path, system: str, units: int, weight: int) -> Path:
+    """A fresh project for one build system: ``units`` C++ files (0: a one-file C extension)."""
+    if path.exists():
+        shutil.rmtree(path)
+    (path / "src" / "bench").mkdir(parents=True)
+    (path / "src" / "units").mkdir()
+    (path / "src" / "bench" / "__init__.py").write_text("from bench._core import total\n")
+    for index in range(units):
+        (path / "src" / "units" / f"unit_{index}.cpp").write_text(UNIT.format(i=index, weight=weight))
+    suffix = "cpp" if units else "c"
+    module = MODULE.format(
+        declarations="".join(f"long unit_{i}_value(long seed);\n" for i in range(units)),
+        calls="".join(f"    sum += unit_{i}_value({i});\n" for i in range(units)),
+        linkage='extern "C" ' if units else "",
+    )
+    (path / "src" / "bench" / f"_core.{suffix}").write_text(module)
+    if system == "setuptools":
+        std = ', "-std=c++17"' if units else ""
+        (path / "setup.py").write_text(SETUP_PY.format(suffix=suffix, std=std))
+    else:
+        (path / "CMakeLists.txt").write_text(
+            CMAKELISTS.format(language="CXX" if units else "C", suffix=suffix)
+        )
+        if units:
+            # CMake's default standard is the compiler's; the units need C++17 everywhere.
+            with (path / "CMakeLists.txt").open("a") as handle:
+                handle.write("set_target_properties(_core PROPERTIES CXX_STANDARD 17)\n")
+    if system in PYPROJECT:
+        (path / "pyproject.toml").write_text(PYPROJECT[system].format(opt=OPT))
+    return path
+
+
+def touch_unit(project: Path, index: int = 7) -> None:
+    """Edit one translation unit (a new comment: the compiler runs, the code is the same)."""
+    units = sorted((project / "src" / "units").glob("*.cpp"))
+    target = units[index % len(units)]
+    target.write_text(target.read_text() + f"// edited {time.time_ns()}\n")
+
+
+# --- running things --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Bench:
+    work: Path
+    python: Path  # the benchmark venv's interpreter
+    wheels: Path  # the local wheelhouse for isolated builds
+    repeat: int
+    units: int
+    weight: int
+    environ: dict[str, str]
+
+    @property
+    def out(self) -> Path:
+        return self.work / "out"
+
+    def run(self, command: Sequence[str | os.PathLike[str]], cwd: Path | None = None) -> float:
+        """Run a command (output hidden unless it fails); return its wall time."""
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [os.fspath(part) for part in command],
+            cwd=cwd,
+            env=self.environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        if completed.returncode != 0:
+            sys.stderr.write(completed.stdout.decode(errors="replace")[-4000:])
+            raise SystemExit(f"failed: {' '.join(map(str, command))}")
+        return elapsed
+
+    def pip_wheel(self, project: Path, *, isolated: bool) -> float:
+        shutil.rmtree(self.out, ignore_errors=True)
+        command: list[str | os.PathLike[str]] = [
+            self.python,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-w",
+            self.out,
+            project,
+        ]
+        return self.run([*command, *([] if isolated else ["--no-build-isolation"])])
+
+    def python_build(self, project: Path, *, isolated: bool) -> float:
+        shutil.rmtree(self.out, ignore_errors=True)
+        command: list[str | os.PathLike[str]] = [
+            self.python,
+            "-m",
+            "build",
+            "--wheel",
+            "--outdir",
+            self.out,
+            project,
+        ]
+        return self.run([*command, *([] if isolated else ["--no-isolation"])])
+
+    def hook(self, project: Path, system: str, name: str, settings: dict[str, str] | None = None) -> float:
+        """One PEP 517 hook through pyproject-hooks, in a new process as frontends call it."""
+        from pyproject_hooks import BuildBackendHookCaller
+
+        backends = {
+            "ironwheel": "ironwheel",
+            "scikit-build-core": "scikit_build_core.build",
+            "setuptools": "setuptools.build_meta",
+            "nop": "nopbackend",
+        }
+
+        def runner(cmd: Sequence[str], cwd: str | None = None, extra_environ: object = None) -> None:
+            environ = {**self.environ, **(extra_environ or {})}  # type: ignore[dict-item]
+            subprocess.run(cmd, cwd=cwd, env=environ, check=True, capture_output=True)
+
+        caller = BuildBackendHookCaller(
+            str(project), backends[system], runner=runner, backend_path=["."] if system == "nop" else None
+        )
+        started = time.perf_counter()
+        if name == "get_requires":
+            caller.get_requires_for_build_wheel(settings)
+        else:
+            shutil.rmtree(self.out, ignore_errors=True)
+            self.out.mkdir(parents=True)
+            caller.build_wheel(str(self.out), settings)
+        return time.perf_counter() - started
+
+    def raw(self, project: Path, *, clean: bool) -> float:
+        """The floor: configure (clean builds), ninja, cmake --install, zip."""
+        build, stage = project / "build", project / "stage"
+        total = 0.0
+        if clean:
+            shutil.rmtree(build, ignore_errors=True)
+            total += self.run(
+                ["cmake", "-S", project, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+                 f"-DCMAKE_CXX_FLAGS_RELEASE={OPT}", f"-DCMAKE_C_FLAGS_RELEASE={OPT}",
+                 f"-DPython_EXECUTABLE={self.python}"]
+            )  # fmt: skip
+        shutil.rmtree(stage, ignore_errors=True)
+        total += self.run(["ninja", "-C", build])
+        total += self.run(["cmake", "--install", build, "--prefix", stage])
+        self.out.mkdir(parents=True, exist_ok=True)
+        total += self.run([self.python, "-c", ZIP_WHEEL, stage, self.out / "bench-1.0-raw.whl"])
+        return total
+
+
+def clean(project: Path) -> None:
+    for name in ("build", "stage", "dist"):
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Row:
+    scenario: str
+    system: str
+    times: list[float]
+    cpu: list[float]  # user + system time of the processes each run started
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def cell(self) -> str:
+        return f"{fmt(self.median)} ({fmt(min(self.times))}-{fmt(max(self.times))})"
+
+    def cpu_cell(self) -> str:
+        return fmt(statistics.median(self.cpu)) if self.cpu else ""
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+@dataclasses.dataclass
+class Report:
+    rows: list[Row] = dataclasses.field(default_factory=list)
+    targets: list[tuple[str, str, str, bool | None]] = dataclasses.field(default_factory=list)
+
+    def add(self, scenario: str, runs: Runs) -> dict[str, float]:
+        medians: dict[str, float] = {}
+        print(f"\n{scenario}")
+        for system, values in runs.times.items():
+            row = Row(scenario, system, values, runs.cpu.get(system, []))
+            self.rows.append(row)
+            medians[system] = row.median
+            print(f"  {system:<28} {row.cell():<28} CPU {row.cpu_cell()}")
+        return medians
+
+    def target(self, what: str, reached: str, goal: str, ok: bool | None) -> None:
+        self.targets.append((what, reached, goal, ok))
+        mark = {True: "reached", False: "NOT reached", None: "-"}[ok]
+        print(f"  target: {what}: {reached} (goal {goal}) {mark}")
+
+
+@dataclasses.dataclass
+class Runs:
+    """Wall times (as each system measured them) and CPU times, by system."""
+
+    times: dict[str, list[float]]
+    cpu: dict[str, list[float]]
+
+
+def _children_cpu() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows: no CPU times
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def alternate(
+    bench: Bench, systems: dict[str, Callable[[], float]], before: Callable[[str], object] | None = None
+) -> Runs:
+    """Run every system ``repeat`` times, rotating the order each round; ``before(system)`` prepares a run."""
+    runs = Runs({name: [] for name in systems}, {name: [] for name in systems})
+    names = list(systems)
+    for round_ in range(bench.repeat):
+        order = names[round_ % len(names) :] + names[: round_ % len(names)]
+        for name in order:
+            if before is not None:
+                before(name)
+            cpu = _children_cpu()
+            runs.times[name].append(systems[name]())
+            runs.cpu[name].append(_children_cpu() - cpu)
+    return runs
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+
+def trivial(bench: Bench, report: Report) -> None:
+    projects = {system: write_project(bench.work / "trivial" / system, system, 0, 0) for system in SYSTEMS}
+
+    def build(system: str, isolated: bool) -> Callable[[], float]:
+        def once() -> float:
+            clean(projects[system])
+            if system == "raw":
+                return bench.raw(projects[system], clean=True)
+            return bench.python_build(projects[system], isolated=isolated)
+
+        return once
+
+    for isolated in (False, True):
+        label = "isolated" if isolated else "--no-isolation"
+        systems = {name: build(name, isolated) for name in SYSTEMS if not (isolated and name == "raw")}
+        medians = report.add(
+            f"Trivial one-file C extension, clean `python -m build --wheel` ({label})",
+            alternate(bench, systems),
+        )
+        if not isolated:
+            ratio = medians["ironwheel"] / medians["raw"]
+            best = min(medians["scikit-build-core"], medians["setuptools"]) / medians["raw"]
+            report.target(
+                "trivial extension, build --no-isolation vs raw",
+                f"{ratio:.2f}x (best peer {best:.2f}x)",
+                "<= 1.5x",
+                ratio <= 1.5,
+            )
+
+
+def clean_build(bench: Bench, report: Report) -> None:
+    projects = {
+        system: write_project(bench.work / "clean" / system, system, bench.units, bench.weight)
+        for system in SYSTEMS
+    }
+
+    def build(system: str) -> Callable[[], float]:
+        def once() -> float:
+            clean(projects[system])
+            if system == "raw":
+                return bench.raw(projects[system], clean=True)
+            return bench.hook(projects[system], system, "build_wheel")
+
+        return once
+
+    medians = report.add(
+        f"Clean build of N={bench.units} (build_wheel through pyproject-hooks, no isolation)",
+        alternate(bench, {name: build(name) for name in SYSTEMS}),
+    )
+    ratio = medians["ironwheel"] / medians["raw"]
+    best = min(medians["scikit-build-core"], medians["setuptools"]) / medians["raw"]
+    report.target(
+        f"clean N={bench.units} vs raw", f"{ratio:.3f}x (best peer {best:.3f}x)", "<= 1.03x", ratio <= 1.03
+    )
+
+
+def persistent(bench: Bench, report: Report) -> None:
+    projects = {
+        system: write_project(bench.work / "persistent" / system, system, bench.units, bench.weight)
+        for system in SYSTEMS
+    }
+    settings = {"scikit-build-core": {"build-dir": "build/{wheel_tag}"}}
+
+    def build(system: str) -> Callable[[], float]:
+        def once() -> float:
+            if system == "raw":
+                return bench.raw(projects[system], clean=False)
+            return bench.hook(projects[system], system, "build_wheel", settings.get(system))
+
+        return once
+
+    systems = {name: build(name) for name in SYSTEMS}
+    for name in SYSTEMS:  # a first, full build of each
+        clean(projects[name])
+        if name == "raw":
+            bench.raw(projects[name], clean=True)
+        else:
+            systems[name]()
+    for touched in (True, False):
+        before = (lambda name: touch_unit(projects[name])) if touched else None
+        what = "one of N files edited" if touched else "nothing changed"
+        medians = report.add(
+            f"Persistent build dir, no isolation, {what} "
+            "(build_wheel through pyproject-hooks; scikit-build-core with build-dir)",
+            alternate(bench, systems, before),
+        )
+        ratio = medians["ironwheel"] / medians["raw"]
+        best = min(medians["scikit-build-core"], medians["setuptools"]) / medians["raw"]
+        goal = "<= 1.3x" if touched else "<= 2x"
+        report.target(
+            f"persistent, {what}, vs raw",
+            f"{ratio:.2f}x (best peer {best:.2f}x)",
+            goal,
+            ratio <= (1.3 if touched else 2.0),
+        )
+
+
+def isolated_incremental(bench: Bench, report: Report) -> None:
+    systems_ = ("ironwheel", "scikit-build-core", "setuptools")
+    projects = {
+        system: write_project(bench.work / "isolated" / system, system, bench.units, bench.weight)
+        for system in (*systems_, "raw")
+    }
+    nop = bench.work / "isolated" / "nop"
+    nop.mkdir(parents=True, exist_ok=True)
+    (nop / "nopbackend.py").write_text(NOP_BACKEND)
+    # The same isolated environment as ironwheel's (ironwheel and its dependencies installed),
+    # around a backend that does nothing.
+    (nop / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "nopbackend"\nbackend-path = ["."]\n'
+    )
+    for system in systems_:
+        clean(projects[system])
+        bench.pip_wheel(projects[system], isolated=True)
+    clean(projects["raw"])
+    bench.raw(projects["raw"], clean=True)
+
+    def frontend() -> float:
+        # pip's own isolated-environment setup around a backend that does nothing.
+        command: list[str | os.PathLike[str]] = [
+            bench.python,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-w",
+            bench.out,
+            nop,
+        ]
+        started = time.perf_counter()
+        subprocess.run(command, env=bench.environ, capture_output=True, check=False)
+        return time.perf_counter() - started
+
+    systems: dict[str, Callable[[], float]] = {
+        name: functools.partial(bench.pip_wheel, projects[name], isolated=True) for name in systems_
+    }
+    systems["floor: pip isolation"] = frontend
+    systems["floor: raw incremental"] = lambda: bench.raw(projects["raw"], clean=False)
+    edits = {**{name: projects[name] for name in systems_}, "floor: raw incremental": projects["raw"]}
+    times = alternate(bench, systems, lambda name: touch_unit(edits[name]) if name in edits else None)
+    for kind in (times.times, times.cpu):
+        kind["floor (sum)"] = [
+            a + b for a, b in zip(kind["floor: pip isolation"], kind["floor: raw incremental"])
+        ]
+    medians = report.add(f"Repeated isolated `pip wheel .`, one of N={bench.units} files edited", times)
+    speedup = medians["scikit-build-core"] / medians["ironwheel"]
+    floor = medians["ironwheel"] / medians["floor (sum)"]
+    report.target(
+        "isolated pip wheel, one edited: scikit-build-core / ironwheel",
+        f"{speedup:.1f}x",
+        ">= 4x",
+        speedup >= 4,
+    )
+    report.target(
+        "isolated pip wheel, one edited: ironwheel / floor", f"{floor:.2f}x", "<= 1.5x", floor <= 1.5
+    )
+
+
+def editable(bench: Bench, report: Report) -> None:
+    pip: list[str | os.PathLike[str]] = [bench.python, "-m", "pip"]
+    venvs: dict[str, Path] = {}
+    for name, packages in (
+        ("plain", []),
+        ("ironwheel", ["ironwheel"]),
+        ("scikit-build-core", ["scikit-build-core"]),
+    ):
+        venv = bench.work / "editable" / f"venv-{name}"
+        shutil.rmtree(venv, ignore_errors=True)
+        bench.run([sys.executable, "-m", "venv", "--without-pip", venv])
+        venvs[name] = venv / "bin" / "python"
+        if packages:  # the backend itself, for --no-build-isolation
+            bench.run(
+                [
+                    *pip,
+                    "--python",
+                    venvs[name],
+                    "install",
+                    "--no-index",
+                    "--find-links",
+                    bench.wheels,
+                    *packages,
+                ]
+            )
+    projects = {
+        name: write_project(
+            bench.work / "editable" / name,
+            "scikit-build-core" if name == "scikit-build-core" else "ironwheel",
+            bench.units,
+            bench.weight,
+        )
+        for name in venvs
+    }
+    bench.pip_wheel(projects["plain"], isolated=True)
+    bench.run([*pip, "--python", venvs["plain"], "install", "--no-deps", *bench.out.glob("*.whl")])
+    install: list[str | os.PathLike[str]] = [*pip, "--python"]
+    bench.run(
+        [
+            *install,
+            venvs["ironwheel"],
+            "install",
+            "--no-deps",
+            "--no-build-isolation",
+            "-e",
+            projects["ironwheel"],
+        ]
+    )
+    rebuild = ["-C", "editable.rebuild=true", "-C", "build-dir=build/{wheel_tag}"]
+    skbuild: list[str | os.PathLike[str]] = ["install", "--no-deps", "--no-build-isolation", *rebuild]
+    skbuild += ["-e", projects["scikit-build-core"]]
+    bench.run([*install, venvs["scikit-build-core"], *skbuild])
+
+    def importer(name: str) -> Callable[[], float]:
+        return lambda: bench.run([venvs[name], "-c", "import bench; bench.total()"], cwd=bench.work)
+
+    for name in venvs:  # warm: the first import after an install may build
+        importer(name)()
+    bench.repeat, repeat = max(bench.repeat, 10), bench.repeat
+    try:
+        medians = report.add(
+            "Editable install: import with nothing changed (`python -c 'import bench'`)",
+            alternate(bench, {name: importer(name) for name in venvs}),
+        )
+    finally:
+        bench.repeat = repeat
+    overhead = medians["ironwheel"] - medians["plain"]
+    peer = medians["scikit-build-core"] - medians["plain"]
+    report.target(
+        "editable no-op import overhead over a plain import",
+        f"{overhead * 1000:.1f} ms (scikit-build-core {peer * 1000:.0f} ms)",
+        "<= 10 ms",
+        overhead <= 0.010,
+    )
+    edited = {name: importer(name) for name in ("ironwheel", "scikit-build-core")}
+    report.add(
+        "Editable install: import after editing one of N files (rebuild on import)",
+        alternate(bench, edited, lambda name: touch_unit(projects[name])),
+    )
+
+
+def overhead(bench: Bench, report: Report) -> None:
+    repeat, bench.repeat = bench.repeat, max(bench.repeat * 5, 15)
+    try:
+        python: list[str | os.PathLike[str]] = [bench.python, "-c"]
+        times = alternate(bench, {
+            "python -c pass": lambda: bench.run([*python, "pass"]),
+            "python -c 'import ironwheel'": lambda: bench.run([*python, "import ironwheel"]),
+        })  # fmt: skip
+        medians = report.add("`import ironwheel` (a new interpreter each time)", times)
+        added = medians["python -c 'import ironwheel'"] - medians["python -c pass"]
+        report.target("import ironwheel adds", f"{added * 1000:.1f} ms", "<= 15 ms", added <= 0.015)
+
+        projects = {
+            system: bench.work / "persistent" / system
+            for system in ("ironwheel", "scikit-build-core", "setuptools")
+        }
+        nop = bench.work / "isolated" / "nop"
+        systems: dict[str, Callable[[], float]] = {
+            name: functools.partial(bench.hook, projects[name], name, "get_requires") for name in projects
+        }
+        systems["do-nothing backend"] = lambda: bench.hook(nop, "nop", "get_requires")
+        medians = report.add(
+            "get_requires_for_build_wheel through pyproject-hooks (N-file project, after a build)",
+            alternate(bench, systems),
+        )
+        best = min(medians["scikit-build-core"], medians["setuptools"])
+        report.target(
+            "get_requires_for_build_wheel",
+            f"{medians['ironwheel'] * 1000:.0f} ms (best peer {best * 1000:.0f} ms, "
+            f"do-nothing {medians['do-nothing backend'] * 1000:.0f} ms)",
+            "<= 60 ms",
+            medians["ironwheel"] <= 0.060,
+        )
+    finally:
+        bench.repeat = repeat
+
+
+# In this order: "overhead" asks the projects "persistent" and "isolated" built.
+SCENARIOS: dict[str, Callable[[Bench, Report], None]] = {
+    "trivial": trivial,
+    "clean": clean_build,
+    "persistent": persistent,
+    "isolated": isolated_incremental,
+    "editable": editable,
+    "overhead": overhead,
+}
+
+
+# --- setup and main --------------------------------------------------------------------------
+
+
+def setup(work: Path, fresh: bool) -> tuple[Path, Path]:
+    """The benchmark venv and the wheelhouse its isolated builds install from."""
+    venv, wheels = work / "venv", work / "wheels"
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    if fresh or not python.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        shutil.rmtree(wheels, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        pip: list[str | os.PathLike[str]] = [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run(
+            [*pip, "--upgrade", "build", "pyproject-hooks", "scikit-build-core", "setuptools"], check=True
+        )
+        download: list[str | os.PathLike[str]] = [
+            python,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--dest",
+            wheels,
+        ]
+        subprocess.run(
+            [*download, "scikit-build-core", "setuptools", "packaging", "pyproject-metadata"], check=True
+        )
+    # ironwheel from this checkout, every time (it is what is measured).
+    for old in wheels.glob("ironwheel-*.whl"):
+        old.unlink()
+    subprocess.run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, ROOT], check=True)
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--force-reinstall",
+            "--no-deps",
+            *wheels.glob("ironwheel-*.whl"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            wheels,
+            "pyproject-metadata",
+        ],
+        check=True,
+    )
+    return python, wheels
+
+
+def versions(python: Path) -> dict[str, str]:
+    def output(command: Sequence[str]) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:
+            return "?"
+
+    names = ("ironwheel", "scikit-build-core", "setuptools", "pip", "build")
+    code = f"import importlib.metadata as m; print(' '.join(f'{{n}} {{m.version(n)}}' for n in {names!r}))"
+    commit = output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    return {
+        "packages": output([str(python), "-c", code]),
+        "ironwheel commit": commit,
+        "python": platform.python_version(),
+        "cmake": output(["cmake", "--version"]).splitlines()[0] if shutil.which("cmake") else "?",
+        "ninja": output(["ninja", "--version"]),
+        "compiler": output(["c++", "--version"]).splitlines()[0] if shutil.which("c++") else "?",
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
+    }
+
+
+def unit_compile_time(bench: Bench) -> float:
+    """How long one generated translation unit takes to compile at -O2 (median of three)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "unit.cpp"
+        source.write_text(UNIT.format(i=0, weight=bench.weight))
+        times = [
+            bench.run(["c++", "-std=c++17", "-O2", "-fPIC", "-c", source, "-o", Path(scratch) / "unit.o"])
+            for _ in range(3)
+        ]
+    return statistics.median(times)
+
+
+def load() -> str:
+    with contextlib.suppress(OSError, AttributeError):
+        return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    return "?"
+
+
+def write_results(report: Report, info: dict[str, str], args: argparse.Namespace, started: float) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Generated by `python benchmarks/bench.py --write-results"
+        + (f" --n {args.n}" if args.n != 24 else "")
+        + (f" --repeat {args.repeat}" if args.repeat != 3 else "")
+        + "`; do not edit by hand.",
+        "",
+        "Each row gives the median wall time and, in brackets, the fastest and slowest run, and the",
+        "median CPU time (user + system) of the processes a run started: frontend, backend, cmake,",
+        "ninja, compilers; it depends less on what else the machine does. Systems ran in alternating",
+        "order within every scenario. The wall times are only as quiet as the machine",
+        f"was: the load average (1/5/15 min) was {info['load at start']} at the start and "
+        f"{info['load at end']} at the end; on a shared machine expect",
+        "tens of percent of noise, and regenerate the table on a quiet one before comparing releases.",
+        "",
+        "## Targets",
+        "",
+        "| What | Measured | Goal | |",
+        "| --- | --- | --- | --- |",
+    ]
+    for what, reached, goal, ok in report.targets:
+        lines.append(
+            f"| {what} | {reached} | {goal} | {'reached' if ok else 'not reached' if ok is False else ''} |"
+        )
+    scenarios: dict[str, list[Row]] = {}
+    for row in report.rows:
+        scenarios.setdefault(row.scenario, []).append(row)
+    lines += ["", "## Measurements", ""]
+    for scenario, rows in scenarios.items():
+        lines += [
+            f"### {scenario}",
+            "",
+            "| System | Wall: median (min-max) | CPU: median |",
+            "| --- | --- | --- |",
+        ]
+        lines += [f"| {row.system} | {row.cell()} | {row.cpu_cell()} |" for row in rows]
+        lines.append("")
+    lines += [
+        "## Setup",
+        "",
+        f"- {args.n} generated C++ translation units (weight {args.weight}: one compiles in "
+        f"{info['unit compile']} here at -O2), one extension module written against the C API.",
+        f"- {args.repeat} repetitions per system (import and hook timings: more), {info['duration']} in all.",
+        "- CMake builds use `CMAKE_<LANG>_FLAGS_RELEASE=-O2 -DNDEBUG`; setuptools adds `-O2` to "
+        "Python's own flags.",
+        "- ccache is disabled for every system (`CCACHE_DISABLE=1`). Isolated builds install from a local "
+        "wheelhouse (no network).",
+        "- raw: `cmake -S -B -G Ninja` (clean builds only), `ninja`, `cmake --install` and a Python script "
+        "zipping the staged files into a wheel.",
+        "- The isolated floor is pip's own isolated build around a backend that does nothing, plus the raw "
+        "incremental build of the edited file.",
+        "",
+    ]
+    lines += [f"- {key}: {value}" for key, value in info.items() if key not in ("unit compile", "duration")]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--n", type=int, default=24, help="translation units of the large project (default 24)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="repetitions per system and scenario (default 3)"
+    )
+    parser.add_argument(
+        "--weight", type=int, default=2, help="template instantiations per unit (compile time)"
+    )
+    parser.add_argument("--work", type=Path, help="working directory (default: a new temporary one)")
+    parser.add_argument("--fresh", action="store_true", help="recreate the venv and wheelhouse in --work")
+    parser.add_argument("--only", nargs="*", choices=list(SCENARIOS), help="run only these scenarios")
+    parser.add_argument("--write-results", action="store_true", help="rewrite benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    work = (args.work or Path(tempfile.mkdtemp(prefix="ironwheel-bench-"))).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"working in {work}")
+    python, wheels = setup(work, args.fresh)
+    environ = {
+        **os.environ,
+        "CCACHE_DISABLE": "1",
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheels),
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PYTHONDONTWRITEBYTECODE": "",
+    }
+    environ.pop("PYTHONPATH", None)
+    bench = Bench(work, python, wheels, args.repeat, args.n, args.weight, environ)
+    if Path(sys.prefix).resolve() != (work / "venv").resolve():
+        # Measure from inside the benchmark venv, where pyproject-hooks is installed.
+        os.execv(
+            str(python),
+            [str(python), __file__, *(argv if argv is not None else sys.argv[1:]), "--work", str(work)],
+        )
+    info = versions(python)
+    info["load at start"] = load()
+    info["unit compile"] = fmt(unit_compile_time(bench))
+    print(f"one translation unit compiles in {info['unit compile']}")
+    report = Report()
+    for name, scenario in SCENARIOS.items():
+        if args.only and name not in args.only:
+            continue
+        scenario(bench, report)
+    info["load at end"] = load()
+    info["duration"] = f"{(time.monotonic() - started) / 60:.1f} min"
+    print(f"\ndone in {info['duration']}")
+    if args.write_results:
+        write_results(report, info, args, started)
+        print(f"wrote {HERE / 'RESULTS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
