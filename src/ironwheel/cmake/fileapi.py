@@ -84,6 +84,11 @@ def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str,
     )
 
 
+# The last reply parsed, by (index file, its stat, configuration): a build asks before and
+# after ninja runs, and CMake writes a new index file whenever it configures.
+_parsed: dict[tuple[Path, int, int, str], CodeModel] = {}
+
+
 def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
     """Parse the newest reply; None if CMake wrote none (or an unreadable one)."""
     reply_dir = build_dir / ".cmake" / "api" / "v1" / "reply"
@@ -91,7 +96,22 @@ def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
     if not indexes:
         return None
     try:
-        index = _load(indexes[-1])
+        info = indexes[-1].stat()
+    except OSError:
+        return None
+    key = (indexes[-1], info.st_mtime_ns, info.st_size, configuration)
+    if key in _parsed:
+        return _parsed[key]
+    model = _parse(reply_dir, indexes[-1], build_dir, configuration)
+    _parsed.clear()
+    if model is not None:
+        _parsed[key] = model
+    return model
+
+
+def _parse(reply_dir: Path, index_file: Path, build_dir: Path, configuration: str) -> CodeModel | None:
+    try:
+        index = _load(index_file)
         responses = index["reply"][_CLIENT]["query.json"]["responses"]
         files = {item["kind"]: item["jsonFile"] for item in responses if "jsonFile" in item}
         model = _load(reply_dir / files["codemodel"])
