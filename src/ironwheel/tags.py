@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import platform
 import re
 import struct
 import sys
@@ -141,7 +140,12 @@ def macos_target(
     host_parts = host.split("-") if host.startswith("macosx-") else []
     archs = tuple(sorted(set(_ARCH_FLAG.findall(environ.get("ARCHFLAGS", "")))))
     if not archs:
-        arch = host_parts[-1] if len(host_parts) == 3 else (machine or platform.machine())
+        if len(host_parts) == 3:
+            arch = host_parts[-1]
+        else:
+            import platform  # only macOS builds ask; the import costs every build otherwise
+
+            arch = machine or platform.machine()
         archs = ("arm64", "x86_64") if arch == "universal2" else (arch,)
     if python_target is None:
         python_target = str(sysconfig.get_config_var("MACOSX_DEPLOYMENT_TARGET") or "")

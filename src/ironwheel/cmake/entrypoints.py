@@ -15,7 +15,6 @@ distribution changes.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import logging
 import os
@@ -40,6 +39,8 @@ class CMakeEntryPoints:
 def _directories(module: str) -> list[Path]:
     name = module.split(":", 1)[0].strip()
     try:
+        import importlib.util  # only when the record of entry points is out of date
+
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         spec = None

@@ -10,7 +10,6 @@ is turned into dataclasses by :func:`build`, which cannot fail.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -106,6 +105,8 @@ def suggest(root: type[Any], path: Path, where: Where) -> str:
 
 
 def _similarity(a: str, b: str) -> float:
+    import difflib  # only a mistake needs suggestions
+
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 

@@ -7,7 +7,6 @@ variables, and ``-C`` config-settings. Defaults are the model's own.
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Mapping
 from typing import Any, Union
@@ -60,6 +59,8 @@ def from_environment(environ: Mapping[str, str], issues: list[Issue]) -> dict[st
         if not name.startswith("IRONWHEEL_") or name in NON_SETTING_VARIABLES:
             continue
         if name not in leaves:
+            import difflib
+
             close = difflib.get_close_matches(name, list(leaves), n=1, cutoff=0.8)
             hint = f" (did you mean {close[0]}?)" if close else ""
             log.warning("ignoring %s: no such setting%s", name, hint)
