@@ -2,7 +2,9 @@
 
 ``build.compiler-launcher = "auto"`` takes ccache or sccache from PATH when
 there is one, and stays out of the way of a launcher the user already gave
-CMake (``CMAKE_<LANG>_COMPILER_LAUNCHER`` in the environment). CMake puts the
+CMake (``CMAKE_<LANG>_COMPILER_LAUNCHER`` in the environment) and of a ccache
+the user switched off (``CCACHE_DISABLE``: a disabled ccache still costs
+every compile a process). CMake puts the
 launcher in front of each compile command; the cache itself is configured the
 way its user configured it (``CCACHE_*``, ``SCCACHE_*``, their config files).
 ironwheel does not set ccache's base directory itself: with one, ccache hands
@@ -43,6 +45,11 @@ class Launcher:
         return [(f"CMAKE_{language}_COMPILER_LAUNCHER", self.path.as_posix()) for language in LANGUAGES]
 
 
+def _disabled(value: str | None) -> bool:
+    """ccache's reading of a boolean variable: set means true, unless it says otherwise."""
+    return value is not None and value.strip().lower() not in ("0", "false", "no", "off", "disable")
+
+
 def find_launcher(setting: str, environ: Mapping[str, str] | None = None) -> Launcher | None:
     """Resolve ``build.compiler-launcher`` to a program, or None for no launcher."""
     environ = os.environ if environ is None else environ
@@ -59,6 +66,9 @@ def find_launcher(setting: str, environ: Mapping[str, str] | None = None) -> Lau
             log.info("compiler launcher: %s from the environment", given[0])
             return None
         for name in _CACHES:
+            if name == "ccache" and _disabled(environ.get("CCACHE_DISABLE")):
+                log.info("compiler launcher: not ccache (CCACHE_DISABLE is set)")
+                continue
             found = shutil.which(name, path=search)
             if found is not None:
                 path = Path(found)

@@ -42,6 +42,17 @@ def test_auto_prefers_ccache_then_sccache(tmp_path: Path) -> None:
     assert find_launcher("auto", {"PATH": path}) is None
 
 
+@pytest.mark.skipif(os.name == "nt", reason="executables on PATH are found by extension on Windows")
+@pytest.mark.parametrize(
+    ("value", "chosen"), [("1", "sccache"), ("true", "sccache"), ("0", "ccache"), ("false", "ccache")]
+)
+def test_auto_skips_a_disabled_ccache(tmp_path: Path, value: str, chosen: str) -> None:
+    program(tmp_path, "ccache")
+    program(tmp_path, "sccache")
+    launcher = find_launcher("auto", {"PATH": str(tmp_path), "CCACHE_DISABLE": value})
+    assert launcher == Launcher(tmp_path / chosen)
+
+
 def test_auto_leaves_a_launcher_from_the_environment_alone(tmp_path: Path) -> None:
     program(tmp_path, "ccache")
     environ = {"PATH": str(tmp_path), "CMAKE_CXX_COMPILER_LAUNCHER": "distcc"}
