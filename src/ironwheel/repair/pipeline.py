@@ -1,0 +1,122 @@
+"""From staged entries to the entries of the final wheel: internal libraries, repair, SBOM.
+
+Used by the wheel build (after ``cmake --install``) and by ``ironwheel
+repair`` (on an unpacked wheel). Whatever happens, the caller zips the
+result once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ironwheel._reproducible import source_date_epoch
+from ironwheel.repair.base import Job, Options, Repairer, Report
+from ironwheel.repair.binaries import binary_format
+from ironwheel.repair.internal import InternalLibrary
+from ironwheel.repair.mode import Decision
+from ironwheel.repair.platforms import repairer_for
+from ironwheel.repair.sbom import SBOM_NAME, Library, previous_libraries, render_sbom
+from ironwheel.repair.skeleton import merge_output, select_skeleton, wheel_tags, write_skeleton
+from ironwheel.wheel import Source
+
+__all__ = ["finish"]
+
+log = logging.getLogger("ironwheel")
+
+
+def _sbom_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH if set: an SBOM without it carries no time at all."""
+    return source_date_epoch() if os.environ.get("SOURCE_DATE_EPOCH", "").strip() else None
+
+
+def _is_binary(source: Source) -> bool:
+    return isinstance(source, Path) and binary_format(source) is not None
+
+
+def _log_report(report: Report, repairer: Repairer, wheel_name: str) -> None:
+    if report.grafted:
+        for library, where in report.grafted:
+            log.info("repair check: %s would graft %s (%s)", repairer.tool, library, where or "NOT FOUND")
+    else:
+        log.info("repair check: %s would graft no library", repairer.tool)
+    current = wheel_tags(wheel_name).split("-")[-1]
+    log.info("repair check: the repaired wheel would be tagged %s (this one stays %s)", report.tag, current)
+    for problem in report.problems:
+        log.warning("repair check: %s", problem)
+
+
+def finish(
+    entries: dict[str, Source],
+    *,
+    wheel_name: str,
+    dist_info: str,
+    decision: Decision,
+    options: Options,
+    work_dir: Path,
+    name: str,
+    version: str,
+    internal: Sequence[InternalLibrary] = (),
+) -> tuple[dict[str, Source], str]:
+    """Repair (or check) ``entries`` as decided; add the SBOM; return the entries and the wheel name."""
+    platform = wheel_tags(wheel_name).split("-")[-1].split(".")[0]
+    repairer = repairer_for(platform, options.environ or None)
+    grafted: list[str] = []
+    if repairer is None:
+        if platform != "any":
+            log.info("repair: no repair tool for %s wheels", platform)
+    else:
+        log.info("repair: %s", decision.describe())
+    if repairer is not None and decision.mode != "off":
+        names = select_skeleton(entries, dist_info, repairer.wants)
+        if not any(_is_binary(entries[item]) for item in names):
+            log.info("repair: the wheel holds no binaries; nothing to repair")
+        else:
+            log.info("repair: using %s", repairer.versions())
+            shutil.rmtree(work_dir, ignore_errors=True)
+            started = time.monotonic()
+            skeleton = write_skeleton(
+                entries,
+                names,
+                work_dir / "skeleton" / wheel_name,
+                dist_info=dist_info,
+                epoch=source_date_epoch(),
+            )
+            out_dir = work_dir / "out"
+            out_dir.mkdir(parents=True)
+            job = Job(skeleton, out_dir, options)
+            if decision.mode == "check":
+                _log_report(repairer.check(job), repairer, wheel_name)
+            else:
+                output = repairer.repair(job)
+                if output is None:
+                    log.info("repair: %s had repaired this wheel before; it is unchanged", repairer.tool)
+                else:
+                    merged = merge_output(entries, skeleton, output, work_dir / "merged")
+                    entries, wheel_name = merged.entries, merged.wheel_name
+                    grafted = [item for item in merged.added if _is_binary(entries[item])]
+                    for item in grafted:
+                        log.info("repair: grafted %s", item)
+                    log.info(
+                        "repair: %s gave %s (%d of %d files through the tool, %.1f s)",
+                        repairer.tool,
+                        wheel_tags(wheel_name),
+                        len(names),
+                        len(entries),
+                        time.monotonic() - started,
+                    )
+    sbom_path = f"{dist_info}/{SBOM_NAME}"
+    libraries = {library.path: library for library in previous_libraries(entries.get(sbom_path))}
+    libraries.update((item.path, Library(item.path, "cmake-target", item.target)) for item in internal)
+    if repairer is not None:
+        libraries.update((item, Library(item, "grafted", repairer.tool)) for item in grafted)
+    present = [library for path, library in sorted(libraries.items()) if path in entries]
+    if present:
+        entries[sbom_path] = render_sbom(
+            present, entries, name=name, version=version, wheel_name=wheel_name, epoch=_sbom_epoch()
+        )
+    return entries, wheel_name
