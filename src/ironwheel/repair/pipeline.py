@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._reproducible import source_date_epoch
+from ironwheel.errors import IronwheelError
 from ironwheel.repair.base import Job, Options, Repairer, Report
 from ironwheel.repair.binaries import binary_format
 from ironwheel.repair.internal import InternalLibrary
@@ -50,6 +51,77 @@ def _log_report(report: Report, repairer: Repairer, wheel_name: str) -> None:
         log.warning("repair check: %s", problem)
 
 
+def _job(
+    entries: dict[str, Source],
+    names: list[str],
+    wheel_name: str,
+    dist_info: str,
+    options: Options,
+    work_dir: Path,
+) -> Job:
+    """The skeleton wheel of ``names`` in a clean work directory, and where the tool writes."""
+    shutil.rmtree(work_dir, ignore_errors=True)
+    skeleton = write_skeleton(
+        entries, names, work_dir / "skeleton" / wheel_name, dist_info=dist_info, epoch=source_date_epoch()
+    )
+    out_dir = work_dir / "out"
+    out_dir.mkdir(parents=True)
+    return Job(skeleton, out_dir, options)
+
+
+def _check(
+    entries: dict[str, Source],
+    names: list[str],
+    repairer: Repairer,
+    wheel_name: str,
+    dist_info: str,
+    options: Options,
+    work_dir: Path,
+) -> None:
+    """Report what repair would do; a missing or failing tool is a warning, never a failed build."""
+    try:
+        log.info("repair: using %s", repairer.versions())
+        report = repairer.check(_job(entries, names, wheel_name, dist_info, options, work_dir))
+    except IronwheelError as error:
+        log.warning("repair check skipped: %s", error.message)
+        if error.hint:
+            log.warning("repair check: %s", error.hint)
+        return
+    _log_report(report, repairer, wheel_name)
+
+
+def _repair(
+    entries: dict[str, Source],
+    names: list[str],
+    repairer: Repairer,
+    wheel_name: str,
+    dist_info: str,
+    options: Options,
+    work_dir: Path,
+) -> tuple[dict[str, Source], str, list[str]]:
+    """Run the tool on the skeleton and merge its output: the entries, the wheel name, what was grafted."""
+    log.info("repair: using %s", repairer.versions())
+    started = time.monotonic()
+    job = _job(entries, names, wheel_name, dist_info, options, work_dir)
+    output = repairer.repair(job)
+    if output is None:
+        log.info("repair: %s had repaired this wheel before; it is unchanged", repairer.tool)
+        return entries, wheel_name, []
+    merged = merge_output(entries, job.wheel, output, work_dir / "merged")
+    grafted = [item for item in merged.added if _is_binary(merged.entries[item])]
+    for item in grafted:
+        log.info("repair: grafted %s", item)
+    log.info(
+        "repair: %s gave %s (%d of %d files through the tool, %.1f s)",
+        repairer.tool,
+        wheel_tags(merged.wheel_name),
+        len(names),
+        len(merged.entries),
+        time.monotonic() - started,
+    )
+    return merged.entries, merged.wheel_name, grafted
+
+
 def finish(
     entries: dict[str, Source],
     *,
@@ -75,40 +147,12 @@ def finish(
         names = select_skeleton(entries, dist_info, repairer.wants)
         if not any(_is_binary(entries[item]) for item in names):
             log.info("repair: the wheel holds no binaries; nothing to repair")
+        elif decision.mode == "check":
+            _check(entries, names, repairer, wheel_name, dist_info, options, work_dir)
         else:
-            log.info("repair: using %s", repairer.versions())
-            shutil.rmtree(work_dir, ignore_errors=True)
-            started = time.monotonic()
-            skeleton = write_skeleton(
-                entries,
-                names,
-                work_dir / "skeleton" / wheel_name,
-                dist_info=dist_info,
-                epoch=source_date_epoch(),
+            entries, wheel_name, grafted = _repair(
+                entries, names, repairer, wheel_name, dist_info, options, work_dir
             )
-            out_dir = work_dir / "out"
-            out_dir.mkdir(parents=True)
-            job = Job(skeleton, out_dir, options)
-            if decision.mode == "check":
-                _log_report(repairer.check(job), repairer, wheel_name)
-            else:
-                output = repairer.repair(job)
-                if output is None:
-                    log.info("repair: %s had repaired this wheel before; it is unchanged", repairer.tool)
-                else:
-                    merged = merge_output(entries, skeleton, output, work_dir / "merged")
-                    entries, wheel_name = merged.entries, merged.wheel_name
-                    grafted = [item for item in merged.added if _is_binary(entries[item])]
-                    for item in grafted:
-                        log.info("repair: grafted %s", item)
-                    log.info(
-                        "repair: %s gave %s (%d of %d files through the tool, %.1f s)",
-                        repairer.tool,
-                        wheel_tags(wheel_name),
-                        len(names),
-                        len(entries),
-                        time.monotonic() - started,
-                    )
     sbom_path = f"{dist_info}/{SBOM_NAME}"
     libraries = {library.path: library for library in previous_libraries(entries.get(sbom_path))}
     libraries.update((item.path, Library(item.path, "cmake-target", item.target)) for item in internal)

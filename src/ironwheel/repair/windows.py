@@ -75,7 +75,9 @@ class WindowsRepairer:
     def repair(self, job: Job) -> Path | None:
         options = job.options
         command: list[str | os.PathLike[str]] = [sys.executable, "-m", "delvewheel", "repair", "-v"]
-        command += ["--no-diagnostic", "-w", job.out_dir]
+        # DLLs already in the wheel (the project's own, placed next to their modules) are
+        # used where they are, as auditwheel uses the libraries a wheel holds.
+        command += ["--ignore-existing", "--no-diagnostic", "-w", job.out_dir]
         if options.lib_dirs:
             command += ["--add-path", os.pathsep.join(str(path) for path in options.lib_dirs)]
         if options.exclude:
