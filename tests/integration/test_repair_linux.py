@@ -138,6 +138,8 @@ def test_a_frontend_build_checks_and_keeps_the_plain_tag(
     wheel = _built(result)
     assert wheel.name == f"repair_elf-1.0-{PY}-{PY}-linux_{ARCH}.whl"
     output = result.output
+    # The check needs auditwheel, so get_requires_for_build_wheel asked the frontend for it.
+    assert "requesting auditwheel>=6.5,<7: auditwheel is not installed in" in output
     assert 'repair: checking the wheel (repair.mode = "auto" and a build by a frontend;' in output
     assert re.search(
         r"repair check: auditwheel would graft libgomp\.so\.1 \(/\S+/libgomp\.so\.1[.\d]*\)", output
