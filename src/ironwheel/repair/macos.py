@@ -130,7 +130,7 @@ class MacOSRepairer:
         version, why = package_version(DELOCATE)
         if version is None:
             log.info("requesting %s: %s", DELOCATE, why)
-            return [str(DELOCATE)]
+            return [DELOCATE]
         return []
 
     def versions(self) -> str:

@@ -36,15 +36,11 @@ def decide(
     *,
     state: str = "wheel",
     release: bool = False,
-    explicit: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Decision:
-    """The repair mode from ``repair.mode`` (``setting``), the kind of build and the environment.
-
-    ``explicit`` names where a non-default setting came from, for the log.
-    """
+    """The repair mode from ``repair.mode`` (``setting``), the kind of build and the environment."""
     environ = os.environ if environ is None else environ
-    source = explicit or f'repair.mode = "{setting}"'
+    source = f'repair.mode = "{setting}"'
     if state == "editable":
         return Decision("off", "editable builds are never repaired")
     if setting in ("on", "check", "off"):

@@ -64,7 +64,7 @@ def parse_pe(data: bytes) -> PEFile:
                 (name_rva,) = struct.unpack_from("<I", data, position + name_field)
                 needed[name_at(name_rva)] = None
                 position += size
-    except (struct.error, IndexError) as error:
+    except (struct.error, IndexError, OverflowError) as error:
         msg = f"malformed PE file: {error}"
         raise ValueError(msg) from error
     return PEFile(tuple(needed), _MACHINES.get(machine, hex(machine)))

