@@ -133,7 +133,7 @@ def test_the_sbom_is_deterministic_and_hashes_what_ships(
         Library("pkg/libfoo.so.1", "cmake-target", "foo"),
         Library("demo.libs/libz-1234.so.1", "grafted", "auditwheel"),
     ]
-    render = dict(name="Demo", version="1.0", wheel_name="demo-1.0-py3-none-any.whl")
+    render = {"name": "Demo", "version": "1.0", "wheel_name": "demo-1.0-py3-none-any.whl"}
     first = render_sbom(libraries, entries, epoch=None, **render)
     assert render_sbom(reversed(libraries), entries, epoch=None, **render) == first
     document = json.loads(first)
