@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from tests.integration.frontends import SRC, Result
 
-__all__ = ["contents", "ironwheel", "member", "members", "readelf_dynamic", "tag_of"]
+__all__ = ["contents", "ironwheel", "llvm", "member", "members", "readelf_dynamic", "tag_of"]
 
 
 def ironwheel(
@@ -68,3 +69,12 @@ def readelf_dynamic(path: Path) -> dict[str, list[str]]:
     for kind, value in re.findall(r"\((NEEDED|SONAME|RPATH|RUNPATH)\)\s+[^\[]*\[([^\]]*)\]", output):
         found.setdefault(kind, []).append(value)
     return found
+
+
+def llvm(tool: str) -> str:
+    """An LLVM tool, unversioned or from a versioned install (Debian's llvm-14, say)."""
+    for name in [tool, *(f"{tool}-{version}" for version in range(20, 13, -1))]:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise AssertionError(f"{tool} is missing: install LLVM (apt-get install llvm)")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.frontends import Result, tail
-from tests.integration.repairing import contents, ironwheel, members
+from tests.integration.repairing import contents, ironwheel, llvm, members
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +28,15 @@ PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
 EXT = f"repair_mac/_ext.cpython-{PY[2:]}-darwin.so"
 DIST = "repair_mac-1.0.dist-info"
 
-SHIMS = {
-    # Apple's otool takes -m (no archive member names); LLVM's does not know it.
-    "otool": 'for a in "$@"; do shift; [ "$a" = -m ] || set -- "$@" "$a"; done\nexec llvm-otool-14 "$@"',
-    "install_name_tool": 'exec llvm-install-name-tool-14 "$@"',
-    "lipo": 'exec llvm-lipo-14 "$@"',
-    "codesign": 'echo "$@" >> "$CODESIGN_LOG"',
-}
+
+def _shims() -> dict[str, str]:
+    return {
+        # Apple's otool takes -m (no archive member names); LLVM's does not know it.
+        "otool": f'for a in "$@"; do shift; [ "$a" = -m ] || set -- "$@" "$a"; done\nexec {llvm("llvm-otool")} "$@"',
+        "install_name_tool": f'exec {llvm("llvm-install-name-tool")} "$@"',
+        "lipo": f'exec {llvm("llvm-lipo")} "$@"',
+        "codesign": 'echo "$@" >> "$CODESIGN_LOG"',
+    }
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +45,7 @@ def toolchain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("macos")
     shims = base / "shims"
     shims.mkdir()
-    scripts = {**SHIMS, "zig-cc": f'exec "{sys.executable}" -m ziglang cc -target aarch64-macos.11.0 "$@"'}
+    scripts = {**_shims(), "zig-cc": f'exec "{sys.executable}" -m ziglang cc -target aarch64-macos.11.0 "$@"'}
     for name, body in scripts.items():
         (shims / name).write_text(f"#!/bin/sh\n{body}\n")
         (shims / name).chmod(0o755)
@@ -98,7 +100,7 @@ def _wheel(result: Result) -> Path:
 
 def _otool(*arguments: str | Path) -> str:
     return subprocess.run(
-        ["llvm-otool-14", *map(str, arguments)], capture_output=True, text=True, check=True
+        [llvm("llvm-otool"), *map(str, arguments)], capture_output=True, text=True, check=True
     ).stdout
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.frontends import Result, tail
-from tests.integration.repairing import contents, ironwheel, member, members
+from tests.integration.repairing import contents, ironwheel, llvm, member, members
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ def _wheel(result: Result) -> Path:
 def _imports(path: Path) -> list[str]:
     """The DLLs a PE file imports, as LLVM's readobj shows them."""
     output = subprocess.run(
-        ["llvm-readobj", "--coff-imports", str(path)], capture_output=True, text=True, check=True
+        [llvm("llvm-readobj"), "--coff-imports", str(path)], capture_output=True, text=True, check=True
     ).stdout
     return re.findall(r"^\s*Name: (\S+\.dll)$", output, flags=re.MULTILINE | re.IGNORECASE)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from ironwheel.repair.binaries import Binary, binary_format, read_binary
 from ironwheel.repair.elf import parse_elf, read_elf
 from ironwheel.repair.macho import is_macho, parse_macho
 from ironwheel.repair.pe import parse_pe
+from tests.integration.repairing import llvm
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads the ELF files of this Linux system")
 
@@ -161,7 +161,7 @@ def test_bad_pe_files(data: bytes, message: str) -> None:
         parse_pe(data)
 
 
-@pytest.mark.skipif(shutil.which("x86_64-w64-mingw32-gcc") is None, reason="needs mingw-w64 (CI installs it)")
+@pytest.mark.slow  # compiles with mingw-w64
 def test_pe_imports_agree_with_llvm_readobj(tmp_path: Path) -> None:
     (tmp_path / "b.c").write_text("int b(void) { return 1; }\n")
     (tmp_path / "a.c").write_text("int b(void);\nint a(void) { return b(); }\n")
@@ -171,7 +171,7 @@ def test_pe_imports_agree_with_llvm_readobj(tmp_path: Path) -> None:
         [gcc, "-shared", "-o", tmp_path / "a.dll", tmp_path / "a.c", tmp_path / "b.dll"], check=True
     )
     output = subprocess.run(
-        ["llvm-readobj", "--coff-imports", str(tmp_path / "a.dll")],
+        [llvm("llvm-readobj"), "--coff-imports", str(tmp_path / "a.dll")],
         capture_output=True,
         text=True,
         check=True,
