@@ -96,11 +96,10 @@ def _repair(arguments: argparse.Namespace) -> int:
     project = Path(arguments.project)
     pyproject = read_pyproject(project) if (project / "pyproject.toml").is_file() else {}
     settings = load_settings(pyproject, _config_settings(arguments.config_setting), project_dir=project)
+    lib_dirs = [Path(item) for item in arguments.lib_dir]
+    lib_dirs += [project / item for item in settings.repair.dll_dirs]
     target = repair_wheel_file(
-        Path(arguments.wheel),
-        Path(arguments.wheel_dir).absolute(),
-        settings.repair,
-        [Path(item) for item in arguments.lib_dir],
+        Path(arguments.wheel), Path(arguments.wheel_dir).absolute(), settings.repair, lib_dirs
     )
     print(target)
     return 0

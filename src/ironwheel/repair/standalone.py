@@ -56,7 +56,10 @@ def _decision(settings: RepairSettings) -> Decision:
 def repair_wheel_file(
     wheel: Path, out_dir: Path, settings: RepairSettings, lib_dirs: Sequence[Path] = ()
 ) -> Path:
-    """Repair ``wheel`` into ``out_dir`` (unpacked once, zipped once); return the new wheel."""
+    """Repair ``wheel`` into ``out_dir`` (unpacked once, zipped once); return the new wheel.
+
+    ``lib_dirs`` are searched for libraries first (with ``repair.dll-dirs`` for Windows wheels).
+    """
     if not wheel.is_file() or wheel.suffix != ".whl":
         raise PackagingError(f"{wheel}: no such wheel", hint="pass the path of a .whl file")
     with tempfile.TemporaryDirectory(prefix="ironwheel-repair-") as name:
@@ -77,7 +80,7 @@ def repair_wheel_file(
             manylinux=settings.manylinux,
             exclude=settings.exclude,
             macos_archs=settings.macos_archs,
-            lib_dirs=tuple(path.resolve() for path in (*lib_dirs, *map(Path, settings.dll_dirs))),
+            lib_dirs=tuple(path.resolve() for path in lib_dirs),
             environ=dict(os.environ),
         )
         entries, wheel_name = finish(

@@ -19,6 +19,7 @@ from ironwheel._run import run
 from ironwheel.errors import CommandError, PackagingError
 from ironwheel.repair.base import Job, Linker, Report
 from ironwheel.repair.binaries import Binary, Format
+from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
 from ironwheel.repair.tools import DELVEWHEEL, package_version, require_package, tool_environment
 
@@ -57,8 +58,8 @@ class WindowsRepairer:
         self._environ = os.environ if environ is None else environ
         self.linker: Linker = PELinker()
 
-    def requirements(self, environ: Mapping[str, str]) -> list[str]:
-        del environ
+    def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
+        del environ, mode
         version, why = package_version(DELVEWHEEL)
         if version is None:
             log.info("requesting %s: %s", DELVEWHEEL, why)
