@@ -35,6 +35,7 @@ from ironwheel.repair.tools import (
     package_version,
     require_package,
     tool_environment,
+    tool_failed,
 )
 
 __all__ = ["ElfLinker", "LinuxRepairer", "parse_show_text", "wheel_arch"]
@@ -206,7 +207,12 @@ class LinuxRepairer:
                 raise
             text = capture([*base, "-v", "show", str(job.wheel)], env=environ, timeout=600)
             return parse_show_text(text)
-        data: dict[str, Any] = json.loads(output)
+        try:
+            data: dict[str, Any] = json.loads(output)
+        except ValueError as error:
+            raise ToolError(
+                f"auditwheel show --json printed no JSON: {error}", hint="check the auditwheel installation"
+            ) from error
         return data
 
     def check(self, job: Job) -> Report:
@@ -295,7 +301,7 @@ class LinuxRepairer:
                 details=reasons,
                 hint=hint,
             )
-        return error
+        return tool_failed("auditwheel", error)
 
 
 _NOT_FOUND_HINT = (

@@ -24,7 +24,7 @@ from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
-from ironwheel.repair.tools import DELOCATE, package_version, require_package, tool_environment
+from ironwheel.repair.tools import DELOCATE, package_version, require_package, tool_environment, tool_failed
 
 __all__ = ["MacOSRepairer", "MachOLinker", "required_archs"]
 
@@ -164,7 +164,7 @@ class MacOSRepairer:
         except CommandError as error:
             message = next((line for line in error.output if line.startswith(_ERROR_PREFIX)), None)
             if message is None:
-                raise
+                raise tool_failed("delocate", error) from error
             details = [part.strip() for part in message[len(_ERROR_PREFIX) :].split(" | ") if part.strip()]
             raise PackagingError(
                 f"cannot repair the wheel: {details[0]}",

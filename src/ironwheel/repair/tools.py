@@ -34,6 +34,7 @@ __all__ = [
     "package_version",
     "require_package",
     "tool_environment",
+    "tool_failed",
 ]
 
 log = logging.getLogger("ironwheel")
@@ -117,3 +118,14 @@ def find_program(spelled: str, environ: Mapping[str, str] | None = None) -> tupl
             return Path(found), ""
         rejected.append(f"{found} is {version or 'unusable'}")
     return None, "; ".join(rejected) or f"no {requirement.name} on PATH"
+
+
+def tool_failed(tool: str, error: CommandError) -> CommandError:
+    """A repair tool's unexpected failure, named after the tool rather than the interpreter."""
+    return CommandError(
+        error.command,
+        error.returncode,
+        error.output,
+        message=f"{tool} failed with exit code {error.returncode}",
+        hint=f"see {tool}'s output above; -C repair.mode=off builds the wheel without repairing it",
+    )

@@ -21,7 +21,7 @@ from ironwheel.repair.base import Job, Linker, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
-from ironwheel.repair.tools import DELVEWHEEL, package_version, require_package, tool_environment
+from ironwheel.repair.tools import DELVEWHEEL, package_version, require_package, tool_environment, tool_failed
 
 __all__ = ["PELinker", "WindowsRepairer"]
 
@@ -89,7 +89,7 @@ class WindowsRepairer:
         except CommandError as error:
             missing = next((line for line in error.output if "Unable to find library" in line), None)
             if missing is None:
-                raise
+                raise tool_failed("delvewheel", error) from error
             library = missing.rsplit(":", 1)[-1].strip()
             raise PackagingError(
                 f"cannot repair the wheel: {library} was not found",
