@@ -204,7 +204,9 @@ def link_internal_libraries(
                 log.info(
                     "internal library %s: %s -> %s (next to what loads it)", target, current, destination
                 )
-        binaries.update({destination: binaries.pop(current) for destination in destinations})
+        moved = binaries.pop(current, None)
+        if moved is not None:
+            binaries.update(dict.fromkeys(destinations, moved))
     if linker.origin is not None:
         _relink(entries, binaries, placed, linker, work_dir, build_roots)
     return [InternalLibrary(target, path) for path, target in sorted(placed.items())]
