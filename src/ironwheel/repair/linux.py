@@ -33,6 +33,7 @@ from ironwheel.repair.tools import (
     PATCHELF,
     find_program,
     package_version,
+    program_version,
     require_package,
     tool_environment,
     tool_failed,
@@ -148,8 +149,9 @@ class LinuxRepairer:
 
     def versions(self) -> str:
         version = require_package(AUDITWHEEL, "repairing a Linux wheel")
-        patchelf, _why = find_program(PATCHELF, self._environ)
-        return f"auditwheel {version}, patchelf at {patchelf or '(none)'}"
+        patchelf = find_program(PATCHELF, self._environ)[0] or find_program(_ANY_PATCHELF, self._environ)[0]
+        found = f"patchelf {program_version(patchelf)} at {patchelf}" if patchelf else "no patchelf"
+        return f"auditwheel {version}, {found}"
 
     def wants(self, name: str) -> bool:
         del name  # auditwheel reads ELF files only; the pipeline always passes them

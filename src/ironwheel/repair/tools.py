@@ -32,6 +32,7 @@ __all__ = [
     "PATCHELF",
     "find_program",
     "package_version",
+    "program_version",
     "require_package",
     "tool_environment",
     "tool_failed",
@@ -100,6 +101,11 @@ def _program_version(path: str, mtime_ns: int) -> Version | None:
         return None
     match = _VERSION.search(output)
     return Version(match.group(1)) if match else None
+
+
+def program_version(path: Path) -> Version | None:
+    """The version a program reports with --version (cached per file and time)."""
+    return _program_version(str(path), path.stat().st_mtime_ns)
 
 
 def find_program(spelled: str, environ: Mapping[str, str] | None = None) -> tuple[Path | None, str]:
