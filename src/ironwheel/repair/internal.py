@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ironwheel.cmake.fileapi import CodeModel, Target
-from ironwheel.errors import PackagingError
+from ironwheel.errors import PackagingError, ToolError
 from ironwheel.repair.base import Linker
 from ironwheel.repair.binaries import Binary, read_binary
 from ironwheel.wheel import Source
@@ -154,8 +154,13 @@ def link_internal_libraries(
     libs_dir: str,
     work_dir: Path,
     build_roots: Sequence[Path],
+    required: bool = True,
 ) -> list[InternalLibrary]:
-    """Ship each internal library once, where its dependents find it; relink them. Edits ``entries``."""
+    """Ship each internal library once, where its dependents find it; relink them. Edits ``entries``.
+
+    Without ``required``, a binary that cannot be relinked (no patchelf) is a warning:
+    a build that only checks repair must not fail where it built before.
+    """
     shipped: dict[str, str] = {}  # wheel path -> target
     for built in _built_libraries(model):
         if built.binary.format != linker.format:
@@ -208,7 +213,7 @@ def link_internal_libraries(
         if moved is not None:
             binaries.update(dict.fromkeys(destinations, moved))
     if linker.origin is not None:
-        _relink(entries, binaries, placed, linker, work_dir, build_roots)
+        _relink(entries, binaries, placed, linker, work_dir, build_roots, required)
     return [InternalLibrary(target, path) for path, target in sorted(placed.items())]
 
 
@@ -229,6 +234,7 @@ def _relink(
     linker: Linker,
     work_dir: Path,
     build_roots: Sequence[Path],
+    required: bool,
 ) -> None:
     origin = linker.origin
     assert origin is not None
@@ -257,7 +263,17 @@ def _relink(
         assert isinstance(source, Path)
         shutil.copyfile(source.resolve(), copy)
         copy.chmod(0o755 if os.access(source, os.X_OK) else 0o644)
-        linker.relink(copy, binary, rpath, changes, install_name)
+        try:
+            linker.relink(copy, binary, rpath, changes, install_name)
+        except ToolError as error:
+            if required:
+                raise
+            log.warning(
+                "%s: not relinked (wanted library search path %s): %s", name, ":".join(rpath), error.message
+            )
+            if error.hint:
+                log.warning("%s", error.hint)
+            continue
         entries[name] = copy
         log.info("%s: library search path %s", name, ":".join(rpath) or "(none)")
 

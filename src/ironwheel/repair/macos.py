@@ -127,7 +127,9 @@ class MacOSRepairer:
         self.linker: Linker = MachOLinker()
 
     def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
-        del environ, mode
+        del environ
+        if mode != "on":
+            return []
         version, why = package_version(DELOCATE)
         if version is None:
             log.info("requesting %s: %s", DELOCATE, why)

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._reproducible import source_date_epoch
-from ironwheel.errors import IronwheelError
+from ironwheel.errors import IronwheelError, ToolError
 from ironwheel.repair.base import Job, Options, Repairer, Report
 from ironwheel.repair.binaries import binary_format
+from ironwheel.repair.external import outside_libraries
 from ironwheel.repair.internal import InternalLibrary
 from ironwheel.repair.mode import Decision
 from ironwheel.repair.platforms import repairer_for
@@ -80,7 +81,22 @@ def _check(
 ) -> None:
     """Report what repair would do; a missing or failing tool is a warning, never a failed build."""
     try:
-        log.info("repair: using %s", repairer.versions())
+        tools = repairer.versions()
+    except ToolError:
+        # A frontend installs the tool only for builds that repair; say what is known without it.
+        outside = outside_libraries(entries, names)
+        log.info(
+            "repair check: %s is not installed here, so nothing was checked; `python -m ironwheel build` "
+            "or -C repair.mode=on installs it and repairs",
+            repairer.tool,
+        )
+        log.info(
+            "repair check: the binaries load from outside the wheel: %s",
+            ", ".join(outside) if outside else "no library but the system's own",
+        )
+        return
+    try:
+        log.info("repair: using %s", tools)
         report = repairer.check(_job(entries, names, wheel_name, dist_info, options, work_dir))
     except IronwheelError as error:
         log.warning("repair check skipped: %s", error.message)

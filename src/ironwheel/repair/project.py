@@ -19,7 +19,12 @@ __all__ = ["repair_requirements", "repair_wheel_entries"]
 
 
 def repair_requirements(project: Project, *, state: str = "wheel", release: bool = False) -> list[str]:
-    """What the repair tool needs from PyPI for this build (nothing when it will not run)."""
+    """What repair needs from PyPI for this build: its tool only when it repairs.
+
+    A check uses the tool when the environment has it; requesting it for every
+    build would turn it into a build dependency of every project (and of every
+    distribution package generated from get_requires_for_build_wheel).
+    """
     decision = decide(project.settings.repair.mode, state=state, release=release)
     repairer = repairer_for(project.tag[0].platform)
     if decision.mode == "off" or repairer is None:
@@ -41,6 +46,7 @@ def repair_wheel_entries(
     settings = project.settings.repair
     work_dir = build_dir / ".ironwheel" / "repair"
     shutil.rmtree(work_dir, ignore_errors=True)
+    decision = decide(settings.mode, state=state, release=release)
     repairer = repairer_for(project.tag[0].platform)
     internal = []
     lib_dirs: tuple[Path, ...] = ()
@@ -54,6 +60,7 @@ def repair_wheel_entries(
                 libs_dir=project.dist_info.split("-")[0] + ".libs",
                 work_dir=work_dir / "relinked",
                 build_roots=(build_dir, project.root, project.source_dir),
+                required=decision.mode == "on",
             )
     options = Options(
         manylinux=settings.manylinux,
@@ -66,7 +73,7 @@ def repair_wheel_entries(
         entries,
         wheel_name=wheel_name,
         dist_info=project.dist_info,
-        decision=decide(settings.mode, state=state, release=release),
+        decision=decision,
         options=options,
         work_dir=work_dir / "tool",
         name=project.metadata.name,

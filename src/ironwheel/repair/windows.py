@@ -59,7 +59,9 @@ class WindowsRepairer:
         self.linker: Linker = PELinker()
 
     def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
-        del environ, mode
+        del environ
+        if mode != "on":
+            return []
         version, why = package_version(DELVEWHEEL)
         if version is None:
             log.info("requesting %s: %s", DELVEWHEEL, why)
