@@ -141,7 +141,7 @@ def test_a_frontend_build_checks_and_keeps_the_plain_tag(
     assert "requesting auditwheel" not in result.output
     assert 'repair: checking the wheel (repair.mode = "auto" and a build by a frontend;' in result.output
     assert (
-        "repair check: auditwheel is not installed here, so nothing was checked; `python -m ironwheel build` "
+        "repair check: auditwheel is not installed here, so no tag was computed; `python -m ironwheel build` "
         "or -C repair.mode=on installs it and repairs" in result.output
     )
     assert (

@@ -86,14 +86,17 @@ def _check(
         # A frontend installs the tool only for builds that repair; say what is known without it.
         outside = outside_libraries(entries, names)
         log.info(
-            "repair check: %s is not installed here, so nothing was checked; `python -m ironwheel build` "
+            "repair check: %s is not installed here, so no tag was computed; `python -m ironwheel build` "
             "or -C repair.mode=on installs it and repairs",
             repairer.tool,
         )
-        log.info(
-            "repair check: the binaries load from outside the wheel: %s",
-            ", ".join(outside) if outside else "no library but the system's own",
-        )
+        if outside:
+            log.info(
+                "repair check: the binaries load these libraries from outside the wheel: %s",
+                ", ".join(outside),
+            )
+        else:
+            log.info("repair check: the binaries load no library from outside the wheel but the system's own")
         return
     try:
         log.info("repair: using %s", tools)
