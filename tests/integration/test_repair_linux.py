@@ -145,7 +145,7 @@ def test_a_frontend_build_checks_and_keeps_the_plain_tag(
         "or -C repair.mode=on installs it and repairs" in result.output
     )
     assert (
-        "repair check: the binaries load from outside the wheel: libgomp.so.1, libsqlite3.so.0"
+        "repair check: the binaries load these libraries from outside the wheel: libgomp.so.1, libsqlite3.so.0"
         in result.output
     )
     assert members(wheel) == [
