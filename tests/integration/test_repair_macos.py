@@ -180,3 +180,19 @@ def test_the_fast_path_matches_delocate_on_the_whole_wheel(
     assert fast.name == slow.name
     sbom = f"{DIST}/sboms/ironwheel.cdx.json"
     assert contents(fast, skip=[sbom]) == contents(slow, skip=[sbom])
+
+
+def test_a_check_reports_what_delocate_would_graft(
+    root: Path, tmp_path: Path, toolchain: dict[str, str]
+) -> None:
+    result = _build(root, tmp_path / "dist", toolchain, "-C", "repair.mode=check")
+    wheel = _wheel(result)
+    assert wheel.name == f"repair_mac-1.0-{PY}-{PY}-macosx_11_0_arm64.whl"
+    assert "repair_mac/.dylibs/libdep.dylib" not in members(wheel)
+    assert (
+        "repair check: delocate would graft libdep.dylib (repair_mac/.dylibs/libdep.dylib)" in result.output
+    )
+    assert (
+        "repair check: the repaired wheel would be tagged macosx_11_0_arm64 (this one stays macosx_11_0_arm64)"
+        in result.output
+    )

@@ -162,3 +162,19 @@ def test_the_fast_path_matches_delvewheel_on_the_whole_wheel(root: Path, tmp_pat
     assert fast.name == slow.name
     sbom = f"{DIST}/sboms/ironwheel.cdx.json"
     assert contents(fast, skip=[sbom]) == contents(slow, skip=[sbom])
+
+
+def test_a_check_reports_the_dlls_delvewheel_would_graft(root: Path, tmp_path: Path) -> None:
+    result = _build(root, tmp_path / "dist", "-C", "repair.mode=check")
+    wheel = _wheel(result)
+    assert wheel.name == f"repair_win-1.0-{PY}-{PY}-win_amd64.whl"
+    assert not [name for name in members(wheel) if name.startswith("repair_win.libs/")]
+    assert re.search(
+        r"repair check: delvewheel would graft libwinpthread-1-[0-9a-f]{32}\.dll "
+        r"\(repair_win\.libs/libwinpthread-1-[0-9a-f]{32}\.dll\)",
+        result.output,
+    )
+    assert (
+        "repair check: the repaired wheel would be tagged win_amd64 (this one stays win_amd64)"
+        in result.output
+    )
