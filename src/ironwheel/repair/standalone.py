@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from email.parser import HeaderParser
 from pathlib import Path
@@ -60,17 +61,15 @@ def repair_wheel_file(
 
     ``lib_dirs`` are searched for libraries first (with ``repair.dll-dirs`` for Windows wheels).
     """
-    if not wheel.is_file() or wheel.suffix != ".whl":
-        raise PackagingError(f"{wheel}: no such wheel", hint="pass the path of a .whl file")
+    if wheel.suffix != ".whl":
+        raise PackagingError(f"{wheel} is not a wheel (a .whl file)", hint="pass the path of a .whl file")
+    if not wheel.is_file():
+        raise PackagingError(f"{wheel}: no such file", hint="pass the path of a .whl file")
     with tempfile.TemporaryDirectory(prefix="ironwheel-repair-") as name:
         work = Path(name)
         try:
             entries = extract_wheel(wheel, work / "wheel")
-        except (OSError, ValueError, EOFError) as error:
-            raise PackagingError(
-                f"{wheel.name} cannot be read: {error}", hint="pass a valid wheel"
-            ) from error
-        except Exception as error:  # zipfile.BadZipFile and friends
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
             raise PackagingError(
                 f"{wheel.name} cannot be read: {error}", hint="pass a valid wheel"
             ) from error
