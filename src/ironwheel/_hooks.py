@@ -28,8 +28,10 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None) -> list
     project = _project(config_settings)
     if not project.native:
         return []
+    from ironwheel.repair.project import repair_requirements
+
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
-    return build_requirements(spec)
+    return build_requirements(spec) + repair_requirements(project)
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
@@ -43,10 +45,12 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: C
     return write_metadata(_project(config_settings, "metadata_wheel"), Path(metadata_directory).absolute())
 
 
-def build_wheel(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
+def build_wheel(
+    wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
+) -> str:
     from ironwheel.builder import build_wheel as build
 
-    return build(_project(config_settings), Path(wheel_directory).absolute())
+    return build(_project(config_settings), Path(wheel_directory).absolute(), release=release)
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:

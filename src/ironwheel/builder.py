@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -14,7 +15,7 @@ from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure, make_plan
-from ironwheel.cmake.fileapi import read_codemodel
+from ironwheel.cmake.fileapi import CodeModel, read_codemodel
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.files import Selection
 from ironwheel.generate import render_project
@@ -122,8 +123,13 @@ def _check_stable_abi(entries: Mapping[str, Source], tag: WheelTag) -> None:
         )
 
 
-def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel") -> str:
-    """Build the wheel into ``wheel_directory``; return its file name."""
+def build_wheel(
+    project: Project, wheel_directory: Path, *, state: str = "wheel", release: bool = False
+) -> str:
+    """Build the wheel into ``wheel_directory``; return its file name.
+
+    ``release`` is true for ``ironwheel build``: repair.mode = "auto" then repairs.
+    """
     started = time.monotonic()
     tag, stable_abi = project.tag
     metadata = project.metadata
@@ -185,6 +191,7 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
                 executables=executables,
                 wheel_directory=wheel_directory,
                 started=started,
+                native=_Native(model, build_dir.path, state, release),
             )
     entries.update(package_files(project.root, packages, selection, in_source))
     entries.update((item.path, item.content) for item in generated if item.location == "install")
@@ -201,6 +208,16 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Native:
+    """What repair needs to know about a CMake build."""
+
+    model: CodeModel | None
+    build_dir: Path
+    state: str
+    release: bool
+
+
 def _pack(
     project: Project,
     *,
@@ -209,6 +226,7 @@ def _pack(
     executables: set[str],
     wheel_directory: Path,
     started: float,
+    native: _Native | None = None,
 ) -> str:
     exclude = Rules(project.settings.wheel.exclude)
     if exclude:
@@ -216,6 +234,18 @@ def _pack(
     _check_stable_abi(entries, tag)
     entries.update(dist_info_files(project, tag))
     filename = f"{dist_info_name(project.metadata)}-{tag}.whl"
+    if native is not None:
+        from ironwheel.repair.project import repair_wheel_entries
+
+        entries, filename = repair_wheel_entries(
+            project,
+            entries,
+            filename,
+            model=native.model,
+            build_dir=native.build_dir,
+            state=native.state,
+            release=native.release,
+        )
     target = write_wheel(
         wheel_directory / filename,
         entries,

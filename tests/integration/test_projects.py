@@ -154,11 +154,10 @@ def test_scikit_build_table_is_honoured(
         f"skconfig/_ext{SUFFIX}",
         "skconfig/_version.py",
         "skconfig/generated.txt",
-        "skconfig/libhelper.so",
-        "skconfig/libhelper.so.1",
-        "skconfig/libhelper.so.1.2.3",
+        "skconfig/libhelper.so.1",  # the internal library once, under its SONAME
         "skconfig-2.5.0.dist-info/METADATA",
         "skconfig-2.5.0.dist-info/WHEEL",
+        "skconfig-2.5.0.dist-info/sboms/ironwheel.cdx.json",
         "skconfig-2.5.0.dist-info/RECORD",
     ]
     fresh_venv.install(result.wheel)

@@ -37,6 +37,12 @@ class Target:
     type: str
     artifacts: tuple[Path, ...]
     compiled_sources: tuple[Path, ...]
+    name_on_disk: str = ""
+    install_prefix: Path | None = None
+    install_destinations: tuple[str, ...] = ()  # as written: relative to the prefix, or absolute
+    link_libraries: tuple[str, ...] = ()  # the "libraries" fragments of the link command line
+    dependencies: tuple[str, ...] = ()  # ids of the targets this one depends on
+    id: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,11 +82,23 @@ def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str,
     compiled = [
         _absolute(source_dir, item["path"]) for item in data.get("sources", []) if "compileGroupIndex" in item
     ]
+    install = data.get("install", {})
+    prefix = install.get("prefix", {}).get("path")
     return Target(
         name=data["name"],
         type=data["type"],
         artifacts=tuple(_absolute(build_dir, item["path"]) for item in data.get("artifacts", [])),
         compiled_sources=tuple(compiled),
+        name_on_disk=data.get("nameOnDisk", ""),
+        install_prefix=Path(prefix) if prefix else None,
+        install_destinations=tuple(dict.fromkeys(item["path"] for item in install.get("destinations", []))),
+        link_libraries=tuple(
+            item["fragment"]
+            for item in data.get("link", {}).get("commandFragments", [])
+            if item.get("role") == "libraries"
+        ),
+        dependencies=tuple(item["id"] for item in data.get("dependencies", [])),
+        id=data.get("id", entry.get("id", "")),
     )
 
 

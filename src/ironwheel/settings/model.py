@@ -23,6 +23,7 @@ __all__ = [
     "CMakeSettings",
     "GenerateSettings",
     "MetadataSettings",
+    "RepairSettings",
     "SdistSettings",
     "Settings",
     "VersionSettings",
@@ -246,6 +247,63 @@ class SdistSettings:
     exclude: tuple[str, ...] = setting((), "Gitignore-style patterns to leave out.")
 
 
+_MANYLINUX = re.compile(
+    r"^(auto|manylinux(1|2010|2014)|manylinux_\d+_\d+|musllinux_\d+_\d+)"
+    r"(_(x86_64|i686|aarch64|armv7l|ppc64le|ppc64|s390x|riscv64|loongarch64))?$"
+)
+_MACOS_ARCHS = ("arm64", "x86_64", "universal2", "intel", "i386")
+
+
+def _check_manylinux(value: str) -> str | None:
+    if not _MANYLINUX.match(value):
+        return f'expected "auto" or a policy such as "manylinux_2_28" or "musllinux_1_2", got "{value}"'
+    return None
+
+
+def _check_macos_archs(value: tuple[str, ...]) -> str | None:
+    for arch in value:
+        if arch not in _MACOS_ARCHS:
+            known = ", ".join(f'"{known}"' for known in _MACOS_ARCHS)
+            return f'unknown architecture "{arch}" (known: {known})'
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class RepairSettings:
+    """``[tool.ironwheel.repair]``: grafting external libraries into the wheel."""
+
+    mode: Literal["auto", "on", "check", "off"] = setting(
+        "auto",
+        "on: repair (auditwheel, delocate, delvewheel); check: report what repair would graft "
+        "and the tag it would give, and keep the plain tag; off: neither (distribution "
+        "packages). auto: on for `ironwheel build`, check for other frontends, off under "
+        "cibuildwheel (CIBUILDWHEEL=1), whose repair step runs the same tools. Editable "
+        "builds are never repaired.",
+    )
+    manylinux: str = setting(
+        "auto",
+        'Linux platform policy passed to auditwheel --plat, e.g. "manylinux_2_28"; "auto" '
+        "is the best the binaries allow (or AUDITWHEEL_PLAT when set).",
+        check=_check_manylinux,
+    )
+    exclude: tuple[str, ...] = setting(
+        (),
+        "Libraries never grafted, by file name; wildcards allowed (e.g. libcuda.so.*). "
+        "The wheel then relies on the system providing them.",
+    )
+    macos_archs: tuple[str, ...] = setting(
+        (),
+        'Architectures every macOS binary must have ("arm64", "x86_64", "universal2"); '
+        "empty takes them from ARCHFLAGS, else from the wheel tag.",
+        check=_check_macos_archs,
+    )
+    dll_dirs: tuple[str, ...] = setting(
+        (),
+        "Extra directories, relative to the project root, searched for DLLs on Windows "
+        "(delvewheel --add-path), after the build's own.",
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """The whole ``[tool.ironwheel]`` table after every source has been applied."""
@@ -263,3 +321,4 @@ class Settings:
     generate: tuple[GenerateSettings, ...] = setting(
         (), "Files written from templates, e.g. a _version.py (an array of tables)."
     )
+    repair: RepairSettings = section(RepairSettings, "Wheel repair: grafting external shared libraries.")
