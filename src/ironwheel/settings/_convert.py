@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -40,9 +41,17 @@ def fixed(text: str) -> Where:
     return lambda _path: text
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$|^\[")
+
+
+def _key(part: str) -> str:
+    """A key as TOML spells it: quoted when it holds a dot or another special character."""
+    return part if _BARE_KEY.match(part) else '"' + part.replace('"', '\\"') + '"'
+
+
 def prefixed(prefix: str) -> Where:
     """Paths shown below a prefix, e.g. ``tool.ironwheel.cmake.build-type``."""
-    return lambda path: (prefix + "." + ".".join(path)).replace(".[", "[")
+    return lambda path: (prefix + "." + ".".join(_key(part) for part in path)).replace(".[", "[")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,6 +221,17 @@ class Checker:
             if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
                 return bad("a table of strings")
             result = dict(value)
+        elif field.kind == "scalars":
+            if not isinstance(value, dict):
+                return bad("a table")
+            result = {}
+            for name, item in value.items():
+                if not isinstance(item, (str, bool, int, float)):
+                    self._report(
+                        (*path, name), f"expected a string, number or boolean, got {_describe(item)}"
+                    )
+                    continue
+                result[name] = item
         else:  # cmake-define
             if not isinstance(value, dict):
                 return bad("a table")

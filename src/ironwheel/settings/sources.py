@@ -30,7 +30,7 @@ log = logging.getLogger("ironwheel")
 ConfigSettings = Mapping[str, Union[str, list[str], None]]
 
 # IRONWHEEL_* variables that are read elsewhere and are not settings.
-NON_SETTING_VARIABLES = frozenset({"IRONWHEEL_DEBUG"})
+NON_SETTING_VARIABLES = frozenset({"IRONWHEEL_DEBUG", "IRONWHEEL_EXTENSION_OPTIONAL"})
 
 
 def from_table(table: object, issues: list[Issue]) -> tuple[dict[str, Any], list[Override]]:
@@ -113,7 +113,19 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
             )
             continue
         if resolved is not None and resolved[1].kind in ("sections", "section-list"):
-            issues.append(Issue(where_key, "is an array of tables", "set it in pyproject.toml"))
+            kind = "a table of tables" if resolved[1].kind == "sections" else "an array of tables"
+            issues.append(Issue(where_key, f"is {kind}", "set it in pyproject.toml"))
+            continue
+        top = fields_of(Settings).get(key.split(".", 1)[0].strip().replace("_", "-").lower())
+        if resolved is None and top is not None and top.kind == "sections":
+            # Their names hold dots ("pkg._core"), which a -C key cannot tell apart.
+            issues.append(
+                Issue(
+                    where_key,
+                    f"{top.key} tables cannot be set with -C",
+                    "set them in pyproject.toml, or in [[tool.ironwheel.overrides]]",
+                )
+            )
             continue
         if resolved is not None and raw is None:
             issues.append(Issue(where_key, "needs a value", f"write -C {key}=VALUE"))
