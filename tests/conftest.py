@@ -24,6 +24,8 @@ WHEELHOUSE_REQUIREMENTS = [
     "nanobind",
     "cmake>=3.26",
     "ninja",
+    "cython>=3.0",
+    "numpy",
 ]
 
 

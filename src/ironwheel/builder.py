@@ -177,9 +177,9 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     if project.settings.extension and not project.settings.wheel.cmake:
         log.warning("ignoring the extension tables: wheel.cmake = false")
     if project.native:
-        extensions = load_extensions(project) if project.settings.wheel.cmake else []
+        declared = load_extensions(project) if project.settings.wheel.cmake else []
         policy = optional_policy()
-        extensions = buildable(extensions, policy, defines=project.settings.cmake.define)
+        extensions = buildable(declared, policy, defines=project.settings.cmake.define)
         cmake, ninja = _tools(project)
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
             for item in generated:
@@ -214,7 +214,8 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
             # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
             model = read_codemodel(build_dir.path, plan.build_type)
             consumed = model.build_inputs() if model else frozenset()
-            consumed |= {path.resolve() for extension in extensions for path in extension.consumed}
+            # The sources of every table, built or not, are not package files.
+            consumed |= {path.resolve() for extension in declared for path in extension.consumed}
             entries.update(
                 (name, path)
                 for name, path in package_files(project.root, packages, selection, in_source).items()

@@ -22,6 +22,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError
+from ironwheel.settings._convert import prefixed
 from ironwheel.settings.model import ExtensionSettings, Settings
 from ironwheel.tags import compute_tag
 
@@ -92,7 +93,7 @@ class Extension:
 
     @property
     def where(self) -> str:
-        return f'tool.ironwheel.extension."{self.name}"'
+        return _where(self.name)
 
     def of(self, *kinds: str) -> list[Path]:
         """The sources of the given kinds, in table order."""
@@ -115,6 +116,11 @@ class Extension:
     def consumed(self) -> frozenset[Path]:
         """Sources that are compiled or translated, and so never ship in the wheel."""
         return frozenset(source for source, kind in zip(self.sources, self.kinds) if kind != "Header")
+
+
+def _where(name: str) -> str:
+    """The table's key path as messages show it (quoted when the name holds a dot)."""
+    return prefixed("tool.ironwheel")(("extension", name))
 
 
 class _Problems:
@@ -182,7 +188,7 @@ def derived_py_api(pyproject: Mapping[str, Any], settings: Settings, has_cmakeli
     if not all(table.py_limited_api for table in tables.values()):
         return ""
     name = next(iter(tables))
-    major, minor = _floor_or_error(pyproject, f'tool.ironwheel.extension."{name}"')
+    major, minor = _floor_or_error(pyproject, _where(name))
     return f"cp{major}{minor}"
 
 
@@ -311,7 +317,7 @@ def load_extensions(project: Project) -> list[Extension]:
     extensions: list[Extension] = []
     root = project.root
     for name, table in project.settings.extension.items():
-        where = f'tool.ironwheel.extension."{name}"'
+        where = _where(name)
         if not all(part.isidentifier() for part in name.split(".")):
             problems.add(
                 where, f'"{name}" is not a module name', 'name the table after the module, e.g. "pkg._core"'
@@ -345,7 +351,7 @@ def load_extensions(project: Project) -> list[Extension]:
             problems.add(
                 f"{where}.sources", "more than one .pyf source", "an f2py module has one signature file"
             )
-        if present and not present & (_COMPILED | {"Cython", "Signature"}):
+        if present and "" not in present and not present & (_COMPILED | {"Cython", "Signature"}):
             problems.add(
                 f"{where}.sources",
                 "nothing to compile (only headers)",
