@@ -23,7 +23,7 @@ from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError
 from ironwheel.settings._convert import prefixed
-from ironwheel.settings.model import ExtensionSettings, Settings
+from ironwheel.settings.model import ExtensionSettings, Scalar, Settings
 from ironwheel.tags import compute_tag
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class Extension:
     cxx: bool  # Cython in C++ mode; link as C++
     limited_api: str  # "3.9", or "" for the full API
     settings: ExtensionSettings
+    cython_directives: Mapping[str, Scalar] = dataclasses.field(default_factory=dict)  # with the defaults
 
     @property
     def module(self) -> str:
@@ -363,7 +364,10 @@ def load_extensions(project: Project) -> list[Extension]:
         auto_cxx = table.language == "auto" and ("CXX" in present or _cython_cxx(pyx))
         cxx = auto_cxx or table.language == "c++"
         limited = _limited_api(project, table, binding, where, problems)
-        extensions.append(Extension(name, tuple(sources), tuple(kinds), binding, cxx, limited, table))
+        directives = {**project.settings.cython.directives, **table.cython_directives}
+        extensions.append(
+            Extension(name, tuple(sources), tuple(kinds), binding, cxx, limited, table, directives)
+        )
     problems.raise_any()
     return extensions
 

@@ -59,8 +59,9 @@ EXAMPLES: dict[str, tuple[str, list[str], list[str], str, str]] = {
         ],
         [],
         "import cython_example as m; "
-        "print(m.primes(6), m.unique_sorted(['b', 'a', 'b']), m.prime_lengths(['ab', 'abc', 'abcd']))",
-        "[2, 3, 5, 7, 11, 13] ['a', 'b'] ['ab', 'abc']",
+        "print(m.primes(6), m.unique_sorted(['b', 'a', 'b']), m.prime_lengths(['ab', 'abc', 'abcd']), "
+        "m.primes.__doc__.splitlines()[0])",
+        "[2, 3, 5, 7, 11, 13] ['a', 'b'] ['ab', 'abc'] primes(int count)",
     ),
     "fortran-f2py": (
         f"fortran_f2py_example-1.0.0-{PY}-{PY}-{PLATFORM}.whl",

@@ -389,3 +389,21 @@ def test_language_requirements(tmp_path: Path) -> None:
     assert language_requirements(pinned) == ["pybind11"]
     helpers_only = make(tmp_path, {}, {})
     assert language_requirements(helpers_only, frozenset({"cython"})) == ["cython>=3.0"]
+
+
+def test_project_wide_cython_directives(tmp_path: Path) -> None:
+    files = {"a.pyx": "", "b.pyx": ""}
+    tables = {"a": {"sources": ["a.pyx"]}, "b": {"sources": ["b.pyx"], "cython-directives": {"boundscheck": True}}}
+    pyproject: dict[str, Any] = {
+        "project": {"name": "pkg", "version": "1"},
+        "tool": {"ironwheel": {"extension": tables, "cython": {"directives": {"boundscheck": False, "binding": True}}}},
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    environ = {"IRONWHEEL_CYTHON_DIRECTIVES": "language_level=3;embedsignature=true"}
+    settings = load_settings(pyproject, {"cython.directives.linetrace": "True"}, environ=environ)
+    found = load_extensions(Project(tmp_path, pyproject, settings))
+    assert [extension.cython_directives for extension in found] == [
+        {"boundscheck": False, "binding": True, "language_level": 3, "embedsignature": True, "linetrace": True},
+        {"boundscheck": True, "binding": True, "language_level": 3, "embedsignature": True, "linetrace": True},
+    ]

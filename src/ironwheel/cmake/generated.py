@@ -97,7 +97,7 @@ def _module(extension: Extension, root: Path) -> list[str]:
             *listed("SOURCES", others),
             f"MODULE_NAME {_arg(extension.name)}",
             *(["CXX"] if extension.cxx else []),
-            *listed("DIRECTIVES", [_directive(k, v) for k, v in settings.cython_directives.items()]),
+            *listed("DIRECTIVES", [_directive(k, v) for k, v in extension.cython_directives.items()]),
             *listed("INCLUDE_DIRS", _paths(root, settings.include_dirs)),
         ]
     elif extension.binding == "f2py":

@@ -29,6 +29,7 @@ __all__ = [
     "fixed",
     "merge",
     "prefixed",
+    "scalar",
     "suggest",
 ]
 
@@ -130,6 +131,16 @@ def _cmake_value(value: object) -> str | None:
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+def scalar(text: str) -> str | bool | int:
+    """A value of a scalars table given as text (-C, environment): true/false, an integer, else text."""
+    if text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 @dataclasses.dataclass
@@ -253,8 +264,8 @@ class Checker:
         """Turn the string(s) from -C or an environment variable into a checked value."""
         if field.kind == "list":
             return self.value([item for value in values for item in value.split(";") if item], field, path)
-        if field.kind == "cmake-define":
-            table: dict[str, str] = {}
+        if field.kind in ("cmake-define", "scalars"):
+            table: dict[str, Any] = {}
             for value in values:
                 for pair in value.split(";"):
                     name, sep, item = pair.partition("=")
@@ -262,7 +273,7 @@ class Checker:
                         return self._report(
                             path, f'expected NAME=VALUE pairs separated by ";", got "{value}"'
                         )
-                    table[name] = item
+                    table[name] = scalar(item) if field.kind == "scalars" else item
             return self.value(table, field, path)
         if field.is_table:
             return self._report(path, "is a table; set its keys one by one")

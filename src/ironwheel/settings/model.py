@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_VERSION_REGEX",
     "BuildSettings",
     "CMakeSettings",
+    "CythonSettings",
     "ExtensionSettings",
     "GenerateSettings",
     "MetadataSettings",
@@ -320,6 +321,17 @@ class ExtensionSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class CythonSettings:
+    """``[tool.ironwheel.cython]``: what every Cython module of the extension tables gets."""
+
+    directives: Mapping[str, Scalar] = setting(
+        {},
+        "Compiler directives for every Cython module; a table's cython-directives win. "
+        "-C cython.directives.linetrace=true sets one.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """The whole ``[tool.ironwheel]`` table after every source has been applied."""
 
@@ -341,3 +353,4 @@ class Settings:
         "Extension modules built without a CMakeLists.txt, one table per module: "
         '[tool.ironwheel.extension."pkg._core"].',
     )
+    cython: CythonSettings = section(CythonSettings, "Cython defaults for the extension tables.")

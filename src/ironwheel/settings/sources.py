@@ -12,7 +12,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Union
 
-from ironwheel.settings._convert import INVALID, Checker, Issue, Path, assign, fixed, prefixed, suggest
+from ironwheel.settings._convert import (
+    INVALID,
+    Checker,
+    Issue,
+    Path,
+    assign,
+    fixed,
+    prefixed,
+    scalar,
+    suggest,
+)
 from ironwheel.settings._fields import Field, env_name, fields_of, walk
 from ironwheel.settings.model import Settings
 from ironwheel.settings.overrides import Override, parse_overrides
@@ -86,7 +96,7 @@ def _resolve(key: str) -> tuple[Path, Field, str] | None:
             assert field.section is not None
             cls = field.section
             continue
-        if field.kind in ("table", "cmake-define"):
+        if field.kind in ("table", "cmake-define", "scalars"):
             return path, field, ".".join(rest)
         if rest:
             return None
@@ -153,8 +163,10 @@ def _as_string(field: Field) -> Field:
     return Field(key=field.key, attr=field.attr, kind="string", doc=field.doc)
 
 
-def _cmake_bool(field: Field, value: str) -> str:
+def _cmake_bool(field: Field, value: str) -> str | bool | int:
     # -C cmake.define.X=true means the same as X = true in TOML.
     if field.kind == "cmake-define" and value.lower() in ("true", "false"):
         return "ON" if value.lower() == "true" else "OFF"
+    if field.kind == "scalars":
+        return scalar(value)
     return value
