@@ -207,7 +207,8 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
             )
             configure(build_dir, plan)
             optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
-            failed = build(build_dir, plan, project.settings, cmake, ninja, optional)
+            required = [e.name for e in extensions if not e.settings.optional]
+            failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
             _drop_unbuilt(build_dir, plan, extensions, failed, policy)
             installed = install(build_dir, plan, cmake)
             # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read

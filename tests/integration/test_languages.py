@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Venv
-from tests.integration.frontends import Result, names, pip_wheel, tail
+from tests.integration.frontends import Result, names, pip_wheel, python_build, tail
 from tests.integration.test_failures import backend_error
 
 pytestmark = pytest.mark.slow
@@ -138,6 +138,19 @@ def test_cython_cimports_a_pxd_of_another_package(
     ]
     fresh_venv.install(wheel)
     assert fresh_venv.run("from mathapp._use import lcm, shifted; print(lcm(4, 6), shifted(1))") == "12 101"
+
+
+def test_cython_wheel_from_the_sdist_is_the_wheel_from_the_tree(
+    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
+) -> None:
+    # python -m build unpacks the sdist elsewhere: the same bytes prove the sdist is
+    # complete and no path of the tree is compiled into the modules.
+    del offline_pip
+    source = project("cython")
+    from_sdist = python_build(source, tmp_path / "dist")
+    assert from_sdist.returncode == 0, tail(from_sdist.output)
+    direct = built(pip_wheel(source, tmp_path / "direct"))
+    assert built(from_sdist).read_bytes() == direct.read_bytes()
 
 
 def test_a_pxd_edit_rebuilds_the_modules_that_cimport_it(
@@ -314,6 +327,18 @@ def test_tables_beside_a_cmakelists(
     ]
     fresh_venv.install(wheel)
     assert fresh_venv.run("import mixed; print(mixed.fast(), mixed.native())") == "2 1"
+
+
+def test_listed_targets_still_build_the_tables(project: Callable[[str], Path], tmp_path: Path) -> None:
+    result = pip_wheel(
+        project("mixed_cmake"), tmp_path / "dist", "-C", "cmake.targets=_native", isolated=False
+    )
+    assert names(built(result)) == [
+        "mixed/__init__.py",
+        f"mixed/_fast{SUFFIX}",
+        f"mixed/_native{SUFFIX}",
+        *dist_info("mixed"),
+    ]
 
 
 def test_cmake_helpers_from_an_isolated_environment(

@@ -393,10 +393,18 @@ def test_language_requirements(tmp_path: Path) -> None:
 
 def test_project_wide_cython_directives(tmp_path: Path) -> None:
     files = {"a.pyx": "", "b.pyx": ""}
-    tables = {"a": {"sources": ["a.pyx"]}, "b": {"sources": ["b.pyx"], "cython-directives": {"boundscheck": True}}}
+    tables = {
+        "a": {"sources": ["a.pyx"]},
+        "b": {"sources": ["b.pyx"], "cython-directives": {"boundscheck": True}},
+    }
     pyproject: dict[str, Any] = {
         "project": {"name": "pkg", "version": "1"},
-        "tool": {"ironwheel": {"extension": tables, "cython": {"directives": {"boundscheck": False, "binding": True}}}},
+        "tool": {
+            "ironwheel": {
+                "extension": tables,
+                "cython": {"directives": {"boundscheck": False, "binding": True}},
+            }
+        },
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
@@ -404,6 +412,18 @@ def test_project_wide_cython_directives(tmp_path: Path) -> None:
     settings = load_settings(pyproject, {"cython.directives.linetrace": "True"}, environ=environ)
     found = load_extensions(Project(tmp_path, pyproject, settings))
     assert [extension.cython_directives for extension in found] == [
-        {"boundscheck": False, "binding": True, "language_level": 3, "embedsignature": True, "linetrace": True},
-        {"boundscheck": True, "binding": True, "language_level": 3, "embedsignature": True, "linetrace": True},
+        {
+            "boundscheck": False,
+            "binding": True,
+            "language_level": 3,
+            "embedsignature": True,
+            "linetrace": True,
+        },
+        {
+            "boundscheck": True,
+            "binding": True,
+            "language_level": 3,
+            "embedsignature": True,
+            "linetrace": True,
+        },
     ]

@@ -70,21 +70,21 @@ def build(
     cmake: Program,
     ninja: Program | None,
     optional: Sequence[str] = (),
+    required: Sequence[str] = (),
 ) -> dict[str, IronwheelError]:
     """Compile (incrementally): ninja directly, or ``cmake --build`` for other generators.
 
-    The ``optional`` targets (left out of the default target) are built one
-    by one afterwards; those that fail are returned with the error, the
-    others' failures raise.
+    ``cmake.targets`` (else the default target) are built, with the
+    ``required`` ones when targets are listed. The ``optional`` targets (left
+    out of the default target) are built one by one afterwards; those that
+    fail are returned with the error, the others' failures raise.
     """
+    targets = [*settings.cmake.targets, *required] if settings.cmake.targets else []
     uses_ninja = ninja is not None and plan.generator.startswith("Ninja")
     if uses_ninja:
         restore(build_dir)
     try:
-        run(
-            _build_command(build_dir, plan, settings, cmake, ninja, settings.cmake.targets),
-            env=plan.environment,
-        )
+        run(_build_command(build_dir, plan, settings, cmake, ninja, targets), env=plan.environment)
     except CommandError as error:
         raise build_error(error) from error
     failed: dict[str, IronwheelError] = {}
