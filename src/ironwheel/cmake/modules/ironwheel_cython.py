@@ -49,6 +49,8 @@ def main(argv: list[str]) -> int:
         return 2
     output, source = os.path.abspath(argv[0]), os.path.abspath(argv[1])
     root = package_root(source)
+    # Ninja creates the output's directory; Makefile generators do not.
+    os.makedirs(os.path.dirname(output), exist_ok=True)
     command = [
         sys.executable,
         "-m",
