@@ -427,3 +427,16 @@ def test_project_wide_cython_directives(tmp_path: Path) -> None:
             "linetrace": True,
         },
     ]
+
+
+def test_wheel_cmake_false_builds_a_pure_wheel(tmp_path: Path) -> None:
+    (tmp_path / "CMakeLists.txt").write_text("project(x)\n")
+    project = make(tmp_path, {"m": {"sources": ["m.c"]}}, {"m.c": ""}, wheel={"cmake": False})
+    assert (project.native, project.has_cmakelists) == (False, False)
+    assert str(project.tag[0]) == "py3-none-any"
+    # scikit-build-core's wheel.cmake means the same.
+    pyproject = {
+        "project": {"name": "x", "version": "1"},
+        "tool": {"scikit-build": {"wheel": {"cmake": False}}},
+    }
+    assert load_settings(pyproject, environ={}).wheel.cmake is False
