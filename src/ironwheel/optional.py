@@ -68,7 +68,7 @@ def optional_policy(environ: Mapping[str, str] | None = None) -> OptionalPolicy:
         )
     if value == "auto":
         for name in _STRICT_CONTEXTS:
-            if environ.get(name, "").strip().lower() in TRUE_WORDS - {""}:
+            if environ.get(name, "").strip().lower() in TRUE_WORDS:
                 return OptionalPolicy("required", f"{name}={environ[name]}")
         return OptionalPolicy("fallback", "")
     mode: Literal["fallback", "required", "skip"] = (
