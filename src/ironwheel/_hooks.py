@@ -28,10 +28,13 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None) -> list
     project = _project(config_settings)
     if not project.native:
         return []
+    from ironwheel.cmake.helpers import helpers_used
+    from ironwheel.extensions import language_requirements
     from ironwheel.repair.project import repair_requirements
 
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
-    return build_requirements(spec) + repair_requirements(project)
+    helpers = helpers_used(project.source_dir) if project.has_cmakelists else frozenset()
+    return build_requirements(spec) + language_requirements(project, helpers) + repair_requirements(project)
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:

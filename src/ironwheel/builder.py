@@ -14,13 +14,17 @@ from ironwheel._gitignore import Rules
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.cmake.configure import configure, make_plan
+from ironwheel.cmake.configure import Plan, configure, make_plan
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
-from ironwheel.errors import PackagingError, ToolError
+from ironwheel.cmake.generated import write_generated
+from ironwheel.compilers import buildable
+from ironwheel.errors import IronwheelError, PackagingError, ToolError
+from ironwheel.extensions import Extension, load_extensions
 from ironwheel.files import Selection
 from ironwheel.generate import render_project
 from ironwheel.layout import discover_packages, import_name, package_files
 from ironwheel.metadata import dist_info_name, render_entry_points, render_metadata
+from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
 from ironwheel.tags import WheelTag
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
@@ -123,6 +127,30 @@ def _check_stable_abi(entries: Mapping[str, Source], tag: WheelTag) -> None:
         )
 
 
+def _drop_unbuilt(
+    build_dir: BuildDir,
+    plan: Plan,
+    extensions: list[Extension],
+    failed: Mapping[str, IronwheelError],
+    policy: OptionalPolicy,
+) -> None:
+    """Report optional extensions that did not build, and delete what an earlier build left of them."""
+    unbuilt = {
+        e.name for e in extensions if e.settings.optional and (policy.mode == "skip" or e.name in failed)
+    }
+    for name, problem in failed.items():
+        policy.failed(name, problem)
+    if not unbuilt:
+        return
+    model: CodeModel | None = read_codemodel(build_dir.path, plan.build_type)
+    for target in model.targets if model else ():
+        if target.name in unbuilt:
+            for artifact in target.artifacts:
+                artifact.unlink(missing_ok=True)
+    if policy.mode == "skip":
+        log.info("not building the optional extensions (%s): %s", policy.reason, ", ".join(sorted(unbuilt)))
+
+
 def build_wheel(
     project: Project, wheel_directory: Path, *, state: str = "wheel", release: bool = False
 ) -> str:
@@ -152,12 +180,24 @@ def build_wheel(
     in_source = [item.path for item in generated if item.location == "source"]
     entries: dict[str, Source] = {}
     executables: set[str] = set()
+    if project.settings.extension and not project.settings.wheel.cmake:
+        log.warning("ignoring the extension tables: wheel.cmake = false")
     if project.native:
+        declared = load_extensions(project) if project.settings.wheel.cmake else []
+        policy = optional_policy()
+        extensions = buildable(declared, policy, defines=project.settings.cmake.define)
         cmake, ninja = _tools(project)
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
             for item in generated:
                 if item.location == "build":
                     write_if_changed(build_dir.path / item.path, item.content)
+            cmake_project = write_generated(
+                build_dir,
+                metadata.name.replace("-", "_").replace(".", "_"),
+                extensions,
+                project.root,
+                standalone=not project.has_cmakelists,
+            )
             plan = make_plan(
                 name=metadata.name,
                 version=project.version,
@@ -169,14 +209,20 @@ def build_wheel(
                 stable_abi=stable_abi,
                 state=state,
                 platform=tag.platform,
+                generated=cmake_project,
             )
             configure(build_dir, plan)
-            build(build_dir, plan, project.settings, cmake, ninja)
+            optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
+            required = [e.name for e in extensions if not e.settings.optional]
+            failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
+            _drop_unbuilt(build_dir, plan, extensions, failed, policy)
             installed = install(build_dir, plan, cmake)
             # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
             # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
             model = read_codemodel(build_dir.path, plan.build_type)
             consumed = model.build_inputs() if model else frozenset()
+            # The sources of every table, built or not, are not package files.
+            consumed |= {path.resolve() for extension in declared for path in extension.consumed}
             entries.update(
                 (name, path)
                 for name, path in package_files(project.root, packages, selection, in_source).items()

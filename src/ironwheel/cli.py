@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument("--schema", action="store_true", help="print the JSON schema of [tool.ironwheel]")
     shown.add_argument("--reference", action="store_true", help="print the Markdown reference of every key")
     shown.add_argument("--show", action="store_true", help="print a project's effective settings as JSON")
+    shown.add_argument(
+        "--cmake-dir",
+        action="store_true",
+        help="print where find_package(ironwheel CONFIG) finds the helpers",
+    )
     config.add_argument("project", nargs="?", default=".", help="project directory for --show")
     config.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
     return parser
@@ -115,6 +120,11 @@ def _config(arguments: argparse.Namespace) -> int:
         from ironwheel.settings.schema import reference_table
 
         print(reference_table(), end="")
+        return 0
+    if arguments.cmake_dir:
+        from ironwheel.cmake.helpers import HELPERS_DIR
+
+        print(HELPERS_DIR)
         return 0
     import dataclasses
 

@@ -20,6 +20,9 @@ __all__ = ["CodeModel", "Target", "read_codemodel", "write_query"]
 log = logging.getLogger("ironwheel")
 
 _CLIENT = "client-ironwheel"
+# Sources a target lists that a generator translates into the compiled ones
+# (ironwheel_add_cython_module, ironwheel_add_f2py_module): consumed like them.
+_TRANSLATED = (".pyx", ".pyf")
 _QUERY = {
     "requests": [
         {"kind": "codemodel", "version": 2},
@@ -80,7 +83,9 @@ def _absolute(base: Path, text: str) -> Path:
 def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str, Any]) -> Target:
     data = _load(reply_dir / entry["jsonFile"])
     compiled = [
-        _absolute(source_dir, item["path"]) for item in data.get("sources", []) if "compileGroupIndex" in item
+        _absolute(source_dir, item["path"])
+        for item in data.get("sources", [])
+        if "compileGroupIndex" in item or item["path"].endswith(_TRANSLATED)
     ]
     install = data.get("install", {})
     prefix = install.get("prefix", {}).get("path")
