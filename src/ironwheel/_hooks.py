@@ -33,16 +33,31 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     project = _project(config_settings, state)
     if not project.native:
         return []
+    from ironwheel.cmake.helpers import helpers_used
+    from ironwheel.extensions import language_requirements
+    from ironwheel.repair.project import repair_may_request, repair_requirements
+
     build_dir = project.build_dir()
     cache = ToolCache(build_dir / ".ironwheel" if build_dir is not None else None)
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
-    requirements = build_requirements(spec)
+    read: list[Path] = [project.source_dir / "CMakeLists.txt"]
+    helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
+    repair = repair_requirements(project, state=state)
+    requirements = build_requirements(spec) + language_requirements(project, helpers, read) + repair
     cache.save()
     tool = project.pyproject.get("tool")
-    if build_dir is not None and not (isinstance(tool, dict) and "scikit-build" in tool):
-        # Settings read from [tool.scikit-build] may depend on any environment variable.
-        lists = str(project.source_dir / "CMakeLists.txt")
-        record(str(project.root), str(build_dir), lists, config_settings, state, requirements)
+    # Settings read from [tool.scikit-build] may depend on any environment variable, and
+    # a repair's requests on what is installed: neither answer is recorded.
+    scikit_build = isinstance(tool, dict) and "scikit-build" in tool
+    if build_dir is not None and not scikit_build and not repair_may_request(project, state=state):
+        record(
+            str(project.root),
+            str(build_dir),
+            [str(path) for path in read],
+            config_settings,
+            state,
+            requirements,
+        )
     return requirements
 
 
@@ -57,10 +72,12 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: C
     return write_metadata(_project(config_settings, "metadata_wheel"), Path(metadata_directory).absolute())
 
 
-def build_wheel(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
+def build_wheel(
+    wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
+) -> str:
     from ironwheel.builder import build_wheel as build
 
-    return build(_project(config_settings), Path(wheel_directory).absolute())
+    return build(_project(config_settings), Path(wheel_directory).absolute(), release=release)
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:

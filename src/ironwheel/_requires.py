@@ -3,14 +3,20 @@
 Frontends ask this question in a new process at the start of every build,
 and the answer (which cmake and ninja to install from PyPI, usually none)
 only changes with the inputs that decided it: the pyproject.toml, the
-``-C`` and ``IRONWHEEL_*`` settings, the interpreter, the project's
-``cmake_minimum_required`` and the cmake and ninja programs found on PATH.
+``-C`` and ``IRONWHEEL_*`` settings, the interpreter, the files read for it
+(the CMake files: ``cmake_minimum_required`` and calls of the helpers that
+need Cython or NumPy; the sources of the extension tables, whose includes
+choose a binding) and the cmake and ninja programs found on PATH. A file
+that is new can only matter through an edit of one already read (an
+``add_subdirectory``, an ``include``) or a new entry in a directory read, so
+the directories of the extension sources are recorded too.
 After a full answer, ``<build dir>/.ironwheel/requires.txt`` records those
 inputs (file stats, not contents); the next question compares them with a
 few ``stat`` calls and nothing imported but what the interpreter has loaded.
 Only build directories under ``<project>/build/`` are searched, and projects
 whose settings may depend on other environment variables
-(``[tool.scikit-build]``) are never recorded.
+(``[tool.scikit-build]``) or on the packages installed (a repair that runs
+and requests its tool when missing) are never recorded.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
 __all__ = ["programs", "recall", "record"]
@@ -57,7 +63,11 @@ def programs(environ: Mapping[str, str]) -> list[tuple[str, tuple[int, int] | No
 
 
 def _key(
-    root: str, lists: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
+    root: str,
+    inputs: list[str],
+    config_settings: Mapping[str, Any] | None,
+    state: str,
+    environ: Mapping[str, str],
 ) -> str:
     from ironwheel import __version__
 
@@ -67,19 +77,18 @@ def _key(
         for name, value in environ.items()
         if name.startswith("IRONWHEEL_") or name in _VARIABLES
     )
-    inputs = (
+    key = (
         __version__,
         sys.executable,
         sys.version,
         state,
         _stat(os.path.join(root, "pyproject.toml")),
-        lists,
-        _stat(lists),
+        [(path, _stat(path)) for path in inputs],
         settings,
         variables,
         programs(environ),
     )
-    return repr(inputs)
+    return repr(key)
 
 
 def recall(
@@ -97,12 +106,12 @@ def recall(
     for entry in entries:
         try:
             with open(os.path.join(builds, entry, _RECORD), encoding="utf-8") as handle:
-                lists, recorded, *answer = handle.read().split("\n")
+                inputs, recorded, *answer = handle.read().split("\n")
         except (OSError, ValueError):
             continue
-        if lists not in key:
-            key[lists] = _key(root, lists, config_settings, state, environ)
-        if recorded == key[lists]:
+        if inputs not in key:
+            key[inputs] = _key(root, inputs.split("\t"), config_settings, state, environ)
+        if recorded == key[inputs]:
             return [line for line in answer if line]
     return None
 
@@ -110,20 +119,26 @@ def recall(
 def record(
     root: str,
     build_dir: str,
-    lists: str,
+    inputs: Sequence[str],
     config_settings: Mapping[str, Any] | None,
     state: str,
     answer: list[str],
     environ: Mapping[str, str] | None = None,
 ) -> None:
-    """Record a full answer in an existing build directory under ``<root>/build/``."""
+    """Record a full answer in an existing build directory under ``<root>/build/``.
+
+    ``inputs`` are the files the answer was derived from, the CMakeLists.txt first.
+    """
     environ = os.environ if environ is None else environ
     state_dir = os.path.join(build_dir, ".ironwheel")
     if os.path.dirname(os.path.normpath(build_dir)) != os.path.join(root, "build") or not os.path.isdir(
         state_dir
     ):
         return
-    text = "\n".join([lists, _key(root, lists, config_settings, state, environ), *answer]) + "\n"
+    if not inputs or any("\t" in path or "\n" in path for path in inputs):
+        return
+    files = list(dict.fromkeys(inputs))
+    text = "\n".join(["\t".join(files), _key(root, files, config_settings, state, environ), *answer]) + "\n"
     temporary = os.path.join(state_dir, f".requires.{os.getpid()}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8") as handle:

@@ -15,13 +15,17 @@ from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import Plan, configure, make_plan
-from ironwheel.cmake.fileapi import read_codemodel
+from ironwheel.cmake.fileapi import CodeModel, read_codemodel
+from ironwheel.cmake.generated import write_generated
 from ironwheel.cmake.tools import keep_tools
-from ironwheel.errors import PackagingError, ToolError
+from ironwheel.compilers import buildable
+from ironwheel.errors import IronwheelError, PackagingError, ToolError
+from ironwheel.extensions import Extension, load_extensions
 from ironwheel.files import Selection
 from ironwheel.generate import Generated, render_project
 from ironwheel.launcher import find_launcher
 from ironwheel.layout import Package, discover_packages, import_name, package_files
+from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
@@ -152,6 +156,30 @@ def _check_stable_abi(entries: Mapping[str, Source], tag: WheelTag) -> None:
         )
 
 
+def _drop_unbuilt(
+    build_dir: BuildDir,
+    plan: Plan,
+    extensions: list[Extension],
+    failed: Mapping[str, IronwheelError],
+    policy: OptionalPolicy,
+) -> None:
+    """Report optional extensions that did not build, and delete what an earlier build left of them."""
+    unbuilt = {
+        e.name for e in extensions if e.settings.optional and (policy.mode == "skip" or e.name in failed)
+    }
+    for name, problem in failed.items():
+        policy.failed(name, problem)
+    if not unbuilt:
+        return
+    model: CodeModel | None = read_codemodel(build_dir.path, plan.build_type)
+    for target in model.targets if model else ():
+        if target.name in unbuilt:
+            for artifact in target.artifacts:
+                artifact.unlink(missing_ok=True)
+    if policy.mode == "skip":
+        log.info("not building the optional extensions (%s): %s", policy.reason, ", ".join(sorted(unbuilt)))
+
+
 @dataclasses.dataclass(frozen=True)
 class NativeBuild:
     """What one configure + build + install of the CMake project gave."""
@@ -161,6 +189,7 @@ class NativeBuild:
     consumed: frozenset[Path]  # project files CMake compiled or read: not shipped as package files
     cmake: Program
     ninja: Program | None
+    model: CodeModel | None
 
 
 def build_native(
@@ -168,6 +197,11 @@ def build_native(
 ) -> NativeBuild:
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     tag, stable_abi = project.tag
+    if project.settings.extension and not project.settings.wheel.cmake:
+        log.warning("ignoring the extension tables: wheel.cmake = false")
+    declared = load_extensions(project) if project.settings.wheel.cmake else []
+    policy = optional_policy()
+    extensions = buildable(declared, policy, defines=project.settings.cmake.define)
     cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
     cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
     cache.save()
@@ -175,6 +209,13 @@ def build_native(
     for item in generated:
         if item.location == "build":
             write_if_changed(build_dir.path / item.path, item.content)
+    cmake_project = write_generated(
+        build_dir,
+        project.core.name.replace("-", "_").replace(".", "_"),
+        extensions,
+        project.root,
+        standalone=not project.has_cmakelists,
+    )
     plan = make_plan(
         name=project.core.name,
         version=project.version,
@@ -187,15 +228,21 @@ def build_native(
         state=state,
         platform=tag.platform,
         compiler_launcher=launcher,
+        generated=cmake_project,
     )
     configure(build_dir, plan)
-    build(build_dir, plan, project.settings, cmake, ninja)
+    optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
+    required = [e.name for e in extensions if not e.settings.optional]
+    failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
+    _drop_unbuilt(build_dir, plan, extensions, failed, policy)
     installed = install(build_dir, plan, cmake)
     # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
     # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
     consumed = model.build_inputs() if model else frozenset()
-    return NativeBuild(plan, installed, consumed, cmake, ninja)
+    # The sources of every table, built or not, are not package files.
+    consumed |= {path.resolve() for extension in declared for path in extension.consumed}
+    return NativeBuild(plan, installed, consumed, cmake, ninja, model)
 
 
 def find_packages(project: Project) -> list[Package]:
@@ -212,8 +259,13 @@ def find_packages(project: Project) -> list[Package]:
     return packages
 
 
-def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel") -> str:
-    """Build the wheel into ``wheel_directory``; return its file name."""
+def build_wheel(
+    project: Project, wheel_directory: Path, *, state: str = "wheel", release: bool = False
+) -> str:
+    """Build the wheel into ``wheel_directory``; return its file name.
+
+    ``release`` is true for ``ironwheel build``: repair.mode = "auto" then repairs.
+    """
     started = time.monotonic()
     tag, _ = project.tag
     packages = find_packages(project)
@@ -245,6 +297,7 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
                 executables=executables,
                 wheel_directory=wheel_directory,
                 started=started,
+                native=_Native(native.model, build_dir.path, state, release),
             )
     entries.update(package_files(project.root, packages, selection, in_source))
     entries.update((item.path, item.content) for item in generated if item.location == "install")
@@ -261,6 +314,16 @@ def build_wheel(project: Project, wheel_directory: Path, *, state: str = "wheel"
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Native:
+    """What repair needs to know about a CMake build."""
+
+    model: CodeModel | None
+    build_dir: Path
+    state: str
+    release: bool
+
+
 def _pack(
     project: Project,
     *,
@@ -269,6 +332,7 @@ def _pack(
     executables: set[str],
     wheel_directory: Path,
     started: float,
+    native: _Native | None = None,
 ) -> str:
     exclude = Rules(project.settings.wheel.exclude)
     if exclude:
@@ -276,6 +340,18 @@ def _pack(
     _check_stable_abi(entries, tag)
     entries.update(dist_info_files(project, tag))
     filename = f"{project.core.dist_info_name}-{tag}.whl"
+    if native is not None:
+        from ironwheel.repair.project import repair_wheel_entries
+
+        entries, filename = repair_wheel_entries(
+            project,
+            entries,
+            filename,
+            model=native.model,
+            build_dir=native.build_dir,
+            state=native.state,
+            release=native.release,
+        )
     target = write_wheel(
         wheel_directory / filename,
         entries,

@@ -53,11 +53,31 @@ def _parser() -> argparse.ArgumentParser:
     develop.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
     develop.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
+    repair = commands.add_parser(
+        "repair", help="repair a wheel as the build does (for cibuildwheel's repair-wheel-command)"
+    )
+    repair.add_argument("wheel", help="the wheel to repair")
+    repair.add_argument(
+        "-w", "--wheel-dir", default="wheelhouse", help="output directory (default: wheelhouse)"
+    )
+    repair.add_argument(
+        "-L", "--lib-dir", action="append", default=[], metavar="DIR", help="search DIR for libraries first"
+    )
+    repair.add_argument(
+        "--project", default=".", help="read [tool.ironwheel.repair] from this project (default: .)"
+    )
+    repair.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+
     config = commands.add_parser("config", help="show the settings model or a project's settings")
     shown = config.add_mutually_exclusive_group(required=True)
     shown.add_argument("--schema", action="store_true", help="print the JSON schema of [tool.ironwheel]")
     shown.add_argument("--reference", action="store_true", help="print the Markdown reference of every key")
     shown.add_argument("--show", action="store_true", help="print a project's effective settings as JSON")
+    shown.add_argument(
+        "--cmake-dir",
+        action="store_true",
+        help="print where find_package(ironwheel CONFIG) finds the helpers",
+    )
     config.add_argument("project", nargs="?", default=".", help="project directory for --show")
     config.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
     return parser
@@ -74,7 +94,7 @@ def _build(arguments: argparse.Namespace) -> int:
         if arguments.sdist:
             print(outdir / _hooks.build_sdist(str(outdir), settings))
         if arguments.wheel or not arguments.sdist:
-            print(outdir / _hooks.build_wheel(str(outdir), settings))
+            print(outdir / _hooks.build_wheel(str(outdir), settings, release=True))
     finally:
         os.chdir(previous)
     return 0
@@ -91,6 +111,23 @@ def _develop(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _repair(arguments: argparse.Namespace) -> int:
+    from ironwheel.pyproject import read_pyproject
+    from ironwheel.repair.standalone import repair_wheel_file
+    from ironwheel.settings import load_settings
+
+    project = Path(arguments.project)
+    pyproject = read_pyproject(project) if (project / "pyproject.toml").is_file() else {}
+    settings = load_settings(pyproject, _config_settings(arguments.config_setting), project_dir=project)
+    lib_dirs = [Path(item) for item in arguments.lib_dir]
+    lib_dirs += [project / item for item in settings.repair.dll_dirs]
+    target = repair_wheel_file(
+        Path(arguments.wheel), Path(arguments.wheel_dir).absolute(), settings.repair, lib_dirs
+    )
+    print(target)
+    return 0
+
+
 def _config(arguments: argparse.Namespace) -> int:
     if arguments.schema:
         from ironwheel.settings.schema import json_schema
@@ -101,6 +138,11 @@ def _config(arguments: argparse.Namespace) -> int:
         from ironwheel.settings.schema import reference_table
 
         print(reference_table(), end="")
+        return 0
+    if arguments.cmake_dir:
+        from ironwheel.cmake.helpers import HELPERS_DIR
+
+        print(HELPERS_DIR)
         return 0
     import dataclasses
 
@@ -120,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(arguments)
         if arguments.command == "develop":
             return _develop(arguments)
+        if arguments.command == "repair":
+            return _repair(arguments)
         return _config(arguments)
     except IronwheelError as error:
         report_error(error)

@@ -49,7 +49,7 @@ class Project:
         settings = load_settings(pyproject, config_settings, project_dir=root, state=state)
         project = cls(root, pyproject, settings)
         source_dir = settings.cmake.source_dir
-        if source_dir != CMakeSettings.source_dir and not project.native:
+        if source_dir != CMakeSettings.source_dir and not (project.source_dir / "CMakeLists.txt").is_file():
             raise ConfigError(
                 f'tool.ironwheel.cmake.source-dir: no CMakeLists.txt in "{source_dir}"',
                 hint="point it at the directory holding the top-level CMakeLists.txt",
@@ -61,9 +61,14 @@ class Project:
         return (self.root / self.settings.cmake.source_dir).resolve()
 
     @property
+    def has_cmakelists(self) -> bool:
+        """Whether the project's own CMakeLists.txt is built (``wheel.cmake`` not false)."""
+        return self.settings.wheel.cmake and (self.source_dir / "CMakeLists.txt").is_file()
+
+    @property
     def native(self) -> bool:
-        """Whether CMake builds part of this project."""
-        return (self.source_dir / "CMakeLists.txt").is_file()
+        """Whether CMake builds part of this project: its CMakeLists.txt or extension tables."""
+        return self.has_cmakelists or (self.settings.wheel.cmake and bool(self.settings.extension))
 
     @functools.cached_property
     def metadata(self) -> Metadata:
@@ -99,7 +104,10 @@ class Project:
 
     @functools.cached_property
     def tag(self) -> tuple[WheelTag, StableABI | None]:
-        return compute_tag(native=self.native, py_api=self.settings.wheel.py_api)
+        from ironwheel.extensions import derived_py_api
+
+        py_api = derived_py_api(self.pyproject, self.settings, self.has_cmakelists)
+        return compute_tag(native=self.native, py_api=py_api)
 
     def build_dir(self, template: str | None = None) -> Path | None:
         """The persistent build directory, or None to build in a temporary one."""

@@ -290,3 +290,22 @@ def test_pure_python_projects(project: Callable[[str], Path], tmp_path: Path, fr
     module = root / "src" / "pure_example" / "__init__.py"
     module.write_text(module.read_text() + "\nEDITED = 'live'\n")
     assert fresh_venv.run("import pure_example; print(pure_example.EDITED)") == "live"
+
+
+def test_extension_tables_and_cython_rebuild_after_the_build_environment_is_gone(
+    project: Callable[[str], Path], offline_pip: Path, fresh_venv: Venv
+) -> None:
+    # Cython and ironwheel's CMake helpers lived in pip's temporary environment only.
+    del offline_pip
+    root = project("cython")
+    installed = pip_editable(fresh_venv, root)
+    assert installed.returncode == 0, tail(installed.stdout)
+    first = python(fresh_venv, "from cython_example import _primes; print(_primes.primes(4))")
+    assert (first.returncode, first.stdout, first.stderr) == (0, "[2, 3, 5, 7]\n", "")
+
+    with (root / "src" / "cython_example" / "_primes.pyx").open("a") as handle:
+        handle.write("\n\ndef answer():\n    return 42\n")
+    second = python(fresh_venv, "from cython_example import _primes; print(_primes.answer())")
+    assert (second.returncode, second.stdout) == (0, "42\n"), second.stderr
+    assert "Cythonizing" in second.stderr, second.stderr
+    assert "_words" not in second.stderr, second.stderr

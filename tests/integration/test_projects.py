@@ -6,6 +6,7 @@ import shutil
 import stat
 import subprocess
 import sysconfig
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Venv
-from tests.integration.frontends import names, pip_wheel, sha256, tail
+from tests.integration.frontends import names, pip_wheel, python_build, sha256, tail
 
 pytestmark = pytest.mark.slow
 
@@ -137,8 +138,30 @@ def test_ironwheel_builds_itself(offline_pip: Path, tmp_path: Path, fresh_venv: 
     assert "ironwheel/py.typed" in contents
     assert "ironwheel-0.1.0.dist-info/licenses/LICENSE" in contents
     assert not [name for name in contents if name.startswith(("tests/", "examples/"))]
+    # The CMake helpers ship in the wheel and the sdist; the top-level CMakeLists.txt does not
+    # make the wheel native (wheel.cmake = false).
+    helpers = [
+        "IronwheelCython.cmake",
+        "IronwheelF2Py.cmake",
+        "IronwheelModule.cmake",
+        "ironwheel-config-version.cmake",
+        "ironwheel-config.cmake",
+        "ironwheel_cython.py",
+    ]
+    modules = "ironwheel/cmake/modules/"
+    assert sorted(name[len(modules) :] for name in contents if name.startswith(modules)) == helpers
+    sdist = python_build(copy, tmp_path / "sdist", "--sdist")
+    assert sdist.returncode == 0, tail(sdist.output)
+    with tarfile.open(tmp_path / "sdist" / "ironwheel-0.1.0.tar.gz") as archive:
+        packed = archive.getnames()
+    assert [f"ironwheel-0.1.0/src/{modules}{name}" for name in helpers] == sorted(
+        name for name in packed if f"src/{modules}" in name
+    )
+    assert "ironwheel-0.1.0/CMakeLists.txt" in packed
     fresh_venv.install(result.wheel)
     assert fresh_venv.run("import ironwheel; print(ironwheel.__version__)") == "0.1.0"
+    helpers_dir = fresh_venv.run("from ironwheel.cmake.helpers import HELPERS_DIR; print(HELPERS_DIR)")
+    assert (Path(helpers_dir) / "ironwheel-config.cmake").is_file()
 
 
 def test_scikit_build_table_is_honoured(
@@ -154,11 +177,10 @@ def test_scikit_build_table_is_honoured(
         f"skconfig/_ext{SUFFIX}",
         "skconfig/_version.py",
         "skconfig/generated.txt",
-        "skconfig/libhelper.so",
-        "skconfig/libhelper.so.1",
-        "skconfig/libhelper.so.1.2.3",
+        "skconfig/libhelper.so.1",  # the internal library once, under its SONAME
         "skconfig-2.5.0.dist-info/METADATA",
         "skconfig-2.5.0.dist-info/WHEEL",
+        "skconfig-2.5.0.dist-info/sboms/ironwheel.cdx.json",
         "skconfig-2.5.0.dist-info/RECORD",
     ]
     fresh_venv.install(result.wheel)

@@ -11,6 +11,7 @@ from packaging.version import Version
 
 from ironwheel.cmake import builddir, configure
 from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.helpers import HELPERS_DIR
 from ironwheel.settings import load_settings
 from ironwheel.tags import StableABI
 from ironwheel.toolchain import Program
@@ -82,7 +83,9 @@ def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: Pa
     launcher = (build_dir.state_dir / "env" / "python").as_posix()
     assert value("Python_EXECUTABLE") == value("Python3_EXECUTABLE") == value("PYTHON_EXECUTABLE") == launcher
     assert value("Python_FIND_REGISTRY") == "NEVER"
-    assert value("CMAKE_PREFIX_PATH") == f"/opt/x;/opt/y;{build_dir.state_dir.as_posix()}/env/site-0"
+    assert value("CMAKE_PREFIX_PATH") == (
+        f"/opt/x;/opt/y;{HELPERS_DIR.as_posix()};{build_dir.state_dir.as_posix()}/env/site-0"
+    )
     site = environment / "env-1" / "lib" / "site-packages"
     assert (build_dir.state_dir / "env" / "site-0" / "some_pkg").resolve() == site / "some_pkg"
     launcher_text = (build_dir.state_dir / "env" / "python").read_text()
@@ -238,7 +241,7 @@ def test_packages_register_cmake_directories_through_entry_points(
         return line.split('"')[1]
 
     assert value("CMAKE_MODULE_PATH") == f"{view}/helper_pkg/cmake"
-    assert value("CMAKE_PREFIX_PATH") == f"{view}/helper_pkg/prefix;{view}"
+    assert value("CMAKE_PREFIX_PATH") == f"{view}/helper_pkg/prefix;{HELPERS_DIR.as_posix()};{view}"
     assert value("Helper_ROOT") == f"{view}/helper_pkg"
 
 

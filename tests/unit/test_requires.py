@@ -46,7 +46,7 @@ def remember(root: Path, tmp_path: Path, answer: list[str], **extra: str) -> Non
     _requires.record(
         str(root),
         str(root / "build" / "cp-tag"),
-        lists,
+        [lists, str(root / "sub" / "CMakeLists.txt")],
         {"a": "1"},
         "wheel",
         answer,
@@ -71,12 +71,23 @@ def test_the_answer_comes_back_while_nothing_changed(tree: Path, tmp_path: Path)
         lambda root, tmp_path: {"environ": environ(tmp_path, CMAKE_GENERATOR="Unix Makefiles")},
         lambda root, tmp_path: (root / "pyproject.toml").write_text("[project]\nname = 'y'\nversion = '1'\n"),
         lambda root, tmp_path: (root / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 4.0)\n"),
+        lambda root, tmp_path: (root / "sub").mkdir() or (root / "sub" / "CMakeLists.txt").write_text(""),
         lambda root, tmp_path: fake_tool(tmp_path / "bin", "ninja", "1.13.0", tmp_path / "runs.log"),
         lambda root, tmp_path: (tmp_path / "bin" / "cmake").write_text(
             "#!/bin/sh\necho cmake version 4.0.0\n"
         ),
     ],
-    ids=["-C", "hook", "IRONWHEEL_*", "CMAKE_GENERATOR", "pyproject", "CMakeLists", "new ninja", "new cmake"],
+    ids=[
+        "-C",
+        "hook",
+        "IRONWHEEL_*",
+        "CMAKE_GENERATOR",
+        "pyproject",
+        "CMakeLists",
+        "another input",
+        "new ninja",
+        "new cmake",
+    ],
 )
 def test_any_changed_input_asks_again(
     tree: Path, tmp_path: Path, change: Callable[[Path, Path], object]
@@ -96,7 +107,7 @@ def test_only_build_dirs_under_the_project_build_dir_are_recorded(tree: Path, tm
     elsewhere = tmp_path / "elsewhere" / "cp-tag"
     (elsewhere / ".ironwheel").mkdir(parents=True)
     lists = str(tree / "CMakeLists.txt")
-    _requires.record(str(tree), str(elsewhere), lists, None, "wheel", [], environ(tmp_path))
+    _requires.record(str(tree), str(elsewhere), [lists], None, "wheel", [], environ(tmp_path))
     assert not (elsewhere / ".ironwheel" / "requires.txt").exists()
 
 
@@ -131,6 +142,44 @@ def test_the_hook_answers_a_repeated_question_without_loading_ironwheel(tree: Pa
     )
     assert run_hook(tree, tmp_path) == "['cmake>=3.30'] True\n"
     assert run_hook(tree, tmp_path) == "['cmake>=3.30'] False\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+def test_a_recalled_answer_follows_the_files_it_came_from(tree: Path, tmp_path: Path) -> None:
+    tag, _ = compute_tag(native=True, py_api="")
+    (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
+    (tree / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.18)\nadd_subdirectory(sub)\n")
+    (tree / "sub").mkdir()
+    (tree / "sub" / "CMakeLists.txt").write_text("# nothing yet\n")
+    assert run_hook(tree, tmp_path) == "[] True\n"
+    assert run_hook(tree, tmp_path) == "[] False\n"
+    # A helper that needs Cython, called from a CMake file other than the top level.
+    (tree / "sub" / "CMakeLists.txt").write_text("ironwheel_add_cython_module(_fast SOURCES fast.pyx)\n")
+    assert run_hook(tree, tmp_path) == "['cython>=3.0'] True\n"
+    assert run_hook(tree, tmp_path) == "['cython>=3.0'] False\n"
+
+    # An extension table whose source starts including pybind11.
+    (tree / "src").mkdir()
+    (tree / "src" / "core.cpp").write_text("int f() { return 1; }\n")
+    with (tree / "pyproject.toml").open("a") as handle:
+        handle.write('[tool.ironwheel.extension."x._core"]\nsources = ["src/*.cpp"]\n')
+    assert run_hook(tree, tmp_path) == "['cython>=3.0'] True\n"
+    (tree / "src" / "core.cpp").write_text("#include <pybind11/pybind11.h>\n")
+    assert run_hook(tree, tmp_path) == "['cython>=3.0', 'pybind11'] True\n"
+    # A new file matching the table's pattern is seen through its directory.
+    assert run_hook(tree, tmp_path) == "['cython>=3.0', 'pybind11'] False\n"
+    (tree / "src" / "more.pyx").write_text("def g(): return 2\n")
+    assert "True" in run_hook(tree, tmp_path)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+def test_a_repair_that_may_request_its_tool_is_never_recorded(tree: Path, tmp_path: Path) -> None:
+    tag, _ = compute_tag(native=True, py_api="")
+    (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
+    with (tree / "pyproject.toml").open("a") as handle:
+        handle.write('[tool.ironwheel.repair]\nmode = "on"\n')
+    run_hook(tree, tmp_path)
+    assert run_hook(tree, tmp_path).endswith(" True\n")
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")

@@ -7,13 +7,14 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
 from ironwheel.cmake.configure import Plan
 from ironwheel.cmake.envfiles import remember, restore
-from ironwheel.errors import CommandError, PackagingError
+from ironwheel.errors import CommandError, IronwheelError, PackagingError
 from ironwheel.settings import Settings
 from ironwheel.toolchain import Program
 
@@ -31,8 +32,14 @@ class Installed:
     source: Path
 
 
-def build(build_dir: BuildDir, plan: Plan, settings: Settings, cmake: Program, ninja: Program | None) -> None:
-    """Compile (incrementally): ninja directly, or ``cmake --build`` for other generators."""
+def _build_command(
+    build_dir: BuildDir,
+    plan: Plan,
+    settings: Settings,
+    cmake: Program,
+    ninja: Program | None,
+    targets: Sequence[str],
+) -> list[str]:
     options = settings.build
     if ninja is not None and plan.generator == "Ninja":
         command = [str(ninja.path), "-C", str(build_dir.path)]
@@ -42,28 +49,56 @@ def build(build_dir: BuildDir, plan: Plan, settings: Settings, cmake: Program, n
             command += ["-j", os.environ["CMAKE_BUILD_PARALLEL_LEVEL"]]
         if options.verbose:
             command.append("-v")
-        command += list(settings.cmake.targets)
-    else:
-        command = [str(cmake.path), "--build", str(build_dir.path)]
-        if plan.multi_config:
-            command += ["--config", plan.build_type]
-        if options.jobs:
-            command += ["--parallel", str(options.jobs)]
-        if options.verbose:
-            command.append("--verbose")
-        for target in settings.cmake.targets:
-            command += ["--target", target]
+        return command + list(targets)
+    command = [str(cmake.path), "--build", str(build_dir.path)]
+    if plan.multi_config:
+        command += ["--config", plan.build_type]
+    if options.jobs:
+        command += ["--parallel", str(options.jobs)]
+    if options.verbose:
+        command.append("--verbose")
+    for target in targets:
+        command += ["--target", target]
+    return command
+
+
+def build(
+    build_dir: BuildDir,
+    plan: Plan,
+    settings: Settings,
+    cmake: Program,
+    ninja: Program | None,
+    optional: Sequence[str] = (),
+    required: Sequence[str] = (),
+) -> dict[str, IronwheelError]:
+    """Compile (incrementally): ninja directly, or ``cmake --build`` for other generators.
+
+    ``cmake.targets`` (else the default target) are built, with the
+    ``required`` ones when targets are listed. The ``optional`` targets (left
+    out of the default target) are built one by one afterwards; those that
+    fail are returned with the error, the others' failures raise.
+    """
+    targets = [*settings.cmake.targets, *required] if settings.cmake.targets else []
     uses_ninja = ninja is not None and plan.generator.startswith("Ninja")
     if uses_ninja:
         restore(build_dir)
     try:
-        run(command, env=plan.environment)
+        run(_build_command(build_dir, plan, settings, cmake, ninja, targets), env=plan.environment)
     except CommandError as error:
         from ironwheel.cmake.diagnose import build_error  # only a failure pays for its patterns
 
         raise build_error(error) from error
+    failed: dict[str, IronwheelError] = {}
+    for target in optional:
+        try:
+            run(_build_command(build_dir, plan, settings, cmake, ninja, [target]), env=plan.environment)
+        except CommandError as error:
+            from ironwheel.cmake.diagnose import build_error
+
+            failed[target] = build_error(error)
     if uses_ninja:
         remember(build_dir)
+    return failed
 
 
 _DESTINATION = re.compile(r'file\(INSTALL DESTINATION "([^"]*)"')

@@ -30,6 +30,8 @@ from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories
 from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import read_codemodel, write_query
+from ironwheel.cmake.generated import GeneratedProject, extensions_hook
+from ironwheel.cmake.helpers import HELPERS_DIR, numpy_dirs
 from ironwheel.errors import CommandError, ConfigError
 from ironwheel.launcher import LANGUAGES, Launcher
 from ironwheel.settings import Settings
@@ -158,8 +160,13 @@ def make_plan(
     platform: str,
     environ: Mapping[str, str] | None = None,
     compiler_launcher: Launcher | None = None,
+    generated: GeneratedProject | None = None,
 ) -> Plan:
-    """Compose the configure command and the initial cache."""
+    """Compose the configure command and the initial cache.
+
+    ``generated`` is the project written for the extension tables: the top
+    level when the project has no CMakeLists.txt, else added to it.
+    """
     environ = os.environ if environ is None else environ
     generator = environ.get("CMAKE_GENERATOR") or "Ninja"
     multi_config = generator.startswith(("Visual Studio", "Xcode")) or generator == "Ninja Multi-Config"
@@ -192,6 +199,7 @@ def make_plan(
     defines = dict(settings.cmake.define)
     prefix_path = [item for item in defines.pop("CMAKE_PREFIX_PATH", "").split(";") if item]
     prefix_path += [stable(path) for path in registered.prefix]
+    prefix_path.append(stable(HELPERS_DIR))  # find_package(ironwheel CONFIG)
     prefix_path += [site.as_posix() for site in sites]
     module_path = [item for item in defines.pop("CMAKE_MODULE_PATH", "").split(";") if item]
     module_path += [stable(path) for path in registered.module]
@@ -244,18 +252,40 @@ def make_plan(
         lines += [_cache_line(variable, value) for variable, value in compiler_launcher.cache_lines()]
     if is_free_threaded() and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
+    numpy = numpy_dirs()
+    if numpy is not None:
+        numpy_include, f2py_source = (stable(path) for path in numpy)
+        lines += [
+            _cache_line("IRONWHEEL_NUMPY_INCLUDE_DIR", numpy_include, "PATH"),
+            _cache_line("IRONWHEEL_F2PY_INCLUDE_DIR", f2py_source, "PATH"),
+            *(
+                _cache_line(f"{prefix}_NumPy_INCLUDE_DIR", numpy_include, "PATH")
+                for prefix in ("Python", "Python3")
+            ),
+        ]
     files: dict[str, str] = {}
+    includes: list[Path] = []
     if "CMAKE_PROJECT_INCLUDE" not in defines and os.name != "nt":
         files["reproducible.cmake"] = _reproducible_include(source_dir, build_dir.path)
-        include = build_dir.state_dir / "reproducible.cmake"
-        lines.append(_cache_line("CMAKE_PROJECT_INCLUDE", include.as_posix(), "FILEPATH"))
+        includes.append(build_dir.state_dir / "reproducible.cmake")
+    if generated is not None and not generated.standalone:
+        if "CMAKE_PROJECT_INCLUDE" in defines:
+            includes.append(Path(defines.pop("CMAKE_PROJECT_INCLUDE")))
+        files["extensions.cmake"] = extensions_hook(generated, build_dir.path / "ironwheel-extensions")
+        includes.append(build_dir.state_dir / "extensions.cmake")
+    if len(includes) > 1:
+        files["project-include.cmake"] = "".join(f"include({_quote(path.as_posix())})\n" for path in includes)
+        includes = [build_dir.state_dir / "project-include.cmake"]
+    if includes:
+        lines.append(_cache_line("CMAKE_PROJECT_INCLUDE", includes[0].as_posix(), "FILEPATH"))
     init_cache = "\n".join(lines) + "\n"
     files["init-cache.cmake"] = init_cache
 
+    top_level = generated.directory if generated is not None and generated.standalone else source_dir
     command = [
         str(cmake.path),
         "-S",
-        str(source_dir),
+        str(top_level),
         "-B",
         str(build_dir.path),
         "-G",
@@ -282,7 +312,7 @@ def make_plan(
 
     fresh_key: dict[str, Any] = {
         "ironwheel": __version__,
-        "source": str(source_dir),
+        "source": str(top_level),
         "build": str(build_dir.path),
         "generator": generator,
         "cmake": str(cmake.version),

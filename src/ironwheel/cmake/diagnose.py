@@ -17,13 +17,13 @@ _INSTALL_HINTS = {
     "linux": {
         "C": "apt-get install build-essential (Debian/Ubuntu) or dnf install gcc (Fedora)",
         "CXX": "apt-get install g++ (Debian/Ubuntu) or dnf install gcc-c++ (Fedora)",
-        "Fortran": "apt-get install gfortran / dnf install gcc-gfortran / conda install gfortran",
+        "Fortran": "install gfortran: apt-get install gfortran / brew install gcc / conda install gfortran",
         "CUDA": "install the CUDA toolkit (nvcc) from NVIDIA or conda install cuda-nvcc",
     },
     "darwin": {
         "C": "xcode-select --install",
         "CXX": "xcode-select --install",
-        "Fortran": "brew install gcc / conda install gfortran",
+        "Fortran": "install gfortran: apt-get install gfortran / brew install gcc / conda install gfortran",
         "CUDA": "CUDA is not available on macOS",
     },
     "win32": {

@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["MIRROR_LIMIT", "materialize", "sync_view"]
+__all__ = ["MIRROR_LIMIT", "materialize", "materialize_environment", "sync_view"]
 
 log = logging.getLogger("ironwheel")
 
@@ -151,3 +151,25 @@ def materialize(view: Path, paths: Iterable[str]) -> list[str]:
             _link_or_copy(str(target), str(entry))
         copied.append(parts[1])
     return copied
+
+
+def materialize_environment(view: Path, roots: Sequence[Path], skip: Iterable[str] = ()) -> list[str]:
+    """Copy every linked entry of the view that lives in one of ``roots``.
+
+    For builds that must outlive a temporary environment: a custom command
+    of the build (Cython, f2py, a project's own code generator) runs the
+    view's Python, and imports whatever the environment had. ``skip`` names
+    top-level entries not to copy (tools kept elsewhere), with their
+    ``.dist-info`` directories. Returns the names of the entries copied.
+    """
+    skipped = {name.lower() for name in skip}
+    paths: list[str] = []
+    for site in sorted(view.glob("site-*")):
+        for entry in sorted(site.iterdir()):
+            project = entry.name.split("-")[0].lower() if entry.name.endswith(".dist-info") else entry.name
+            if not entry.is_symlink() or project.lower() in skipped or project == "__pycache__":
+                continue
+            target = Path(os.readlink(entry))
+            if any(root == target or root in target.parents for root in roots):
+                paths.append(f"{entry.as_posix()}/")
+    return materialize(view, paths)

@@ -20,6 +20,9 @@ __all__ = ["CodeModel", "Target", "read_codemodel", "write_query"]
 log = logging.getLogger("ironwheel")
 
 _CLIENT = "client-ironwheel"
+# Sources a target lists that a generator translates into the compiled ones
+# (ironwheel_add_cython_module, ironwheel_add_f2py_module): consumed like them.
+_TRANSLATED = (".pyx", ".pyf")
 _QUERY = {
     "requests": [
         {"kind": "codemodel", "version": 2},
@@ -37,6 +40,12 @@ class Target:
     type: str
     artifacts: tuple[Path, ...]
     compiled_sources: tuple[Path, ...]
+    name_on_disk: str = ""
+    install_prefix: Path | None = None
+    install_destinations: tuple[str, ...] = ()  # as written: relative to the prefix, or absolute
+    link_libraries: tuple[str, ...] = ()  # the "libraries" fragments of the link command line
+    dependencies: tuple[str, ...] = ()  # ids of the targets this one depends on
+    id: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,13 +83,28 @@ def _absolute(base: Path, text: str) -> Path:
 def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str, Any]) -> Target:
     data = _load(reply_dir / entry["jsonFile"])
     compiled = [
-        _absolute(source_dir, item["path"]) for item in data.get("sources", []) if "compileGroupIndex" in item
+        _absolute(source_dir, item["path"])
+        for item in data.get("sources", [])
+        if "compileGroupIndex" in item or item["path"].endswith(_TRANSLATED)
     ]
+    install = data.get("install", {})
+    prefix = install.get("prefix", {}).get("path")
     return Target(
         name=data["name"],
         type=data["type"],
-        artifacts=tuple(_absolute(build_dir, item["path"]) for item in data.get("artifacts", [])),
+        # Resolved when read (see _with_artifacts): they do not exist before the build.
+        artifacts=tuple(build_dir / item["path"] for item in data.get("artifacts", [])),
         compiled_sources=tuple(compiled),
+        name_on_disk=data.get("nameOnDisk", ""),
+        install_prefix=Path(prefix) if prefix else None,
+        install_destinations=tuple(dict.fromkeys(item["path"] for item in install.get("destinations", []))),
+        link_libraries=tuple(
+            item["fragment"]
+            for item in data.get("link", {}).get("commandFragments", [])
+            if item.get("role") == "libraries"
+        ),
+        dependencies=tuple(item["id"] for item in data.get("dependencies", [])),
+        id=data.get("id", entry.get("id", "")),
     )
 
 
@@ -100,13 +124,23 @@ def read_codemodel(build_dir: Path, configuration: str) -> CodeModel | None:
     except OSError:
         return None
     key = (indexes[-1], info.st_mtime_ns, info.st_size, configuration)
-    if key in _parsed:
-        return _parsed[key]
-    model = _parse(reply_dir, indexes[-1], build_dir, configuration)
-    _parsed.clear()
-    if model is not None:
+    model = _parsed.get(key)
+    if model is None:
+        model = _parse(reply_dir, indexes[-1], build_dir, configuration)
+        _parsed.clear()
+        if model is None:
+            return None
         _parsed[key] = model
-    return model
+    return _with_artifacts(model)
+
+
+def _with_artifacts(model: CodeModel) -> CodeModel:
+    """The model with the artifacts as they are on disk now (a link to the versioned file, say)."""
+    targets = tuple(
+        dataclasses.replace(target, artifacts=tuple(path.resolve() for path in target.artifacts))
+        for target in model.targets
+    )
+    return dataclasses.replace(model, targets=targets)
 
 
 def _parse(reply_dir: Path, index_file: Path, build_dir: Path, configuration: str) -> CodeModel | None:

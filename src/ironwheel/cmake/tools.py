@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from ironwheel._run import capture
@@ -28,7 +29,7 @@ from ironwheel.cmake.builddir import BuildDir, site_directories
 from ironwheel.errors import CommandError, ToolError
 from ironwheel.toolchain import Program
 
-__all__ = ["environment_roots", "keep_tools"]
+__all__ = ["environment_roots", "keep_tools", "temporary_roots"]
 
 log = logging.getLogger("ironwheel")
 
@@ -51,6 +52,21 @@ def environment_roots() -> list[Path]:
         if root not in roots:
             roots.append(root)
     return roots
+
+
+def temporary_roots() -> list[Path]:
+    """The environment roots that the frontend deletes after the build.
+
+    pip, build and pdm make their isolated environments in the temporary
+    directory, uv in its cache (``builds-v0``); an environment the user made
+    for a build without isolation lives elsewhere and stays.
+    """
+    temporary = Path(tempfile.gettempdir()).resolve()
+    return [
+        root
+        for root in environment_roots()
+        if temporary in root.parents or any(part.startswith("builds-v") for part in root.parts)
+    ]
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:

@@ -27,7 +27,8 @@ from ironwheel._reproducible import source_date_epoch
 from ironwheel.builder import NativeBuild, add_installed, build_native, dist_info_files, find_packages
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.envfiles import environment_inputs
-from ironwheel.cmake.envview import materialize
+from ironwheel.cmake.envview import materialize, materialize_environment
+from ironwheel.cmake.tools import temporary_roots
 from ironwheel.editable import finder, rebuild
 from ironwheel.generate import render_project
 from ironwheel.layout import Package, import_name
@@ -92,7 +93,10 @@ def build_in_place(project: Project) -> InPlace:
         if project.native:
             pending = rebuild.start_stamp(str(state_dir))
             native = build_native(project, build_dir, generated, state="editable")
-            copied = materialize(build_dir.state_dir / "env", environment_inputs(build_dir))
+            view = build_dir.state_dir / "env"
+            copied = materialize(view, environment_inputs(build_dir))
+            # What the build's commands import (Cython, f2py's numpy, code generators).
+            copied += materialize_environment(view, temporary_roots(), skip=("cmake", "ninja"))
             if copied:
                 log.info("copied %s into the build dir: the build reads from it", ", ".join(copied))
             watched = rebuild.write_watch_list(str(build_dir.path), str(state_dir))

@@ -10,6 +10,7 @@ is turned into dataclasses by :func:`build`, which cannot fail.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "fixed",
     "merge",
     "prefixed",
+    "scalar",
     "suggest",
 ]
 
@@ -39,9 +41,17 @@ def fixed(text: str) -> Where:
     return lambda _path: text
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$|^\[")
+
+
+def _key(part: str) -> str:
+    """A key as TOML spells it: quoted when it holds a dot or another special character."""
+    return part if _BARE_KEY.match(part) else '"' + part.replace('"', '\\"') + '"'
+
+
 def prefixed(prefix: str) -> Where:
     """Paths shown below a prefix, e.g. ``tool.ironwheel.cmake.build-type``."""
-    return lambda path: (prefix + "." + ".".join(path)).replace(".[", "[")
+    return lambda path: (prefix + "." + ".".join(_key(part) for part in path)).replace(".[", "[")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +132,16 @@ def _cmake_value(value: object) -> str | None:
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+def scalar(text: str) -> str | bool | int:
+    """A value of a scalars table given as text (-C, environment): true/false, an integer, else text."""
+    if text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 @dataclasses.dataclass
@@ -213,6 +233,17 @@ class Checker:
             if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
                 return bad("a table of strings")
             result = dict(value)
+        elif field.kind == "scalars":
+            if not isinstance(value, dict):
+                return bad("a table")
+            result = {}
+            for name, item in value.items():
+                if not isinstance(item, (str, bool, int, float)):
+                    self._report(
+                        (*path, name), f"expected a string, number or boolean, got {_describe(item)}"
+                    )
+                    continue
+                result[name] = item
         else:  # cmake-define
             if not isinstance(value, dict):
                 return bad("a table")
@@ -234,8 +265,8 @@ class Checker:
         """Turn the string(s) from -C or an environment variable into a checked value."""
         if field.kind == "list":
             return self.value([item for value in values for item in value.split(";") if item], field, path)
-        if field.kind == "cmake-define":
-            table: dict[str, str] = {}
+        if field.kind in ("cmake-define", "scalars"):
+            table: dict[str, Any] = {}
             for value in values:
                 for pair in value.split(";"):
                     name, sep, item = pair.partition("=")
@@ -243,7 +274,7 @@ class Checker:
                         return self._report(
                             path, f'expected NAME=VALUE pairs separated by ";", got "{value}"'
                         )
-                    table[name] = item
+                    table[name] = scalar(item) if field.kind == "scalars" else item
             return self.value(table, field, path)
         if field.is_table:
             return self._report(path, "is a table; set its keys one by one")

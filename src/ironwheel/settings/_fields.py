@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from ironwheel.settings.model import Check
 
@@ -22,6 +22,7 @@ Kind = Literal[
     "section",
     "sections",
     "section-list",
+    "scalars",
 ]
 
 
@@ -41,7 +42,7 @@ class Field:
 
     @property
     def is_table(self) -> bool:
-        return self.kind in ("section", "sections", "section-list", "table", "cmake-define")
+        return self.kind in ("section", "sections", "section-list", "table", "cmake-define", "scalars")
 
     @property
     def has_sections(self) -> bool:
@@ -70,6 +71,8 @@ def _kind_of(hint: Any, metadata: Mapping[str, Any]) -> tuple[Kind, tuple[str, .
         value = args[1]
         if dataclasses.is_dataclass(value):
             return "sections", (), typing.cast("type[Any]", value)
+        if typing.get_origin(value) is Union:
+            return "scalars", (), None
         if metadata.get("kind") == "cmake-define":
             return "cmake-define", (), None
         return "table", (), None

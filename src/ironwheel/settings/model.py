@@ -12,7 +12,7 @@ import dataclasses
 import re
 import string
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from packaging.version import InvalidVersion, Version
 
@@ -20,9 +20,13 @@ __all__ = [
     "DEFAULT_VERSION_REGEX",
     "BuildSettings",
     "CMakeSettings",
+    "CythonSettings",
     "EditableSettings",
+    "ExtensionSettings",
     "GenerateSettings",
     "MetadataSettings",
+    "RepairSettings",
+    "Scalar",
     "SdistSettings",
     "Settings",
     "VersionSettings",
@@ -30,6 +34,8 @@ __all__ = [
 ]
 
 Check = Callable[[Any], Optional[str]]
+# A TOML value that is not a table or an array (C macros, Cython directives).
+Scalar = Union[str, bool, int, float]
 
 DEFAULT_VERSION_REGEX = (
     r"(?m)^\s*__version__\s*(?::\s*[\w.\[\]]+\s*)?=\s*"
@@ -231,6 +237,11 @@ class WheelSettings:
         'wheel root: with "mypkg", install(TARGETS _core DESTINATION .) lands in mypkg/.',
         check=_check_install_dir,
     )
+    cmake: bool = setting(
+        True,
+        "Run CMake. false builds a pure-Python wheel even though the project has a "
+        "CMakeLists.txt (one used only for development, say) or extension tables.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -263,6 +274,138 @@ class SdistSettings:
     exclude: tuple[str, ...] = setting((), "Gitignore-style patterns to leave out.")
 
 
+_MANYLINUX = re.compile(
+    r"^(auto|manylinux(1|2010|2014)|manylinux_\d+_\d+|musllinux_\d+_\d+)"
+    r"(_(x86_64|i686|aarch64|armv7l|ppc64le|ppc64|s390x|riscv64|loongarch64))?$"
+)
+_MACOS_ARCHS = ("arm64", "x86_64", "universal2", "intel", "i386")
+
+
+def _check_manylinux(value: str) -> str | None:
+    if not _MANYLINUX.match(value):
+        return f'expected "auto" or a policy such as "manylinux_2_28" or "musllinux_1_2", got "{value}"'
+    return None
+
+
+def _check_macos_archs(value: tuple[str, ...]) -> str | None:
+    for arch in value:
+        if arch not in _MACOS_ARCHS:
+            known = ", ".join(f'"{known}"' for known in _MACOS_ARCHS)
+            return f'unknown architecture "{arch}" (known: {known})'
+    return None
+
+
+def _check_sources(value: tuple[str, ...]) -> str | None:
+    return None if value else "expected at least one source file"
+
+
+def _check_macros(value: Mapping[str, Scalar]) -> str | None:
+    for name in value:
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            return f'"{name}" is not a C macro name'
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class RepairSettings:
+    """``[tool.ironwheel.repair]``: grafting external libraries into the wheel."""
+
+    mode: Literal["auto", "on", "check", "off"] = setting(
+        "auto",
+        "on: repair (auditwheel, delocate, delvewheel); check: report what repair would graft "
+        "and the tag it would give, and keep the plain tag; off: neither (distribution "
+        "packages). auto: on for `ironwheel build`, check for other frontends, off under "
+        "cibuildwheel (CIBUILDWHEEL=1), whose repair step runs the same tools. Editable "
+        "builds are never repaired.",
+    )
+    manylinux: str = setting(
+        "auto",
+        'Linux platform policy passed to auditwheel --plat, e.g. "manylinux_2_28"; "auto" '
+        "is the best the binaries allow (or AUDITWHEEL_PLAT when set).",
+        check=_check_manylinux,
+    )
+    exclude: tuple[str, ...] = setting(
+        (),
+        "Libraries never grafted, by file name; wildcards allowed (e.g. libcuda.so.*). "
+        "The wheel then relies on the system providing them.",
+    )
+    macos_archs: tuple[str, ...] = setting(
+        (),
+        'Architectures every macOS binary must have ("arm64", "x86_64", "universal2"); '
+        "empty takes them from ARCHFLAGS, else from the wheel tag.",
+        check=_check_macos_archs,
+    )
+    dll_dirs: tuple[str, ...] = setting(
+        (),
+        "Extra directories, relative to the project root, searched for DLLs on Windows "
+        "(delvewheel --add-path), after the build's own.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ExtensionSettings:
+    """One ``[tool.ironwheel.extension."pkg._core"]`` table: an extension module without CMake."""
+
+    sources: tuple[str, ...] = setting(
+        (),
+        "Source files, relative to the project root (glob patterns allowed): C (.c), C++ "
+        "(.cpp, .cxx, .cc), Cython (.pyx), Fortran (.f, .f90, ...), f2py signatures "
+        "(.pyf), CUDA (.cu); headers may be listed too. Required.",
+        check=_check_sources,
+    )
+    include_dirs: tuple[str, ...] = setting((), "Header directories, relative to the project root.")
+    define_macros: Mapping[str, Scalar] = setting(
+        {},
+        'C macros: NAME = "value" or NAME = 1 defines NAME to the value, NAME = true '
+        "defines it without one, NAME = false leaves it undefined (useful in overrides).",
+        check=_check_macros,
+    )
+    libraries: tuple[str, ...] = setting((), 'Libraries to link, by name ("m", "z") or path.')
+    library_dirs: tuple[str, ...] = setting((), "Directories searched for `libraries`.")
+    compile_args: tuple[str, ...] = setting((), "Extra compiler arguments for the C and C++ sources.")
+    link_args: tuple[str, ...] = setting((), "Extra linker arguments.")
+    fortran_args: tuple[str, ...] = setting((), "Extra compiler arguments for the Fortran sources.")
+    cuda_args: tuple[str, ...] = setting((), "Extra nvcc arguments for the CUDA sources.")
+    language: Literal["auto", "c", "c++"] = setting(
+        "auto",
+        'c++ compiles Cython in C++ mode and links as C++; "auto" uses C++ when a C++ '
+        'source is present or a .pyx says "# distutils: language = c++".',
+    )
+    binding: Literal["auto", "capi", "pybind11", "nanobind", "cython", "f2py"] = setting(
+        "auto",
+        "How the module talks to Python. auto: cython for a .pyx source, f2py for Fortran "
+        "sources (or a .pyf) without C, pybind11 or nanobind when a source includes their "
+        "headers, else the plain C API (capi).",
+    )
+    numpy: bool = setting(
+        False, "Add NumPy's include directory; numpy is requested at build time (f2py implies it)."
+    )
+    py_limited_api: bool = setting(
+        False,
+        "Build for the limited API (abi3): at wheel.py-api's version, else the lower bound of "
+        "project.requires-python. When every extension sets it, the wheel is tagged abi3.",
+    )
+    optional: bool = setting(
+        False,
+        "A failed build of this extension is a warning and the wheel ships without it "
+        "(an error when IRONWHEEL_EXTENSION_OPTIONAL=required or CI is set).",
+    )
+    cython_directives: Mapping[str, Scalar] = setting(
+        {}, "Cython compiler directives, e.g. { language_level = 3, boundscheck = false }."
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CythonSettings:
+    """``[tool.ironwheel.cython]``: what every Cython module of the extension tables gets."""
+
+    directives: Mapping[str, Scalar] = setting(
+        {},
+        "Compiler directives for every Cython module; a table's cython-directives win. "
+        "-C cython.directives.linetrace=true sets one.",
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class EditableSettings:
     """``[tool.ironwheel.editable]``: editable installs (``pip install -e``)."""
@@ -292,3 +435,10 @@ class Settings:
         (), "Files written from templates, e.g. a _version.py (an array of tables)."
     )
     editable: EditableSettings = section(EditableSettings, "Editable installs.")
+    repair: RepairSettings = section(RepairSettings, "Wheel repair: grafting external shared libraries.")
+    extension: Mapping[str, ExtensionSettings] = setting(
+        {},
+        "Extension modules built without a CMakeLists.txt, one table per module: "
+        '[tool.ironwheel.extension."pkg._core"].',
+    )
+    cython: CythonSettings = section(CythonSettings, "Cython defaults for the extension tables.")

@@ -43,6 +43,11 @@ def _field_schema(field: Field) -> dict[str, Any]:
         schema = {"enum": list(field.choices)}
     elif field.kind == "table":
         schema = {"type": "object", "additionalProperties": {"type": "string"}}
+    elif field.kind == "scalars":
+        schema = {
+            "type": "object",
+            "additionalProperties": {"oneOf": [*_STRING_OR_NUMBER, {"type": "boolean"}]},
+        }
     else:
         schema = {
             "type": "object",
@@ -129,6 +134,11 @@ def reference_table() -> str:
                 assert field.section is not None
                 rows.append(f"| `[[{path}]]` | `[]` |  | {field.doc} |")
                 visit(field.section, f"{path}[]", True)
+                continue
+            if field.kind == "sections":
+                assert field.section is not None
+                rows.append(f"| `[{path}.<name>]` | `{{}}` |  | {field.doc} |")
+                visit(field.section, f"{path}.<name>", True)
                 continue
             variable = "" if listed or field.has_sections else f"`{env_name(tuple(path.split('.')))}`"
             doc = field.doc.replace("|", "\\|")

@@ -41,6 +41,7 @@ _SAME = {
     "wheel.py-api": "wheel.py-api",
     "wheel.exclude": "wheel.exclude",
     "wheel.install-dir": "wheel.install-dir",
+    "wheel.cmake": "wheel.cmake",
     "sdist.include": "sdist.include",
     "sdist.exclude": "sdist.exclude",
     "editable.rebuild": "editable.rebuild",

@@ -11,7 +11,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Union
 
-from ironwheel.settings._convert import INVALID, Checker, Issue, Path, assign, fixed, prefixed, suggest
+from ironwheel.settings._convert import (
+    INVALID,
+    Checker,
+    Issue,
+    Path,
+    assign,
+    fixed,
+    prefixed,
+    scalar,
+    suggest,
+)
 from ironwheel.settings._fields import Field, env_name, fields_of, walk
 from ironwheel.settings.model import Settings
 from ironwheel.settings.overrides import Override, parse_overrides
@@ -31,7 +41,12 @@ ConfigSettings = Mapping[str, Union[str, list[str], None]]
 # IRONWHEEL_* variables that are read elsewhere and are not settings. The
 # IRONWHEEL_EDITABLE_* ones are read by the import hook of editable installs.
 NON_SETTING_VARIABLES = frozenset(
-    {"IRONWHEEL_DEBUG", "IRONWHEEL_EDITABLE_VERBOSE", "IRONWHEEL_EDITABLE_SKIP"}
+    {
+        "IRONWHEEL_DEBUG",
+        "IRONWHEEL_EDITABLE_VERBOSE",
+        "IRONWHEEL_EDITABLE_SKIP",
+        "IRONWHEEL_EXTENSION_OPTIONAL",
+    }
 )
 
 
@@ -90,7 +105,7 @@ def _resolve(key: str) -> tuple[Path, Field, str] | None:
             assert field.section is not None
             cls = field.section
             continue
-        if field.kind in ("table", "cmake-define"):
+        if field.kind in ("table", "cmake-define", "scalars"):
             return path, field, ".".join(rest)
         if rest:
             return None
@@ -117,7 +132,19 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
             )
             continue
         if resolved is not None and resolved[1].kind in ("sections", "section-list"):
-            issues.append(Issue(where_key, "is an array of tables", "set it in pyproject.toml"))
+            kind = "a table of tables" if resolved[1].kind == "sections" else "an array of tables"
+            issues.append(Issue(where_key, f"is {kind}", "set it in pyproject.toml"))
+            continue
+        top = fields_of(Settings).get(key.split(".", 1)[0].strip().replace("_", "-").lower())
+        if resolved is None and top is not None and top.kind == "sections":
+            # Their names hold dots ("pkg._core"), which a -C key cannot tell apart.
+            issues.append(
+                Issue(
+                    where_key,
+                    f"{top.key} tables cannot be set with -C",
+                    "set them in pyproject.toml, or in [[tool.ironwheel.overrides]]",
+                )
+            )
             continue
         if resolved is not None and raw is None:
             issues.append(Issue(where_key, "needs a value", f"write -C {key}=VALUE"))
@@ -145,8 +172,10 @@ def _as_string(field: Field) -> Field:
     return Field(key=field.key, attr=field.attr, kind="string", doc=field.doc)
 
 
-def _cmake_bool(field: Field, value: str) -> str:
+def _cmake_bool(field: Field, value: str) -> str | bool | int:
     # -C cmake.define.X=true means the same as X = true in TOML.
     if field.kind == "cmake-define" and value.lower() in ("true", "false"):
         return "ON" if value.lower() == "true" else "OFF"
+    if field.kind == "scalars":
+        return scalar(value)
     return value

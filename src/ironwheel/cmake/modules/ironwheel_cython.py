@@ -1,0 +1,71 @@
+"""Run Cython for ``ironwheel_add_cython_module``.
+
+Usage: ``python ironwheel_cython.py OUTPUT SOURCE [cython arguments ...]``
+
+Cython names the source in the generated code (tracebacks, the file table)
+and in its dependency file relative to its working directory. Run from the
+source's package root, the names are ``pkg/mod.pyx`` wherever the project
+lies, so the module is reproducible; the dependency file is then rewritten
+with absolute paths, which CMake's DEPFILE needs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+_PACKAGE_MARKERS = ("__init__.py", "__init__.pxd", "__init__.pyx")
+
+
+def package_root(source: str) -> str:
+    """The directory holding the top-level package that contains ``source``."""
+    directory = os.path.dirname(source)
+    while any(os.path.isfile(os.path.join(directory, marker)) for marker in _PACKAGE_MARKERS):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return directory
+
+
+def _escape(path: str) -> str:
+    return path.replace("\\", "/").replace(" ", "\\ ")
+
+
+def rewrite_depfile(depfile: str, output: str, root: str) -> None:
+    """Make every path of Cython's dependency file absolute."""
+    with open(depfile, encoding="utf-8") as handle:
+        lines = [line.strip().rstrip("\\").strip() for line in handle]
+    dependencies = [os.path.normpath(os.path.join(root, line)) for line in lines[1:] if line]
+    text = _escape(output) + ": " + " \\\n  ".join(_escape(path) for path in dependencies) + "\n"
+    with open(depfile, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        sys.stderr.write(__doc__ or "")
+        return 2
+    output, source = os.path.abspath(argv[0]), os.path.abspath(argv[1])
+    root = package_root(source)
+    # Ninja creates the output's directory; Makefile generators do not.
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "cython",
+        *argv[2:],
+        "--depfile",
+        "--output-file",
+        output,
+        os.path.relpath(source, root),
+    ]
+    code = subprocess.call(command, cwd=root)
+    if code == 0:
+        rewrite_depfile(output + ".dep", output, root)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

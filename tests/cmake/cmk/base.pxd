@@ -1,0 +1,1 @@
+cdef long cube_of(long x) noexcept

@@ -1,0 +1,180 @@
+"""Repair of Windows wheels on Linux: DLLs cross-built with mingw-w64, delvewheel, a load under wine."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.integration.frontends import Result, tail
+from tests.integration.repairing import contents, ironwheel, llvm, member, members
+
+pytestmark = pytest.mark.slow
+
+PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
+PYD = f"repair_win/_ext.{PY}-win_amd64.pyd"
+DIST = "repair_win-1.0.dist-info"
+MINGW_LIB = "/usr/x86_64-w64-mingw32/lib"
+PTHREAD = re.compile(r"^repair_win\.libs/libwinpthread-1-[0-9a-f]{32}\.dll$")
+
+# A stand-in for CPython's import of an extension module on Windows (3.8+): the
+# directories os.add_dll_directory() would add, then LoadLibraryExW with the default
+# search directories and the module's own; then it calls PyInit__ext.
+LOADER = r"""
+#include <windows.h>
+#include <stdio.h>
+int wmain(int argc, wchar_t **argv) {
+    for (int i = 2; i < argc; i++) {
+        if (!AddDllDirectory(argv[i])) { printf("AddDllDirectory failed: %lu\n", GetLastError()); return 2; }
+    }
+    HMODULE module = LoadLibraryExW(argv[1], NULL,
+        LOAD_LIBRARY_SEARCH_DEFAULT_DIRS | LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR);
+    if (!module) { printf("LoadLibraryEx failed: %lu\n", GetLastError()); return 3; }
+    FARPROC init = GetProcAddress(module, "PyInit__ext");
+    if (!init) { printf("no PyInit__ext\n"); return 4; }
+    printf("PyInit__ext() -> %d\n", ((int (*)(void))init)());
+    return 0;
+}
+"""
+
+
+@pytest.fixture
+def root(project: Callable[[str], Path]) -> Path:
+    return project("repair_win")
+
+
+def _build(root: Path, outdir: Path, *options: str) -> Result:
+    env = {"_PYTHON_HOST_PLATFORM": "win-amd64", "CMAKE_TOOLCHAIN_FILE": str(root / "mingw-w64.cmake")}
+    suffix = f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd"
+    return ironwheel("build", "-o", outdir, root, "-C", suffix, *options, env=env)
+
+
+def _wheel(result: Result) -> Path:
+    assert result.returncode == 0, tail(result.output)
+    return result.wheel
+
+
+def _imports(path: Path) -> list[str]:
+    """The DLLs a PE file imports, as LLVM's readobj shows them."""
+    output = subprocess.run(
+        [llvm("llvm-readobj"), "--coff-imports", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return re.findall(r"^\s*Name: (\S+\.dll)$", output, flags=re.MULTILINE | re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def wine(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """Run the loader under wine64 with a prefix of its own; return what it printed."""
+    program = shutil.which("wine64") or "/usr/lib/wine/wine64"
+    base = tmp_path_factory.mktemp("wine")
+    loader = base / "loader.exe"
+    (base / "loader.c").write_text(LOADER)
+    subprocess.run(
+        ["x86_64-w64-mingw32-gcc", "-municode", "-o", str(loader), str(base / "loader.c")], check=True
+    )
+    environ = {"WINEPREFIX": str(base / "prefix"), "WINEDEBUG": "-all", "PATH": "/usr/bin:/bin"}
+
+    def run(*arguments: Path) -> str:
+        windows = ["Z:" + str(item).replace("/", "\\") for item in arguments]
+        completed = subprocess.run(
+            [program, str(loader), *windows],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,  # a failed load is an answer too
+        )
+        return completed.stdout.strip()
+
+    return run
+
+
+def test_a_windows_wheel_is_repaired_with_delvewheel_and_loads(
+    root: Path, tmp_path: Path, wine: Callable[..., str]
+) -> None:
+    result = _build(root, tmp_path / "dist")
+    wheel = _wheel(result)
+    assert wheel.name == f"repair_win-1.0-{PY}-{PY}-win_amd64.whl"
+    names = members(wheel)
+    grafted = [name for name in names if PTHREAD.match(name)]
+    assert len(grafted) == 1, names
+    pthread = grafted[0].split("/")[1]
+    # The internal DLLs moved from bin/ to the module that loads them; only the external one is grafted.
+    assert names == [
+        grafted[0],
+        "repair_win/__init__.py",
+        PYD,
+        "repair_win/liba.dll",
+        "repair_win/libb.dll",
+        f"{DIST}/DELVEWHEEL",
+        f"{DIST}/METADATA",
+        f"{DIST}/WHEEL",
+        f"{DIST}/sboms/ironwheel.cdx.json",
+        f"{DIST}/RECORD",
+    ]
+    assert "internal library a: bin/liba.dll -> repair_win/liba.dll (next to what loads it)" in result.output
+    assert member(wheel, f"{DIST}/DELVEWHEEL").decode().startswith("Version: ")
+    assert "os.add_dll_directory(libs_dir)" in member(wheel, "repair_win/__init__.py").decode()
+
+    unpacked = tmp_path / "unpacked"
+    shutil.unpack_archive(wheel, unpacked, format="zip")
+    assert _imports(unpacked / PYD) == ["KERNEL32.dll", "msvcrt.dll", pthread, "liba.dll"]
+    assert _imports(unpacked / "repair_win" / "liba.dll") == ["KERNEL32.dll", "msvcrt.dll", "libb.dll"]
+
+    sbom = json.loads(member(wheel, f"{DIST}/sboms/ironwheel.cdx.json"))
+    origins = {
+        component["name"]: {item["name"]: item["value"] for item in component["properties"]}
+        for component in sbom["components"]
+    }
+    assert origins["liba.dll"]["ironwheel:cmake-target"] == "a"
+    assert origins["libb.dll"]["ironwheel:cmake-target"] == "b"
+    assert origins[pthread]["ironwheel:grafted-by"] == "delvewheel"
+
+    # Loaded as CPython loads it: with the directory delvewheel's patch adds, it works;
+    # without it the grafted DLL is not found (error 126).
+    assert wine(unpacked / PYD, unpacked / "repair_win.libs") == "PyInit__ext() -> 42"
+    assert wine(unpacked / PYD) == "LoadLibraryEx failed: 126"
+
+
+def test_repairing_a_repaired_windows_wheel_writes_it_again(root: Path, tmp_path: Path) -> None:
+    wheel = _wheel(_build(root, tmp_path / "dist"))
+    # delvewheel itself writes nothing for a wheel it repaired; cibuildwheel needs one wheel.
+    again = ironwheel("repair", "-w", tmp_path / "again", wheel, cwd=tmp_path)
+    assert again.returncode == 0, tail(again.output)
+    assert "delvewheel had repaired this wheel before; it is unchanged" in again.output
+    assert [item.read_bytes() for item in again.wheels] == [wheel.read_bytes()]
+
+
+def test_the_fast_path_matches_delvewheel_on_the_whole_wheel(root: Path, tmp_path: Path) -> None:
+    plain = _wheel(_build(root, tmp_path / "plain", "-C", "repair.mode=off"))
+    fast = _wheel(_build(root, tmp_path / "fast"))
+    command = [sys.executable, "-m", "delvewheel", "repair", "--ignore-existing", "--no-diagnostic"]
+    command += ["--add-path", MINGW_LIB, "-w", str(tmp_path / "slow"), str(plain)]
+    subprocess.run(command, check=True, capture_output=True)
+    (slow,) = (tmp_path / "slow").glob("*.whl")
+    assert fast.name == slow.name
+    sbom = f"{DIST}/sboms/ironwheel.cdx.json"
+    assert contents(fast, skip=[sbom]) == contents(slow, skip=[sbom])
+
+
+def test_a_check_reports_the_dlls_delvewheel_would_graft(root: Path, tmp_path: Path) -> None:
+    result = _build(root, tmp_path / "dist", "-C", "repair.mode=check")
+    wheel = _wheel(result)
+    assert wheel.name == f"repair_win-1.0-{PY}-{PY}-win_amd64.whl"
+    assert not [name for name in members(wheel) if name.startswith("repair_win.libs/")]
+    assert re.search(
+        r"repair check: delvewheel would graft libwinpthread-1-[0-9a-f]{32}\.dll "
+        r"\(repair_win\.libs/libwinpthread-1-[0-9a-f]{32}\.dll\)",
+        result.output,
+    )
+    assert (
+        "repair check: the repaired wheel would be tagged win_amd64 (this one stays win_amd64)"
+        in result.output
+    )

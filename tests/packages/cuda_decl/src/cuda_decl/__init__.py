@@ -1,0 +1,1 @@
+from cuda_decl._gpu import runtime_version

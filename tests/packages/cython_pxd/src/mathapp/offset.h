@@ -1,0 +1,1 @@
+long mathapp_offset(long value);

@@ -1,0 +1,1 @@
+cdef long gcd(long a, long b) noexcept

@@ -1,0 +1,1 @@
+from fortran_from_c._dot import dot

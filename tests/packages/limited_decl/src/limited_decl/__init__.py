@@ -1,0 +1,1 @@
+from limited_decl._core import limited

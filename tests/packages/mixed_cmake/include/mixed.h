@@ -1,0 +1,1 @@
+#define MIXED_NATIVE 1

@@ -1,0 +1,2 @@
+from mixed._fast import fast
+from mixed._native import native

@@ -1,0 +1,1 @@
+"""A macOS package cross-built with zig."""

@@ -1,0 +1,124 @@
+"""[tool.ironwheel.repair]: bad values, and which mode a build gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from ironwheel.errors import ConfigError
+from ironwheel.repair.mode import Decision, decide
+from ironwheel.settings import load_settings
+
+PROJECT = {"name": "x", "version": "1"}
+
+
+@pytest.mark.parametrize(
+    ("table", "config", "environ", "message"),
+    [
+        (
+            {"mode": "sometimes"},
+            {},
+            {},
+            'tool.ironwheel.repair.mode: expected one of "auto", "on", "check", "off", got "sometimes" (a string)',
+        ),
+        (
+            {"manylinux": "manylinux_2"},
+            {},
+            {},
+            'tool.ironwheel.repair.manylinux: expected "auto" or a policy such as "manylinux_2_28" or '
+            '"musllinux_1_2", got "manylinux_2"',
+        ),
+        (
+            {"macos-archs": ["ppc"]},
+            {},
+            {},
+            'tool.ironwheel.repair.macos-archs: unknown architecture "ppc" (known: "arm64", "x86_64", '
+            '"universal2", "intel", "i386")',
+        ),
+        (
+            {"exclude": "libfoo.so.1"},
+            {},
+            {},
+            'tool.ironwheel.repair.exclude: expected an array of strings, got "libfoo.so.1" (a string)',
+        ),
+        (
+            {},
+            {"repair.mode": "maybe"},
+            {},
+            '-C repair.mode: expected one of "auto", "on", "check", "off", got "maybe" (a string)',
+        ),
+        (
+            {},
+            {},
+            {"IRONWHEEL_REPAIR_MANYLINUX": "manylinux2014_riscv"},
+            'IRONWHEEL_REPAIR_MANYLINUX: expected "auto" or a policy such as "manylinux_2_28" or '
+            '"musllinux_1_2", got "manylinux2014_riscv"',
+        ),
+    ],
+)
+def test_bad_repair_settings(
+    table: dict[str, object], config: dict[str, str], environ: dict[str, str], message: str
+) -> None:
+    pyproject = {"project": PROJECT, "tool": {"ironwheel": {"repair": table}}}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(pyproject, config, environ=environ)
+    assert caught.value.message == message
+    assert caught.value.hint == "python -m ironwheel config --schema lists every setting"
+
+
+@pytest.mark.parametrize(
+    "value", ["auto", "manylinux_2_28", "manylinux2014", "manylinux_2_17_aarch64", "musllinux_1_2"]
+)
+def test_good_policies(value: str) -> None:
+    settings = load_settings({"project": PROJECT}, {"repair.manylinux": value}, environ={})
+    assert settings.repair.manylinux == value
+
+
+def test_settings_sources_reach_the_repair_table() -> None:
+    pyproject = {"project": PROJECT, "tool": {"ironwheel": {"repair": {"exclude": ["libcuda.so.*"]}}}}
+    settings = load_settings(
+        pyproject, {"repair.macos-archs": "arm64;x86_64"}, environ={"IRONWHEEL_REPAIR_MODE": "off"}
+    )
+    assert settings.repair.mode == "off"
+    assert settings.repair.exclude == ("libcuda.so.*",)
+    assert settings.repair.macos_archs == ("arm64", "x86_64")
+
+
+CIBW = (
+    'repair.mode = "auto" and CIBUILDWHEEL=1: cibuildwheel\'s repair-wheel-command repairs the wheel; '
+    "set repair-wheel-command to 'python -m ironwheel repair -w {dest_dir} {wheel}' to repair it the same way"
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "state", "release", "environ", "expected"),
+    [
+        ("auto", "wheel", True, {}, Decision("on", 'repair.mode = "auto" and a release build')),
+        (
+            "auto",
+            "wheel",
+            False,
+            {},
+            Decision(
+                "check",
+                'repair.mode = "auto" and a build by a frontend; run `python -m ironwheel build` or pass '
+                "-C repair.mode=on to repair",
+            ),
+        ),
+        ("auto", "wheel", False, {"CIBUILDWHEEL": "1"}, Decision("off", CIBW)),
+        ("auto", "wheel", True, {"CIBUILDWHEEL": "1"}, Decision("off", CIBW)),
+        ("auto", "wheel", False, {"CIBUILDWHEEL": "0"}, decide("auto", environ={})),
+        ("on", "wheel", False, {"CIBUILDWHEEL": "1"}, Decision("on", 'repair.mode = "on"')),
+        ("check", "wheel", True, {}, Decision("check", 'repair.mode = "check"')),
+        ("off", "wheel", True, {}, Decision("off", 'repair.mode = "off"')),
+        ("on", "editable", True, {}, Decision("off", "editable builds are never repaired")),
+        ("auto", "editable", False, {}, Decision("off", "editable builds are never repaired")),
+    ],
+)
+def test_modes(setting: str, state: str, release: bool, environ: dict[str, str], expected: Decision) -> None:
+    assert decide(setting, state=state, release=release, environ=environ) == expected
+
+
+def test_decisions_are_described_for_the_log() -> None:
+    assert Decision("on", "why").describe() == "repairing the wheel (why)"
+    assert Decision("check", "why").describe() == "checking the wheel (why)"
+    assert Decision("off", "why").describe() == "not repairing (why)"
