@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from ironwheel.cmake.fileapi import CodeModel, Target
-from ironwheel.repair.base import Options
+from ironwheel.repair.base import Options, Report
 from ironwheel.repair.elf import ElfFile
 from ironwheel.repair.internal import _destinations, search_dirs
 from ironwheel.repair.linux import parse_show_text, wheel_arch
 from ironwheel.repair.macos import required_archs
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
+from ironwheel.repair.pipeline import _check
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.sbom import Library, previous_libraries, render_sbom
 from ironwheel.repair.skeleton import extract_wheel, merge_output, select_skeleton, wheel_tags, write_skeleton
@@ -327,14 +329,14 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
     import sys
 
     from ironwheel.project import Project
-    from ironwheel.repair import linux
+    from ironwheel.repair import linux, tools
     from ironwheel.repair.project import repair_requirements
     from ironwheel.tags import WheelTag
 
     root = _native_project(tmp_path)
     project = Project.load(root)
     monkeypatch.setattr(project, "tag", (WheelTag("cp311", "cp311", "linux_x86_64"), None))
-    monkeypatch.setattr(linux, "package_version", lambda requirement: (None, "not installed"))
+    monkeypatch.setattr(tools, "package_version", lambda requirement: (None, "not installed"))
     monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (None, "none on PATH"))
     auditwheel = ["auditwheel>=6.5,<7"] if sys.version_info >= (3, 10) else []
     # A check uses the tools if the environment has them; only a repair asks for them.
@@ -344,6 +346,60 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
     off = Project.load(root, {"repair.mode": "off"})
     monkeypatch.setattr(off, "tag", project.tag)
     assert repair_requirements(off, release=True) == []
-    monkeypatch.setattr(linux, "package_version", lambda requirement: ("6.8.2", ""))
+    monkeypatch.setattr(tools, "package_version", lambda requirement: ("6.8.2", ""))
     monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (Path("/x/patchelf"), ""))
     assert repair_requirements(project, release=True) == []
+
+
+class _CountingRepairer:
+    """A repairer whose check answers from the extension's bytes, counting its runs."""
+
+    tool = "fake"
+
+    def __init__(self) -> None:
+        self.checks = 0
+
+    def versions(self) -> str:
+        return "fake 1.0"
+
+    def check(self, job: object) -> Report:
+        del job
+        self.checks += 1
+        return Report((("libz.so.1", "/usr/lib/libz.so.1"),), f"manylinux_2_{27 + self.checks}_x86_64")
+
+
+def test_a_check_runs_the_tool_again_only_when_something_it_depends_on_changed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    entries = _entries(tmp_path)
+    names = ["pkg/_ext.so", "x-1.dist-info/WHEEL"]
+    entries["x-1.dist-info/WHEEL"] = b"Wheel-Version: 1.0\n"
+    repairer = _CountingRepairer()
+    cache = tmp_path / "state" / "check.json"
+    wheel = "x-1-cp311-cp311-linux_x86_64.whl"
+
+    def check(options: Options | None = None) -> str:
+        options = options or Options()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="ironwheel"):
+            _check(entries, names, repairer, wheel, "x-1.dist-info", options, tmp_path / "work", cache)  # type: ignore[arg-type]
+        return caplog.text
+
+    assert "would be tagged manylinux_2_28_x86_64" in check()
+    # Same binaries: the last report, without the tool.
+    again = check()
+    assert "would be tagged manylinux_2_28_x86_64" in again
+    assert "fake would graft libz.so.1 (/usr/lib/libz.so.1)" in again
+    assert repairer.checks == 1
+    # A changed binary, other options, another library search: the tool runs.
+    ext = entries["pkg/_ext.so"]
+    assert isinstance(ext, Path)
+    ext.write_bytes(ELF_HEAD + b"changed")
+    assert "manylinux_2_29_x86_64" in check()
+    assert "manylinux_2_30_x86_64" in check(Options(exclude=("libz.so.1",)))
+    assert "manylinux_2_31_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib"}))
+    assert "manylinux_2_31_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib", "HOME": "/x"}))
+    assert repairer.checks == 4
+    # An unreadable cache is a cache miss, not an error.
+    cache.write_text("{not json")
+    assert "manylinux_2_32_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib"}))

@@ -7,6 +7,9 @@ result once.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -14,6 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from ironwheel._fs import write_if_changed
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.errors import IronwheelError, ToolError
 from ironwheel.repair.base import Job, Options, Repairer, Report
@@ -70,6 +74,44 @@ def _job(
     return Job(skeleton, out_dir, options)
 
 
+# What a check's answer depends on besides the files and the options: where libraries are found.
+_CHECK_VARIABLES = ("PATH", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH", "ARCHFLAGS")
+
+
+def _check_key(
+    entries: dict[str, Source], names: list[str], tools: str, wheel_name: str, options: Options
+) -> str:
+    """A digest of everything a check's report depends on: contents, tool, options, library search."""
+    hasher = hashlib.sha256()
+    environ = sorted(
+        (key, value)
+        for key, value in options.environ.items()
+        if key in _CHECK_VARIABLES or key.startswith(("AUDITWHEEL_", "MACOSX_"))
+    )
+    try:
+        loader_cache = os.stat("/etc/ld.so.cache").st_mtime_ns
+    except OSError:
+        loader_cache = 0
+    settings = (options.manylinux, options.exclude, options.macos_archs, [str(p) for p in options.lib_dirs])
+    hasher.update(repr((tools, wheel_name, settings, environ, loader_cache)).encode())
+    for name in names:
+        source = entries[name]
+        hasher.update(f"\0{name}\0".encode())
+        hasher.update(source if isinstance(source, bytes) else hashlib.sha256(source.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
+def _recall_report(cache: Path, key: str) -> Report | None:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data["key"] != key:
+            return None
+        grafted = tuple((str(library), where) for library, where in data["grafted"])
+        return Report(grafted, str(data["tag"]), tuple(data["problems"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _check(
     entries: dict[str, Source],
     names: list[str],
@@ -78,8 +120,14 @@ def _check(
     dist_info: str,
     options: Options,
     work_dir: Path,
+    cache: Path | None = None,
 ) -> None:
-    """Report what repair would do; a missing or failing tool is a warning, never a failed build."""
+    """Report what repair would do; a missing or failing tool is a warning, never a failed build.
+
+    With a ``cache`` file, the report of the last check is reused while the
+    binaries, the tool, the options and the library search are the same: a
+    rebuild that changed no binary does not run the tool again.
+    """
     try:
         tools = repairer.versions()
     except ToolError:
@@ -98,6 +146,12 @@ def _check(
         else:
             log.info("repair check: the binaries load no library from outside the wheel but the system's own")
         return
+    key = _check_key(entries, names, tools, wheel_name, options) if cache is not None else ""
+    report = _recall_report(cache, key) if cache is not None else None
+    if report is not None:
+        log.info("repair check: the binaries are those checked before (%s)", tools)
+        _log_report(report, repairer, wheel_name)
+        return
     try:
         log.info("repair: using %s", tools)
         report = repairer.check(_job(entries, names, wheel_name, dist_info, options, work_dir))
@@ -107,6 +161,8 @@ def _check(
             log.warning("repair check: %s", error.hint)
         return
     _log_report(report, repairer, wheel_name)
+    if cache is not None:
+        write_if_changed(cache, json.dumps({"key": key, **dataclasses.asdict(report)}, indent=1) + "\n")
 
 
 def _repair(
@@ -152,8 +208,12 @@ def finish(
     name: str,
     version: str,
     internal: Sequence[InternalLibrary] = (),
+    check_cache: Path | None = None,
 ) -> tuple[dict[str, Source], str]:
-    """Repair (or check) ``entries`` as decided; add the SBOM; return the entries and the wheel name."""
+    """Repair (or check) ``entries`` as decided; add the SBOM; return the entries and the wheel name.
+
+    ``check_cache`` is a file that keeps the last check's report (see :func:`_check`).
+    """
     platform = wheel_tags(wheel_name).split("-")[-1].split(".")[0]
     repairer = repairer_for(platform, options.environ or None)
     grafted: list[str] = []
@@ -167,7 +227,7 @@ def finish(
         if not any(_is_binary(entries[item]) for item in names):
             log.info("repair: the wheel holds no binaries; nothing to repair")
         elif decision.mode == "check":
-            _check(entries, names, repairer, wheel_name, dist_info, options, work_dir)
+            _check(entries, names, repairer, wheel_name, dist_info, options, work_dir, check_cache)
         else:
             entries, wheel_name, grafted = _repair(
                 entries, names, repairer, wheel_name, dist_info, options, work_dir

@@ -82,6 +82,7 @@ def repair_wheel_entries(
         decision=decision,
         options=options,
         work_dir=work_dir / "tool",
+        check_cache=build_dir / ".ironwheel" / "repair-check.json",
         name=project.core.name,
         version=str(project.version),
         internal=internal,
