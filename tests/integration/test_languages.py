@@ -176,11 +176,12 @@ def test_a_pxd_edit_rebuilds_the_modules_that_cimport_it(
     assert cythonized == [str(root / "src/mathapp/_use.pyx"), str(root / "src/mathcore/_arith.pyx")]
 
 
-@pytest.mark.parametrize("name", ["cython_pxd", "fortran-f2py"])
+@pytest.mark.parametrize("name", ["cython_pxd", "cython", "fortran-f2py"])
 def test_isolated_rebuilds_compile_nothing(
     name: str, project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
 ) -> None:
-    # A new isolated environment (new Cython, new NumPy paths) each time, yet nothing reruns.
+    # A new isolated environment (new Cython, new NumPy paths) each time, yet nothing reruns;
+    # the cython example cimports libcpp, a .pxd of Cython itself.
     del offline_pip
     root = project(name)
     first = built(pip_wheel(root, tmp_path / "one"))

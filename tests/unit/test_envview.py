@@ -93,8 +93,21 @@ def test_environment_files_get_their_recorded_times_back(tmp_path: Path) -> None
             "build build.ninja: RERUN_CMAKE | .ironwheel/env/site-0/with$ space.cmake /usr/share/x.cmake\n"
             f"build a.o: CXX_COMPILER a.cpp | .ironwheel/env/site-0/same.h {changed}\n"
             "build b.o: CXX_COMPILER b.cpp\n"
+            "build gen.c: CUSTOM_COMMAND gen.pyx\n"
+            "  depfile = CMakeFiles/d/1234.d\n"
+            "build gone.c: CUSTOM_COMMAND gone.pyx\n"
+            "  depfile = CMakeFiles/d/missing.d\n"
         )
-        assert envfiles.environment_inputs(build_dir) == {str(same), str(changed), str(spaced)}
+        # A custom command's dependency file (Cython's): read by ninja each time, never logged.
+        pxd = view / "Cython" / "Includes" / "libc" / "my string.pxd"
+        pxd.parent.mkdir(parents=True)
+        pxd.write_text("cdef extern from *: pass\n")
+        (build_dir.path / "CMakeFiles" / "d").mkdir(parents=True)
+        (build_dir.path / "CMakeFiles" / "d" / "1234.d").write_text(
+            "gen.c: \\\n  /src/gen.pyx \\\n  .ironwheel/env/site-0/Cython/Includes/libc/my\\ string.pxd\n"
+        )
+        inputs = envfiles.environment_inputs(build_dir)
+        assert inputs == {str(same), str(changed), str(spaced), str(pxd)}
         for path in (same, changed):
             os.utime(path, ns=(0, 5 * 10**17))
         envfiles.remember(build_dir)

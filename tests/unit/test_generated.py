@@ -437,3 +437,23 @@ def test_no_cuda_compiler(tmp_path: Path) -> None:
         "error: no CUDA compiler (nvcc) found for g (g.cu)\n"
         "hint: install the CUDA toolkit and put nvcc on PATH, or set CUDACXX to nvcc"
     )
+
+
+def test_cython_s_own_files_are_named_through_the_environment_view(tmp_path: Path) -> None:
+    runner = _runner()
+    environment = tmp_path / "pip-build-env" / "site-packages"
+    (environment / "Cython" / "Includes" / "libcpp").mkdir(parents=True)
+    view = tmp_path / "build" / ".ironwheel" / "env" / "site-0"
+    view.mkdir(parents=True)
+    (view / "Cython").symlink_to(environment / "Cython", target_is_directory=True)
+    (view / "copied").mkdir()
+    links = runner.linked_entries([str(view), str(tmp_path / "missing")])
+    assert links == [(str((environment / "Cython").resolve()), str(view / "Cython"))]
+    depfile = tmp_path / "out.cpp.dep"
+    real = (environment / "Cython" / "Includes" / "libcpp" / "vector.pxd").resolve()
+    depfile.write_text(f"out.cpp: \\\n  pkg/m.pyx \\\n  {real}\n")
+    runner.rewrite_depfile(str(depfile), str(tmp_path / "out.cpp"), str(tmp_path / "src"), links)
+    root = tmp_path.as_posix()
+    assert depfile.read_text() == (
+        f"{root}/out.cpp: {root}/src/pkg/m.pyx \\\n  {view.as_posix()}/Cython/Includes/libcpp/vector.pxd\n"
+    )

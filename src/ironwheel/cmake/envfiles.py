@@ -57,8 +57,31 @@ _NINJA_PATH = r"(?:[^\s$:|]|\$[ :$])+"
 _NINJA_ESCAPE = re.compile(r"\$([ :$])")
 
 
+# A path in a make-style dependency file: backslash escapes spaces.
+_DEPFILE_PATH = re.compile(r"(?:[^\s\\]|\\.)+")
+_DEPFILE_LINE = re.compile(r"^\s*depfile = (.+)$", re.MULTILINE)
+
+
+def _depfile_paths(manifest: str, build_dir: Path) -> list[str]:
+    """The paths in the dependency files of custom commands (Cython's), which ninja reads each time."""
+    found: list[str] = []
+    for text in _DEPFILE_LINE.findall(manifest):
+        depfile = Path(_NINJA_ESCAPE.sub(r"\1", text.strip()))
+        try:
+            content = (build_dir / depfile).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        _target, _sep, dependencies = content.partition(": ")
+        found += [re.sub(r"\\(.)", r"\1", item) for item in _DEPFILE_PATH.findall(dependencies)]
+    return found
+
+
 def environment_inputs(build_dir: BuildDir) -> set[str]:
-    """Absolute paths of the files under the view that ninja depends on."""
+    """Absolute paths of the files under the view that ninja depends on.
+
+    Those ninja knows from the manifest, from its dependency log and from the
+    dependency files of custom commands, which stay files of their own.
+    """
     view = build_dir.state_dir / "env"
     absolute = view.as_posix() + "/"
     relative = view.relative_to(build_dir.path).as_posix() + "/"
@@ -71,6 +94,11 @@ def environment_inputs(build_dir: BuildDir) -> set[str]:
     for prefix, base in ((absolute, ""), (relative, build_dir.path.as_posix() + "/")):
         for match in re.findall(r"(?<![\w/.])" + re.escape(prefix) + _NINJA_PATH, manifest):
             found.add(base + _NINJA_ESCAPE.sub(r"\1", match))
+    for path in _depfile_paths(manifest, build_dir.path):
+        if path.startswith(absolute):
+            found.add(path)
+        elif path.startswith(relative):
+            found.add(build_dir.path.as_posix() + "/" + path)
     return found
 
 

@@ -7,6 +7,13 @@ and in its dependency file relative to its working directory. Run from the
 source's package root, the names are ``pkg/mod.pyx`` wherever the project
 lies, so the module is reproducible; the dependency file is then rewritten
 with absolute paths, which CMake's DEPFILE needs.
+
+Cython names its own ``.pxd`` files (``libcpp/vector.pxd``) by their real
+paths. Under ironwheel those live in a temporary build environment, reached
+through the links of the build directory's stable view of it (on
+PYTHONPATH); a dependency named by its real path would be missing after the
+environment is deleted, and every module would be cythonized again. Such
+paths are named through the view instead.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 
 _PACKAGE_MARKERS = ("__init__.py", "__init__.pxd", "__init__.pyx")
 
@@ -33,11 +41,35 @@ def _escape(path: str) -> str:
     return path.replace("\\", "/").replace(" ", "\\ ")
 
 
-def rewrite_depfile(depfile: str, output: str, root: str) -> None:
-    """Make every path of Cython's dependency file absolute."""
+def linked_entries(search_path: list[str]) -> list[tuple[str, str]]:
+    """(real path, link) of each symbolic link directly inside the ``search_path`` directories."""
+    links: list[tuple[str, str]] = []
+    for directory in search_path:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                links.append((os.path.realpath(entry.path), os.path.abspath(entry.path)))
+    return links
+
+
+def through_links(path: str, links: Sequence[tuple[str, str]]) -> str:
+    """``path``, named through the link whose target holds it, if one does."""
+    for real, link in links:
+        if path == real or path.startswith(real + os.sep):
+            return link + path[len(real) :]
+    return path
+
+
+def rewrite_depfile(depfile: str, output: str, root: str, links: Sequence[tuple[str, str]] = ()) -> None:
+    """Make every path of Cython's dependency file absolute, and name it through ``links``."""
     with open(depfile, encoding="utf-8") as handle:
         lines = [line.strip().rstrip("\\").strip() for line in handle]
-    dependencies = [os.path.normpath(os.path.join(root, line)) for line in lines[1:] if line]
+    dependencies = [
+        through_links(os.path.normpath(os.path.join(root, line)), links) for line in lines[1:] if line
+    ]
     text = _escape(output) + ": " + " \\\n  ".join(_escape(path) for path in dependencies) + "\n"
     with open(depfile, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -63,7 +95,8 @@ def main(argv: list[str]) -> int:
     ]
     code = subprocess.call(command, cwd=root)
     if code == 0:
-        rewrite_depfile(output + ".dep", output, root)
+        search_path = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+        rewrite_depfile(output + ".dep", output, root, linked_entries(search_path))
     return code
 
 
