@@ -18,9 +18,7 @@ from ironwheel.cmake.configure import Plan, configure, make_plan
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
 from ironwheel.cmake.generated import write_generated
 from ironwheel.cmake.tools import keep_tools
-from ironwheel.compilers import buildable
 from ironwheel.errors import IronwheelError, PackagingError, ToolError
-from ironwheel.extensions import Extension, load_extensions
 from ironwheel.files import Selection
 from ironwheel.generate import Generated, render_project
 from ironwheel.launcher import find_launcher
@@ -31,6 +29,10 @@ from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ironwheel.extensions import Extension
 
 __all__ = [
     "NativeBuild",
@@ -199,9 +201,16 @@ def build_native(
     tag, stable_abi = project.tag
     if project.settings.extension and not project.settings.wheel.cmake:
         log.warning("ignoring the extension tables: wheel.cmake = false")
-    declared = load_extensions(project) if project.settings.wheel.cmake else []
+    declared: list[Extension] = []
+    extensions: list[Extension] = []
     policy = optional_policy()
-    extensions = buildable(declared, policy, defines=project.settings.cmake.define)
+    if project.settings.extension and project.settings.wheel.cmake:
+        # Only projects with extension tables pay for their machinery.
+        from ironwheel.compilers import buildable
+        from ironwheel.extensions import load_extensions
+
+        declared = load_extensions(project)
+        extensions = buildable(declared, policy, defines=project.settings.cmake.define)
     cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
     cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
     cache.save()

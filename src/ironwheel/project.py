@@ -104,9 +104,11 @@ class Project:
 
     @functools.cached_property
     def tag(self) -> tuple[WheelTag, StableABI | None]:
-        from ironwheel.extensions import derived_py_api
+        py_api = self.settings.wheel.py_api
+        if self.settings.extension:
+            from ironwheel.extensions import derived_py_api
 
-        py_api = derived_py_api(self.pyproject, self.settings, self.has_cmakelists)
+            py_api = derived_py_api(self.pyproject, self.settings, self.has_cmakelists)
         return compute_tag(native=self.native, py_api=py_api)
 
     def build_dir(self, template: str | None = None) -> Path | None:

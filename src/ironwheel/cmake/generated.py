@@ -19,8 +19,11 @@ from pathlib import Path
 
 from ironwheel._fs import write_if_changed
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.extensions import Extension
-from ironwheel.settings.model import Scalar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ironwheel.extensions import Extension
+    from ironwheel.settings.model import Scalar
 
 __all__ = ["GeneratedProject", "extensions_hook", "render_lists", "write_generated"]
 

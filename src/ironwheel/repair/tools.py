@@ -9,7 +9,7 @@ environment's scripts directory).
 from __future__ import annotations
 
 import functools
-import importlib.metadata
+import importlib.util
 import logging
 import os
 import re
@@ -19,11 +19,12 @@ import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
 
-from packaging.requirements import Requirement
-from packaging.version import InvalidVersion, Version
-
 from ironwheel._run import capture
 from ironwheel.errors import CommandError, ToolError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 __all__ = [
     "AUDITWHEEL",
@@ -51,10 +52,22 @@ _VERSION = re.compile(r"(\d+(?:\.\d+)+)")
 
 def package_version(spelled: str) -> tuple[Version | None, str]:
     """The installed version of a package if it satisfies the requirement, else None and why."""
+    name = re.split(r"[^A-Za-z0-9._-]", spelled, maxsplit=1)[0]
+    if name.isidentifier() and importlib.util.find_spec(name) is None:
+        # The repair tools import under their project names; a module search is much cheaper
+        # than reading every distribution's metadata (and packaging's parser), and most builds
+        # stop here.
+        return None, f"{name} is not installed in {sys.prefix}"
+    from packaging.requirements import Requirement
+
     requirement = Requirement(spelled)
+    from importlib import metadata
+
+    from packaging.version import InvalidVersion, Version
+
     try:
-        text = importlib.metadata.version(requirement.name)
-    except importlib.metadata.PackageNotFoundError:
+        text = metadata.version(requirement.name)
+    except metadata.PackageNotFoundError:
         return None, f"{requirement.name} is not installed in {sys.prefix}"
     try:
         version = Version(text)
@@ -112,6 +125,8 @@ def _program_version(path: str, mtime_ns: int) -> Version | None:
     except (CommandError, ToolError):
         return None
     match = _VERSION.search(output)
+    from packaging.version import Version
+
     return Version(match.group(1)) if match else None
 
 
@@ -122,6 +137,8 @@ def program_version(path: Path) -> Version | None:
 
 def find_program(spelled: str, environ: Mapping[str, str] | None = None) -> tuple[Path | None, str]:
     """The first program of the requirement's name (scripts dir, then PATH) that satisfies it."""
+    from packaging.requirements import Requirement
+
     requirement = Requirement(spelled)
     environ = os.environ if environ is None else environ
     rejected: list[str] = []
