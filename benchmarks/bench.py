@@ -597,7 +597,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Measure from inside the benchmark venv, where pyproject-hooks is installed.
         os.execv(
             str(python),
-            [str(python), __file__, *(argv if argv is not None else sys.argv[1:]), "--work", str(work)],
+            # Without --fresh: the venv just made is the one the measuring runs in.
+            [
+                str(python),
+                __file__,
+                *(arg for arg in (argv if argv is not None else sys.argv[1:]) if arg != "--fresh"),
+                "--work",
+                str(work),
+            ],
         )
     info = versions(python)
     info["load at start"] = load()
