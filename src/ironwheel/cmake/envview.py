@@ -184,8 +184,8 @@ def materialize_environment(view: Path, roots: Sequence[Path], skip: Iterable[st
     paths: list[str] = []
     for site in sorted(view.glob("site-*")):
         for entry in sorted(site.iterdir()):
-            project = entry.name.split("-")[0].lower() if entry.name.endswith(".dist-info") else entry.name
-            if not entry.is_symlink() or project.lower() in skipped or project == "__pycache__":
+            name = entry.name.split("-")[0] if entry.name.endswith(".dist-info") else entry.name
+            if not entry.is_symlink() or name.lower() in skipped or name == "__pycache__":
                 continue
             target = Path(os.readlink(entry))
             if any(root == target or root in target.parents for root in roots):
