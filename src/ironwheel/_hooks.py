@@ -96,8 +96,11 @@ def build_wheel(
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.sdist import build_sdist as build
+    from ironwheel.sourcedirs import warn_marked_sources
 
-    return build(_project(config_settings, "sdist"), Path(sdist_directory).absolute())
+    project = _project(config_settings, "sdist")
+    warn_marked_sources(project)
+    return build(project, Path(sdist_directory).absolute())
 
 
 def get_requires_for_build_editable(config_settings: ConfigSettings | None) -> list[str]:

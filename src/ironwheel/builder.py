@@ -25,6 +25,7 @@ from ironwheel.launcher import find_launcher
 from ironwheel.layout import Package, discover_packages, import_name, package_files
 from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
+from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
@@ -257,6 +258,7 @@ def build_native(
 def find_packages(project: Project) -> list[Package]:
     """The project's Python packages; an error when there is nothing at all to build."""
     name = project.core.name
+    warn_marked_sources(project)
     packages = discover_packages(project.root, name, project.settings.wheel.packages)
     if not packages and not project.native:
         module = import_name(name)

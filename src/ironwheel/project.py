@@ -38,6 +38,7 @@ class Project:
         self.root = root
         self.pyproject = pyproject
         self.settings = settings
+        self._checked_build_dirs: set[Path] = set()
 
     @classmethod
     def load(
@@ -122,10 +123,9 @@ class Project:
                 self.root / template.format(wheel_tag=str(tag), build_type=self.settings.cmake.build_type)
             )
         )
-        for protected in (self.root, self.source_dir):
-            if path == protected or path in protected.parents:
-                raise ConfigError(
-                    f'tool.ironwheel.build.dir: "{template}" is the project directory or contains it',
-                    hint='use a directory of its own, such as "build/{wheel_tag}" (the default)',
-                )
+        if path not in self._checked_build_dirs:
+            from ironwheel.sourcedirs import check_build_dir
+
+            check_build_dir(self, path, template)
+            self._checked_build_dirs.add(path)
         return path
