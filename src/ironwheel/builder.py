@@ -17,6 +17,7 @@ from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import Plan, configure, make_plan
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
 from ironwheel.cmake.generated import write_generated
+from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.tools import keep_tools
 from ironwheel.errors import IronwheelError, PackagingError, ToolError
 from ironwheel.files import Selection
@@ -245,10 +246,23 @@ def build_native(
     required = [e.name for e in extensions if not e.settings.optional]
     failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
     _drop_unbuilt(build_dir, plan, extensions, failed, policy)
-    installed = install(build_dir, plan, cmake)
-    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
-    # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
+    # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
+    if model is not None:
+        shipped = discover_packages(project.root, project.core.name, project.settings.wheel.packages)
+        check_install_rules(
+            model,
+            Layout(
+                prefix=plan.install_prefix,
+                staging=build_dir.staging,
+                root=project.root,
+                generated=build_dir.state_dir / "generated",
+                data=f"{project.core.dist_info_name}.data",
+                package=next((p.name for p in shipped if not p.is_module), import_name(project.core.name)),
+            ),
+        )
+    installed = install(build_dir, plan, cmake)
+    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.
     consumed |= {path.resolve() for extension in declared for path in extension.consumed}
