@@ -18,7 +18,7 @@ EXAMPLES = ROOT / "examples"
 
 # What isolated builds of the test projects and examples may install.
 WHEELHOUSE_REQUIREMENTS = [
-    "packaging",
+    "packaging>=24.2",
     "pyproject-metadata",
     "pybind11",
     "nanobind",

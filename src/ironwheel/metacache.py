@@ -26,7 +26,12 @@ from packaging.version import Version
 from ironwheel import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ironwheel.metadata import Metadata
     from ironwheel.settings import Settings
+
+    Reader = Callable[[], tuple[Metadata, list[str]]]
 
 __all__ = ["DEFAULT_LICENSE_GLOBS", "Core", "load_core"]
 
@@ -47,6 +52,7 @@ class Core:
     metadata: bytes  # the METADATA file
     entry_points: bytes | None  # entry_points.txt, if any
     license_files: tuple[str, ...]  # POSIX paths relative to the project root
+    warnings: tuple[str, ...] = ()  # what reading the metadata warned about, said again on reuse
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -90,10 +96,10 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
     return json.dumps(inputs, sort_keys=True, default=str)
 
 
-def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Core:
-    from ironwheel.metadata import dist_info_name, load_metadata, render_entry_points, render_metadata
+def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings, read: Reader | None) -> Core:
+    from ironwheel.metadata import dist_info_name, read_metadata, render_entry_points, render_metadata
 
-    metadata = load_metadata(pyproject, root, settings)
+    metadata, said = read() if read is not None else read_metadata(pyproject, root, settings)
     assert metadata.version is not None, "load_metadata always resolves the version"
     return Core(
         name=metadata.name,
@@ -103,6 +109,7 @@ def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Cor
         metadata=render_metadata(metadata),
         entry_points=render_entry_points(metadata),
         license_files=tuple(path.as_posix() for path in metadata.license_files or ()),
+        warnings=tuple(said),
     )
 
 
@@ -120,6 +127,7 @@ def _recall(record: Path, inputs: str) -> Core | None:
             metadata=core["metadata"].encode("utf-8"),
             entry_points=core["entry_points"].encode("utf-8") if core["entry_points"] is not None else None,
             license_files=tuple(core["license_files"]),
+            warnings=tuple(str(message) for message in core.get("warnings", ())),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -136,6 +144,7 @@ def _remember(record: Path, inputs: str, core: Core) -> None:
             "metadata": core.metadata.decode("utf-8"),
             "entry_points": core.entry_points.decode("utf-8") if core.entry_points is not None else None,
             "license_files": list(core.license_files),
+            "warnings": list(core.warnings),
         },
     }
     temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
@@ -147,14 +156,24 @@ def _remember(record: Path, inputs: str, core: Core) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def load_core(pyproject: Mapping[str, Any], root: Path, settings: Settings, record: Path | None) -> Core:
-    """The project's core metadata; from ``record`` when nothing it depends on changed."""
+def load_core(
+    pyproject: Mapping[str, Any],
+    root: Path,
+    settings: Settings,
+    record: Path | None,
+    read: Reader | None = None,
+) -> Core:
+    """The project's core metadata; from ``record`` when nothing it depends on changed.
+
+    ``read`` reads the metadata (with its warnings) when the record cannot
+    serve; the caller shows ``Core.warnings``.
+    """
     inputs = _inputs(pyproject, root, settings) if record is not None else None
     if record is not None and inputs is not None:
         known = _recall(record, inputs)
         if known is not None:
             return known
-    core = _render(pyproject, root, settings)
+    core = _render(pyproject, root, settings, read)
     if record is not None and inputs is not None:
         _remember(record, inputs, core)
     return core

@@ -21,12 +21,14 @@ from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError
 from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
+from ironwheel.metacheck import check_metadata
 from ironwheel.settings import Settings
 
 __all__ = [
     "Metadata",
     "dist_info_name",
     "load_metadata",
+    "read_metadata",
     "render_entry_points",
     "render_metadata",
 ]
@@ -43,7 +45,7 @@ def _errors_of(error: BaseException) -> list[str]:
     return [str(error)]
 
 
-def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path) -> Metadata:
+def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[str]) -> Metadata:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -60,8 +62,7 @@ def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path) -> Metadata
                 details=problems,
                 hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
             ) from error
-    for warning in caught:
-        log.warning("%s", warning.message)
+    said += [str(warning.message) for warning in caught]
     return metadata
 
 
@@ -124,9 +125,15 @@ def _version_from_file(project_dir: Path, settings: Settings) -> Version:
         ) from None
 
 
-def load_metadata(pyproject: Mapping[str, Any], project_dir: Path, settings: Settings) -> Metadata:
-    """Read and check ``[project]``, filling in a dynamic version."""
-    metadata = _from_pyproject(pyproject, project_dir)
+def read_metadata(
+    pyproject: Mapping[str, Any], project_dir: Path, settings: Settings
+) -> tuple[Metadata, list[str]]:
+    """Read and check ``[project]``, filling in a dynamic version; the result renders valid metadata.
+
+    The warnings come back for the caller to show (once, however often it reads).
+    """
+    said: list[str] = []
+    metadata = _from_pyproject(pyproject, project_dir, said)
     dynamic = [field for field in metadata.dynamic if field != "version"]
     if dynamic:
         names = ", ".join(f'"{field}"' for field in dynamic)
@@ -166,6 +173,15 @@ def load_metadata(pyproject: Mapping[str, Any], project_dir: Path, settings: Set
         )
         if found:
             metadata.license_files = found
+    said += check_metadata(metadata)
+    return metadata, said
+
+
+def load_metadata(pyproject: Mapping[str, Any], project_dir: Path, settings: Settings) -> Metadata:
+    """:func:`read_metadata`, its warnings logged."""
+    metadata, said = read_metadata(pyproject, project_dir, settings)
+    for message in said:
+        log.warning("%s", message)
     return metadata
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ class Project:
         self.pyproject = pyproject
         self.settings = settings
         self._checked_build_dirs: set[Path] = set()
+        self._said: set[str] = set()
 
     @classmethod
     def load(
@@ -72,11 +73,24 @@ class Project:
         return self.has_cmakelists or (self.settings.wheel.cmake and bool(self.settings.extension))
 
     @functools.cached_property
-    def metadata(self) -> Metadata:
+    def _read(self) -> tuple[Metadata, list[str]]:
         # Imported when needed: get_requires_for_build_wheel never is, and pays no import.
-        from ironwheel.metadata import load_metadata
+        from ironwheel.metadata import read_metadata
 
-        return load_metadata(self.pyproject, self.root, self.settings)
+        return read_metadata(self.pyproject, self.root, self.settings)
+
+    def _warn(self, messages: Sequence[str]) -> None:
+        """Show each warning about the metadata once, whether it was read or recalled."""
+        for message in messages:
+            if message not in self._said:
+                self._said.add(message)
+                log.warning("%s", message)
+
+    @functools.cached_property
+    def metadata(self) -> Metadata:
+        metadata, said = self._read
+        self._warn(said)
+        return metadata
 
     @functools.cached_property
     def core(self) -> Core:
@@ -89,7 +103,9 @@ class Project:
             build_dir = None  # reported by the build that needs the build dir
         state = build_dir / ".ironwheel" if build_dir is not None else None
         record = state / "metadata.json" if state is not None and state.is_dir() else None
-        return load_core(self.pyproject, self.root, self.settings, record)
+        core = load_core(self.pyproject, self.root, self.settings, record, lambda: self._read)
+        self._warn(core.warnings)
+        return core
 
     @property
     def version(self) -> Version:
