@@ -30,6 +30,7 @@ from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
+from ironwheel.unbuilt import warn_unbuilt
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
 TYPE_CHECKING = False
@@ -303,16 +304,21 @@ def build_wheel(
     )
     generated = render_project(project)
     in_source = [item.path for item in generated if item.location == "source"]
+    exclude = Rules(project.settings.wheel.exclude)
     entries: dict[str, Source] = {}
     executables: set[str] = set()
     if project.native:
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
             native = build_native(project, build_dir, generated, state=state)
-            entries.update(
-                (name, path)
+            files = {
+                name: path
                 for name, path in package_files(project.root, packages, selection, in_source).items()
                 if path.resolve() not in native.consumed
+            }
+            warn_unbuilt(
+                project.root, project.core.name, files, packages, native=True, excluded=exclude.ignores
             )
+            entries.update(files)
             executables = add_installed(entries, native.installed, project)
             entries.update((item.path, item.content) for item in generated if item.location == "install")
             return _pack(
@@ -322,9 +328,12 @@ def build_wheel(
                 executables=executables,
                 wheel_directory=wheel_directory,
                 started=started,
+                exclude=exclude,
                 native=_Native(native.model, build_dir.path, state, release),
             )
-    entries.update(package_files(project.root, packages, selection, in_source))
+    files = package_files(project.root, packages, selection, in_source)
+    warn_unbuilt(project.root, project.core.name, files, packages, native=False, excluded=exclude.ignores)
+    entries.update(files)
     entries.update((item.path, item.content) for item in generated if item.location == "install")
     for item in generated:
         if item.location == "build":
@@ -336,6 +345,7 @@ def build_wheel(
         executables=executables,
         wheel_directory=wheel_directory,
         started=started,
+        exclude=exclude,
     )
 
 
@@ -357,9 +367,9 @@ def _pack(
     executables: set[str],
     wheel_directory: Path,
     started: float,
+    exclude: Rules,
     native: _Native | None = None,
 ) -> str:
-    exclude = Rules(project.settings.wheel.exclude)
     if exclude:
         entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
     _check_stable_abi(entries, tag)

@@ -164,3 +164,24 @@ def test_a_library_and_its_links_are_one_producer(tmp_path: Path) -> None:
     result = ironwheel("build", "-o", tmp_path / "dist", root, "-C", "repair.mode=off")
     assert result.returncode == 0, tail(result.output)
     assert "demo/libcore.so.1" in members(result.wheel)
+
+
+def test_a_package_source_no_target_compiles_is_named(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        """\
+        find_package(Python REQUIRED COMPONENTS Interpreter Development.Module)
+        Python_add_library(_core MODULE WITH_SOABI src/demo/_core.c)
+        install(TARGETS _core DESTINATION demo)
+        """,
+        files={"src/demo/_core.c": MODULE, "src/demo/_forgotten.c": MODULE.replace("_core", "_forgotten")},
+    )
+    result = ironwheel("build", "-o", tmp_path / "dist", root, "-C", "repair.mode=off")
+    assert result.returncode == 0, tail(result.output)
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        "warning: src/demo/_forgotten.c: native sources in the packages that the build does not compile: the "
+        "wheel ships them as plain files; compile them in a CMake target or an extension table, or leave them "
+        "out of the wheel with tool.ironwheel.wheel.exclude"
+    ]
+    assert "demo/_forgotten.c" in members(result.wheel)
+    assert "demo/_core.c" not in members(result.wheel)
