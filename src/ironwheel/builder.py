@@ -329,7 +329,7 @@ def build_wheel(
                 wheel_directory=wheel_directory,
                 started=started,
                 exclude=exclude,
-                native=_Native(native.model, build_dir.path, state, release),
+                native=_Native(native.model, build_dir.path, build_dir.outputs, state, release),
             )
     files = package_files(project.root, packages, selection, in_source)
     warn_unbuilt(project.root, project.core.name, files, packages, native=False, excluded=exclude.ignores)
@@ -355,6 +355,7 @@ class _Native:
 
     model: CodeModel | None
     build_dir: Path
+    outputs: Path  # where the wheel is written before it is moved into the output directory
     state: str
     release: bool
 
@@ -393,6 +394,7 @@ def _pack(
         dist_info=project.dist_info,
         epoch=source_date_epoch(),
         executables=frozenset(executables),
+        work_dir=native.outputs if native is not None else None,
     )
     size = target.stat().st_size
     log.info(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
+from ironwheel._signals import Terminated, interruption, terminable
 from ironwheel.errors import ConfigError, IronwheelError, from_os_error
 
 __all__ = ["main"]
@@ -158,13 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     configure_logging()
     try:
-        if arguments.command == "build":
-            return _build(arguments)
-        if arguments.command == "develop":
-            return _develop(arguments)
-        if arguments.command == "repair":
-            return _repair(arguments)
-        return _config(arguments)
+        with terminable():
+            if arguments.command == "build":
+                return _build(arguments)
+            if arguments.command == "develop":
+                return _develop(arguments)
+            if arguments.command == "repair":
+                return _repair(arguments)
+            return _config(arguments)
+    except (KeyboardInterrupt, Terminated) as caught:
+        problem, code = interruption(caught)
+        report_error(problem)
+        return code
     except IronwheelError as error:
         report_error(error)
         return error.exit_code

@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ironwheel._faults import stall
 from ironwheel.cmake.fileapi import CodeModel
 from ironwheel.cmake.rpath import SWITCHES
 from ironwheel.errors import ToolError
@@ -138,6 +139,7 @@ def repair_wheel_entries(
             marker.write_text("".join(f"{name}\n" for name in patched), encoding="utf-8")
         else:
             marker.unlink(missing_ok=True)
+    stall("repair")
     options = Options(
         manylinux=settings.manylinux,
         exclude=settings.exclude,
