@@ -277,3 +277,11 @@ def test_a_shared_string_loses_its_entry_but_keeps_its_bytes(tmp_path: Path) -> 
     path = _edited(tmp_path, data, [])
     assert readelf(path) == {"NEEDED": ["libc.so.6"], "SONAME": ["libdemo.so"]}
     assert b"$ORIGIN:/dev/null/room\0" in path.read_bytes()  # the symbol "room" still reads
+
+
+def test_a_static_file_has_no_search_path_to_write() -> None:
+    data = bytearray(make_elf())
+    data[64 + 56 : 64 + 60] = struct.pack("<I", 6)  # PT_DYNAMIC becomes PT_PHDR: no dynamic section
+    with pytest.raises(NoRoomError, match=r"^it is linked statically$"):
+        rewrite_search_path(data, ["$ORIGIN"])
+    rewrite_search_path(data, [])  # nothing to remove either

@@ -1,4 +1,4 @@
-"""Internal libraries placed for two modules in different directories (Windows DLLs)."""
+"""Internal libraries: placed next to what loads them (Windows DLLs), relinked in place or not at all (ELF)."""
 
 from __future__ import annotations
 

@@ -118,6 +118,8 @@ def _rewrite(reader: Reader, data: bytearray, new: bytes) -> None:
     table = segments(reader)
     dynamic = next(((offset, size) for kind, offset, _v, size in table if kind == _PT_DYNAMIC), None)
     if dynamic is None:
+        if not new:
+            return
         raise NoRoomError("it is linked statically")
     layout, entry_size = ("qQ", 16) if reader.wide else ("iI", 8)
     start, size = dynamic
