@@ -137,3 +137,15 @@ def test_next_steps_editable_rebuilds_on_import(
         check=True,
     )
     assert documented.stdout.strip() == "Edited."
+
+
+def test_ironwheel_wheel_ships_the_templates(wheelhouse: Path) -> None:
+    (wheel,) = wheelhouse.glob("ironwheel-*.whl")
+    package = ROOT / "src" / "ironwheel"
+    templates = sorted(
+        f"ironwheel/{path.relative_to(package).as_posix()}"
+        for path in (package / "new" / "templates").rglob("*")
+        if path.is_file()
+    )
+    assert len(templates) > 50
+    assert [name for name in names(wheel) if name.startswith("ironwheel/new/templates/")] == templates
