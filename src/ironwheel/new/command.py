@@ -8,7 +8,6 @@ import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 __all__ = ["add_commands", "run"]
 
@@ -71,7 +70,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_commands(commands: Any) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``new`` and ``init`` to the CLI's subparsers."""
     new = commands.add_parser(
         "new",
