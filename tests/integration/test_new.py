@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Venv
-from tests.integration.frontends import names, pip_wheel, tail
+from tests.integration.frontends import names, pip_wheel, python_build, tail
 
 pytestmark = pytest.mark.slow
 
@@ -149,3 +149,21 @@ def test_ironwheel_wheel_ships_the_templates(wheelhouse: Path) -> None:
     )
     assert len(templates) > 50
     assert [name for name in names(wheel) if name.startswith("ironwheel/new/templates/")] == templates
+
+
+def test_sdist_passes_the_workflows_check(offline_pip: Path, tmp_path: Path) -> None:
+    # The sdist job of the generated workflow builds the sdist and runs twine check --strict.
+    del offline_pip
+    ironwheel("new", "my-pkg", "--vcs", "none", cwd=tmp_path)
+    result = python_build(tmp_path / "my-pkg", tmp_path / "dist", "--sdist")
+    assert result.returncode == 0, tail(result.output)
+    (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
+    assert sdist.name == "my_pkg-0.1.0.tar.gz"
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(sdist)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "PASSED" in check.stdout
