@@ -158,7 +158,11 @@ def _infer(root: Path, name: str) -> str:
         # The SETUPTOOLS_SCM_ prefix first: that is what these projects' users set.
         with vcs_versioning.overrides.GlobalOverrides.from_env("SETUPTOOLS_SCM", dist_name=name):
             data = vcs_versioning.PyProjectData.from_file(pyproject, _tool_names=list(SECTIONS))
-            return vcs_versioning.infer_version_string(name, data, force_write_version_files=True)
+            # relative_to anchors root and the version files at the project, whatever the
+            # working directory (the library's default is ./pyproject.toml).
+            return vcs_versioning.infer_version_string(
+                name, data, {"relative_to": pyproject}, force_write_version_files=True
+            )
     try:
         import setuptools_scm  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
