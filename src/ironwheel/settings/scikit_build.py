@@ -185,7 +185,10 @@ def _metadata_sources(
     for source in _provided(pyproject, flat, "version"):
         provider = str(source.get("provider", ""))
         if provider.endswith("metadata.regex"):
-            metadata["version"] = {"file": source.get("input", ""), "regex": source.get("regex", _REGEX_DEFAULT)}
+            metadata["version"] = {
+                "file": source.get("input", ""),
+                "regex": source.get("regex", _REGEX_DEFAULT),
+            }
         elif provider.endswith("metadata.setuptools_scm") or provider == "vcs_versioning":
             # Both read [tool.setuptools_scm] (or [tool.vcs-versioning]), as ironwheel does.
             metadata["version"] = {"provider": "vcs"}
