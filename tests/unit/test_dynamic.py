@@ -453,3 +453,26 @@ def test_the_recorded_answer_holds_the_library_until_an_sdist_s_pkg_info_appears
     (chdir / "PKG-INFO").write_text(PKG_INFO)
     assert _requires.recall(None, "wheel") is None
     assert "vcs-versioning>=2.0.1" not in ironwheel.get_requires_for_build_wheel()
+
+
+def test_the_record_renders_again_when_a_requirements_file_or_an_include_changes(tmp_path: Path) -> None:
+    from ironwheel.metacache import load_core
+
+    root = write(tmp_path / "demo", REQUIREMENTS)
+    record = tmp_path / "metadata.json"
+
+    def requires() -> list[str]:
+        project = Project.load(root)
+        core = load_core(project.pyproject, project.root, project.settings, record)
+        return email.parser.BytesParser().parsebytes(core.metadata).get_all("Requires-Dist") or []
+
+    assert "numpy>=1.22" in requires()
+    assert record.is_file()
+    (root / "requirements" / "common.txt").write_text("tomli>=2\n")  # found through -r only
+    assert "tomli>=2" in requires()
+    (root / "requirements.txt").write_text("scipy\n")
+    assert requires()[:2] == ["packaging>=22", "scipy"]
+    (root / "pyproject.toml").write_text(
+        REQUIREMENTS["pyproject.toml"].replace("requirements/gpu.txt", "requirements.txt")
+    )
+    assert 'scipy; extra == "gpu"' in requires()
