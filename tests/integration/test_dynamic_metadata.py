@@ -107,7 +107,7 @@ def test_a_wheel_of_a_tag_a_new_commit_and_a_dirty_tree(
     assert dirty.returncode == 0, tail(dirty.output)
     today = time.strftime("%Y%m%d", time.gmtime())
     assert metadata_of(dirty.wheel)["Version"] == f"{version}.d{today}"
-    assert metadata_of(dirty.wheel).get_payload().startswith("dynmeta\n=======\n\nEdited.\n")
+    assert str(metadata_of(dirty.wheel).get_payload()).startswith("dynmeta\n=======\n\nEdited.\n")
 
 
 def test_sdist_then_wheel_from_it_without_git(
