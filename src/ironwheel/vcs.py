@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import shutil
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -180,6 +181,40 @@ def _infer(root: Path, name: str) -> str:
     return str(found)
 
 
+def _start(root: Path, pyproject: Mapping[str, Any]) -> Path:
+    """Where the library looks for the checkout: the project, or its ``root`` setting."""
+    _, section = _section(pyproject)
+    base = section.get("root", ".")
+    return Path(os.path.normpath(root / base)) if isinstance(base, str) else root
+
+
+def _no_version(root: Path, pyproject: Mapping[str, Any], error: LookupError) -> ConfigError:
+    """Why the library found no version, as far as can be told."""
+    start = _start(root, pyproject)
+    checkout = find_checkout(start)
+    if checkout is None and not (root / ".git_archival.txt").is_file():
+        return ConfigError(
+            f"no version: {root} is neither a git or Mercurial checkout nor an sdist (no PKG-INFO)",
+            hint=_PRETEND_HINT,
+        )
+    if checkout is not None:
+        program = "git" if checkout.name == ".git" else "hg"
+        if shutil.which(program) is None:
+            return ConfigError(
+                f"no version: {checkout.parent} is a {program} checkout, but {program} is not on PATH",
+                hint=f"install {program}; or {_PRETEND_HINT}",
+            )
+        if checkout.parent != start:
+            name, _ = _section(pyproject)
+            up = Path(os.path.relpath(checkout.parent, root)).as_posix()
+            return ConfigError(
+                f"no version: the checkout is {checkout.parent}, above the project",
+                hint=f'set root = "{up}" in [tool.{name}] (or search_parent_directories = true)',
+            )
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return ConfigError(f"no version from version control for {root}", details=lines[1:], hint=_PRETEND_HINT)
+
+
 def vcs_version(root: Path, pyproject: Mapping[str, Any], name: str) -> VcsVersion:
     """The version of the checkout holding ``root``; the library writes the version files."""
     targets = version_files(root, pyproject)
@@ -189,19 +224,7 @@ def vcs_version(root: Path, pyproject: Mapping[str, Any], name: str) -> VcsVersi
     except IronwheelError:
         raise
     except LookupError as error:
-        checkout = find_checkout(root)
-        if checkout is None and not (root / ".git_archival.txt").is_file():
-            raise ConfigError(
-                f"no version: {root} is neither a git or Mercurial checkout nor an sdist (no PKG-INFO)",
-                hint=_PRETEND_HINT,
-            ) from None
-        details = [line for line in str(error).splitlines() if line.strip()][:3]
-        raise ConfigError(
-            f"no version from version control for {root}",
-            details=details,
-            hint=f"check that {'git' if checkout is None or checkout.name == '.git' else 'hg'} is "
-            f"installed and that the checkout has its history; or {_PRETEND_HINT}",
-        ) from None
+        raise _no_version(root, pyproject, error) from None
     except (ValueError, TypeError, KeyError) as error:
         section, _ = _section(pyproject)
         raise ConfigError(
@@ -266,8 +289,7 @@ def state_key(root: Path, pyproject: Mapping[str, Any]) -> str | None:
     version carries the date, so the date is part of the key then.
     """
     _, section = _section(pyproject)
-    base = section.get("root", ".")
-    start = Path(os.path.normpath(root / base)) if isinstance(base, str) else root
+    start = _start(root, pyproject)
     checkout = find_checkout(start)
     if checkout is None:
         return "no checkout"

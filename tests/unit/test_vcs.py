@@ -157,6 +157,39 @@ def test_without_a_checkout(tmp_path: Path) -> None:
     assert version(root) == "0.0.1"
 
 
+def test_git_not_on_path(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    git(repo, "tag", "v1.0")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(IronwheelError) as caught:
+        version(repo)
+    assert format_error(caught.value) == (
+        f"error: no version: {repo} is a git checkout, but git is not on PATH\n"
+        "hint: install git; or build from a git clone or from an sdist, or give the version in the "
+        "environment (SETUPTOOLS_SCM_PRETEND_VERSION=1.2.3) or as fallback_version in [tool.setuptools_scm]"
+    )
+
+
+def test_a_project_below_the_top_of_its_checkout(tmp_path: Path) -> None:
+    top = tmp_path / "monorepo"
+    root = top / "python" / "demo"
+    (root / "src" / "demo").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "first")
+    git(top, "tag", "v7.0")
+    with pytest.raises(IronwheelError) as caught:
+        version(root)
+    assert format_error(caught.value) == (
+        f"error: no version: the checkout is {top}, above the project\n"
+        'hint: set root = "../.." in [tool.setuptools_scm] (or search_parent_directories = true)'
+    )
+    (root / "pyproject.toml").write_text(PYPROJECT + 'root = "../.."\n')
+    git(top, "commit", "-q", "-a", "-m", "root")
+    git(top, "tag", "v7.1")
+    assert version(root) == "7.1"
+
+
 def test_a_git_archive(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     (root / "src" / "demo").mkdir(parents=True)
