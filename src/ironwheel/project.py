@@ -72,13 +72,6 @@ class Project:
         """Whether CMake builds part of this project: its CMakeLists.txt or extension tables."""
         return self.has_cmakelists or (self.settings.wheel.cmake and bool(self.settings.extension))
 
-    @functools.cached_property
-    def _read(self) -> tuple[Metadata, list[str]]:
-        # Imported when needed: get_requires_for_build_wheel never is, and pays no import.
-        from ironwheel.metadata import read_metadata
-
-        return read_metadata(self.pyproject, self.root, self.settings)
-
     def _warn(self, messages: Sequence[str]) -> None:
         """Show each warning about the metadata once, whether it was read or recalled."""
         for message in messages:
@@ -88,7 +81,10 @@ class Project:
 
     @functools.cached_property
     def metadata(self) -> Metadata:
-        metadata, said = self._read
+        # Imported when needed: get_requires_for_build_wheel never is, and pays no import.
+        from ironwheel.metadata import read_metadata
+
+        metadata, said = read_metadata(self.pyproject, self.root, self.settings)
         self._warn(said)
         return metadata
 
@@ -103,7 +99,7 @@ class Project:
             build_dir = None  # reported by the build that needs the build dir
         state = build_dir / ".ironwheel" if build_dir is not None else None
         record = state / "metadata.json" if state is not None and state.is_dir() else None
-        core = load_core(self.pyproject, self.root, self.settings, record, lambda: self._read)
+        core = load_core(self.pyproject, self.root, self.settings, record)
         self._warn(core.warnings)
         return core
 
