@@ -134,7 +134,7 @@ def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Cor
 
     resolved = resolve(pyproject, root, settings, sources(pyproject, root, settings))
     metadata, said = read_metadata(pyproject, root, settings, resolved)
-    assert metadata.version is not None, "load_metadata always resolves the version"
+    assert metadata.version is not None, "read_metadata always resolves the version"
     return Core(
         name=metadata.name,
         version=metadata.version,

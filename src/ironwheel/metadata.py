@@ -5,7 +5,6 @@ The dynamic fields are filled in first (:mod:`ironwheel.dynamic`).
 
 from __future__ import annotations
 
-import logging
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,13 +22,10 @@ from ironwheel.settings import Settings
 __all__ = [
     "Metadata",
     "dist_info_name",
-    "load_metadata",
     "read_metadata",
     "render_entry_points",
     "render_metadata",
 ]
-
-log = logging.getLogger("ironwheel")
 
 Metadata = pyproject_metadata.StandardMetadata
 
@@ -94,19 +90,6 @@ def read_metadata(
             metadata.license_files = found
     said += check_metadata(metadata)
     return metadata, said
-
-
-def load_metadata(
-    pyproject: Mapping[str, Any],
-    project_dir: Path,
-    settings: Settings,
-    resolved: Resolved | None = None,
-) -> Metadata:
-    """:func:`read_metadata`, its warnings logged."""
-    metadata, said = read_metadata(pyproject, project_dir, settings, resolved)
-    for message in said:
-        log.warning("%s", message)
-    return metadata
 
 
 def dist_info_name(metadata: Metadata) -> str:
