@@ -250,7 +250,11 @@ def build_native(
     # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
     if model is not None:
-        shipped = discover_packages(project.root, project.core.name, project.settings.wheel.packages)
+
+        def package() -> str:
+            shipped = discover_packages(project.root, project.core.name, project.settings.wheel.packages)
+            return next((p.name for p in shipped if not p.is_module), import_name(project.core.name))
+
         check_install_rules(
             model,
             Layout(
@@ -259,7 +263,7 @@ def build_native(
                 root=project.root,
                 generated=build_dir.state_dir / "generated",
                 data=f"{project.core.dist_info_name}.data",
-                package=next((p.name for p in shipped if not p.is_module), import_name(project.core.name)),
+                package=package,
             ),
         )
     installed = install(build_dir, plan, cmake)

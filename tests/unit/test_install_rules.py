@@ -17,7 +17,7 @@ LAYOUT = Layout(
     root=Path("/src"),
     generated=Path("/b/.ironwheel/generated"),
     data="demo-1.data",
-    package="demo",
+    package=lambda: "demo",
 )
 
 

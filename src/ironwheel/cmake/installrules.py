@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ironwheel.cmake.fileapi import CodeModel, Installer
@@ -42,7 +43,7 @@ class Layout:
     root: Path  # the project root, which file names are shown relative to
     generated: Path  # the directory of the CMakeLists.txt written for the extension tables
     data: str  # the wheel's .data directory, "name-1.0.data"
-    package: str  # the import name of the project's package, for hints
+    package: Callable[[], str]  # the name of the project's package, for hints (found only when needed)
 
 
 def _inside(path: Path, directory: Path) -> bool:
@@ -104,9 +105,9 @@ def check_install_rules(model: CodeModel, layout: Layout) -> None:
             if len(problems) == 1
             else f"{len(problems)} install() destinations are outside the wheel:",
             details=problems if len(problems) > 1 else (),
-            hint=f"write DESTINATION relative to the wheel's root, such as DESTINATION {layout.package} for "
-            "the package; for the wheel's data, scripts and headers use ${IRONWHEEL_DATA_DIR}, "
-            "${IRONWHEEL_SCRIPTS_DIR} and ${IRONWHEEL_HEADERS_DIR}",
+            hint="write DESTINATION relative to the wheel's root, such as DESTINATION "
+            f"{layout.package()} for the package; for the wheel's data, scripts and headers use "
+            "${IRONWHEEL_DATA_DIR}, ${IRONWHEEL_SCRIPTS_DIR} and ${IRONWHEEL_HEADERS_DIR}",
         )
     claimed: dict[Path, tuple[str, Installer]] = {}
     for rule in model.installers:
