@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,16 +11,6 @@ from tests.unit.test_project import BUILD_SYSTEM, write
 
 PROJECT = BUILD_SYSTEM + '[project]\nname = "demo"\nversion = "1"\n'
 HINT = 'hint: use a directory of its own, such as "build/{wheel_tag}" (the default)'
-
-
-@pytest.fixture
-def chdir(tmp_path: Path) -> Iterator[Path]:
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(previous)
 
 
 CASES: list[tuple[str, dict[str, str], dict[str, str], str]] = [

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
-from collections.abc import Iterator
 from email.parser import BytesParser
 from pathlib import Path
 
@@ -15,16 +13,6 @@ from ironwheel import metacheck
 from tests.unit.test_project import BUILD_SYSTEM, write
 
 HINT = "hint: see https://packaging.python.org/en/latest/specifications/pyproject-toml/"
-
-
-@pytest.fixture
-def chdir(tmp_path: Path) -> Iterator[Path]:
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(previous)
 
 
 def project(table: str) -> dict[str, str]:

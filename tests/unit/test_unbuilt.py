@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,16 +11,6 @@ import ironwheel
 from tests.unit.test_project import BUILD_SYSTEM, write
 
 PYPROJECT = BUILD_SYSTEM + '[project]\nname = "demo"\nversion = "1"\n'
-
-
-@pytest.fixture
-def chdir(tmp_path: Path) -> Iterator[Path]:
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(previous)
 
 
 def _warnings(err: str) -> list[str]:
