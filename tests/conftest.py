@@ -18,7 +18,7 @@ EXAMPLES = ROOT / "examples"
 
 # What isolated builds of the test projects and examples may install.
 WHEELHOUSE_REQUIREMENTS = [
-    "packaging",
+    "packaging>=24.2",
     "pyproject-metadata",
     "pybind11",
     "nanobind",
@@ -120,9 +120,10 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(house),
     ]
     subprocess.run([*download, *WHEELHOUSE_REQUIREMENTS], check=True)
-    # The pure-Python tomli, for builds run by Pythons older than 3.11.
+    # For builds run by Pythons older than 3.11: the pure-Python tomli, and the newest
+    # packaging and pyproject-metadata that still support 3.9.
     pure = ["--python-version", "3.9", "--implementation", "py", "--abi", "none", "--platform", "any"]
-    subprocess.run([*download, *pure, "tomli"], check=True)
+    subprocess.run([*download, *pure, "tomli", "packaging>=24.2", "pyproject-metadata"], check=True)
     return house
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Union
 
 from ironwheel import __version__
+from ironwheel._faults import stall
 from ironwheel._fs import atomic_output
 from ironwheel.errors import PackagingError
 
@@ -80,8 +81,13 @@ def write_wheel(
     dist_info: str,
     epoch: int,
     executables: frozenset[str] = frozenset(),
+    work_dir: Path | None = None,
 ) -> Path:
-    """Write ``entries`` (wheel path -> file or bytes) and RECORD to ``target``."""
+    """Write ``entries`` (wheel path -> file or bytes) and RECORD to ``target``.
+
+    The archive is written in ``work_dir`` (else a temporary directory) and moved
+    to ``target`` when complete.
+    """
     record_name = f"{dist_info}/RECORD"
     for name in entries:
         _check_name(name)
@@ -90,7 +96,7 @@ def write_wheel(
     date_time = time.gmtime(epoch)[:6]
     record = io.StringIO()
     writer = csv.writer(record, lineterminator="\n")
-    with atomic_output(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+    with atomic_output(target, work_dir=work_dir) as temporary, zipfile.ZipFile(temporary, "w") as archive:
         for name in (*body, *meta):
             source = entries[name]
             executable = name in executables or _is_executable(source)
@@ -112,6 +118,7 @@ def write_wheel(
                         out.write(chunk)
                         size += len(chunk)
             writer.writerow([name, _digest(hasher.digest()), size])
+        stall("pack")
         writer.writerow([record_name, "", ""])
         archive.writestr(_zip_info(record_name, date_time, False), record.getvalue().encode("utf-8"))
     return target

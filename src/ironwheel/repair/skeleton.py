@@ -67,7 +67,13 @@ def write_skeleton(
     entries: Mapping[str, Source], names: list[str], target: Path, *, dist_info: str, epoch: int
 ) -> Path:
     """Write the chosen entries as a wheel (with a RECORD) for the tool to read."""
-    return write_wheel(target, {name: entries[name] for name in names}, dist_info=dist_info, epoch=epoch)
+    return write_wheel(
+        target,
+        {name: entries[name] for name in names},
+        dist_info=dist_info,
+        epoch=epoch,
+        work_dir=target.parent,
+    )
 
 
 def extract_wheel(wheel: Path, directory: Path) -> dict[str, Source]:
