@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel.errors import ConfigError
-from ironwheel.files import Selection, select_files
+from ironwheel.files import Selection, check_inside, select_files
 
 __all__ = ["Package", "discover_packages", "import_name", "package_files"]
 
@@ -112,6 +112,7 @@ def package_files(
     files: dict[str, Path] = {}
     for package in packages:
         if package.is_module:
+            check_inside(root, package.source, follow_external_links=selection.follow_external_links)
             files[package.name] = package.source
             continue
         prefix = package.source.relative_to(os.path.abspath(root)).as_posix()

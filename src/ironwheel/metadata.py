@@ -166,7 +166,23 @@ def load_metadata(pyproject: Mapping[str, Any], project_dir: Path, settings: Set
         )
         if found:
             metadata.license_files = found
+    _check_inside(project_dir, metadata, settings)
     return metadata
+
+
+def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
+    """The readme, license and version files end up in the archives: none may come from outside."""
+    from ironwheel.files import check_inside
+
+    readme = metadata.readme.file if metadata.readme is not None else None
+    read = [readme, *(metadata.license_files or ()), settings.metadata.version.file or None]
+    for path in read:
+        if path is not None:
+            check_inside(
+                project_dir,
+                project_dir / path,
+                follow_external_links=settings.sdist.follow_external_links,
+            )
 
 
 def dist_info_name(metadata: Metadata) -> str:
