@@ -74,7 +74,10 @@ def test_a_pure_wheel_is_written_unchanged(tmp_path: Path, capsys: pytest.Captur
 
     wheel = write_wheel(
         tmp_path / "in" / "pure-1.0-py3-none-any.whl",
-        {"pure.py": b"x = 1\n", "pure-1.0.dist-info/METADATA": b"Name: pure\nVersion: 1.0\n"},
+        {
+            "pure.py": b"x = 1\n",
+            "pure-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: pure\nVersion: 1.0\n",
+        },
         dist_info="pure-1.0.dist-info",
         epoch=315532800,
     )

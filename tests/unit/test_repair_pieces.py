@@ -65,6 +65,7 @@ def test_the_skeleton_holds_binaries_metadata_and_one_file_per_directory(tmp_pat
     ]
 
 
+@pytest.mark.unchecked_archives  # skeletons of made-up entries, without metadata
 def test_merging_takes_changed_added_and_removed_files(tmp_path: Path) -> None:
     entries = _entries(tmp_path)
     names = select_skeleton(entries, "demo-1.0.dist-info", lambda name: False)
@@ -370,6 +371,7 @@ class _CountingRepairer:
         return Report((("libz.so.1", "/usr/lib/libz.so.1"),), f"manylinux_2_{27 + self.checks}_x86_64")
 
 
+@pytest.mark.unchecked_archives  # skeletons of made-up entries, without metadata
 def test_a_check_runs_the_tool_again_only_when_something_it_depends_on_changed(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -17,7 +17,7 @@ from ironwheel.errors import PackagingError
 from ironwheel.wheel import write_wheel
 from ironwheel.wheelfile import Limits, open_wheel
 
-pytestmark = pytest.mark.hostile_archives
+pytestmark = pytest.mark.unchecked_archives
 
 DIST = "demo-1.0.dist-info"
 HINT = "rebuild the wheel with a standards-compliant build backend; such a wheel is refused, not unpacked"
