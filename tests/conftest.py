@@ -84,13 +84,13 @@ def _writer_sites() -> list[tuple[object, str, Callable[..., Any]]]:
     """Every module attribute through which ironwheel writes a wheel or an sdist."""
     import ironwheel
 
-    for module in pkgutil.walk_packages(ironwheel.__path__, "ironwheel."):
-        if module.name != "ironwheel.__main__":
-            importlib.import_module(module.name)
+    for info in pkgutil.walk_packages(ironwheel.__path__, "ironwheel."):
+        if info.name != "ironwheel.__main__":
+            importlib.import_module(info.name)
     from ironwheel import sdist, wheel
 
     writers = {id(wheel.write_wheel): "write_wheel", id(sdist.build_sdist): "build_sdist"}
-    sites = []
+    sites: list[tuple[object, str, Callable[..., Any]]] = []
     for name, module in list(sys.modules.items()):
         if name == "ironwheel" or name.startswith("ironwheel."):
             for attribute, value in list(vars(module).items()):

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from installer.exceptions import InstallerError
 
 import tests.conftest
 from ironwheel.wheel import write_wheel
@@ -58,7 +59,7 @@ def test_a_tampered_member_fails(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
-    with pytest.raises(Exception, match="demo.py"):
+    with pytest.raises(InstallerError, match=r"demo\.py"):
         check_archive(path)
 
 
