@@ -62,7 +62,10 @@ def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:
                 f'{where}: "{entry}" is outside the project', hint="ship packages from inside the project"
             )
         if path.is_file() and path.suffix != ".py":
-            raise ConfigError(f'{where}: "{entry}" is neither a directory nor a .py module')
+            raise ConfigError(
+                f'{where}: "{entry}" is neither a directory nor a .py module',
+                hint="list package directories or .py modules relative to the project root",
+            )
         packages.append(Package(path, path.name))
     return packages
 
