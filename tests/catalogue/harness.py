@@ -17,15 +17,13 @@ variables.
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
-__all__ = ["PYPROJECT", "Case", "Outcome", "build_tree", "ids", "run_case"]
+__all__ = ["PYPROJECT", "Case", "Outcome", "build_tree", "ids", "run_case", "tool"]
 
 PYPROJECT = """\
 [build-system]
@@ -46,9 +44,10 @@ class Case:
 
     name: str
     pyproject: str | None = PYPROJECT  # None: no pyproject.toml at all
+    pyproject_bytes: bytes | None = None  # written as is instead, for encodings
     files: Mapping[str, str] = dataclasses.field(default_factory=lambda: {"src/demo/__init__.py": ""})
     links: Mapping[str, str] = dataclasses.field(default_factory=dict)  # link -> target
-    config: Mapping[str, str | list[str]] = dataclasses.field(default_factory=dict)
+    config: Mapping[str, str | list[str] | None] = dataclasses.field(default_factory=dict)
     env: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Programs put on an otherwise empty PATH (None leaves PATH alone).
     tools: Sequence[str] | None = None
@@ -67,9 +66,7 @@ class Case:
 
 def ids(cases: Sequence[Case]) -> list[pytest.param]:  # type: ignore[valid-type]
     """Parameters for ``pytest.mark.parametrize``, slow cases marked."""
-    return [
-        pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.slow else []) for case in cases
-    ]
+    return [pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.slow else []) for case in cases]
 
 
 def _fill(text: str, places: Mapping[str, str]) -> str:
@@ -87,7 +84,9 @@ def build_tree(tmp: Path, case: Case) -> Path:
     places = places_of(tmp, case)
     root = tmp / case.root
     root.mkdir(parents=True)
-    if case.pyproject is not None:
+    if case.pyproject_bytes is not None:
+        (root / "pyproject.toml").write_bytes(case.pyproject_bytes)
+    elif case.pyproject is not None:
         (root / "pyproject.toml").write_text(_fill(case.pyproject, places), encoding="utf-8")
     for name, content in case.files.items():
         path = root / name
@@ -125,7 +124,7 @@ class Outcome:
         return [line for line in self.stderr.splitlines() if line.startswith(prefix)]
 
 
-def _call(hook: Hook, out: Path, config: Mapping[str, str | list[str]]) -> int:
+def _call(hook: Hook, out: Path, config: Mapping[str, str | list[str] | None]) -> int:
     import ironwheel
 
     try:
@@ -158,14 +157,16 @@ def run_case(
         # This interpreter's own scripts directory is searched after PATH: hide it too.
         real = sysconfig.get_path
 
-        def get_path(name: str, *args: str, **kwargs: str) -> str:
+        def get_path(name: str, *args: Any, **kwargs: Any) -> str:
             return bin_dir if name == "scripts" else real(name, *args, **kwargs)
 
         monkeypatch.setattr(sysconfig, "get_path", get_path)
     monkeypatch.chdir(root)
     out = tmp / "out"
     config = {
-        key: [_fill(item, places) for item in value] if isinstance(value, list) else _fill(value, places)
+        key: [_fill(item, places) for item in value]
+        if isinstance(value, list)
+        else value and _fill(value, places)
         for key, value in case.config.items()
     }
     capsys.readouterr()
@@ -199,9 +200,6 @@ def check(case: Case, outcome: Outcome, places: Mapping[str, str]) -> None:
         assert len(warnings) == len(case.warnings), shown
 
 
-def python() -> str:
-    return sys.executable
-
-
-def environ_without(*names: str) -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if key not in names}
+def tool(text: str) -> str:
+    """The default pyproject.toml with ``text`` (a [tool.ironwheel...] table) after it."""
+    return PYPROJECT + "\n" + text

@@ -1,0 +1,7 @@
+"""Bad input: filesystem."""
+
+from __future__ import annotations
+
+from tests.catalogue.harness import Case
+
+CASES: list[Case] = []
