@@ -21,8 +21,11 @@ def _default_mode() -> int:
 @contextmanager
 def atomic_output(target: Path, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place on success only."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise _about(error, target) from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -30,9 +33,19 @@ def atomic_output(target: Path, mode: int | None = None) -> Iterator[Path]:
         # mkstemp creates files readable by their owner only.
         temporary.chmod(_default_mode() if mode is None else mode)
         os.replace(temporary, target)
+    except OSError as error:
+        # A failed write (a full disk says no file name) is about the target, not its temporary.
+        if error.filename is None or error.filename == name:
+            raise _about(error, target) from None
+        raise
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def _about(error: OSError, target: Path) -> OSError:
+    """The same error, naming the file the user asked for."""
+    return type(error)(error.errno, error.strerror, str(target))
 
 
 def write_if_changed(path: Path, content: str | bytes, mode: int | None = None) -> bool:

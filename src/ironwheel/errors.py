@@ -8,6 +8,7 @@ stable per class and documented in the README.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -84,11 +85,16 @@ class PackagingError(IronwheelError):
     exit_code = 5
 
 
+# Errors that can only come from writing: the file was reachable, its disk was not.
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
+
+
 def from_os_error(error: OSError) -> IronwheelError:
     """A file-system failure (permissions, a full disk) as an error for the user."""
     what = f" {error.filename}" if error.filename else ""
+    verb = "write" if error.errno in _WRITE_ERRORS else "access"
     return IronwheelError(
-        f"cannot access{what}: {error.strerror or error}",
+        f"cannot {verb}{what}: {error.strerror or error}",
         hint="check that the project and output directories are writable and the disk is not full "
         "(-C build.dir= builds in a temporary directory)",
     )

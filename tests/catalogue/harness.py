@@ -56,6 +56,10 @@ class Case:
     hint: str | None = None
     warnings: Sequence[str] = ()
     slow: bool = False  # compiles or runs CMake
+    # Runs `python -m ironwheel build` in its own mount namespace (unshare) with the output
+    # directory on a tiny tmpfs ("full-output"), on a read-only one ("readonly-output"), or
+    # the project bind-mounted read-only ("readonly-project"): real file systems, no fault injection.
+    mount: Literal["full-output", "readonly-output", "readonly-project"] | None = None
     frontend: bool = False  # also run through pip and build
     root: str = "demo"  # the project directory's name (spaces, non-ASCII...)
 
@@ -163,6 +167,10 @@ def run_case(
         monkeypatch.setattr(sysconfig, "get_path", get_path)
     monkeypatch.chdir(root)
     out = tmp / "out"
+    if case.mount is not None:
+        outcome = _run_mounted(case, root, out, places)
+        check(case, outcome, places)
+        return outcome
     config = {
         key: [_fill(item, places) for item in value]
         if isinstance(value, list)
@@ -176,6 +184,55 @@ def run_case(
     outcome = Outcome(code, stderr, outputs)
     check(case, outcome, places)
     return outcome
+
+
+_MOUNTS = {
+    "full-output": 'mount -t tmpfs -o size=64k tmpfs "$OUT"',
+    "readonly-output": 'mount -t tmpfs -o ro,size=64k tmpfs "$OUT"',
+    "readonly-project": 'mount --bind "$ROOT" "$ROOT" && mount -o remount,bind,ro "$ROOT"',
+}
+
+
+def can_mount() -> bool:
+    """Whether this process may make a mount namespace of its own (root, or a user namespace)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "mount", "-t", "tmpfs", "tmpfs", "/mnt"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+def _run_mounted(case: Case, root: Path, out: Path, places: Mapping[str, str]) -> Outcome:
+    import os
+    import subprocess
+    import sys
+
+    if not can_mount():
+        pytest.skip("needs unshare and mount permission (root) for a real full or read-only file system")
+    out.mkdir()
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    command = [sys.executable, "-m", "ironwheel", "build", "-o", str(out), str(root)]
+    command += ["--sdist"] if case.hook == "sdist" else []
+    for key, value in case.config.items():
+        for item in value if isinstance(value, list) else [value or ""]:
+            command += ["-C", f"{key}={_fill(item, places)}"]
+    # The tmpfs lives as long as the namespace: list what the build left in it from inside.
+    script = _MOUNTS[case.mount or ""] + ' && { "$@"; code=$?; echo @@left; ls -A "$OUT"; exit $code; }'
+    environ = {**os.environ, "OUT": str(out), "ROOT": str(root), "PYTHONPATH": src}
+    completed = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", *command],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "@@left" in completed.stdout, completed.stderr
+    left = completed.stdout.split("@@left", 1)[1].split()
+    return Outcome(completed.returncode, completed.stderr, sorted(left))
 
 
 def check(case: Case, outcome: Outcome, places: Mapping[str, str]) -> None:
