@@ -25,6 +25,7 @@ CASES: list[Case] = [
     ),
     Case(
         name="project: invalid version",
+        frontend=True,
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\nversion = "one"\n',
         error="invalid [project] table: Field \"project.version\" is an invalid PEP 440 version string (got 'one')",
         hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
@@ -37,6 +38,7 @@ CASES: list[Case] = [
     ),
     Case(
         name="project: dynamic version without a source",
+        frontend=True,
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\ndynamic = ["version"]\n',
         error='project.dynamic lists "version" but no version source is configured',
         hint='add [tool.ironwheel.metadata.version] file = "src/<package>/__init__.py" (a file containing __version__ = "1.0")',

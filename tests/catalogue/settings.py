@@ -221,6 +221,7 @@ CASES: list[Case] = [
     ),
     Case(
         name="-C: unknown key",
+        frontend=True,
         config={"wheel.packges": "src/demo"},
         error="-C wheel.packges: unknown setting",
         hint="did you mean -C wheel.packages?",
@@ -287,6 +288,7 @@ CASES: list[Case] = [
     ),
     Case(
         name="env: bad enum",
+        frontend=True,
         env={"IRONWHEEL_REPAIR_MODE": "yes"},
         error='IRONWHEEL_REPAIR_MODE: expected one of "auto", "on", "check", "off", got "yes" (a string)',
         hint="python -m ironwheel config --schema lists every setting",
@@ -310,6 +312,7 @@ CASES: list[Case] = [
     ),
     Case(
         name="override: bad marker",
+        frontend=True,
         pyproject=tool("[[tool.ironwheel.overrides]]\nif = \"python_version >> '3.9'\"\nbuild.jobs = 1\n"),
         error="tool.ironwheel.overrides[0].if: invalid marker \"python_version >> '3.9'\": Expected a marker variable or quoted string",
         hint="write a PEP 508 marker such as \"sys_platform == 'win32'\"; its variables are os_name, sys_platform, platform_machine, platform_system, platform_release, python_version, python_full_version, implementation_name and platform_python_implementation",

@@ -45,12 +45,14 @@ CASES: list[Case] = [
     ),
     Case(
         name="tree: link to /etc in a package",
+        frontend=True,
         links={"src/demo/etc": "/etc"},
         error="src/demo/etc is a symbolic link to /etc, outside the project",
         hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it points to, set tool.ironwheel.sdist.follow-external-links = true",
     ),
     Case(
         name="tree: link to /etc/passwd in the sdist",
+        frontend=True,
         links={"passwd": "/etc/passwd"},
         hook="sdist",
         error="passwd is a symbolic link to /etc/passwd, outside the project",
@@ -83,6 +85,7 @@ CASES: list[Case] = [
     ),
     Case(
         name="tree: .env warns",
+        frontend=True,
         files={"src/demo/__init__.py": "", ".env": "TOKEN=1\n"},
         hook="sdist",
         warnings=(
