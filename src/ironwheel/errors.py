@@ -21,6 +21,7 @@ __all__ = [
     "ToolError",
     "format_error",
     "from_os_error",
+    "printable",
 ]
 
 
@@ -100,11 +101,22 @@ def from_os_error(error: OSError) -> IronwheelError:
     )
 
 
+# Control characters (C0, DEL, C1) as escapes: a newline or a terminal escape that came from a
+# setting, a file name or a tool's output must not start a line of its own or drive the terminal.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, with control characters escaped."""
+    return text.translate(_CONTROL)
+
+
 def format_error(error: IronwheelError, *, color: bool = False) -> str:
     """Render an error as ``error: ...`` lines followed by ``hint: ...``."""
     red, yellow, bold, reset = ("\033[31m", "\033[33m", "\033[1m", "\033[0m") if color else ("", "", "", "")
-    lines = [f"{bold}{red}error:{reset} {error.message}"]
-    lines.extend(f"  {detail}" for detail in error.details)
+    lines = [f"{bold}{red}error:{reset} {printable(error.message)}"]
+    lines.extend(f"  {printable(detail)}" for detail in error.details)
     if error.hint:
-        lines.append(f"{bold}{yellow}hint:{reset} {error.hint}")
+        lines.append(f"{bold}{yellow}hint:{reset} {printable(error.hint)}")
     return "\n".join(lines)

@@ -21,13 +21,13 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 from ironwheel.errors import PackagingError
 
-__all__ = ["Limits", "Member", "Wheel", "open_wheel"]
+__all__ = ["Limits", "Member", "Wheel", "case_twin", "name_problem", "nested_member", "open_wheel"]
 
 _HINT = "rebuild the wheel with a standards-compliant build backend; such a wheel is refused, not unpacked"
 _CHUNK = 1 << 20
@@ -119,14 +119,37 @@ def _check_members(wheel: Path, infos: list[zipfile.ZipInfo], limits: Limits) ->
             raise _problem(wheel, f"it would unpack to more than {limits.total_size} bytes")
         executable = bool(mode & stat.S_IXUSR) if info.create_system == 3 else False
         members.append(Member(name, info.file_size, info.CRC, executable))
-    files = {member.name.casefold() for member in members}
-    for member in members:
-        parts = member.name.split("/")
-        for depth in range(1, len(parts)):
-            parent = "/".join(parts[:depth])
-            if parent.casefold() in files:
-                raise _problem(wheel, f'member "{member.name}" lies inside the file "{parent}"')
+    clash = nested_member([member.name for member in members])
+    if clash is not None:
+        raise _problem(wheel, f'member "{clash[0]}" lies inside the file "{clash[1]}"')
     return members
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a member of a wheel (it could escape or mislead), or None."""
+    return _name_problem(name)
+
+
+def case_twin(names: Iterable[str]) -> tuple[str, str] | None:
+    """Two names that differ only in case (one overwrites the other on Windows and macOS)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.casefold(), name)
+        if other != name:
+            return name, other
+    return None
+
+
+def nested_member(names: Iterable[str]) -> tuple[str, str] | None:
+    """A member below another member that is a file, as ``(member, file)``: it cannot be unpacked."""
+    files = {name.casefold(): name for name in names}
+    for name in files.values():
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth]).casefold()
+            if parent in files:
+                return name, files[parent]
+    return None
 
 
 def _dist_info(wheel: Path, members: list[Member]) -> str:

@@ -359,4 +359,11 @@ CASES: list[Case] = [
         error="2 problems with the build settings:",
         hint="python -m ironwheel config --schema lists every setting",
     ),
+    Case(
+        # Control characters from the input are escaped: they cannot forge a line or drive the terminal.
+        name="-C: key with a newline and an escape sequence",
+        config={"x\nhint: all is well\x1b[2J": "1"},
+        error="-C x\\nhint: all is well\\x1b[2J: unknown setting",
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
 ]

@@ -116,4 +116,19 @@ CASES: list[Case] = [
         error='tool.ironwheel.extension."demo._core".sources[0]: "src/missing.c" does not exist',
         hint="sources are relative to the project root, {root}",
     ),
+    Case(
+        name="tree: file name with a newline in a warning",
+        files={"src/demo/__init__.py": "", "src/demo/x\nwarning: forged/.env": "A=1\n"},
+        hook="sdist",
+        warnings=(
+            "packing src/demo/x\\nwarning: forged/.env, which may hold environment variables, often "
+            "credentials; leave it out with .gitignore or tool.ironwheel.sdist.exclude",
+        ),
+    ),
+    Case(
+        name="tree: file name with a newline in the wheel",
+        files={"src/demo/__init__.py": "", "src/demo/x\ny.py": ""},
+        error='"demo/x\\ny.py" is not a valid path inside a wheel: it holds a control character',
+        hint="rename the file, or give its install() a relative DESTINATION inside the package",
+    ),
 ]
