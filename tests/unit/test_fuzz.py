@@ -27,9 +27,9 @@ from ironwheel.wheel import write_wheel
 from ironwheel.wheelfile import open_wheel
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("IRONWHEEL_FUZZ_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
     deadline=None,
-    derandomize="IRONWHEEL_FUZZ_EXAMPLES" not in os.environ,
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
