@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.catalogue.harness import Case
+from tests.catalogue.harness import PYPROJECT, Case
 
 CASES: list[Case] = [
     Case(
@@ -151,5 +151,17 @@ CASES: list[Case] = [
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\nversion = "1.0"\nclassifiers = [1]\n',
         error='invalid [project] table: Field "project.classifiers[0]" has an invalid type, expecting str (got int)',
         hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
+    ),
+    # Builds that must work, and whose metadata twine check --strict accepts (archive_checks).
+    Case(
+        name="project: markdown readme",
+        pyproject=PYPROJECT + 'readme = "README.md"\n',
+        files={"src/demo/__init__.py": "", "README.md": "# Demo\n\nA *demo*, with `code`.\n"},
+    ),
+    Case(
+        name="project: reStructuredText readme in the sdist",
+        pyproject=PYPROJECT + 'readme = "README.rst"\n',
+        files={"src/demo/__init__.py": "", "README.rst": "Demo\n====\n\nA *demo*.\n"},
+        hook="sdist",
     ),
 ]
