@@ -231,7 +231,9 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
             files = [entry.name for entry in entries if entry.name.endswith((".whl", ".tar.gz"))]
             why = _tool_directory(names, files, dist_name)
             if why is not None:
-                log.debug("leaving out %s/: %s", relative, why)
+                # Environments and caches are expected; old outputs deserve a word.
+                level = logging.INFO if why.startswith("it holds") else logging.DEBUG
+                log.log(level, "leaving out %s/: %s", relative, why)
                 return
         chain = chain | {real}
         if selection.use_gitignore and ".gitignore" in names:
