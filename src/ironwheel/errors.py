@@ -18,6 +18,7 @@ __all__ = [
     "ConfigError",
     "IronwheelError",
     "PackagingError",
+    "ProjectDirError",
     "ToolError",
     "format_error",
     "from_os_error",
@@ -84,6 +85,12 @@ class PackagingError(IronwheelError):
     """The project cannot be turned into a valid wheel or sdist."""
 
     exit_code = 5
+
+
+class ProjectDirError(IronwheelError):
+    """``new`` or ``init`` cannot write there: the directory exists, is missing or holds a project."""
+
+    exit_code = 6
 
 
 # Errors that can only come from writing: the file was reachable, its disk was not.
