@@ -41,7 +41,8 @@ CASES: list[Case] = [
         frontend=True,
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\ndynamic = ["version"]\n',
         error='project.dynamic lists "version" but no version source is configured',
-        hint='add [tool.ironwheel.metadata.version] file = "src/<package>/__init__.py" (a file containing __version__ = "1.0")',
+        hint='add [tool.ironwheel.metadata.version] file = "src/<package>/__init__.py" (a file containing '
+        '__version__ = "1.0"), or provider = "vcs" for the version of git tags',
     ),
     Case(
         name="project: version file missing",
@@ -71,8 +72,8 @@ CASES: list[Case] = [
     Case(
         name="project: dynamic dependencies",
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\nversion = "1.0"\ndynamic = ["dependencies"]\n',
-        error='project.dynamic lists "dependencies", which ironwheel cannot fill in',
-        hint="write these fields statically in [project]; only version may be dynamic",
+        error='project.dynamic lists "dependencies" but no requirements files are configured',
+        hint='add [tool.ironwheel.metadata.dependencies] file = ["requirements.txt"]',
     ),
     Case(
         name="project: readme missing",
