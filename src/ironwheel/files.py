@@ -141,7 +141,7 @@ def _inside(root: Path, target: Path) -> bool:
     return target == root or root in target.parents
 
 
-def _external_link(link: Path, shown: str, target: Path) -> PackagingError:
+def _external_link(shown: str, target: Path) -> PackagingError:
     return PackagingError(
         f"{shown} is a symbolic link to {target}, outside the project",
         hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
@@ -169,9 +169,11 @@ def check_inside(root: Path, path: Path, *, follow_external_links: bool = False)
         step = root.joinpath(*parts[:depth])
         target = Path(os.path.realpath(step))
         if step.is_symlink() and not _inside(real_root, target):
-            raise _external_link(step, "/".join(parts[:depth]), target)
-    target = Path(os.path.realpath(path))
-    raise _external_link(path, path.as_posix(), target)
+            raise _external_link("/".join(parts[:depth]), target)
+    raise PackagingError(
+        f"{os.path.relpath(path, root)} is outside the project",
+        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
+    )
 
 
 def _ancestor_rules(root: Path, start: Path) -> list[tuple[str, Rules]]:
@@ -276,7 +278,7 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         if link and not selection.follow_external_links:
             target = Path(os.path.realpath(full))
             if not _inside(real_root, target):
-                raise _external_link(full, path, target)
+                raise _external_link(path, target)
         if is_dir:
             yield from walk(full, path, stack, bool(dropped), chain)
             return

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import pytest
 
-__all__ = ["PYPROJECT", "Case", "Outcome", "build_tree", "ids", "run_case", "tool"]
+__all__ = ["PYPROJECT", "Case", "Outcome", "build_tree", "check", "ids", "places_of", "run_case", "tool"]
 
 PYPROJECT = """\
 [build-system]
@@ -68,7 +68,7 @@ class Case:
         return self.error is not None
 
 
-def ids(cases: Sequence[Case]) -> list[pytest.param]:  # type: ignore[valid-type]
+def ids(cases: Sequence[Case]) -> list[Any]:
     """Parameters for ``pytest.mark.parametrize``, slow cases marked."""
     return [pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.slow else []) for case in cases]
 

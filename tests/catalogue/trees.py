@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.catalogue.harness import Case, tool
+from tests.catalogue.harness import PYPROJECT, Case, tool
 
 CASES: list[Case] = [
     Case(
@@ -130,5 +130,12 @@ CASES: list[Case] = [
         files={"src/demo/__init__.py": "", "src/demo/x\ny.py": ""},
         error='"demo/x\\ny.py" is not a valid path inside a wheel: it holds a control character',
         hint="rename the file, or give its install() a relative DESTINATION inside the package",
+    ),
+    Case(
+        name="tree: readme above the project",
+        pyproject=PYPROJECT + 'readme = "../README.md"\n',
+        files={"src/demo/__init__.py": "", "../README.md": "# Demo\n"},
+        error="../README.md is outside the project",
+        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
     ),
 ]
