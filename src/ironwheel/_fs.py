@@ -91,8 +91,12 @@ def atomic_output(target: Path, mode: int | None = None, *, work_dir: Path | Non
     """Yield a temporary path in ``work_dir`` (else a temporary directory); move it to ``target`` on success.
 
     Stale temporary files of killed builds beside ``target`` are removed first.
+    A failure to write (a full disk, a read-only directory) names ``target``, not its temporary file.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _about(error, target) from None
     clean_stale(target.parent)
     with contextlib.ExitStack() as stack:
         if work_dir is None:
@@ -105,8 +109,18 @@ def atomic_output(target: Path, mode: int | None = None, *, work_dir: Path | Non
             # mkstemp creates files readable by their owner only.
             temporary.chmod(_default_mode() if mode is None else mode)
             _move(temporary, target)
+        except OSError as error:
+            # A temporary file (ours, in the work dir or beside the target) is not what the user asked for.
+            if error.filename is None or Path(str(error.filename)).name.startswith(f".{target.name}."):
+                raise _about(error, target) from None
+            raise
         finally:
             temporary.unlink(missing_ok=True)
+
+
+def _about(error: OSError, target: Path) -> OSError:
+    """The same error, naming the file the user asked for."""
+    return type(error)(error.errno, error.strerror, str(target))
 
 
 def write_if_changed(path: Path, content: str | bytes, mode: int | None = None) -> bool:

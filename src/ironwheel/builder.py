@@ -303,8 +303,13 @@ def build_wheel(
     build_root = project.build_dir()
     never = [build_root] if build_root is not None else []
     never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
+    sdist = project.settings.sdist
     selection = Selection(
-        include=project.settings.sdist.include, exclude=project.settings.sdist.exclude, never=never
+        include=sdist.include,
+        exclude=sdist.exclude,
+        never=never,
+        follow_external_links=sdist.follow_external_links,
+        dist_name=project.name,
     )
     generated = render_project(project)
     in_source = [item.path for item in generated if item.location == "source"]

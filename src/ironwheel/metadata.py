@@ -88,8 +88,24 @@ def read_metadata(
         )
         if found:
             metadata.license_files = found
+    _check_inside(project_dir, metadata, settings)
     said += check_metadata(metadata)
     return metadata, said
+
+
+def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
+    """The readme, license and version files end up in the archives: none may come from outside."""
+    from ironwheel.files import check_inside
+
+    readme = metadata.readme.file if metadata.readme is not None else None
+    read = [readme, *(metadata.license_files or ()), settings.metadata.version.file or None]
+    for path in read:
+        if path is not None:
+            check_inside(
+                project_dir,
+                project_dir / path,
+                follow_external_links=settings.sdist.follow_external_links,
+            )
 
 
 def dist_info_name(metadata: Metadata) -> str:
