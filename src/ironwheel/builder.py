@@ -26,6 +26,7 @@ from ironwheel.launcher import find_launcher
 from ironwheel.layout import Package, discover_packages, import_name, package_files
 from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
+from ironwheel.repair.mode import Decision, decide
 from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
@@ -197,9 +198,7 @@ class NativeBuild:
     model: CodeModel | None
 
 
-def build_native(
-    project: Project, build_dir: BuildDir, generated: list[Generated], *, state: str
-) -> NativeBuild:
+def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     tag, stable_abi = project.tag
     if project.settings.extension and not project.settings.wheel.cmake:
@@ -237,7 +236,7 @@ def build_native(
         cmake=cmake,
         ninja=ninja,
         stable_abi=stable_abi,
-        state=state,
+        request=project.request,
         platform=tag.platform,
         compiler_launcher=launcher,
         generated=cmake_project,
@@ -289,13 +288,8 @@ def find_packages(project: Project) -> list[Package]:
     return packages
 
 
-def build_wheel(
-    project: Project, wheel_directory: Path, *, state: str = "wheel", release: bool = False
-) -> str:
-    """Build the wheel into ``wheel_directory``; return its file name.
-
-    ``release`` is true for ``ironwheel build``: repair.mode = "auto" then repairs.
-    """
+def build_wheel(project: Project, wheel_directory: Path) -> str:
+    """Build the wheel into ``wheel_directory``; return its file name."""
     started = time.monotonic()
     tag, _ = project.tag
     packages = find_packages(project)
@@ -318,7 +312,7 @@ def build_wheel(
     executables: set[str] = set()
     if project.native:
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
-            native = build_native(project, build_dir, generated, state=state)
+            native = build_native(project, build_dir, generated)
             files = {
                 name: path
                 for name, path in package_files(project.root, packages, selection, in_source).items()
@@ -338,7 +332,12 @@ def build_wheel(
                 wheel_directory=wheel_directory,
                 started=started,
                 exclude=exclude,
-                native=_Native(native.model, build_dir.path, build_dir.outputs, state, release),
+                native=_Native(
+                    native.model,
+                    build_dir.path,
+                    build_dir.outputs,
+                    decide(project.settings.repair.mode, project.request),
+                ),
             )
     files = package_files(project.root, packages, selection, in_source)
     warn_unbuilt(project.root, project.core.name, files, packages, native=False, excluded=exclude.ignores)
@@ -365,8 +364,7 @@ class _Native:
     model: CodeModel | None
     build_dir: Path
     outputs: Path  # where the wheel is written before it is moved into the output directory
-    state: str
-    release: bool
+    repair: Decision  # taken once for the build
 
 
 def _pack(
@@ -394,8 +392,7 @@ def _pack(
             filename,
             model=native.model,
             build_dir=native.build_dir,
-            state=native.state,
-            release=native.release,
+            decision=native.repair,
         )
     target = write_wheel(
         wheel_directory / filename,

@@ -146,9 +146,10 @@ def _build(arguments: argparse.Namespace) -> int:
 def _develop(arguments: argparse.Namespace) -> int:
     from ironwheel.editable.wheel import build_in_place
     from ironwheel.project import Project
+    from ironwheel.request import BuildRequest
 
     project = Project.load(
-        Path(arguments.project), _config_settings(arguments.config_setting), state="editable"
+        Path(arguments.project), _config_settings(arguments.config_setting), request=BuildRequest("editable")
     )
     build_in_place(project)
     return 0

@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from ironwheel.errors import ConfigError
 from ironwheel.pyproject import read_pyproject
+from ironwheel.request import BuildRequest
 from ironwheel.settings import ConfigSettings, Settings, load_settings
 from ironwheel.settings.model import CMakeSettings
 from ironwheel.tags import StableABI, WheelTag, compute_tag
@@ -27,29 +28,35 @@ log = logging.getLogger("ironwheel")
 
 
 class Project:
-    """The project being built: settings now, metadata when first needed."""
+    """The project being built for one request: settings now, metadata when first needed."""
 
     def __init__(
         self,
         root: Path,
         pyproject: Mapping[str, Any],
         settings: Settings,
+        request: BuildRequest = BuildRequest(),
     ) -> None:
         self.root = root
         self.pyproject = pyproject
         self.settings = settings
+        self.request = request
         self._checked_build_dirs: set[Path] = set()
         self._said: set[str] = set()
 
     @classmethod
     def load(
-        cls, root: Path, config_settings: ConfigSettings | None = None, *, state: str = "wheel"
+        cls,
+        root: Path,
+        config_settings: ConfigSettings | None = None,
+        *,
+        request: BuildRequest = BuildRequest(),
     ) -> Project:
-        """Read and check pyproject.toml and every settings source for a build of ``state``."""
+        """Read and check pyproject.toml and every settings source for ``request``."""
         root = root.resolve()
         pyproject = read_pyproject(root)
-        settings = load_settings(pyproject, config_settings, project_dir=root, state=state)
-        project = cls(root, pyproject, settings)
+        settings = load_settings(pyproject, config_settings, project_dir=root, request=request)
+        project = cls(root, pyproject, settings, request)
         source_dir = settings.cmake.source_dir
         if source_dir != CMakeSettings.source_dir and not (project.source_dir / "CMakeLists.txt").is_file():
             raise ConfigError(

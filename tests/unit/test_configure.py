@@ -12,6 +12,7 @@ from packaging.version import Version
 from ironwheel.cmake import builddir, configure
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.helpers import HELPERS_DIR
+from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
 from ironwheel.tags import StableABI
 from ironwheel.toolchain import Program
@@ -54,7 +55,7 @@ def plan(
         cmake=CMAKE,
         ninja=NINJA,
         stable_abi=StableABI(3, 9),
-        state="wheel",
+        request=BuildRequest(),
         platform=platform,
         environ=environ or {},
     )

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ironwheel.errors import IronwheelError, PackagingError, format_error
+from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
 from ironwheel.settings._fields import env_name, walk
 from ironwheel.settings.model import Settings
@@ -244,7 +245,7 @@ def test_sdists_never_hold_anything_from_outside(
         root = tmp / "demo"
         escapes = _make_tree(root, outside, entries)
         monkeypatch.chdir(root)
-        project = Project.load(root, state="sdist")
+        project = Project.load(root, request=BuildRequest("sdist"))
         error = _refusal(lambda: build_sdist(project, tmp / "out"))
         if isinstance(error, PackagingError):
             assert escapes, error.message  # only a link out is refused

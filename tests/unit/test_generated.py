@@ -24,6 +24,7 @@ from ironwheel.errors import BuildError, ConfigError, ToolError, format_error
 from ironwheel.extensions import Extension, load_extensions
 from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
+from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
 from ironwheel.tags import StableABI
 from ironwheel.toolchain import Program
@@ -210,7 +211,7 @@ def plan(
         cmake=CMAKE,
         ninja=None,
         stable_abi=StableABI(3, 9),
-        state="wheel",
+        request=BuildRequest(),
         platform="linux_x86_64",
         environ={},
         generated=generated,

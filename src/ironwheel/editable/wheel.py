@@ -92,7 +92,7 @@ def build_in_place(project: Project) -> InPlace:
         native = None
         if project.native:
             pending = rebuild.start_stamp(str(state_dir))
-            native = build_native(project, build_dir, generated, state="editable")
+            native = build_native(project, build_dir, generated)
             view = build_dir.state_dir / "env"
             copied = materialize(view, environment_inputs(build_dir))
             # What the build's commands import (Cython, f2py's numpy, code generators).

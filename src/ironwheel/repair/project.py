@@ -14,7 +14,7 @@ from ironwheel.errors import ToolError
 from ironwheel.project import Project
 from ironwheel.repair.base import Options
 from ironwheel.repair.internal import link_internal_libraries, search_dirs
-from ironwheel.repair.mode import decide
+from ironwheel.repair.mode import Decision
 from ironwheel.repair.pipeline import finish
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.tools import PATCHELF, find_program
@@ -35,14 +35,13 @@ log = logging.getLogger("ironwheel")
 _NEEDS_PATCHELF = "needs-patchelf"
 
 
-def repair_requirements(project: Project, *, state: str = "wheel", release: bool = False) -> list[str]:
+def repair_requirements(project: Project, decision: Decision) -> list[str]:
     """What repair needs from PyPI for this build: its tool only when it repairs.
 
     A check uses the tool when the environment has it; requesting it for every
     build would turn it into a build dependency of every project (and of every
     distribution package generated from get_requires_for_build_wheel).
     """
-    decision = decide(project.settings.repair.mode, state=state, release=release)
     repairer = repairer_for(project.tag[0].platform)
     if decision.mode == "off" or repairer is None:
         return []
@@ -91,9 +90,8 @@ def relink_marker(build_dir: Path) -> Path:
     return build_dir / ".ironwheel" / _NEEDS_PATCHELF
 
 
-def repair_may_request(project: Project, *, state: str = "wheel") -> bool:
+def repair_may_request(project: Project, decision: Decision) -> bool:
     """Whether :func:`repair_requirements` depends on what the environment has installed."""
-    decision = decide(project.settings.repair.mode, state=state)
     return decision.mode == "on" and repairer_for(project.tag[0].platform) is not None
 
 
@@ -104,14 +102,12 @@ def repair_wheel_entries(
     *,
     model: CodeModel | None,
     build_dir: Path,
-    state: str,
-    release: bool,
+    decision: Decision,
 ) -> tuple[dict[str, Source], str]:
     """Link the internal libraries, then repair or check as decided; the final entries and name."""
     settings = project.settings.repair
     work_dir = build_dir / ".ironwheel" / "repair"
     shutil.rmtree(work_dir, ignore_errors=True)
-    decision = decide(settings.mode, state=state, release=release)
     repairer = repairer_for(project.tag[0].platform)
     internal = []
     lib_dirs: tuple[Path, ...] = ()

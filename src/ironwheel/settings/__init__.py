@@ -11,6 +11,7 @@ from typing import Any
 from packaging.version import Version
 
 from ironwheel.errors import ConfigError
+from ironwheel.request import BuildRequest
 from ironwheel.settings._convert import Issue, build, merge
 from ironwheel.settings.model import Settings
 from ironwheel.settings.sources import (
@@ -44,7 +45,7 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     marker_environment: Mapping[str, str] | None = None,
     project_dir: Path | None = None,
-    state: str = "wheel",
+    request: BuildRequest = BuildRequest(),
 ) -> Settings:
     """Merge every source in precedence order; report all problems at once."""
     from ironwheel import __version__
@@ -57,7 +58,9 @@ def load_settings(
     if isinstance(tool, dict) and "scikit-build" in tool:
         from ironwheel.settings.scikit_build import from_scikit_build
 
-        compat = from_scikit_build(pyproject, issues, environ=environ, project_dir=project_dir, state=state)
+        compat = from_scikit_build(
+            pyproject, issues, environ=environ, project_dir=project_dir, state=request.kind
+        )
         tree = merge(compat, tree)
     for override in overrides:
         if override.matches(marker_environment):
