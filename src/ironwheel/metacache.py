@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.version import Version
 
 from ironwheel import __version__
+from ironwheel._records import Record, file_stat
 
 if TYPE_CHECKING:
     from ironwheel.settings import Settings
@@ -55,14 +56,6 @@ class Core:
     read: tuple[str, ...] = ()  # project files the dynamic fields came from: the sdist carries them
     written: tuple[tuple[str, bytes], ...] = ()  # version files the version provider writes
     warnings: tuple[str, ...] = ()  # what reading the metadata warned about: the caller shows them
-
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return [info.st_mtime_ns, info.st_size]
 
 
 def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str | None:
@@ -115,7 +108,7 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
         )
     except (ValueError, NotImplementedError, OSError):
         return None  # a pattern pyproject-metadata will report
-    files = {name: _stat(root / name) for name in sorted({*named, *matched})}
+    files = {name: file_stat(root / name) for name in sorted({*named, *matched})}
     tool = pyproject.get("tool")
     # What the providers read besides the settings: the setuptools-scm tables and
     # [tool.hatch.metadata.hooks.fancy-pypi-readme].
@@ -150,17 +143,14 @@ def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Cor
 
 
 def _read_stats(root: Path, names: tuple[str, ...]) -> dict[str, list[int] | None]:
-    return {name: _stat(root / name) for name in names}
+    return {name: file_stat(root / name) for name in names}
 
 
-def _recall(record: Path, inputs: str, root: Path) -> Core | None:
-    try:
-        data = json.loads(record.read_text(encoding="utf-8"))
-        if data["inputs"] != inputs:
-            return None
+def _recall(record: Record, inputs: str, root: Path) -> Core | None:
+    def decode(data: Any) -> Core | None:
         core = data["core"]
         # Files found while rendering (a requirements file's -r includes, readme fragments).
-        read = tuple(core["read"])
+        read = tuple(str(name) for name in core["read"])
         if data["read"] != _read_stats(root, read):
             return None
         return Core(
@@ -175,15 +165,13 @@ def _recall(record: Path, inputs: str, root: Path) -> Core | None:
             written=tuple((path, text.encode("utf-8")) for path, text in core["written"]),
             warnings=tuple(str(message) for message in core["warnings"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+
+    return record.recall(inputs, decode)
 
 
-def _remember(record: Path, inputs: str, core: Core, root: Path) -> None:
-    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+def _remember(record: Record, inputs: str, core: Core, root: Path) -> None:
     try:
-        data = {
-            "inputs": inputs,
+        value = {
             "read": _read_stats(root, core.read),
             "core": {
                 "name": core.name,
@@ -198,14 +186,13 @@ def _remember(record: Path, inputs: str, core: Core, root: Path) -> None:
                 "warnings": list(core.warnings),
             },
         }
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, record)
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         log.debug("cannot keep the metadata in %s: %s", record, error)
-        temporary.unlink(missing_ok=True)
+        return
+    record.keep(inputs, value)
 
 
-def load_core(pyproject: Mapping[str, Any], root: Path, settings: Settings, record: Path | None) -> Core:
+def load_core(pyproject: Mapping[str, Any], root: Path, settings: Settings, record: Record | None) -> Core:
     """The project's core metadata; from ``record`` when nothing it depends on changed."""
     inputs = _inputs(pyproject, root, settings) if record is not None else None
     if record is not None and inputs is not None:

@@ -98,14 +98,15 @@ class Project:
     @functools.cached_property
     def core(self) -> Core:
         """What a wheel needs of the metadata, kept in the build dir while its inputs last."""
+        from ironwheel.cmake.builddir import BuildDir
         from ironwheel.metacache import load_core
 
         try:
             build_dir = self.build_dir()
         except ConfigError:
             build_dir = None  # reported by the build that needs the build dir
-        state = build_dir / ".ironwheel" if build_dir is not None else None
-        record = state / "metadata.json" if state is not None and state.is_dir() else None
+        # Kept only in a build dir that exists: reading the metadata makes none.
+        record = BuildDir(build_dir).record("metadata") if build_dir is not None else None
         core = load_core(self.pyproject, self.root, self.settings, record)
         self._warn(core.warnings)
         return core

@@ -22,25 +22,19 @@ from typing import Any
 
 from packaging.version import Version
 
-from ironwheel import toolchain
+from ironwheel._records import Record, file_stat
 from ironwheel._requires import programs
-from ironwheel.toolchain import Program
+from ironwheel.toolchain import Program, Versions
 
 __all__ = ["ToolCache", "choice_key"]
 
 log = logging.getLogger("ironwheel")
 
-_NAME = "tools.json"
-
 
 def choice_key(configured: str, source_dir: Path, environ: Mapping[str, str] | None = None) -> str:
     """Everything the choice of cmake and ninja depends on, as text."""
     environ = os.environ if environ is None else environ
-    try:
-        info = (source_dir / "CMakeLists.txt").stat()
-        lists: list[int] | None = [info.st_mtime_ns, info.st_size]
-    except OSError:
-        lists = None
+    lists = file_stat(source_dir / "CMakeLists.txt")
     variables = [environ.get(name) for name in ("CMAKE_EXECUTABLE", "CMAKE_GENERATOR")]
     return json.dumps([configured, lists, variables, programs(environ)])
 
@@ -54,32 +48,28 @@ def _decode(data: Any) -> Program:
     return Program(str(name), Path(path), Version(str(version)), str(origin))
 
 
-class ToolCache:
-    """The record of one build directory (nothing for a temporary build)."""
+def _load(data: Any) -> tuple[dict[str, str], dict[str, Any]]:
+    versions = data.get("versions")
+    choice = data.get("choice")
+    return (
+        {str(key): value for key, value in versions.items() if isinstance(value, str)}
+        if isinstance(versions, dict)
+        else {},
+        choice if isinstance(choice, dict) else {},
+    )
 
-    def __init__(self, state_dir: Path | None) -> None:
-        self.path = state_dir / _NAME if state_dir is not None else None
-        self._choice: dict[str, Any] = {}
-        self._saved: dict[str, Any] = {}
-        if self.path is None:
-            return
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict):
-            return
-        versions = data.get("versions")
-        if isinstance(versions, dict):
-            toolchain.known_versions.update(
-                (key, value) for key, value in versions.items() if isinstance(value, str)
-            )
-        choice = data.get("choice")
-        self._choice = choice if isinstance(choice, dict) else {}
+
+class ToolCache:
+    """The record of one build directory (a record of nothing for a temporary build)."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        known, self._choice = record.load(_load) or ({}, {})
+        self.versions = Versions(known)  # what finding the tools asks and learns
         self._saved = self._data()
 
     def _data(self) -> dict[str, Any]:
-        return {"versions": dict(toolchain.known_versions), "choice": self._choice}
+        return {"versions": dict(self.versions.known), "choice": self._choice}
 
     def chosen(self, key: str) -> tuple[Program, Program | None] | None:
         """The cmake and ninja the last build chose, if ``key`` is what decided it."""
@@ -96,17 +86,6 @@ class ToolCache:
 
     def save(self) -> None:
         """Write what was learnt, if anything, into an existing build directory."""
-        if self.path is None or not self.path.parent.is_dir():
-            return
         data = self._data()
-        if data == self._saved:
-            return
-        temporary = self.path.with_name(f".{_NAME}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError as error:
-            log.debug("cannot write %s: %s", self.path, error)
-            temporary.unlink(missing_ok=True)
-            return
-        self._saved = data
+        if data != self._saved and self.record.save(data):
+            self._saved = data

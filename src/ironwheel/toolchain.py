@@ -9,7 +9,6 @@ logged with its reason.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import os
 import re
@@ -27,13 +26,13 @@ from ironwheel.errors import CommandError, ToolError
 __all__ = [
     "NINJA_REQUIREMENT",
     "Program",
+    "Versions",
     "build_requirements",
     "candidates",
     "cmake_minimum_from_lists",
     "cmake_requirement",
     "find_cmake",
     "find_ninja",
-    "known_versions",
     "needs_ninja",
 ]
 
@@ -62,37 +61,41 @@ class Program:
         return f"{self.name} {self.version} at {self.path} ({self.origin})"
 
 
-# Versions earlier builds learnt, by "path|mtime_ns|size" (loaded and saved by toolcache).
-known_versions: dict[str, str] = {}
+class Versions:
+    """Program versions, each asked once (``--version``) and known by path, modification time and size.
 
+    ``known`` is what earlier builds learnt ("path|mtime_ns|size" -> version),
+    kept by ``toolcache``; a replaced binary has another key, and is asked again.
+    """
 
-@functools.cache
-def _version_of(path: str, mtime_ns: int, size: int) -> Version | None:
-    # The time and size are part of the key: a replaced binary is asked again.
-    key = f"{path}|{mtime_ns}|{size}"
-    if key in known_versions:
-        return Version(known_versions[key])
-    try:
-        output = capture([path, "--version"], timeout=30)
-    except (CommandError, ToolError):
-        return None
-    match = _VERSION.search(output)
-    if not match:
-        return None
-    try:
-        version = Version(match.group(1))
-    except InvalidVersion:
-        return None
-    known_versions[key] = str(version)
-    return version
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        self.known: dict[str, str] = dict(known or {})
 
-
-def _probe(path: Path) -> Version | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return _version_of(str(path), info.st_mtime_ns, info.st_size)
+    def of(self, path: Path) -> Version | None:
+        """The version of the program at ``path``, or None when it does not run as one."""
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        key = f"{path}|{info.st_mtime_ns}|{info.st_size}"
+        if key in self.known:
+            try:
+                return Version(self.known[key])
+            except InvalidVersion:
+                del self.known[key]  # a damaged record: ask the program
+        try:
+            output = capture([path, "--version"], timeout=30)
+        except (CommandError, ToolError):
+            return None
+        match = _VERSION.search(output)
+        if not match:
+            return None
+        try:
+            version = Version(match.group(1))
+        except InvalidVersion:
+            return None
+        self.known[key] = str(version)
+        return version
 
 
 def candidates(names: tuple[str, ...], environ: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
@@ -152,13 +155,16 @@ def cmake_requirement(configured: str, source_dir: Path) -> SpecifierSet:
     return spec
 
 
-def find_cmake(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> tuple[Program | None, str]:
+def find_cmake(
+    spec: SpecifierSet, environ: Mapping[str, str] | None = None, versions: Versions | None = None
+) -> tuple[Program | None, str]:
     """The first cmake satisfying ``spec``, or None and why none was taken."""
     environ = os.environ if environ is None else environ
+    versions = Versions() if versions is None else versions
     explicit = environ.get("CMAKE_EXECUTABLE")
     if explicit:
         path = Path(explicit)
-        version = _probe(path)
+        version = versions.of(path)
         if version is None:
             raise ToolError(
                 f"CMAKE_EXECUTABLE={explicit} does not run as cmake",
@@ -172,7 +178,7 @@ def find_cmake(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> 
         return Program("cmake", path, version, "CMAKE_EXECUTABLE"), ""
     rejected: list[str] = []
     for path, origin in candidates(("cmake", "cmake3"), environ):
-        version = _probe(path)
+        version = versions.of(path)
         if version is None:
             rejected.append(f"{path} does not run")
         elif spec.contains(version, prereleases=True):
@@ -189,12 +195,15 @@ def needs_ninja(environ: Mapping[str, str] | None = None) -> bool:
     return not generator or generator.startswith("Ninja")
 
 
-def find_ninja(environ: Mapping[str, str] | None = None) -> tuple[Program | None, str]:
+def find_ninja(
+    environ: Mapping[str, str] | None = None, versions: Versions | None = None
+) -> tuple[Program | None, str]:
     """A ninja (or samu) that CMake's Ninja generator can drive."""
     environ = os.environ if environ is None else environ
+    versions = Versions() if versions is None else versions
     rejected: list[str] = []
     for path, origin in candidates(("ninja", "ninja-build", "samu"), environ):
-        version = _probe(path)
+        version = versions.of(path)
         if version is None:
             rejected.append(f"{path} does not run")
         elif path.name.startswith("samu") or _satisfies(NINJA_REQUIREMENT, version):
@@ -204,18 +213,21 @@ def find_ninja(environ: Mapping[str, str] | None = None) -> tuple[Program | None
     return None, "; ".join(rejected) or "no ninja on PATH"
 
 
-def build_requirements(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> list[str]:
+def build_requirements(
+    spec: SpecifierSet, environ: Mapping[str, str] | None = None, versions: Versions | None = None
+) -> list[str]:
     """The PyPI packages a frontend must install for cmake and ninja (often none)."""
     environ = os.environ if environ is None else environ
+    versions = Versions() if versions is None else versions
     requirements: list[str] = []
-    cmake, why = find_cmake(spec, environ)
+    cmake, why = find_cmake(spec, environ, versions)
     if cmake is None:
         log.info("requesting cmake%s from PyPI: %s", spec, why)
         requirements.append(f"cmake{spec}")
     else:
         log.info("using %s: satisfies cmake%s", cmake.describe(), spec)
     if needs_ninja(environ):
-        ninja, why = find_ninja(environ)
+        ninja, why = find_ninja(environ, versions)
         if ninja is None:
             log.info("requesting ninja%s from PyPI: %s", NINJA_REQUIREMENT, why)
             requirements.append(f"ninja{NINJA_REQUIREMENT}")

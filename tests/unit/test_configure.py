@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
+from ironwheel._records import file_stat
 from ironwheel.cmake import builddir, configure
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.helpers import HELPERS_DIR
@@ -189,7 +190,7 @@ def test_replaced_compiler_needs_a_fresh_cache(
     compiler.write_text("one")
     first = plan(build_dir)
     (build_dir.path / "CMakeCache.txt").write_text("")
-    recorded = [["C", str(compiler), configure._stat(compiler)]]
+    recorded = [["C", str(compiler), file_stat(compiler)]]
     build_dir.write_state({"fresh_key": dict(first.fresh_key), "compilers": recorded})
     assert configure._why_fresh(build_dir, first, build_dir.read_state()) == ""
     compiler.write_text("a new version")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import ironwheel
+from ironwheel._records import Record
 from ironwheel.dynamic import sources
 from ironwheel.errors import IronwheelError, format_error
 from ironwheel.project import Project
@@ -463,7 +464,7 @@ def test_the_record_renders_again_when_a_requirements_file_or_an_include_changes
 
     def requires() -> list[str]:
         project = Project.load(root)
-        core = load_core(project.pyproject, project.root, project.settings, record)
+        core = load_core(project.pyproject, project.root, project.settings, Record(record))
         return email.parser.BytesParser().parsebytes(core.metadata).get_all("Requires-Dist") or []
 
     assert "numpy>=1.22" in requires()

@@ -171,14 +171,14 @@ def build_dir(tmp_path: Path) -> Iterator[BuildDir]:
 
 def test_generated_file_is_written_only_when_it_changes(tmp_path: Path, build_dir: BuildDir) -> None:
     found = extensions(tmp_path, {"m": {"sources": ["m.c"]}}, {"m.c": ""})
-    generated = write_generated(build_dir, "p", found, tmp_path, standalone=True)
+    generated = write_generated(build_dir.generated, "p", found, tmp_path, standalone=True)
     assert generated == GeneratedProject(build_dir.state_dir / "generated", True)
     lists = generated.directory / "CMakeLists.txt"
     stamp = lists.stat().st_mtime_ns
-    again = write_generated(build_dir, "p", found, tmp_path, standalone=True)
+    again = write_generated(build_dir.generated, "p", found, tmp_path, standalone=True)
     assert again == generated
     assert lists.stat().st_mtime_ns == stamp
-    assert write_generated(build_dir, "p", [], tmp_path, standalone=True) is None
+    assert write_generated(build_dir.generated, "p", [], tmp_path, standalone=True) is None
     assert not generated.directory.exists()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._records import Record
 from ironwheel.metacache import Core, load_core
 from ironwheel.project import Project
 
@@ -41,7 +42,7 @@ def root(tmp_path: Path) -> Path:
 
 def core(root: Path, record: Path | None) -> Core:
     project = Project.load(root)
-    return load_core(project.pyproject, project.root, project.settings, record)
+    return load_core(project.pyproject, project.root, project.settings, Record(record) if record else None)
 
 
 def test_the_record_gives_what_pyproject_metadata_renders(root: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._records import Record
 from ironwheel.cmake.fileapi import CodeModel, Target
 from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options, Report
@@ -382,7 +383,9 @@ def test_a_check_runs_the_tool_again_only_when_something_it_depends_on_changed(
     names = ["pkg/_ext.so", "x-1.dist-info/WHEEL"]
     entries["x-1.dist-info/WHEEL"] = b"Wheel-Version: 1.0\n"
     repairer = _CountingRepairer()
-    cache = tmp_path / "state" / "check.json"
+    (tmp_path / "state").mkdir()
+    path = tmp_path / "state" / "check.json"
+    cache = Record(path)
     wheel = "x-1-cp311-cp311-linux_x86_64.whl"
 
     def check(options: Options | None = None) -> str:
@@ -408,5 +411,5 @@ def test_a_check_runs_the_tool_again_only_when_something_it_depends_on_changed(
     assert "manylinux_2_31_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib", "HOME": "/x"}))
     assert repairer.checks == 4
     # An unreadable cache is a cache miss, not an error.
-    cache.write_text("{not json")
+    path.write_text("{not json")
     assert "manylinux_2_32_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib"}))

@@ -12,6 +12,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from ironwheel import _requires, toolchain
+from ironwheel._records import Record
 from ironwheel.tags import compute_tag
 from ironwheel.toolcache import ToolCache
 
@@ -188,25 +189,21 @@ def test_tool_versions_are_asked_once_per_build_dir(tmp_path: Path, monkeypatch:
     fake_tool(tmp_path / "bin", "cmake", "cmake version 3.28.1", log)
     state = tmp_path / "build" / ".ironwheel"
     state.mkdir(parents=True)
-    monkeypatch.setattr(toolchain, "known_versions", {})
-    cache = ToolCache(state)
-    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    record = Record(state / "tools.json")
+    cache = ToolCache(record)
+    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), cache.versions)
     assert cmake is not None
     cache.save()
     assert log.read_text() == "run\n"
 
     # Another process: the version comes from the record.
-    monkeypatch.setattr(toolchain, "known_versions", {})
-    toolchain._version_of.cache_clear()
-    ToolCache(state)
-    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), ToolCache(record).versions)
     assert again == cmake
     assert log.read_text() == "run\n"
 
     # A replaced program is asked again.
     fake_tool(tmp_path / "bin", "cmake", "cmake version 3.29.0  ", log)
-    toolchain._version_of.cache_clear()
-    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), ToolCache(record).versions)
     assert newer is not None
     assert str(newer.version) == "3.29.0"
     assert log.read_text() == "run\nrun\n"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._records import Record
 from ironwheel.errors import IronwheelError, format_error
 from ironwheel.metacache import Core, load_core
 from ironwheel.project import Project
@@ -242,7 +243,9 @@ def test_the_library_s_warnings_are_ironwheel_s(repo: Path, caplog: pytest.LogCa
 
 def core(root: Path) -> Core:
     project = Project.load(root)
-    return load_core(project.pyproject, project.root, project.settings, root / "build" / "metadata.json")
+    return load_core(
+        project.pyproject, project.root, project.settings, Record(root / "build" / "metadata.json")
+    )
 
 
 def test_the_record_follows_commits_tags_and_the_dirty_state(repo: Path) -> None:

@@ -23,8 +23,9 @@ from typing import Any
 
 from packaging.version import Version
 
-from ironwheel import __version__
+from ironwheel import __version__, _layout
 from ironwheel._fs import write_if_changed
+from ironwheel._records import file_stat
 from ironwheel._reproducible import source_date_epoch
 from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir, site_directories
@@ -88,7 +89,7 @@ class Plan:
     build_type: str
     multi_config: bool
     generator: str
-    files: Mapping[str, str]  # state-dir file name -> content, written before configuring
+    files: Mapping[str, str]  # name of a BuildDir.cmake_file -> content, written before configuring
     install_prefix: Path
 
 
@@ -185,9 +186,7 @@ def make_plan(
                 return (link / path.relative_to(real)).as_posix()
         return path.as_posix()
 
-    registered = cmake_entry_points(
-        None if build_dir.temporary else build_dir.state_dir / "entry-points.json"
-    )
+    registered = cmake_entry_points(build_dir.record("entry-points"))
 
     project_name = name.replace("-", "_").replace(".", "_")
     release = ".".join(str(part) for part in version.release[:4])
@@ -268,26 +267,26 @@ def make_plan(
     files: dict[str, str] = {}
     includes: list[Path] = []
     if "CMAKE_PROJECT_INCLUDE" not in defines and os.name != "nt":
-        files["reproducible.cmake"] = _reproducible_include(source_dir, build_dir.path)
-        includes.append(build_dir.state_dir / "reproducible.cmake")
+        files[_layout.REPRODUCIBLE] = _reproducible_include(source_dir, build_dir.path)
+        includes.append(build_dir.cmake_file(_layout.REPRODUCIBLE))
     install_rpath = default_install_rpath(platform)
     if install_rpath is not None:
         lines.append(_cache_line("CMAKE_INSTALL_RPATH", install_rpath))
     if has_room(platform):
-        files["rpath-room.cmake"] = ROOM_INCLUDE
-        includes.append(build_dir.state_dir / "rpath-room.cmake")
+        files[_layout.RPATH_ROOM] = ROOM_INCLUDE
+        includes.append(build_dir.cmake_file(_layout.RPATH_ROOM))
     if generated is not None and not generated.standalone:
-        files["extensions.cmake"] = extensions_hook(generated, build_dir.path / "ironwheel-extensions")
-        includes.append(build_dir.state_dir / "extensions.cmake")
+        files[_layout.EXTENSIONS_HOOK] = extensions_hook(generated, build_dir.path / "ironwheel-extensions")
+        includes.append(build_dir.cmake_file(_layout.EXTENSIONS_HOOK))
     if includes and "CMAKE_PROJECT_INCLUDE" in defines:
         includes.insert(0, Path(defines.pop("CMAKE_PROJECT_INCLUDE")))
     if len(includes) > 1:
-        files["project-include.cmake"] = "".join(f"include({_quote(path.as_posix())})\n" for path in includes)
-        includes = [build_dir.state_dir / "project-include.cmake"]
+        files[_layout.PROJECT_INCLUDE] = "".join(f"include({_quote(path.as_posix())})\n" for path in includes)
+        includes = [build_dir.cmake_file(_layout.PROJECT_INCLUDE)]
     if includes:
         lines.append(_cache_line("CMAKE_PROJECT_INCLUDE", includes[0].as_posix(), "FILEPATH"))
     init_cache = "\n".join(lines) + "\n"
-    files["init-cache.cmake"] = init_cache
+    files[_layout.INIT_CACHE] = init_cache
 
     top_level = generated.directory if generated is not None and generated.standalone else source_dir
     command = [
@@ -299,7 +298,7 @@ def make_plan(
         "-G",
         generator,
         "-C",
-        str(build_dir.state_dir / "init-cache.cmake"),
+        str(build_dir.cmake_file(_layout.INIT_CACHE)),
         f"-DCMAKE_INSTALL_PREFIX={install_prefix.as_posix()}",
     ]
     if not multi_config:
@@ -353,14 +352,6 @@ def _changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
 
 
-def _stat(path: Path) -> list[int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return [info.st_mtime_ns, info.st_size]
-
-
 def _why_fresh(build_dir: BuildDir, plan: Plan, state: Mapping[str, Any]) -> str:
     if not (build_dir.path / "CMakeCache.txt").is_file():
         return ""
@@ -374,7 +365,7 @@ def _why_fresh(build_dir: BuildDir, plan: Plan, state: Mapping[str, Any]) -> str
         names = [name for name in changed if name != "environment"] + environment
         return "changed: " + ", ".join(names)
     for _language, path, recorded in state.get("compilers", []):
-        if _stat(Path(path)) != recorded:
+        if file_stat(path) != recorded:
             return f"the compiler {path} changed"
     return ""
 
@@ -396,7 +387,7 @@ def configure(build_dir: BuildDir, plan: Plan) -> None:
         return
     build_dir.write_state({"fresh_key": plan.fresh_key, "configure_key": None})
     for name, text in plan.files.items():
-        write_if_changed(build_dir.state_dir / name, text)
+        write_if_changed(build_dir.cmake_file(name), text)
     write_query(build_dir.path)
     try:
         run(plan.command, env=plan.environment)
@@ -405,7 +396,9 @@ def configure(build_dir: BuildDir, plan: Plan) -> None:
 
         raise configure_error(error) from error
     model = read_codemodel(build_dir.path, plan.build_type)
-    compilers = [[language, str(path), _stat(path)] for language, path in (model.compilers if model else ())]
+    compilers = [
+        [language, str(path), file_stat(path)] for language, path in (model.compilers if model else ())
+    ]
     build_dir.write_state(
         {"fresh_key": plan.fresh_key, "configure_key": plan.configure_key, "compilers": compilers}
     )

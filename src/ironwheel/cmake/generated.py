@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._fs import write_if_changed
-from ironwheel.cmake.builddir import BuildDir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -179,10 +178,12 @@ def render_lists(project_name: str, extensions: Sequence[Extension], root: Path)
 
 
 def write_generated(
-    build_dir: BuildDir, project_name: str, extensions: Sequence[Extension], root: Path, *, standalone: bool
+    directory: Path, project_name: str, extensions: Sequence[Extension], root: Path, *, standalone: bool
 ) -> GeneratedProject | None:
-    """Write the generated project if there are extensions (only when its text changed)."""
-    directory = build_dir.state_dir / "generated"
+    """Write the generated project into ``directory`` if there are extensions (only when its text changed).
+
+    The directory is the build dir's (``BuildDir.generated``); without extensions it is removed.
+    """
     if not extensions:
         shutil.rmtree(directory, ignore_errors=True)
         return None

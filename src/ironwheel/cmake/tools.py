@@ -121,7 +121,7 @@ def _cmake_locations(cmake: Program, probe_dir: Path) -> tuple[Path, Path]:
 
 
 def _keep_cmake(build_dir: BuildDir, cmake: Program) -> Program:
-    tools = build_dir.state_dir / "tools"
+    tools = build_dir.tools
     kept = tools / f"cmake-{cmake.version}"
     binary = kept / "bin" / f"cmake{_EXE}"
     if not ((kept / _COMPLETE).is_file() and binary.is_file()):
@@ -148,7 +148,7 @@ def _real_ninja(ninja: Program) -> Path | None:
 
 
 def _keep_ninja(build_dir: BuildDir, ninja: Program) -> Program:
-    tools = build_dir.state_dir / "tools"
+    tools = build_dir.tools
     kept = tools / f"ninja-{ninja.version}"
     binary = kept / f"ninja{_EXE}"
     if not ((kept / _COMPLETE).is_file() and binary.is_file()):
