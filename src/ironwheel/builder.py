@@ -14,10 +14,12 @@ from ironwheel._gitignore import Rules
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.cmake.configure import Plan, configure, make_plan
+from ironwheel.cmake.configure import configure
+from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
 from ironwheel.cmake.generated import write_generated
 from ironwheel.cmake.installrules import Layout, check_install_rules
+from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_tools
 from ironwheel.errors import IronwheelError, PackagingError, ToolError
 from ironwheel.files import Selection
@@ -196,6 +198,7 @@ class NativeBuild:
     cmake: Program
     ninja: Program | None
     model: CodeModel | None
+    environment: BuildEnvironment
 
 
 def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
@@ -203,20 +206,21 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     tag, stable_abi = project.tag
     if project.settings.extension and not project.settings.wheel.cmake:
         log.warning("ignoring the extension tables: wheel.cmake = false")
+    environment = BuildEnvironment.probe(build_dir.record("entry-points"))
     declared: list[Extension] = []
     extensions: list[Extension] = []
-    policy = optional_policy()
+    policy = optional_policy(environment.environ)
     if project.settings.extension and project.settings.wheel.cmake:
         # Only projects with extension tables pay for their machinery.
         from ironwheel.compilers import buildable
         from ironwheel.extensions import load_extensions
 
         declared = load_extensions(project)
-        extensions = buildable(declared, policy, defines=project.settings.cmake.define)
+        extensions = buildable(declared, policy, environment.environ, defines=project.settings.cmake.define)
     cache = ToolCache(build_dir.record("tools"))
-    cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
+    cmake, ninja = keep_tools(build_dir, environment, *_tools(project, cache))
     cache.save()
-    launcher = find_launcher(project.settings.build.compiler_launcher)
+    tools = Tools(cmake, ninja, find_launcher(project.settings.build.compiler_launcher, environment.environ))
     for item in generated:
         if item.location == "build":
             write_if_changed(build_dir.path / item.path, item.content)
@@ -227,20 +231,17 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         project.root,
         standalone=not project.has_cmakelists,
     )
-    plan = make_plan(
+    view = build_dir.prepare_view(environment, ninja.path if ninja is not None else None)
+    target = Target(
         name=project.core.name,
         version=project.version,
         source_dir=project.source_dir,
-        build_dir=build_dir,
-        settings=project.settings,
-        cmake=cmake,
-        ninja=ninja,
+        platform=tag.platform,
         stable_abi=stable_abi,
         request=project.request,
-        platform=tag.platform,
-        compiler_launcher=launcher,
         generated=cmake_project,
     )
+    plan = make_plan(target, project.settings, tools, environment, view, build_dir)
     configure(build_dir, plan)
     optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
     required = [e.name for e in extensions if not e.settings.optional]
@@ -270,7 +271,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.
     consumed |= {path.resolve() for extension in declared for path in extension.consumed}
-    return NativeBuild(plan, installed, consumed, cmake, ninja, model)
+    return NativeBuild(plan, installed, consumed, cmake, ninja, model, environment)
 
 
 def find_packages(project: Project) -> list[Package]:

@@ -15,19 +15,18 @@ from typing import Any
 import pytest
 from packaging.version import Version
 
-from ironwheel.cmake import builddir, configure
 from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.environment import BuildEnvironment, numpy_dirs
 from ironwheel.cmake.generated import GeneratedProject, render_lists, write_generated
-from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used, numpy_dirs
+from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used
+from ironwheel.cmake.plan import Plan, Tools
 from ironwheel.compilers import buildable, find_compiler
 from ironwheel.errors import BuildError, ConfigError, ToolError, format_error
 from ironwheel.extensions import Extension, load_extensions
 from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
-from ironwheel.request import BuildRequest
-from ironwheel.settings import load_settings
-from ironwheel.tags import StableABI
 from ironwheel.toolchain import Program
+from tests.unit import probes
 from tests.unit.test_extensions import make
 
 CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
@@ -183,51 +182,39 @@ def test_generated_file_is_written_only_when_it_changes(tmp_path: Path, build_di
 
 
 @pytest.fixture
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def environment(tmp_path: Path) -> BuildEnvironment:
     """A fake isolated environment with NumPy in it."""
-    site = tmp_path / "env-1" / "lib" / "site-packages"
-    include = site / "numpy" / "_core" / "include"
-    (include / "numpy").mkdir(parents=True)
-    (include / "numpy" / "arrayobject.h").write_text("")
-    monkeypatch.setattr(builddir, "site_directories", lambda: [site])
-    monkeypatch.setattr(configure, "site_directories", lambda: [site])
-    monkeypatch.setattr(configure, "numpy_dirs", lambda: (include, site / "numpy" / "f2py" / "src"))
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "env-1" / "bin" / "python"))
-    return site
+    return probes.environment(tmp_path, numpy=True)
 
 
 def plan(
-    build_dir: BuildDir, generated: GeneratedProject | None, define: dict[str, str] | None = None
-) -> configure.Plan:
-    settings = load_settings(
-        {"project": {}, "tool": {"ironwheel": {"cmake": {"define": define or {}}}}}, environ={}
-    )
-    return configure.make_plan(
-        name="demo",
-        version=Version("1.0"),
+    build_dir: BuildDir,
+    probe: BuildEnvironment,
+    generated: GeneratedProject | None,
+    define: dict[str, str] | None = None,
+) -> Plan:
+    return probes.plan(
+        build_dir,
+        probe,
+        table={"cmake": {"define": define or {}}},
         source_dir=Path("/src/demo"),
-        build_dir=build_dir,
-        settings=settings,
-        cmake=CMAKE,
-        ninja=None,
-        stable_abi=StableABI(3, 9),
-        request=BuildRequest(),
-        platform="linux_x86_64",
-        environ={},
         generated=generated,
+        tools=Tools(CMAKE),
     )
 
 
-def cache_value(result: configure.Plan, name: str) -> str:
+def cache_value(result: Plan, name: str) -> str:
     prefix = f"set({name} "
     (line,) = [line for line in result.init_cache.splitlines() if line.startswith(prefix)]
     return line[len(prefix) :].split('" CACHE')[0].strip('"')
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the environment view is a POSIX feature")
-def test_standalone_generated_project_is_the_top_level(build_dir: BuildDir, environment: Path) -> None:
+def test_standalone_generated_project_is_the_top_level(
+    build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
     generated = GeneratedProject(build_dir.state_dir / "generated", standalone=True)
-    result = plan(build_dir, generated)
+    result = plan(build_dir, environment, generated)
     assert result.command[1:3] == ("-S", str(generated.directory))
     assert result.fresh_key["source"] == str(generated.directory)
     state = build_dir.state_dir.as_posix()
@@ -245,10 +232,9 @@ def test_standalone_generated_project_is_the_top_level(build_dir: BuildDir, envi
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the reproducible include is not used on Windows")
-def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environment: Path) -> None:
-    del environment
+def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environment: BuildEnvironment) -> None:
     generated = GeneratedProject(build_dir.state_dir / "generated", standalone=False)
-    result = plan(build_dir, generated)
+    result = plan(build_dir, environment, generated)
     state = build_dir.state_dir.as_posix()
     assert result.command[1:3] == ("-S", "/src/demo")
     assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/project-include.cmake"
@@ -266,10 +252,11 @@ def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environme
     )
 
 
-def test_a_project_include_of_the_users_still_runs(build_dir: BuildDir, environment: Path) -> None:
-    del environment
+def test_a_project_include_of_the_users_still_runs(
+    build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
     generated = GeneratedProject(build_dir.state_dir / "generated", standalone=False)
-    result = plan(build_dir, generated, {"CMAKE_PROJECT_INCLUDE": "/src/demo/hook.cmake"})
+    result = plan(build_dir, environment, generated, {"CMAKE_PROJECT_INCLUDE": "/src/demo/hook.cmake"})
     state = build_dir.state_dir.as_posix()
     assert not [arg for arg in result.command if arg.startswith("-DCMAKE_PROJECT_INCLUDE")]
     assert result.files["project-include.cmake"] == (
@@ -281,10 +268,12 @@ def test_a_project_include_of_the_users_still_runs(build_dir: BuildDir, environm
 def test_numpy_is_located_without_importing_it() -> None:
     found = numpy_dirs()
     assert found is not None, "numpy is in tests/requirements.txt"
-    include, f2py = found
-    assert (include / "numpy" / "arrayobject.h").is_file()
-    assert (f2py / "fortranobject.c").is_file()
-    code = "import sys; from ironwheel.cmake.helpers import numpy_dirs; numpy_dirs(); print('numpy' in sys.modules)"
+    assert (found.include / "numpy" / "arrayobject.h").is_file()
+    assert (found.f2py_source / "fortranobject.c").is_file()
+    code = (
+        "import sys; from ironwheel.cmake.environment import numpy_dirs; numpy_dirs(); "
+        "print('numpy' in sys.modules)"
+    )
     src = str(Path(__file__).resolve().parents[2] / "src")
     environ = {**os.environ, "PYTHONPATH": src}
     imported = subprocess.run(

@@ -16,7 +16,7 @@ from ironwheel.cmake.rpath import RESERVED, ROOM_INCLUDE, default_install_rpath,
 from ironwheel.project import Project
 from ironwheel.request import BuildRequest
 from ironwheel.tags import WheelTag
-from tests.unit.test_configure import plan
+from tests.unit import probes
 
 
 @pytest.fixture
@@ -62,9 +62,9 @@ def test_the_reserved_entry_can_never_be_a_directory() -> None:
     ],
 )
 def test_the_default_install_rpath_per_platform(
-    build_dir: BuildDir, platform: str, expected: str | None, room: bool
+    build_dir: BuildDir, tmp_path: Path, platform: str, expected: str | None, room: bool
 ) -> None:
-    result = plan(build_dir, platform=platform)
+    result = probes.plan(build_dir, probes.environment(tmp_path), platform=platform)
     lines = [line for line in result.init_cache.splitlines() if line.startswith("set(CMAKE_INSTALL_RPATH ")]
     assert default_install_rpath(platform) == expected
     if expected is None:

@@ -15,9 +15,8 @@ import dataclasses
 import logging
 import os
 import shutil
-import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -26,9 +25,10 @@ from ironwheel import _layout
 from ironwheel._fs import clean_stale, write_if_changed
 from ironwheel._lock import file_lock
 from ironwheel._records import Record
-from ironwheel.cmake.envview import sync_view
+from ironwheel.cmake.environment import BuildEnvironment
+from ironwheel.cmake.envview import EnvironmentView, sync_view
 
-__all__ = ["STAGING_TREES", "BuildDir", "RecordName", "site_directories"]
+__all__ = ["STAGING_TREES", "BuildDir", "RecordName"]
 
 log = logging.getLogger("ironwheel")
 
@@ -51,18 +51,6 @@ _CACHEDIR_TAG = (
     "# This directory is a build directory created by ironwheel.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-
-
-def site_directories() -> list[Path]:
-    """The site-packages directories of the running (possibly isolated) environment."""
-    found: list[Path] = []
-    for entry in sys.path:
-        if not entry or Path(entry).name not in ("site-packages", "dist-packages"):
-            continue
-        path = Path(entry)
-        if path.is_dir() and path not in found:
-            found.append(path)
-    return found
 
 
 @dataclasses.dataclass
@@ -205,24 +193,15 @@ class BuildDir:
         shutil.rmtree(self.path / "CMakeFiles", ignore_errors=True)
         self.forget_state()
 
-    def stable_program(self, name: str, path: Path) -> Path:
-        """A fixed path for a program that may live in a temporary environment (ninja from PyPI)."""
-        if os.name == "nt" or self.temporary:
-            return path
-        link = self.view / name
-        link.parent.mkdir(exist_ok=True)
-        if not (link.is_symlink() and os.readlink(link) == str(path)):
-            if link.is_symlink() or link.exists():
-                link.unlink()
-            link.symlink_to(path)
-        return link
+    def prepare_view(self, environment: BuildEnvironment, ninja: Path | None = None) -> EnvironmentView:
+        """Bring the view of ``environment`` up to date (and ninja's stable path); CMake sees only it.
 
-    def environment_view(
-        self, python: Path, base_python: Path, sites: Sequence[Path]
-    ) -> tuple[Path, list[Path]]:
-        """Stable stand-ins for ``python`` and ``sites``: (interpreter, prefix paths)."""
+        A step of its own, before the configure is planned: it writes into
+        the build dir, the plan only reads what it returns.
+        """
+        sites = environment.site_dirs
         if os.name == "nt" or self.temporary:
-            return python, list(sites)
+            return EnvironmentView(environment.executable, sites, sites, ninja)
         view = self.view
         view.mkdir(exist_ok=True)
         links = sync_view(view, sites)
@@ -236,8 +215,19 @@ class BuildDir:
             "# Written by ironwheel: the interpreter of the latest build of this tree.\n"
             f'PYTHONPATH="{search}${{PYTHONPATH:+:$PYTHONPATH}}"\n'
             "export PYTHONPATH\n"
-            f'if [ -x "{python}" ]; then exec "{python}" "$@"; fi\n'
-            f'exec "{base_python}" "$@"\n',
+            f'if [ -x "{environment.executable}" ]; then exec "{environment.executable}" "$@"; fi\n'
+            f'exec "{environment.base_executable}" "$@"\n',
             mode=0o755,
         )
-        return launcher, links
+        make_program = self._stable_program("ninja", ninja) if ninja is not None else None
+        return EnvironmentView(launcher, tuple(links), sites, make_program)
+
+    def _stable_program(self, name: str, path: Path) -> Path:
+        """A fixed path for a program that may live in a temporary environment (ninja from PyPI)."""
+        link = self.view / name
+        link.parent.mkdir(exist_ok=True)
+        if not (link.is_symlink() and os.readlink(link) == str(path)):
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(path)
+        return link

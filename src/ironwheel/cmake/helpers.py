@@ -1,14 +1,11 @@
-"""ironwheel's CMake helpers, and the Python packages that CMake builds read from.
+"""ironwheel's CMake helpers, and the Python packages that using them needs.
 
 The helpers (``find_package(ironwheel CONFIG)``) live in ``modules/`` beside
-this file, so they ship in ironwheel's wheel. NumPy is located, never
-imported: the backend process stays light, and a NumPy that cannot be
-imported here (another ABI, say) still has its headers found.
+this file, so they ship in ironwheel's wheel.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import re
@@ -16,7 +13,7 @@ from pathlib import Path
 
 from ironwheel.cmake.rpath import disables_install_rpath
 
-__all__ = ["HELPERS_DIR", "helpers_used", "numpy_dirs"]
+__all__ = ["HELPERS_DIR", "helpers_used"]
 
 log = logging.getLogger("ironwheel")
 
@@ -26,22 +23,6 @@ HELPERS_DIR = Path(__file__).resolve().parent / "modules"
 _NEEDS = {"ironwheel_add_cython_module": "cython", "ironwheel_add_f2py_module": "numpy"}
 _CALL = re.compile(r"\b(" + "|".join(_NEEDS) + r")\s*\(", re.IGNORECASE)
 _COMMENT = re.compile(r"#[^\n]*")
-
-
-def numpy_dirs() -> tuple[Path, Path] | None:
-    """NumPy's C include directory and f2py's source directory, or None without NumPy."""
-    try:
-        spec = importlib.util.find_spec("numpy")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    root = Path(next(iter(spec.submodule_search_locations)))
-    for include in (root / "_core" / "include", root / "core" / "include"):
-        if (include / "numpy" / "arrayobject.h").is_file():
-            return include, root / "f2py" / "src"
-    log.debug("numpy at %s has no C headers", root)
-    return None
 
 
 def _skipped(directory: Path) -> bool:

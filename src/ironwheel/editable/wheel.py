@@ -95,7 +95,8 @@ def build_in_place(project: Project) -> InPlace:
             view = build_dir.view
             copied = materialize(view, environment_inputs(build_dir))
             # What the build's commands import (Cython, f2py's numpy, code generators).
-            copied += materialize_environment(view, temporary_roots(), skip=("cmake", "ninja"))
+            roots = temporary_roots(native.environment)
+            copied += materialize_environment(view, roots, skip=("cmake", "ninja"))
             if copied:
                 log.info("copied %s into the build dir: the build reads from it", ", ".join(copied))
             watched = rebuild.write_watch_list(str(build_dir.path), str(build_dir.editable_watch))
