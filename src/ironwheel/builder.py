@@ -213,9 +213,8 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     if project.settings.extension and project.settings.wheel.cmake:
         # Only projects with extension tables pay for their machinery.
         from ironwheel.compilers import buildable
-        from ironwheel.extensions import load_extensions
 
-        declared = load_extensions(project)
+        declared = project.extensions()
         extensions = buildable(declared, policy, environment.environ, defines=project.settings.cmake.define)
     cache = ToolCache(build_dir.record("tools"))
     cmake, ninja = keep_tools(build_dir, environment, *_tools(project, cache))

@@ -161,7 +161,7 @@ def _repair(arguments: argparse.Namespace) -> int:
     from ironwheel.settings import load_settings
 
     project = Path(arguments.project)
-    pyproject = read_pyproject(project) if (project / "pyproject.toml").is_file() else {}
+    pyproject = read_pyproject(project).data if (project / "pyproject.toml").is_file() else {}
     settings = load_settings(pyproject, _config_settings(arguments.config_setting), project_dir=project)
     lib_dirs = [Path(item) for item in arguments.lib_dir]
     lib_dirs += [project / item for item in settings.repair.dll_dirs]

@@ -23,20 +23,20 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError, ToolError
+from ironwheel.pyproject import Pyproject
 
 if TYPE_CHECKING:
     import email.message
 
     from ironwheel.settings import Settings
 
-__all__ = ["Resolved", "Sources", "fancy_readme_table", "resolve", "sources"]
+__all__ = ["Resolved", "Sources", "resolve", "sources"]
 
 log = logging.getLogger("ironwheel")
 
@@ -46,14 +46,6 @@ _VCS_LIBRARY = "vcs-versioning>=2.0.1"
 _FANCY_LIBRARY = "hatch-fancy-pypi-readme>=23.2"
 _FANCY_WHERE = "tool.hatch.metadata.hooks.fancy-pypi-readme"
 _SUFFIX_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst"}
-
-
-def fancy_readme_table(pyproject: Mapping[str, Any]) -> Any:
-    """``[tool.hatch.metadata.hooks.fancy-pypi-readme]``, or None."""
-    node: Any = pyproject
-    for key in ("tool", "hatch", "metadata", "hooks", "fancy-pypi-readme"):
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,11 +66,8 @@ class Sources:
         return needed + ([_FANCY_LIBRARY] if self.readme == "fancy-pypi-readme" else [])
 
 
-def _version_source(
-    dynamic: list[Any], pyproject: Mapping[str, Any], settings: Settings
-) -> Literal["static", "regex", "vcs"]:
-    from ironwheel.vcs import SECTIONS
-
+def _version_source(pyproject: Pyproject, settings: Settings) -> Literal["static", "regex", "vcs"]:
+    dynamic = pyproject.dynamic
     version = settings.metadata.version
     key = "tool.ironwheel.metadata.version"
     if "version" not in dynamic:
@@ -105,8 +94,7 @@ def _version_source(
                 hint='add file = "src/<package>/__init__.py" (a file containing __version__ = "1.0")',
             )
         return "regex"
-    tool = pyproject.get("tool")
-    if version.provider == "vcs" or (isinstance(tool, dict) and any(name in tool for name in SECTIONS)):
+    if version.provider == "vcs" or pyproject.mentions_scm:
         return "vcs"
     raise ConfigError(
         'project.dynamic lists "version" but no version source is configured',
@@ -116,11 +104,11 @@ def _version_source(
 
 
 def _readme_source(
-    dynamic: list[Any], project: Mapping[str, Any], pyproject: Mapping[str, Any], settings: Settings
+    pyproject: Pyproject, settings: Settings
 ) -> Literal["static", "file", "fancy-pypi-readme"]:
     readme = settings.metadata.readme
     key = "tool.ironwheel.metadata.readme"
-    if "readme" not in dynamic:
+    if "readme" not in pyproject.dynamic:
         if readme.file or readme.provider != "auto":
             what = "file" if readme.file else "provider"
             raise ConfigError(
@@ -128,7 +116,7 @@ def _readme_source(
                 hint='remove project.readme and add "readme" to project.dynamic',
             )
         return "static"
-    if "readme" in project:
+    if pyproject.declares("readme"):
         raise ConfigError(
             'project.readme is set and project.dynamic lists "readme"',
             hint="remove one of them: a readme is either static or dynamic",
@@ -145,7 +133,7 @@ def _readme_source(
                 hint='add file = ["README.md"]',
             )
         return "file"
-    present = fancy_readme_table(pyproject) is not None
+    present = pyproject.fancy_readme is not None
     if readme.provider == "fancy-pypi-readme" or present:
         if not present:
             raise ConfigError(
@@ -159,7 +147,7 @@ def _readme_source(
     )
 
 
-def _requirements_source(dynamic: list[Any], field: str, configured: bool, empty: list[str]) -> bool:
+def _requirements_source(dynamic: tuple[str, ...], field: str, configured: bool, empty: list[str]) -> bool:
     key = f"tool.ironwheel.metadata.{field}"
     if field not in dynamic:
         if configured:
@@ -183,11 +171,9 @@ def _requirements_source(dynamic: list[Any], field: str, configured: bool, empty
     return True
 
 
-def sources(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Sources:
+def sources(pyproject: Pyproject, root: Path, settings: Settings) -> Sources:
     """Decide where each dynamic field comes from; an error for every inconsistent setting."""
-    project = pyproject["project"]
-    dynamic = project.get("dynamic", [])
-    dynamic = dynamic if isinstance(dynamic, list) else []
+    dynamic = pyproject.dynamic
     unknown = [field for field in dynamic if field not in _FILLED]
     if unknown:
         names = ", ".join(f'"{field}"' for field in unknown)
@@ -201,8 +187,8 @@ def sources(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Sou
     prefix = "tool.ironwheel.metadata.optional-dependencies"
     return Sources(
         from_sdist=(root / "PKG-INFO").is_file(),
-        version=_version_source(dynamic, pyproject, settings),
-        readme=_readme_source(dynamic, project, pyproject, settings),
+        version=_version_source(pyproject, settings),
+        readme=_readme_source(pyproject, settings),
         dependencies=_requirements_source(dynamic, "dependencies", bool(metadata.dependencies.file), []),
         optional_dependencies=_requirements_source(
             dynamic,
@@ -319,7 +305,7 @@ def _readme_from_files(root: Path, settings: Settings) -> dict[str, str]:
     return {"text": "\n\n".join(texts) + "\n", "content-type": content_type}
 
 
-def _fancy_readme(root: Path, pyproject: Mapping[str, Any], version: str, read: list[str]) -> dict[str, str]:
+def _fancy_readme(root: Path, pyproject: Pyproject, version: str, read: list[str]) -> dict[str, str]:
     try:
         from hatch_fancy_pypi_readme._builder import build_text
         from hatch_fancy_pypi_readme._config import load_and_validate_config
@@ -332,7 +318,7 @@ def _fancy_readme(root: Path, pyproject: Mapping[str, Any], version: str, read: 
         ) from None
     import inspect
 
-    table = copy.deepcopy(fancy_readme_table(pyproject))
+    table = copy.deepcopy(pyproject.fancy_readme)
     fragments = table.get("fragments") if isinstance(table, dict) else None
     # The library reads fragment paths from the working directory; give it the project's
     # files (only those: nothing outside the project reaches the metadata).
@@ -345,7 +331,7 @@ def _fancy_readme(root: Path, pyproject: Mapping[str, Any], version: str, read: 
         config = load_and_validate_config(table)
         text_of: Any = build_text
         if "package_name" in inspect.signature(text_of).parameters:
-            name = str(pyproject["project"].get("name", ""))
+            name = pyproject.name
             text = text_of(config.fragments, config.substitutions, package_name=name, version=version)
         else:
             text = text_of(config.fragments, config.substitutions, version=version)
@@ -367,11 +353,14 @@ def _extended(static: Any, extra: tuple[str, ...]) -> Any:
     return static + [requirement for requirement in extra if requirement not in static]
 
 
-def resolve(pyproject: Mapping[str, Any], root: Path, settings: Settings, where: Sources) -> Resolved:
-    """Fill in every dynamic field; the version provider writes its version files."""
+def resolve(pyproject: Pyproject, root: Path, settings: Settings, where: Sources) -> Resolved:
+    """Fill in every dynamic field (in a copy of the raw ``[project]`` table, for pyproject-metadata).
+
+    The version provider writes its version files.
+    """
     from ironwheel.reqfiles import read_requirements
 
-    project = dict(pyproject["project"])
+    project = dict(pyproject.project)
     read: list[str] = []
     written: tuple[tuple[str, bytes], ...] = ()
     pkg_info = (
@@ -390,7 +379,7 @@ def resolve(pyproject: Mapping[str, Any], root: Path, settings: Settings, where:
         else:
             from ironwheel.vcs import vcs_version
 
-            found = vcs_version(root, pyproject, str(project.get("name", "")))
+            found = vcs_version(root, pyproject.scm, pyproject.name)
             version, written = found.version, found.written
     if where.readme != "static":
         if pkg_info is not None:
@@ -402,9 +391,7 @@ def resolve(pyproject: Mapping[str, Any], root: Path, settings: Settings, where:
             project["readme"] = _readme_from_files(root, settings)
             read += [Path(os.path.normpath(name)).as_posix() for name in settings.metadata.readme.file]
         else:
-            project["readme"] = _fancy_readme(
-                root, pyproject, str(version or project.get("version", "")), read
-            )
+            project["readme"] = _fancy_readme(root, pyproject, str(version or pyproject.static_version), read)
     if where.dependencies:
         found_deps = read_requirements(
             root, settings.metadata.dependencies.file, "tool.ironwheel.metadata.dependencies.file"
@@ -428,12 +415,12 @@ def resolve(pyproject: Mapping[str, Any], root: Path, settings: Settings, where:
     return Resolved(project, version, tuple(dict.fromkeys(read)), written)
 
 
-def _shipped_version_files(root: Path, pyproject: Mapping[str, Any]) -> tuple[tuple[str, bytes], ...]:
+def _shipped_version_files(root: Path, pyproject: Pyproject) -> tuple[tuple[str, bytes], ...]:
     """The version files an sdist carries: kept as they are, and in the wheel even when ignored."""
     from ironwheel.vcs import version_files
 
     shipped: list[tuple[str, bytes]] = []
-    for name in version_files(root, pyproject):
+    for name in version_files(root, pyproject.scm):
         path = root / name
         if path.is_file():
             shipped.append((name, path.read_bytes()))

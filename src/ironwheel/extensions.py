@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -22,12 +22,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError
-from ironwheel.settings._convert import prefixed
+from ironwheel.settings.keys import prefixed
 from ironwheel.settings.model import ExtensionSettings, Scalar, Settings
-from ironwheel.tags import compute_tag
-
-if TYPE_CHECKING:
-    from ironwheel.project import Project
+from ironwheel.tags import StableABI, compute_tag
 
 __all__ = [
     "Binding",
@@ -149,10 +146,9 @@ class _Problems:
         )
 
 
-def requires_python_floor(pyproject: Mapping[str, Any]) -> tuple[int, int] | None:
-    """The lowest Python 3 version ``project.requires-python`` allows, if it says."""
-    text = pyproject.get("project", {}).get("requires-python")
-    if not isinstance(text, str):
+def requires_python_floor(text: str | None) -> tuple[int, int] | None:
+    """The lowest Python 3 version ``project.requires-python`` (``text``) allows, if it says."""
+    if text is None:
         return None
     try:
         spec = SpecifierSet(text)
@@ -171,8 +167,8 @@ def requires_python_floor(pyproject: Mapping[str, Any]) -> tuple[int, int] | Non
     return min(floors) if floors else None
 
 
-def _floor_or_error(pyproject: Mapping[str, Any], where: str) -> tuple[int, int]:
-    floor = requires_python_floor(pyproject)
+def _floor_or_error(requires_python: str | None, where: str) -> tuple[int, int]:
+    floor = requires_python_floor(requires_python)
     if floor is None:
         raise ConfigError(
             f"{where}.py-limited-api: no Python version to build the limited API for",
@@ -181,7 +177,7 @@ def _floor_or_error(pyproject: Mapping[str, Any], where: str) -> tuple[int, int]
     return floor
 
 
-def derived_py_api(pyproject: Mapping[str, Any], settings: Settings, has_cmakelists: bool) -> str:
+def derived_py_api(requires_python: str | None, settings: Settings, has_cmakelists: bool) -> str:
     """``wheel.py-api``, or ``cp3X`` when every module (all declarative) asks for the limited API."""
     tables = settings.extension
     if settings.wheel.py_api or has_cmakelists or not tables:
@@ -189,7 +185,7 @@ def derived_py_api(pyproject: Mapping[str, Any], settings: Settings, has_cmakeli
     if not all(table.py_limited_api for table in tables.values()):
         return ""
     name = next(iter(tables))
-    major, minor = _floor_or_error(pyproject, _where(name))
+    major, minor = _floor_or_error(requires_python, _where(name))
     return f"cp{major}{minor}"
 
 
@@ -291,9 +287,13 @@ def _cython_cxx(pyx: Sequence[Path]) -> bool:
 
 
 def _limited_api(
-    project: Project, table: ExtensionSettings, binding: Binding, where: str, problems: _Problems
+    stable: StableABI | None,
+    requires_python: str | None,
+    table: ExtensionSettings,
+    binding: Binding,
+    where: str,
+    problems: _Problems,
 ) -> str:
-    _tag, stable = project.tag
     wanted = stable is not None or table.py_limited_api
     if wanted and binding in ("pybind11", "f2py"):
         why = "the wheel is abi3 (wheel.py-api)" if stable is not None else "py-limited-api = true"
@@ -307,17 +307,22 @@ def _limited_api(
         return stable.version
     if not table.py_limited_api:
         return ""
-    major, minor = _floor_or_error(project.pyproject, where)
+    major, minor = _floor_or_error(requires_python, where)
     _tag, possible = compute_tag(native=True, py_api=f"cp{major}{minor}")
     return possible.version if possible is not None else ""
 
 
-def load_extensions(project: Project) -> list[Extension]:
-    """Every extension table of the project, checked; ConfigError lists all problems."""
+def load_extensions(
+    root: Path, settings: Settings, *, requires_python: str | None, stable_abi: StableABI | None
+) -> list[Extension]:
+    """Every extension table of the project at ``root``, checked; ConfigError lists all problems.
+
+    ``stable_abi`` is the wheel's (abi3 wheels), ``requires_python`` the
+    project's, for modules that ask for the limited API on their own.
+    """
     problems = _Problems()
     extensions: list[Extension] = []
-    root = project.root
-    for name, table in project.settings.extension.items():
+    for name, table in settings.extension.items():
         where = _where(name)
         if not all(part.isidentifier() for part in name.split(".")):
             problems.add(
@@ -363,8 +368,8 @@ def load_extensions(project: Project) -> list[Extension]:
         pyx = [source for source, kind in zip(sources, kinds) if kind == "Cython"]
         auto_cxx = table.language == "auto" and ("CXX" in present or _cython_cxx(pyx))
         cxx = auto_cxx or table.language == "c++"
-        limited = _limited_api(project, table, binding, where, problems)
-        directives = {**project.settings.cython.directives, **table.cython_directives}
+        limited = _limited_api(stable_abi, requires_python, table, binding, where, problems)
+        directives = {**settings.cython.directives, **table.cython_directives}
         extensions.append(
             Extension(name, tuple(sources), tuple(kinds), binding, cxx, limited, table, directives)
         )
@@ -372,9 +377,9 @@ def load_extensions(project: Project) -> list[Extension]:
     return extensions
 
 
-def _declared(pyproject: Mapping[str, Any]) -> set[str]:
+def _declared(build_requires: Sequence[str]) -> set[str]:
     names: set[str] = set()
-    for text in pyproject.get("build-system", {}).get("requires", []) or []:
+    for text in build_requires:
         try:
             names.add(canonicalize_name(Requirement(str(text)).name))
         except InvalidRequirement:
@@ -383,16 +388,19 @@ def _declared(pyproject: Mapping[str, Any]) -> set[str]:
 
 
 def language_requirements(
-    project: Project, helpers: frozenset[str] = frozenset(), read: list[Path] | None = None
+    extensions: Sequence[Extension],
+    build_requires: Sequence[str],
+    helpers: frozenset[str] = frozenset(),
+    read: list[Path] | None = None,
 ) -> list[str]:
-    """Python packages the build needs for its languages and not already in build-system.requires.
+    """Python packages the build needs for its languages and not already in ``build_requires``.
 
     ``helpers`` are those the project's CMake files need (see ``cmake.helpers.helpers_used``).
     The extension sources, and the directories their patterns were matched in,
     are appended to ``read`` when given.
     """
     reasons = dict.fromkeys(helpers, "the CMake files call ironwheel's helper for it")
-    for extension in load_extensions(project):
+    for extension in extensions:
         if read is not None:
             read += extension.sources
             read += dict.fromkeys(source.parent for source in extension.sources)
@@ -402,7 +410,7 @@ def language_requirements(
             reasons.setdefault("numpy", f"{extension.name} uses NumPy")
         if extension.binding in ("pybind11", "nanobind"):
             reasons.setdefault(extension.binding, f"{extension.name} uses {extension.binding}")
-    declared = _declared(project.pyproject)
+    declared = _declared(build_requires)
     wanted: list[str] = []
     for name in sorted(reasons):
         if name in declared:

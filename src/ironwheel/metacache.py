@@ -22,7 +22,6 @@ import dataclasses
 import json
 import logging
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +29,14 @@ from packaging.version import Version
 
 from ironwheel import __version__
 from ironwheel._records import Record, file_stat
+from ironwheel.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
 
 if TYPE_CHECKING:
     from ironwheel.settings import Settings
 
-__all__ = ["DEFAULT_LICENSE_GLOBS", "Core", "load_core"]
+__all__ = ["Core", "load_core"]
 
 log = logging.getLogger("ironwheel")
-
-# PEP 639: what a tool may pick up when project.license-files is absent.
-DEFAULT_LICENSE_GLOBS = ("LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,13 +55,10 @@ class Core:
     warnings: tuple[str, ...] = ()  # what reading the metadata warned about: the caller shows them
 
 
-def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str | None:
+def _inputs(pyproject: Pyproject, root: Path, settings: Settings) -> str | None:
     """Everything the metadata depends on, as text; None when that cannot be told."""
-    table = pyproject.get("project")
-    if not isinstance(table, dict):
-        return None
     from_vcs = False
-    if table.get("dynamic"):
+    if pyproject.project.get("dynamic"):
         from ironwheel.dynamic import sources
         from ironwheel.errors import ConfigError
 
@@ -73,15 +67,9 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
         except ConfigError:
             return None  # reported by the render
         from_vcs = where.version == "vcs" and not where.from_sdist
-    named: list[str] = []
-    for key in ("readme", "license"):
-        value = table.get(key)
-        if isinstance(value, str) and key == "readme":
-            named.append(value)
-        elif isinstance(value, dict) and isinstance(value.get("file"), str):
-            named.append(value["file"])
-    patterns = table.get("license-files", [])
-    if not isinstance(patterns, list) or not all(isinstance(pattern, str) for pattern in patterns):
+    named = [name for name in (pyproject.readme_file, pyproject.license_file) if name is not None]
+    patterns = pyproject.license_files
+    if patterns is None:
         return None
     metadata = settings.metadata
     named += [metadata.version.file] if metadata.version.file else []
@@ -94,7 +82,7 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
         from ironwheel.vcs import environment_key, state_key
 
         named.append(".git_archival.txt")
-        state = state_key(root, pyproject)
+        state = state_key(root, pyproject.scm)
         if state is None:
             return None
         environment = environment_key(os.environ)
@@ -109,19 +97,14 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
     except (ValueError, NotImplementedError, OSError):
         return None  # a pattern pyproject-metadata will report
     files = {name: file_stat(root / name) for name in sorted({*named, *matched})}
-    tool = pyproject.get("tool")
     # What the providers read besides the settings: the setuptools-scm tables and
     # [tool.hatch.metadata.hooks.fancy-pypi-readme].
-    tables = (
-        {name: tool.get(name) for name in ("setuptools_scm", "vcs-versioning", "hatch")}
-        if isinstance(tool, dict)
-        else {}
-    )
-    inputs = [__version__, table, dataclasses.asdict(metadata), tables, files, state, environment]
+    tables = pyproject.provider_tables()
+    inputs = [__version__, pyproject.project, dataclasses.asdict(metadata), tables, files, state, environment]
     return json.dumps(inputs, sort_keys=True, default=str)
 
 
-def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Core:
+def _render(pyproject: Pyproject, root: Path, settings: Settings) -> Core:
     from ironwheel.dynamic import resolve, sources
     from ironwheel.metadata import dist_info_name, read_metadata, render_entry_points, render_metadata
 
@@ -192,7 +175,7 @@ def _remember(record: Record, inputs: str, core: Core, root: Path) -> None:
     record.keep(inputs, value)
 
 
-def load_core(pyproject: Mapping[str, Any], root: Path, settings: Settings, record: Record | None) -> Core:
+def load_core(pyproject: Pyproject, root: Path, settings: Settings, record: Record | None) -> Core:
     """The project's core metadata; from ``record`` when nothing it depends on changed."""
     inputs = _inputs(pyproject, root, settings) if record is not None else None
     if record is not None and inputs is not None:

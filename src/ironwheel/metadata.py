@@ -15,8 +15,8 @@ from packaging.utils import canonicalize_name
 
 from ironwheel.dynamic import Resolved, resolve, sources
 from ironwheel.errors import ConfigError
-from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
 from ironwheel.metacheck import check_metadata
+from ironwheel.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
 from ironwheel.settings import Settings
 
 __all__ = [
@@ -37,11 +37,12 @@ def _errors_of(error: BaseException) -> list[str]:
     return [str(error)]
 
 
-def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[str]) -> Metadata:
+def _from_pyproject(data: Mapping[str, Any], project_dir: Path, said: list[str]) -> Metadata:
+    """pyproject-metadata's reading of the raw tables: the one place they are handed on."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            metadata = Metadata.from_pyproject(pyproject, project_dir, all_errors=True)
+            metadata = Metadata.from_pyproject(data, project_dir, all_errors=True)
         except Exception as error:
             problems = _errors_of(error)
             if len(problems) == 1:
@@ -59,7 +60,7 @@ def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[
 
 
 def read_metadata(
-    pyproject: Mapping[str, Any],
+    pyproject: Pyproject,
     project_dir: Path,
     settings: Settings,
     resolved: Resolved | None = None,
@@ -72,10 +73,10 @@ def read_metadata(
     if resolved is None:
         resolved = resolve(pyproject, project_dir, settings, sources(pyproject, project_dir, settings))
     said: list[str] = []
-    metadata = _from_pyproject({**pyproject, "project": resolved.project}, project_dir, said)
+    metadata = _from_pyproject({**pyproject.data, "project": resolved.project}, project_dir, said)
     if resolved.version is not None:
         metadata.version = resolved.version
-    if "license-files" not in pyproject["project"] and not isinstance(
+    if not pyproject.declares("license-files") and not isinstance(
         metadata.license, pyproject_metadata.License
     ):
         found = sorted(

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from ironwheel.errors import BuildError, ConfigError, IronwheelError, ToolError
-from ironwheel.settings._convert import TRUE_WORDS
+from ironwheel.settings.keys import TRUE_WORDS
 
 __all__ = ["VARIABLE", "OptionalPolicy", "optional_policy"]
 

@@ -5,20 +5,21 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
 from ironwheel.errors import ConfigError
-from ironwheel.pyproject import read_pyproject
+from ironwheel.pyproject import Pyproject, read_pyproject
 from ironwheel.request import BuildRequest
 from ironwheel.settings import ConfigSettings, Settings, load_settings
 from ironwheel.settings.model import CMakeSettings
 from ironwheel.tags import StableABI, WheelTag, compute_tag
 
 if TYPE_CHECKING:
+    from ironwheel.extensions import Extension
     from ironwheel.metacache import Core
     from ironwheel.metadata import Metadata
 
@@ -33,7 +34,7 @@ class Project:
     def __init__(
         self,
         root: Path,
-        pyproject: Mapping[str, Any],
+        pyproject: Pyproject,
         settings: Settings,
         request: BuildRequest = BuildRequest(),
     ) -> None:
@@ -55,7 +56,7 @@ class Project:
         """Read and check pyproject.toml and every settings source for ``request``."""
         root = root.resolve()
         pyproject = read_pyproject(root)
-        settings = load_settings(pyproject, config_settings, project_dir=root, request=request)
+        settings = load_settings(pyproject.data, config_settings, project_dir=root, request=request)
         project = cls(root, pyproject, settings, request)
         source_dir = settings.cmake.source_dir
         if source_dir != CMakeSettings.source_dir and not (project.source_dir / "CMakeLists.txt").is_file():
@@ -117,7 +118,7 @@ class Project:
 
     @property
     def name(self) -> str:
-        return str(self.pyproject["project"].get("name", ""))
+        return self.pyproject.name
 
     @property
     def dist_info(self) -> str:
@@ -129,8 +130,17 @@ class Project:
         if self.settings.extension:
             from ironwheel.extensions import derived_py_api
 
-            py_api = derived_py_api(self.pyproject, self.settings, self.has_cmakelists)
+            py_api = derived_py_api(self.pyproject.requires_python, self.settings, self.has_cmakelists)
         return compute_tag(native=self.native, py_api=py_api)
+
+    def extensions(self) -> list[Extension]:
+        """The extension tables, checked (ConfigError lists every problem)."""
+        from ironwheel.extensions import load_extensions
+
+        stable_abi = self.tag[1]
+        return load_extensions(
+            self.root, self.settings, requires_python=self.pyproject.requires_python, stable_abi=stable_abi
+        )
 
     def build_dir(self, template: str | None = None) -> Path | None:
         """The persistent build directory, or None to build in a temporary one."""

@@ -13,29 +13,45 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ironwheel.errors import ConfigError
-
-if TYPE_CHECKING:
-    from ironwheel.project import Project
+from ironwheel.settings import Settings
 
 __all__ = ["check_build_dir", "source_dirs", "warn_marked_sources"]
 
 log = logging.getLogger("ironwheel")
 
 _GLOB = frozenset("*?[")
+
+
+class SourceTree(Protocol):
+    """What is asked of the project (``ironwheel.project.Project`` is one)."""
+
+    @property
+    def root(self) -> Path: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def source_dir(self) -> Path: ...
+
+
 _MARK = "created by ironwheel"
 
 
-def _show(project: Project, path: Path) -> str:
+def _show(project: SourceTree, path: Path) -> str:
     try:
         return path.relative_to(project.root).as_posix() or "."
     except ValueError:
         return str(path)
 
 
-def source_dirs(project: Project) -> list[tuple[str, Path]]:
+def source_dirs(project: SourceTree) -> list[tuple[str, Path]]:
     """(what it is, absolute directory) for every directory of sources below the project root."""
     from ironwheel.layout import discover_packages
 
@@ -65,7 +81,7 @@ def _relation(build: Path, directory: Path) -> str | None:
     return None
 
 
-def check_build_dir(project: Project, path: Path, template: str) -> None:
+def check_build_dir(project: SourceTree, path: Path, template: str) -> None:
     """Refuse a build directory that is, holds or lies inside a directory of the project's sources."""
     where = f'tool.ironwheel.build.dir: "{template}"'
     hint = 'use a directory of its own, such as "build/{wheel_tag}" (the default)'
@@ -91,7 +107,7 @@ def _marked(directory: Path) -> bool:
     return _MARK in text
 
 
-def warn_marked_sources(project: Project) -> None:
+def warn_marked_sources(project: SourceTree) -> None:
     """Warn about a directory of sources that an earlier build marked as its build directory."""
     seen: set[Path] = set()
     for _what, directory in source_dirs(project):

@@ -32,10 +32,11 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from ironwheel._records import file_stat
 from ironwheel.errors import ConfigError, IronwheelError, ToolError
+from ironwheel.pyproject import SCM_SECTIONS, ScmTable
 
 __all__ = [
-    "SECTIONS",
     "VcsVersion",
     "environment_key",
     "find_checkout",
@@ -46,8 +47,6 @@ __all__ = [
 
 log = logging.getLogger("ironwheel")
 
-# The tables the library reads, in its order of preference for setuptools-scm projects.
-SECTIONS = ("setuptools_scm", "vcs-versioning")
 # Prefixes of the environment variables the library reads (PRETEND_VERSION, OVERRIDES, ...).
 _ENV_PREFIXES = ("SETUPTOOLS_SCM_", "VCS_VERSIONING_")
 _LIBRARY_LOGGERS = ("vcs_versioning", "setuptools_scm")
@@ -65,21 +64,16 @@ class VcsVersion:
     written: tuple[tuple[str, bytes], ...]
 
 
-def _section(pyproject: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-    tool = pyproject.get("tool")
-    for name in SECTIONS:
-        table = tool.get(name) if isinstance(tool, dict) else None
-        if isinstance(table, dict):
-            return name, table
-    return SECTIONS[0], {}
+def _section(scm: ScmTable | None) -> tuple[str, Mapping[str, Any]]:
+    return (scm.section, scm.table) if scm is not None else (SCM_SECTIONS[0], {})
 
 
-def version_files(root: Path, pyproject: Mapping[str, Any]) -> list[str]:
+def version_files(root: Path, scm: ScmTable | None) -> list[str]:
     """The version files the configuration asks for, as POSIX paths relative to ``root``.
 
     ``version_file`` is relative to the project; ``write_to`` to the ``root`` setting.
     """
-    name, section = _section(pyproject)
+    name, section = _section(scm)
     base = section.get("root", ".")
     found: list[str] = []
     for key in ("version_file", "write_to"):
@@ -158,7 +152,7 @@ def _infer(root: Path, name: str) -> str:
     else:
         # The SETUPTOOLS_SCM_ prefix first: that is what these projects' users set.
         with vcs_versioning.overrides.GlobalOverrides.from_env("SETUPTOOLS_SCM", dist_name=name):
-            data = vcs_versioning.PyProjectData.from_file(pyproject, _tool_names=list(SECTIONS))
+            data = vcs_versioning.PyProjectData.from_file(pyproject, _tool_names=list(SCM_SECTIONS))
             # relative_to anchors root and the version files at the project, whatever the
             # working directory (the library's default is ./pyproject.toml).
             return vcs_versioning.infer_version_string(
@@ -181,16 +175,15 @@ def _infer(root: Path, name: str) -> str:
     return str(found)
 
 
-def _start(root: Path, pyproject: Mapping[str, Any]) -> Path:
+def _start(root: Path, scm: ScmTable | None) -> Path:
     """Where the library looks for the checkout: the project, or its ``root`` setting."""
-    _, section = _section(pyproject)
-    base = section.get("root", ".")
+    base = scm.root if scm is not None else "."
     return Path(os.path.normpath(root / base)) if isinstance(base, str) else root
 
 
-def _no_version(root: Path, pyproject: Mapping[str, Any], error: LookupError) -> ConfigError:
+def _no_version(root: Path, scm: ScmTable | None, error: LookupError) -> ConfigError:
     """Why the library found no version, as far as can be told."""
-    start = _start(root, pyproject)
+    start = _start(root, scm)
     checkout = find_checkout(start)
     if checkout is None and not (root / ".git_archival.txt").is_file():
         return ConfigError(
@@ -205,7 +198,7 @@ def _no_version(root: Path, pyproject: Mapping[str, Any], error: LookupError) ->
                 hint=f"install {program}; or {_PRETEND_HINT}",
             )
         if checkout.parent != start:
-            name, _ = _section(pyproject)
+            name, _ = _section(scm)
             up = Path(os.path.relpath(checkout.parent, root)).as_posix()
             return ConfigError(
                 f"no version: the checkout is {checkout.parent}, above the project",
@@ -215,18 +208,18 @@ def _no_version(root: Path, pyproject: Mapping[str, Any], error: LookupError) ->
     return ConfigError(f"no version from version control for {root}", details=lines[1:], hint=_PRETEND_HINT)
 
 
-def vcs_version(root: Path, pyproject: Mapping[str, Any], name: str) -> VcsVersion:
+def vcs_version(root: Path, scm: ScmTable | None, name: str) -> VcsVersion:
     """The version of the checkout holding ``root``; the library writes the version files."""
-    targets = version_files(root, pyproject)
+    targets = version_files(root, scm)
     try:
         with _library_output():
             text = _infer(root, name)
     except IronwheelError:
         raise
     except LookupError as error:
-        raise _no_version(root, pyproject, error) from None
+        raise _no_version(root, scm, error) from None
     except (ValueError, TypeError, KeyError) as error:
-        section, _ = _section(pyproject)
+        section, _ = _section(scm)
         raise ConfigError(
             f"[tool.{section}]: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
             hint="see https://setuptools-scm.readthedocs.io/en/latest/config/",
@@ -259,14 +252,6 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
-
-
 def _git_dirs(dot_git: Path) -> tuple[Path, Path] | None:
     """The checkout's own git directory and the one its refs live in (they differ in a worktree)."""
     if dot_git.is_file():
@@ -280,7 +265,7 @@ def _git_dirs(dot_git: Path) -> tuple[Path, Path] | None:
     return git_dir, (git_dir / common.strip()).resolve() if common else git_dir
 
 
-def state_key(root: Path, pyproject: Mapping[str, Any]) -> str | None:
+def state_key(root: Path, scm: ScmTable | None) -> str | None:
     """What the version depends on in the checkout, cheaply; None when it cannot be told.
 
     ``HEAD`` and the commit its branch points to, the tags (loose and packed),
@@ -288,8 +273,8 @@ def state_key(root: Path, pyproject: Mapping[str, Any]) -> str | None:
     dirty state; about a millisecond for a small repository). A dirty tree's
     version carries the date, so the date is part of the key then.
     """
-    _, section = _section(pyproject)
-    start = _start(root, pyproject)
+    _, section = _section(scm)
+    start = _start(root, scm)
     checkout = find_checkout(start)
     if checkout is None:
         return "no checkout"
@@ -304,7 +289,7 @@ def state_key(root: Path, pyproject: Mapping[str, Any]) -> str | None:
         return None
     branch = _read(common / head[len("ref:") :].strip()) if head.startswith("ref:") else None
     tags = sorted(
-        (os.path.join(directory, name), _stat(Path(directory, name)))
+        (os.path.join(directory, name), file_stat(Path(directory, name)))
         for directory, _dirs, names in os.walk(common / "refs" / "tags")
         for name in names
     )
@@ -321,5 +306,6 @@ def state_key(root: Path, pyproject: Mapping[str, Any]) -> str | None:
     if status and section.get("local_scheme") == "node-and-timestamp":
         return None  # a dirty tree's version changes every second
     today = time.strftime("%Y%m%d", time.gmtime()) if status else ""
-    parts = [head, branch, tags, _stat(common / "packed-refs"), _stat(common / "shallow"), status, today]
+    packed, shallow = file_stat(common / "packed-refs"), file_stat(common / "shallow")
+    parts = [head, branch, tags, packed, shallow, status, today]
     return repr(parts)

@@ -22,7 +22,7 @@ from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used
 from ironwheel.cmake.plan import Plan, Tools
 from ironwheel.compilers import buildable, find_compiler
 from ironwheel.errors import BuildError, ConfigError, ToolError, format_error
-from ironwheel.extensions import Extension, load_extensions
+from ironwheel.extensions import Extension
 from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
 from ironwheel.toolchain import Program
@@ -33,7 +33,7 @@ CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
 
 
 def extensions(root: Path, tables: dict[str, Any], files: dict[str, str], **options: Any) -> list[Extension]:
-    return load_extensions(make(root, tables, files, **options))
+    return make(root, tables, files, **options).extensions()
 
 
 def test_generated_lists(tmp_path: Path) -> None:
@@ -384,7 +384,7 @@ def _fortran_project(root: Path, optional: bool) -> Project:
 
 def test_no_fortran_compiler(tmp_path: Path) -> None:
     empty = {"PATH": str(tmp_path / "nothing")}
-    found = load_extensions(_fortran_project(tmp_path, optional=False))
+    found = _fortran_project(tmp_path, optional=False).extensions()
     assert find_compiler("Fortran", empty) is None
     with pytest.raises(ToolError) as caught:
         buildable(found, OptionalPolicy("fallback", ""), empty)
@@ -410,7 +410,7 @@ def test_no_fortran_compiler_for_an_optional_extension(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     empty = {"PATH": str(tmp_path / "nothing")}
-    found = load_extensions(_fortran_project(tmp_path, optional=True))
+    found = _fortran_project(tmp_path, optional=True).extensions()
     with caplog.at_level(logging.WARNING, logger="ironwheel"):
         kept = buildable(found, OptionalPolicy("fallback", ""), empty)
     assert [extension.name for extension in kept] == ["pkg._c"]
@@ -427,7 +427,7 @@ def test_no_fortran_compiler_for_an_optional_extension(
 def test_no_cuda_compiler(tmp_path: Path) -> None:
     project = make(tmp_path, {"g": {"sources": ["g.cu", "g.c"]}}, {"g.cu": "", "g.c": ""})
     with pytest.raises(ToolError) as caught:
-        buildable(load_extensions(project), OptionalPolicy("fallback", ""), {"PATH": str(tmp_path)})
+        buildable(project.extensions(), OptionalPolicy("fallback", ""), {"PATH": str(tmp_path)})
     assert format_error(caught.value) == (
         "error: no CUDA compiler (nvcc) found for g (g.cu)\n"
         "hint: install the CUDA toolkit and put nvcc on PATH, or set CUDACXX to nvcc"

@@ -10,48 +10,23 @@ is turned into dataclasses by :func:`build`, which cannot fail.
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ironwheel.settings._fields import Field, fields_of, walk
+from ironwheel.settings.keys import FALSE_WORDS, TRUE_WORDS, Where
+from ironwheel.settings.keys import KeyPath as Path
 
 __all__ = [
-    "FALSE_WORDS",
     "INVALID",
-    "TRUE_WORDS",
     "Checker",
     "Issue",
-    "Where",
     "assign",
     "build",
-    "fixed",
     "merge",
-    "prefixed",
     "scalar",
     "suggest",
 ]
-
-Path = tuple[str, ...]
-Where = Callable[[Path], str]
-
-
-def fixed(text: str) -> Where:
-    """Every path of a source is shown as the same text (one -C option, one variable)."""
-    return lambda _path: text
-
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$|^\[")
-
-
-def _key(part: str) -> str:
-    """A key as TOML spells it: quoted when it holds a dot or another special character."""
-    return part if _BARE_KEY.match(part) else '"' + part.replace('"', '\\"') + '"'
-
-
-def prefixed(prefix: str) -> Where:
-    """Paths shown below a prefix, e.g. ``tool.ironwheel.cmake.build-type``."""
-    return lambda path: (prefix + "." + ".".join(_key(part) for part in path)).replace(".[", "[")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,10 +103,6 @@ def _cmake_value(value: object) -> str | None:
     if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
         return ";".join(str(item) for item in value)
     return None
-
-
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
 def scalar(text: str) -> str | bool | int:
