@@ -68,7 +68,8 @@ class Project:
     @property
     def native(self) -> bool:
         """Whether CMake builds part of this project: its CMakeLists.txt or extension tables."""
-        return self.has_cmakelists or (self.settings.wheel.cmake and bool(self.settings.extension))
+        enabled = any(table.enabled for table in self.settings.extension.values())
+        return self.has_cmakelists or (self.settings.wheel.cmake and enabled)
 
     @functools.cached_property
     def metadata(self) -> Metadata:

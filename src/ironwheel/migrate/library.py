@@ -265,7 +265,7 @@ class Library:
         if full == "os.linesep":
             return "\n"
         if module == "re" and name.isupper():
-            return getattr(re, name, ev.unknown(full, node))
+            return getattr(re, name) if hasattr(re, name) else ev.unknown(full, node)
         return ModuleRef(full)
 
     def _path_attribute(self, ev: Evaluator, owner: PathValue, name: str, node: ast.AST) -> Any:
@@ -612,7 +612,8 @@ def _regex(ev: Evaluator, name: str, args: list[Any], kwargs: dict[str, Any], no
     pattern = args[0]
     compiled = pattern if isinstance(pattern, re.Pattern) else None
     rest = args[1:]
-    flags = kwargs.get("flags", rest[1] if len(rest) > 1 and name != "sub" else 0)
+    position = 0 if name == "compile" else 3 if name == "sub" else 1
+    flags = kwargs.get("flags", rest[position] if len(rest) > position else 0)
     try:
         if compiled is None:
             compiled = re.compile(str(pattern), flags if isinstance(flags, int) else 0)

@@ -393,6 +393,19 @@ class ExtensionSettings:
     cython_directives: Mapping[str, Scalar] = setting(
         {}, "Cython compiler directives, e.g. { language_level = 3, boundscheck = false }."
     )
+    undef_macros: tuple[str, ...] = setting(
+        (), 'Macros undefined on the compiler command line (-U), e.g. ["NDEBUG"] to keep assert().'
+    )
+    runtime_library_dirs: tuple[str, ...] = setting(
+        (), "Directories the module searches for shared libraries at run time (its RPATH; not on Windows)."
+    )
+    extra_objects: tuple[str, ...] = setting(
+        (), "Object files and static libraries linked into the module, relative to the project root."
+    )
+    cxx_std: int = setting(0, "The C++ standard the module needs (11, 14, 17, 20, ...); 0 leaves it to the compiler.")
+    enabled: bool = setting(
+        True, "false leaves the module out of the build (with an override: on some platforms only)."
+    )
 
 
 @dataclasses.dataclass(frozen=True)
