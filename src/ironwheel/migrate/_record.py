@@ -28,7 +28,16 @@ from typing import Any
 NUMPY_INCLUDE = "__ironwheel_numpy_include__"
 PYBIND11_INCLUDE = "__ironwheel_pybind11_include__"
 VCS_VERSION = "__ironwheel_vcs_version__"
-_ROOTS = ("setuptools", "distutils", "Cython", "numpy", "pybind11", "setuptools_scm", "wheel", "pkg_resources")
+_ROOTS = (
+    "setuptools",
+    "distutils",
+    "Cython",
+    "numpy",
+    "pybind11",
+    "setuptools_scm",
+    "wheel",
+    "pkg_resources",
+)
 
 _calls: list[dict[str, Any]] = []
 _environ_reads: dict[str, None] = {}
@@ -141,7 +150,9 @@ def cythonize(module_list: Any, *args: Any, **options: Any) -> list[Extension]:
     import glob
 
     items = module_list if isinstance(module_list, (list, tuple)) else [module_list]
-    excluded = {path for pattern in options.get("exclude") or [] for path in glob.glob(pattern, recursive=True)}
+    excluded = {
+        path for pattern in options.get("exclude") or [] for path in glob.glob(pattern, recursive=True)
+    }
     result: list[Extension] = []
     for item in items:
         if isinstance(item, str):
@@ -168,8 +179,13 @@ class Configuration:
     """numpy.distutils' Configuration, enough to collect extensions and packages."""
 
     def __init__(
-        self, package_name: str | None = None, parent_name: str | None = None, top_path: str | None = None,
-        package_path: str | None = None, caller_level: int = 1, **attrs: Any,
+        self,
+        package_name: str | None = None,
+        parent_name: str | None = None,
+        top_path: str | None = None,
+        package_path: str | None = None,
+        caller_level: int = 1,
+        **attrs: Any,
     ) -> None:
         del caller_level
         caller = sys._getframe(1).f_globals.get("__file__", os.path.join(os.getcwd(), "setup.py"))
@@ -193,7 +209,10 @@ class Configuration:
         paths = [self._path(s) if isinstance(s, str) else s for s in sources]
         for key in ("include_dirs", "depends", "library_dirs"):
             if key in kwargs:
-                kwargs[key] = [self._path(s) if isinstance(s, str) and not os.path.isabs(s) and s != NUMPY_INCLUDE else s for s in kwargs[key]]
+                kwargs[key] = [
+                    self._path(s) if isinstance(s, str) and not os.path.isabs(s) and s != NUMPY_INCLUDE else s
+                    for s in kwargs[key]
+                ]
         extension = NumpyExtension(full, paths, **kwargs)
         self.ext_modules.append(extension)
         return extension
@@ -247,13 +266,17 @@ def _get_info(name: str, notfound_action: int = 0) -> dict[str, Any]:
     return {}
 
 
-def _find_packages(where: str = ".", exclude: Sequence[str] = (), include: Sequence[str] = ("*",)) -> list[str]:
+def _find_packages(
+    where: str = ".", exclude: Sequence[str] = (), include: Sequence[str] = ("*",)
+) -> list[str]:
     from ironwheel.migrate.setuptools_names import find_packages
 
     return find_packages(os.getcwd(), where, include, exclude)
 
 
-def _find_namespace_packages(where: str = ".", exclude: Sequence[str] = (), include: Sequence[str] = ("*",)) -> list[str]:
+def _find_namespace_packages(
+    where: str = ".", exclude: Sequence[str] = (), include: Sequence[str] = ("*",)
+) -> list[str]:
     from ironwheel.migrate.setuptools_names import find_packages
 
     return find_packages(os.getcwd(), where, include, exclude, namespaces=True)
@@ -287,9 +310,22 @@ class _Version:
 
 
 _ERRORS = (
-    "DistutilsError", "CCompilerError", "CompileError", "LinkError", "DistutilsExecError", "DistutilsPlatformError",
-    "DistutilsSetupError", "DistutilsOptionError", "DistutilsFileError", "DistutilsArgError", "DistutilsModuleError",
-    "PreprocessError", "LibError", "UnknownFileError", "DistutilsTemplateError", "DistutilsInternalError",
+    "DistutilsError",
+    "CCompilerError",
+    "CompileError",
+    "LinkError",
+    "DistutilsExecError",
+    "DistutilsPlatformError",
+    "DistutilsSetupError",
+    "DistutilsOptionError",
+    "DistutilsFileError",
+    "DistutilsArgError",
+    "DistutilsModuleError",
+    "PreprocessError",
+    "LibError",
+    "UnknownFileError",
+    "DistutilsTemplateError",
+    "DistutilsInternalError",
 )
 
 
@@ -297,21 +333,47 @@ def _contents(name: str) -> dict[str, Any]:
     """What a stand-in module holds beyond Anything."""
     errors = {error: type(error, (Exception,), {}) for error in _ERRORS}
     common: dict[str, Any] = {
-        "setup": setup, "Extension": Extension, "Command": Command, "Distribution": Anything,
-        "find_packages": _find_packages, "find_namespace_packages": _find_namespace_packages,
-        "build_ext": Command, "build_py": Command, "sdist": Command, "install": Command, "develop": Command,
-        "egg_info": Command, "bdist_wheel": Command, "build": Command, "build_clib": Command, "clean": Command,
-        "test": Command, "install_lib": Command, "bdist_egg": Command, "build_src": Command,
+        "setup": setup,
+        "Extension": Extension,
+        "Command": Command,
+        "Distribution": Anything,
+        "find_packages": _find_packages,
+        "find_namespace_packages": _find_namespace_packages,
+        "build_ext": Command,
+        "build_py": Command,
+        "sdist": Command,
+        "install": Command,
+        "develop": Command,
+        "egg_info": Command,
+        "bdist_wheel": Command,
+        "build": Command,
+        "build_clib": Command,
+        "clean": Command,
+        "test": Command,
+        "install_lib": Command,
+        "bdist_egg": Command,
+        "build_src": Command,
     }
     specific: dict[str, dict[str, Any]] = {
         "setuptools": {"__version__": "80.0.0"},
         "distutils.errors": errors,
-        "setuptools.errors": {**errors, "CompileError": errors["CompileError"], "PlatformError": errors["DistutilsPlatformError"], "ExecError": errors["DistutilsExecError"]},
-        "distutils.sysconfig": {"get_config_var": sysconfig.get_config_var, "get_config_vars": sysconfig.get_config_vars,
-                                 "get_python_inc": lambda *a, **k: sysconfig.get_paths()["include"],
-                                 "customize_compiler": lambda *a, **k: None},
+        "setuptools.errors": {
+            **errors,
+            "CompileError": errors["CompileError"],
+            "PlatformError": errors["DistutilsPlatformError"],
+            "ExecError": errors["DistutilsExecError"],
+        },
+        "distutils.sysconfig": {
+            "get_config_var": sysconfig.get_config_var,
+            "get_config_vars": sysconfig.get_config_vars,
+            "get_python_inc": lambda *a, **k: sysconfig.get_paths()["include"],
+            "customize_compiler": lambda *a, **k: None,
+        },
         "distutils.spawn": {"find_executable": shutil.which, "spawn": lambda *a, **k: None},
-        "distutils.util": {"get_platform": sysconfig.get_platform, "strtobool": lambda s: str(s).lower() in ("1", "y", "yes", "t", "true", "on")},
+        "distutils.util": {
+            "get_platform": sysconfig.get_platform,
+            "strtobool": lambda s: str(s).lower() in ("1", "y", "yes", "t", "true", "on"),
+        },
         "distutils.version": {"LooseVersion": _Version, "StrictVersion": _Version},
         "distutils.ccompiler": {"new_compiler": Anything, "CCompiler": Command},
         "Cython": {"__version__": "3.1.0"},
@@ -319,18 +381,36 @@ def _contents(name: str) -> dict[str, Any]:
         "Cython.Build.Dependencies": {"cythonize": cythonize},
         "Cython.Distutils": {"build_ext": Command, "Extension": CythonExtension},
         "Cython.Distutils.extension": {"Extension": CythonExtension},
-        "numpy": {"get_include": lambda: NUMPY_INCLUDE, "get_numpy_include": lambda: NUMPY_INCLUDE, "__version__": "2.1.0"},
+        "numpy": {
+            "get_include": lambda: NUMPY_INCLUDE,
+            "get_numpy_include": lambda: NUMPY_INCLUDE,
+            "__version__": "2.1.0",
+        },
         "numpy.distutils.core": {"setup": setup, "Extension": NumpyExtension},
         "numpy.distutils.extension": {"Extension": NumpyExtension},
-        "numpy.distutils.misc_util": {"Configuration": Configuration, "get_numpy_include_dirs": lambda: [NUMPY_INCLUDE]},
+        "numpy.distutils.misc_util": {
+            "Configuration": Configuration,
+            "get_numpy_include_dirs": lambda: [NUMPY_INCLUDE],
+        },
         "numpy.distutils.system_info": {"get_info": _get_info},
         "pybind11": {"get_include": lambda *a, **k: PYBIND11_INCLUDE, "__version__": "2.13.0"},
-        "pybind11.setup_helpers": {"Pybind11Extension": Pybind11Extension, "build_ext": Command,
-                                   "intree_extensions": lambda paths, package_dir=None: [Pybind11Extension(_module_name(p), [p]) for p in paths],
-                                   "ParallelCompile": Anything, "naive_recompile": None, "has_flag": lambda *a: False},
+        "pybind11.setup_helpers": {
+            "Pybind11Extension": Pybind11Extension,
+            "build_ext": Command,
+            "intree_extensions": lambda paths, package_dir=None: [
+                Pybind11Extension(_module_name(p), [p]) for p in paths
+            ],
+            "ParallelCompile": Anything,
+            "naive_recompile": None,
+            "has_flag": lambda *a: False,
+        },
         "setuptools_scm": {"get_version": lambda *a, **k: VCS_VERSION},
     }
-    result = dict(common) if name.split(".")[0] in ("setuptools", "distutils") or name.startswith("numpy.distutils") else {}
+    result = (
+        dict(common)
+        if name.split(".")[0] in ("setuptools", "distutils") or name.startswith("numpy.distutils")
+        else {}
+    )
     result.update(specific.get(name, {}))
     if name in ("setuptools", "distutils.core"):
         result.update({"Extension": Extension})
@@ -347,7 +427,9 @@ class _StandIn(types.ModuleType):
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Any, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname.split(".")[0] in _ROOTS:
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         return None
@@ -397,7 +479,12 @@ def _json(item: Any, depth: int = 0) -> Any:
         return item
     if isinstance(item, Extension):
         arguments = {k: _json(val, depth + 1) for k, val in vars(item).items() if not k.startswith("_")}
-        return {"__extension__": item._kind, "arguments": arguments, "cython": _json(item._cython, depth + 1), "cythonized": item._cythonized}
+        return {
+            "__extension__": item._kind,
+            "arguments": arguments,
+            "cython": _json(item._cython, depth + 1),
+            "cythonized": item._cythonized,
+        }
     if isinstance(item, dict):
         return {str(k): _json(val, depth + 1) for k, val in item.items()}
     if isinstance(item, (list, tuple)):
@@ -405,7 +492,11 @@ def _json(item: Any, depth: int = 0) -> Any:
     if isinstance(item, (set, frozenset)):
         return sorted((_json(val, depth + 1) for val in item), key=str)
     if isinstance(item, type):
-        return {"__class__": item.__name__, "module": item.__module__, "bases": [b.__name__ for b in item.__mro__[1:-1]]}
+        return {
+            "__class__": item.__name__,
+            "module": item.__module__,
+            "bases": [b.__name__ for b in item.__mro__[1:-1]],
+        }
     if callable(item):
         return {"__callable__": getattr(item, "__name__", repr(item))}
     if isinstance(item, os.PathLike):

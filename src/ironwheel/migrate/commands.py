@@ -21,8 +21,20 @@ from ironwheel.migrate.report import Report
 __all__ = ["Commands", "analyse_commands", "classify_knobs"]
 
 _BUILD_ERRORS = frozenset(
-    {"CCompilerError", "DistutilsExecError", "DistutilsPlatformError", "CompileError", "LinkError", "BuildFailed",
-     "BuildExtFailed", "ExtensionBuildError", "PlatformError", "ExecError", "DistutilsError", "CompilationError"}
+    {
+        "CCompilerError",
+        "DistutilsExecError",
+        "DistutilsPlatformError",
+        "CompileError",
+        "LinkError",
+        "BuildFailed",
+        "BuildExtFailed",
+        "ExtensionBuildError",
+        "PlatformError",
+        "ExecError",
+        "DistutilsError",
+        "CompilationError",
+    }
 )
 _KNOWN_COMMANDS = {
     "Cython.Build.build_ext": "Cython's build_ext",
@@ -86,7 +98,11 @@ def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> 
         result.optional = bool(result.optional_lines)
     classes = _classes(tree)
     if isinstance(cmdclass, v.Unknown):
-        report.manual("cmdclass", f"unknown ({cmdclass.reason})", "check what setup.py's commands do; see docs/porting.md")
+        report.manual(
+            "cmdclass",
+            f"unknown ({cmdclass.reason})",
+            "check what setup.py's commands do; see docs/porting.md",
+        )
         return result
     if not isinstance(cmdclass, Mapping):
         return result
@@ -102,7 +118,11 @@ def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> 
             continue
         node = classes.get(str(name).rsplit(".", 1)[-1]) if name else None
         if node is None:
-            report.manual(subject, f"{name or implementation!r}, which migrate cannot read", _STEPS.get(command, "see docs/porting.md"))
+            report.manual(
+                subject,
+                f"{name or implementation!r}, which migrate cannot read",
+                _STEPS.get(command, "see docs/porting.md"),
+            )
             continue
         lines = f"lines {node.lineno}-{getattr(node, 'end_lineno', node.lineno)}"
         source = ast.dump(node)
@@ -114,17 +134,26 @@ def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> 
                 result.numpy = True
                 did.append("adds NumPy's headers (-> numpy = true)")
             methods = {item.name for item in node.body if isinstance(item, ast.FunctionDef)}
-            others = methods - {"run", "build_extension", "build_extensions", "finalize_options", "__init__", "initialize_options"}
+            others = methods - {
+                "run",
+                "build_extension",
+                "build_extensions",
+                "finalize_options",
+                "__init__",
+                "initialize_options",
+            }
             plain = not others and all(
-                isinstance(item, ast.FunctionDef) and (
-                    _catches_build_errors(item) or "get_include" in ast.dump(item) or len(item.body) <= 2
-                )
-                for item in node.body if isinstance(item, ast.FunctionDef)
+                isinstance(item, ast.FunctionDef)
+                and (_catches_build_errors(item) or "get_include" in ast.dump(item) or len(item.body) <= 2)
+                for item in node.body
+                if isinstance(item, ast.FunctionDef)
             )
             if did:
                 report.converted(subject, f"{node.name} ({lines}) " + "; ".join(did))
             if not plain or not did:
-                report.manual(subject, f"{node.name} ({lines}) does more than migrate translates", _STEPS["build_ext"])
+                report.manual(
+                    subject, f"{node.name} ({lines}) does more than migrate translates", _STEPS["build_ext"]
+                )
             continue
         report.manual(subject, f"{node.name} ({lines})", _STEPS.get(command, "see docs/porting.md"))
     return result
@@ -139,7 +168,11 @@ def _extension_names(kwargs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def classify_knobs(
-    base: Mapping[str, Any], knobs: Mapping[str, Mapping[str, Any]], lines: Mapping[str, int], report: Report, script: str
+    base: Mapping[str, Any],
+    knobs: Mapping[str, Mapping[str, Any]],
+    lines: Mapping[str, int],
+    report: Report,
+    script: str,
 ) -> None:
     """Report each environment variable setup.py reads, with what it does and the ironwheel equivalent."""
     before = _extension_names(base)
@@ -154,12 +187,29 @@ def classify_knobs(
                 "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions (they need optional = true)",
             )
         elif after != before:
-            fields = sorted({key for ext in after for key in after[ext] if after[ext].get(key) != before.get(ext, {}).get(key)})
-            debug = any("-O0" in str(after[e].get("extra_compile_args")) or "-g" in str(after[e].get("extra_compile_args")) for e in after)
+            fields = sorted(
+                {
+                    key
+                    for ext in after
+                    for key in after[ext]
+                    if after[ext].get(key) != before.get(ext, {}).get(key)
+                }
+            )
+            debug = any(
+                "-O0" in str(after[e].get("extra_compile_args"))
+                or "-g" in str(after[e].get("extra_compile_args"))
+                for e in after
+            )
             report.knob(
                 f"${name}",
                 f"set, it changes {', '.join(fields) or 'the extensions'} ({where})",
-                "-C cmake.build-type=Debug" if debug else "[[tool.ironwheel.overrides]] or -C settings (see docs/porting.md)",
+                "-C cmake.build-type=Debug"
+                if debug
+                else "[[tool.ironwheel.overrides]] or -C settings (see docs/porting.md)",
             )
         else:
-            report.knob(f"${name}", f"read by {script} ({where}); no effect on what migrate converted", "IRONWHEEL_* variables or -C settings")
+            report.knob(
+                f"${name}",
+                f"read by {script} ({where}); no effect on what migrate converted",
+                "IRONWHEEL_* variables or -C settings",
+            )

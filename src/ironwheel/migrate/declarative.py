@@ -48,7 +48,11 @@ def resolve_attr(root: Path, dotted: str, package_dir: Mapping[str, str]) -> Any
             parts = parts[length:]
             break
     directory = root / base if base else root
-    candidates = [directory.joinpath(*parts, "__init__.py"), directory.joinpath(*parts[:-1], f"{parts[-1]}.py")] if parts else []
+    candidates = (
+        [directory.joinpath(*parts, "__init__.py"), directory.joinpath(*parts[:-1], f"{parts[-1]}.py")]
+        if parts
+        else []
+    )
     for candidate in candidates:
         if not candidate.is_file():
             continue
@@ -58,7 +62,13 @@ def resolve_attr(root: Path, dotted: str, package_dir: Mapping[str, str]) -> Any
             break
         relative = candidate.relative_to(root).as_posix()
         for node in tree.body:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
             value = getattr(node, "value", None)
             for target in targets:
                 if isinstance(target, ast.Name) and target.id == name and isinstance(value, ast.Constant):
@@ -115,8 +125,21 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
     if parser.has_section("metadata"):
         for key, raw in parser["metadata"].items():
             key = key.replace("-", "_")
-            if key in ("classifiers", "keywords", "platforms", "license_files", "license_file", "provides", "obsoletes", "requires"):
-                item: Any = _directive(root, raw, package_dir) if raw.strip().startswith("file:") else _list(raw, "\n" if "\n" in raw.strip() or key == "classifiers" else ",")
+            if key in (
+                "classifiers",
+                "keywords",
+                "platforms",
+                "license_files",
+                "license_file",
+                "provides",
+                "obsoletes",
+                "requires",
+            ):
+                item: Any = (
+                    _directive(root, raw, package_dir)
+                    if raw.strip().startswith("file:")
+                    else _list(raw, "\n" if "\n" in raw.strip() or key == "classifiers" else ",")
+                )
                 if key == "license_file":
                     key = "license_files"
             elif key == "project_urls":
@@ -139,37 +162,86 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
                 where = parser.get("options.packages.find", "where", fallback=".").strip() or "."
                 include = _list(parser.get("options.packages.find", "include", fallback="")) or ["*"]
                 exclude = _list(parser.get("options.packages.find", "exclude", fallback=""))
-                result[key] = find_packages(root, where, include, exclude, namespaces=text.startswith("find_namespace"))
+                result[key] = find_packages(
+                    root, where, include, exclude, namespaces=text.startswith("find_namespace")
+                )
             else:
                 result[key] = _list(raw, "," if "\n" not in text else "\n")
-        elif key in ("install_requires", "setup_requires", "tests_require", "py_modules", "scripts", "namespace_packages", "dependency_links"):
-            result[key] = _directive(root, raw, package_dir) if raw.strip().startswith("file:") else _list(raw, ";" if "\n" not in raw.strip() and ";" in raw else "\n" if "\n" in raw.strip() else ",")
+        elif key in (
+            "install_requires",
+            "setup_requires",
+            "tests_require",
+            "py_modules",
+            "scripts",
+            "namespace_packages",
+            "dependency_links",
+        ):
+            result[key] = (
+                _directive(root, raw, package_dir)
+                if raw.strip().startswith("file:")
+                else _list(
+                    raw,
+                    ";" if "\n" not in raw.strip() and ";" in raw else "\n" if "\n" in raw.strip() else ",",
+                )
+            )
         elif key in ("zip_safe", "include_package_data"):
             result[key] = _boolean(raw)
         else:
             result[key] = raw.strip()
-    for section, key in (("options.extras_require", "extras_require"), ("options.package_data", "package_data"), ("options.exclude_package_data", "exclude_package_data")):
+    for section, key in (
+        ("options.extras_require", "extras_require"),
+        ("options.package_data", "package_data"),
+        ("options.exclude_package_data", "exclude_package_data"),
+    ):
         if parser.has_section(section):
-            table = {name: _list(raw, "\n" if "\n" in raw.strip() else ",") for name, raw in parser[section].items()}
+            table = {
+                name: _list(raw, "\n" if "\n" in raw.strip() else ",")
+                for name, raw in parser[section].items()
+            }
             if key == "package_data" and "*" in table:
                 table[""] = table.pop("*")
             result[key] = table
     if parser.has_section("options.entry_points"):
         result["entry_points"] = {group: _list(raw) for group, raw in parser["options.entry_points"].items()}
     if parser.has_section("options.data_files"):
-        result["data_files"] = [(target, _list(raw, "\n" if "\n" in raw.strip() else ",")) for target, raw in parser["options.data_files"].items()]
+        result["data_files"] = [
+            (target, _list(raw, "\n" if "\n" in raw.strip() else ","))
+            for target, raw in parser["options.data_files"].items()
+        ]
     for command in ("bdist_wheel", "build_ext", "egg_info", "sdist"):
         if parser.has_section(command):
             result.setdefault("options", {})[command] = dict(parser[command])
-    result["__sections__"] = [s for s in parser.sections() if not s.startswith(("metadata", "options")) and s not in ("bdist_wheel", "build_ext", "egg_info", "sdist", "aliases")]
+    result["__sections__"] = [
+        s
+        for s in parser.sections()
+        if not s.startswith(("metadata", "options"))
+        and s not in ("bdist_wheel", "build_ext", "egg_info", "sdist", "aliases")
+    ]
     return result
 
 
-_EXTENSION_KEYS = {key.replace("_", "-"): key for key in (
-    "name", "sources", "include_dirs", "define_macros", "undef_macros", "library_dirs", "libraries",
-    "runtime_library_dirs", "extra_objects", "extra_compile_args", "extra_link_args", "export_symbols",
-    "swig_opts", "depends", "language", "optional", "py_limited_api",
-)}
+_EXTENSION_KEYS = {
+    key.replace("_", "-"): key
+    for key in (
+        "name",
+        "sources",
+        "include_dirs",
+        "define_macros",
+        "undef_macros",
+        "library_dirs",
+        "libraries",
+        "runtime_library_dirs",
+        "extra_objects",
+        "extra_compile_args",
+        "extra_link_args",
+        "export_symbols",
+        "swig_opts",
+        "depends",
+        "language",
+        "optional",
+        "py_limited_api",
+    )
+}
 
 
 def read_tool_setuptools(root: Path, pyproject: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,7 +249,11 @@ def read_tool_setuptools(root: Path, pyproject: Mapping[str, Any]) -> dict[str, 
     tool = pyproject.get("tool", {}).get("setuptools")
     project = pyproject.get("project") or {}
     result: dict[str, Any] = {}
-    if isinstance(project, dict) and project and pyproject.get("build-system", {}).get("build-backend", "").startswith("setuptools"):
+    if (
+        isinstance(project, dict)
+        and project
+        and pyproject.get("build-system", {}).get("build-backend", "").startswith("setuptools")
+    ):
         result["include_package_data"] = True  # setuptools' default with a [project] table
     if not isinstance(tool, dict):
         return result
@@ -189,13 +265,33 @@ def read_tool_setuptools(root: Path, pyproject: Mapping[str, Any]) -> dict[str, 
         find = packages["find"] or {}
         found: list[str] = []
         for where in find.get("where", ["."]):
-            found += find_packages(root, where, find.get("include", ["*"]), find.get("exclude", []), namespaces=find.get("namespaces", True))
+            found += find_packages(
+                root,
+                where,
+                find.get("include", ["*"]),
+                find.get("exclude", []),
+                namespaces=find.get("namespaces", True),
+            )
         result["packages"] = found
         if find.get("where", ["."]) != ["."] and "" not in package_dir and len(find.get("where", [])) == 1:
             result.setdefault("package_dir", {})[""] = find["where"][0]
     elif isinstance(packages, list):
         result["packages"] = packages
-    for key in ("py-modules", "package-data", "exclude-package-data", "include-package-data", "zip-safe", "data-files", "script-files", "platforms", "license-files", "namespace-packages", "cmdclass", "provides", "obsoletes"):
+    for key in (
+        "py-modules",
+        "package-data",
+        "exclude-package-data",
+        "include-package-data",
+        "zip-safe",
+        "data-files",
+        "script-files",
+        "platforms",
+        "license-files",
+        "namespace-packages",
+        "cmdclass",
+        "provides",
+        "obsoletes",
+    ):
         if key in tool:
             result[key.replace("-", "_")] = tool[key]
     if "package_data" in result and "*" in result["package_data"]:
@@ -213,7 +309,11 @@ def read_tool_setuptools(root: Path, pyproject: Mapping[str, Any]) -> dict[str, 
         if not isinstance(spec, dict):
             continue
         if field == "optional-dependencies":
-            result["extras_require"] = {extra: _file_text(root, _paths(item.get("file"))) for extra, item in spec.items() if isinstance(item, dict)}
+            result["extras_require"] = {
+                extra: _file_text(root, _paths(item.get("file")))
+                for extra, item in spec.items()
+                if isinstance(item, dict)
+            }
             continue
         if "file" in spec:
             item = _file_text(root, _paths(spec["file"]))
@@ -221,7 +321,11 @@ def read_tool_setuptools(root: Path, pyproject: Mapping[str, Any]) -> dict[str, 
             item = resolve_attr(root, str(spec["attr"]), package_dir)
         else:
             continue
-        key = {"readme": "long_description", "dependencies": "install_requires", "entry-points": "entry_points"}.get(field, field.replace("-", "_"))
+        key = {
+            "readme": "long_description",
+            "dependencies": "install_requires",
+            "entry-points": "entry_points",
+        }.get(field, field.replace("-", "_"))
         result[key] = item
         if field == "readme" and "content-type" in spec:
             result["long_description_content_type"] = spec["content-type"]

@@ -193,7 +193,9 @@ class Evaluator:
             if signal.kind == "raise":
                 self.unknowns.append(Unknown(f"setup.py stops here ({_describe(signal.item)})", signal.line))
         except _Budget:
-            self.unknowns.append(Unknown("the reading took too many steps (a loop that does not end?)", self.line))
+            self.unknowns.append(
+                Unknown("the reading took too many steps (a loop that does not end?)", self.line)
+            )
         except RecursionError:
             self.unknowns.append(Unknown("the reading nested too deeply", self.line))
         return scope
@@ -368,7 +370,9 @@ class Evaluator:
         finally:
             self.block(node.finalbody, scope)
 
-    def _handler(self, handlers: list[ast.ExceptHandler], raised: Any, scope: Scope) -> ast.ExceptHandler | None:
+    def _handler(
+        self, handlers: list[ast.ExceptHandler], raised: Any, scope: Scope
+    ) -> ast.ExceptHandler | None:
         name = _describe(raised)
         for handler in handlers:
             if handler.type is None:
@@ -455,7 +459,11 @@ class Evaluator:
                 if key_node is None:
                     spread = self.expr(value_node, scope)
                     if not isinstance(spread, Mapping):
-                        return spread if isinstance(spread, Unknown) else self.unknown("** of a non-mapping", node)
+                        return (
+                            spread
+                            if isinstance(spread, Unknown)
+                            else self.unknown("** of a non-mapping", node)
+                        )
                     result.update(spread)
                 else:
                     key = self.expr(key_node, scope)
@@ -466,9 +474,14 @@ class Evaluator:
         if isinstance(node, ast.Attribute):
             return self.attribute(self.expr(node.value, scope), node.attr, node)
         if isinstance(node, ast.Subscript):
-            return self.library.subscript(self, self.expr(node.value, scope), self.expr(node.slice, scope), node)
+            return self.library.subscript(
+                self, self.expr(node.value, scope), self.expr(node.slice, scope), node
+            )
         if isinstance(node, ast.Slice):
-            parts = [self.expr(part, scope) if part is not None else None for part in (node.lower, node.upper, node.step)]
+            parts = [
+                self.expr(part, scope) if part is not None else None
+                for part in (node.lower, node.upper, node.step)
+            ]
             if any(isinstance(part, Unknown) for part in parts):
                 return next(part for part in parts if isinstance(part, Unknown))
             return slice(*parts)
@@ -549,7 +562,9 @@ class Evaluator:
         try:
             return function(left, right)
         except Exception:  # noqa: BLE001 - the file's own objects may refuse
-            return self.unknown(f"{type(op).__name__} of {type(left).__name__} and {type(right).__name__}", node)
+            return self.unknown(
+                f"{type(op).__name__} of {type(left).__name__} and {type(right).__name__}", node
+            )
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Any:
         left = self.expr(node.left, scope)
@@ -600,7 +615,9 @@ class Evaluator:
         except Exception:  # noqa: BLE001
             return self.unknown("formatting an object", node)
 
-    def _comprehension(self, generators: list[ast.comprehension], elements: list[ast.expr], scope: Scope) -> Any:
+    def _comprehension(
+        self, generators: list[ast.comprehension], elements: list[ast.expr], scope: Scope
+    ) -> Any:
         inner = Scope(scope)
         results: list[Any] = []
 
@@ -672,7 +689,9 @@ class Evaluator:
             return self.call_function(function, args, kwargs, node)
         return self.library.call(self, function, args, kwargs, node)
 
-    def call_function(self, function: FunctionValue, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def call_function(
+        self, function: FunctionValue, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
         if self._depth >= _MAX_DEPTH:
             return self.unknown(f"{function.name}() calls itself too deeply", node)
         definition = function.node

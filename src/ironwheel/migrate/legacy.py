@@ -79,7 +79,15 @@ def _setup_kwargs(evaluator: Evaluator) -> dict[str, Any] | None:
     return dict((with_extensions or calls)[0].arguments)
 
 
-def _evaluate(root: Path, tree: ast.Module, script: Path, world: World, library: Library, environ: Mapping[str, str], hook: bool) -> Evaluator:
+def _evaluate(
+    root: Path,
+    tree: ast.Module,
+    script: Path,
+    world: World,
+    library: Library,
+    environ: Mapping[str, str],
+    hook: bool,
+) -> Evaluator:
     evaluator = Evaluator(root, world, library, script)
     evaluator.environ = dict(environ)
     if not hook:
@@ -101,12 +109,19 @@ def _resolve(static: Any, executed: Any) -> Any:
     if isinstance(static, list) and isinstance(executed, list):
         if any(isinstance(item, v.ExtensionCall) for item in static):
             by_name = {item.name: item for item in executed if isinstance(item, v.ExtensionCall)}
-            if any(not isinstance(item, v.ExtensionCall) or not isinstance(item.name, str) or item.name not in by_name for item in static):
+            if any(
+                not isinstance(item, v.ExtensionCall)
+                or not isinstance(item.name, str)
+                or item.name not in by_name
+                for item in static
+            ):
                 return executed
             resolved = []
             for item in static:
                 other = by_name[item.name]
-                arguments = {key: _resolve(value, other.arguments.get(key)) for key, value in item.arguments.items()}
+                arguments = {
+                    key: _resolve(value, other.arguments.get(key)) for key, value in item.arguments.items()
+                }
                 resolved.append(dataclasses.replace(item, arguments=arguments))
             return resolved
         return executed if v.contains_unknown(static) else static
@@ -143,14 +158,18 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
         script = "setup.py"
     elif isinstance(pdm, dict) and pdm.get("run-setuptools") and (root / "pdm_build.py").is_file():
         script, hook = "pdm_build.py", True
-    legacy = Legacy(root, text, pyproject, [World()], {World(): dict(base_kwargs)}, how, script, cfg_sections=cfg_sections)
+    legacy = Legacy(
+        root, text, pyproject, [World()], {World(): dict(base_kwargs)}, how, script, cfg_sections=cfg_sections
+    )
     if not script:
         return legacy
     path = root / script
     try:
         tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"), filename=script)
     except SyntaxError as error:
-        legacy.unknowns.append(v.Unknown(f"{script} does not parse with this Python ({error.msg})", error.lineno or 0))
+        legacy.unknowns.append(
+            v.Unknown(f"{script} does not parse with this Python ({error.msg})", error.lineno or 0)
+        )
         tree = None
     legacy.tree = tree
     library = Library()
@@ -177,7 +196,9 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
             legacy.knobs[name] = _setup_kwargs(knob) or {}
     else:
         legacy.worlds = [World()]
-    missing = [world for world, kwargs in static.items() if kwargs is None] or ([] if static else legacy.worlds)
+    missing = [world for world, kwargs in static.items() if kwargs is None] or (
+        [] if static else legacy.worlds
+    )
     unknown = any(kwargs is not None and v.contains_unknown(kwargs) for kwargs in static.values())
     recorded: Recorded | None = None
     if (missing or unknown) and run:
@@ -185,7 +206,11 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
         legacy.recorded = recorded
     executed = recorded.calls[0].arguments if recorded and recorded.calls else None
     if executed is not None:
-        with_extensions = [call.arguments for call in recorded.calls if call.arguments.get("ext_modules")] if recorded else []
+        with_extensions = (
+            [call.arguments for call in recorded.calls if call.arguments.get("ext_modules")]
+            if recorded
+            else []
+        )
         executed = with_extensions[0] if with_extensions else executed
     legacy.kwargs = {}
     for world in legacy.worlds:

@@ -159,7 +159,10 @@ class Library:
             for base in ["", *getattr(ev, "sys_path", [])]:
                 parts = name.split(".")
                 directory = ev.root / base
-                for candidate in (directory.joinpath(*parts, "__init__.py"), directory.joinpath(*parts[:-1], parts[-1] + ".py")):
+                for candidate in (
+                    directory.joinpath(*parts, "__init__.py"),
+                    directory.joinpath(*parts[:-1], parts[-1] + ".py"),
+                ):
                     if candidate.is_file():
                         return self.local_module(ev, candidate, name)
         return ModuleRef(name)
@@ -202,8 +205,10 @@ class Library:
         if isinstance(owner, LocalModule):
             if name in owner:
                 return owner[name]
-            return self.import_module(ev, f"{owner.get('__name__', '')}.{name}") if False else ev.unknown(
-                f"{name} of {owner.path}", node
+            return (
+                self.import_module(ev, f"{owner.get('__name__', '')}.{name}")
+                if False
+                else ev.unknown(f"{name} of {owner.path}", node)
             )
         if isinstance(owner, v.ExtensionCall):
             if name not in owner.arguments and name in EXTENSION_LIST_ATTRIBUTES:
@@ -285,8 +290,23 @@ class Library:
                 current = path.dirname(current)
                 parents.append(PathValue(current))
             return parents
-        if name in ("resolve", "absolute", "read_text", "exists", "is_file", "is_dir", "glob", "rglob",
-                    "joinpath", "with_suffix", "with_name", "as_posix", "open", "relative_to", "iterdir"):
+        if name in (
+            "resolve",
+            "absolute",
+            "read_text",
+            "exists",
+            "is_file",
+            "is_dir",
+            "glob",
+            "rglob",
+            "joinpath",
+            "with_suffix",
+            "with_name",
+            "as_posix",
+            "open",
+            "relative_to",
+            "iterdir",
+        ):
             return BoundMethod(owner, name)
         return ev.unknown(f"Path.{name}", node)
 
@@ -308,7 +328,9 @@ class Library:
             return [v.FileLine(line, item.text.path) for line in item.text.splitlines(keepends=True)]
         if isinstance(item, _Environ):
             return ev.unknown("the names in os.environ", node)
-        if isinstance(item, (list, tuple, str, dict, range, type({}.keys()), type({}.values()), type({}.items()))):
+        if isinstance(
+            item, (list, tuple, str, dict, range, type({}.keys()), type({}.values()), type({}.items()))
+        ):
             return list(item)
         if isinstance(item, (map, filter, zip, enumerate, reversed)):
             return list(item)
@@ -329,7 +351,9 @@ class Library:
         if isinstance(index, v.Unknown):
             return index
         if isinstance(container, _Environ):
-            return self._environ_get(ev, index, v.Unknown(f"the environment variable {index}", getattr(node, "lineno", 0)), node)
+            return self._environ_get(
+                ev, index, v.Unknown(f"the environment variable {index}", getattr(node, "lineno", 0)), node
+            )
         if isinstance(container, _Match):
             return container.tag(container.match.group(index))
         try:
@@ -381,8 +405,14 @@ class Library:
 
         return call
 
-    def call(self, ev: Evaluator, function: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
-        unknown = v.first_unknown([args, kwargs]) if not isinstance(function, ModuleRef) or function.name not in SETUP_FUNCTIONS else None
+    def call(
+        self, ev: Evaluator, function: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
+        unknown = (
+            v.first_unknown([args, kwargs])
+            if not isinstance(function, ModuleRef) or function.name not in SETUP_FUNCTIONS
+            else None
+        )
         if isinstance(function, BoundMethod):
             if unknown:
                 return unknown
@@ -402,7 +432,9 @@ class Library:
             return self._extension(EXTENSION_CLASSES[name], args, kwargs, node)
         if unknown and name not in ("builtins.print",):
             return unknown
-        handler = _HANDLERS.get(name) or _HANDLERS.get(name.rsplit(".", 1)[-1] if name.startswith("builtins.") else "")
+        handler = _HANDLERS.get(name) or _HANDLERS.get(
+            name.rsplit(".", 1)[-1] if name.startswith("builtins.") else ""
+        )
         if handler is not None:
             return handler(self, ev, args, kwargs, node)
         if name.startswith("builtins.") and name[9:] in _EXCEPTIONS:
@@ -410,7 +442,9 @@ class Library:
         return ev.unknown(f"{name}()", node)
 
     @staticmethod
-    def _extension(kind: v.ExtensionKind, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> v.ExtensionCall:
+    def _extension(
+        kind: v.ExtensionKind, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> v.ExtensionCall:
         arguments = dict(kwargs)
         for index, name in enumerate(("name", "sources")):
             if index < len(args):
@@ -424,11 +458,15 @@ class Library:
         ev.environ_reads.setdefault(str(name), getattr(node, "lineno", 0))
         return ev.environ.get(str(name), default)
 
-    def _method(self, ev: Evaluator, method: BoundMethod, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def _method(
+        self, ev: Evaluator, method: BoundMethod, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
         target, name = method.target, method.name
         if isinstance(target, _Environ):
             if name == "get":
-                return self._environ_get(ev, args[0], args[1] if len(args) > 1 else kwargs.get("default"), node)
+                return self._environ_get(
+                    ev, args[0], args[1] if len(args) > 1 else kwargs.get("default"), node
+                )
             return ev.unknown(f"os.environ.{name}()", node)
         if isinstance(target, _FileHandle):
             if name == "read":
@@ -449,8 +487,12 @@ class Library:
             return _regex(ev, name, [target, *args], kwargs, node)
         if isinstance(target, PathValue):
             return self._path_method(ev, target, name, args, node)
-        real_args = [self._callable(ev, a, node) if isinstance(a, FunctionValue) else self.plain(a) for a in args]
-        real_kwargs = {k: self._callable(ev, a, node) if isinstance(a, FunctionValue) else a for k, a in kwargs.items()}
+        real_args = [
+            self._callable(ev, a, node) if isinstance(a, FunctionValue) else self.plain(a) for a in args
+        ]
+        real_kwargs = {
+            k: self._callable(ev, a, node) if isinstance(a, FunctionValue) else a for k, a in kwargs.items()
+        }
         if isinstance(target, str) and name == "join":
             items = self.iterate(ev, real_args[0], node) if real_args else []
             if isinstance(items, v.Unknown):
@@ -468,7 +510,9 @@ class Library:
             return ev.unknown(f"{type(target).__name__}.{name}() failing", node)
         return _retag(target, name, result)
 
-    def _path_method(self, ev: Evaluator, target: PathValue, name: str, args: list[Any], node: ast.AST) -> Any:
+    def _path_method(
+        self, ev: Evaluator, target: PathValue, name: str, args: list[Any], node: ast.AST
+    ) -> Any:
         if name in ("resolve", "absolute"):
             return PathValue(os.path.normpath(os.path.join(ev.root, target.text)))
         if name == "as_posix":
@@ -481,7 +525,14 @@ class Library:
                 return PathValue(stem + str(args[0]))
             return PathValue(posixpath.join(posixpath.dirname(target.text), str(args[0])))
         if name in ("read_text", "open"):
-            return _open(self, ev, [target.text, *(["r"] if name == "read_text" else args)], {}, node, read=name == "read_text")
+            return _open(
+                self,
+                ev,
+                [target.text, *(["r"] if name == "read_text" else args)],
+                {},
+                node,
+                read=name == "read_text",
+            )
         if name in ("exists", "is_file", "is_dir"):
             inside = self._inside(ev, target.text)
             if inside is None:
@@ -549,13 +600,22 @@ def _text(item: Any) -> str:
     return item.text if isinstance(item, PathValue) else str(item)
 
 
-def _open(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST, read: bool = False) -> Any:
+def _open(
+    library: Library,
+    ev: Evaluator,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    node: ast.AST,
+    read: bool = False,
+) -> Any:
     if not args:
         return ev.unknown("open() without a file", node)
     mode = str(args[1]) if len(args) > 1 else str(kwargs.get("mode", "r"))
     name = _text(args[0])
     if any(flag in mode for flag in "wax+"):
-        ev.side_effects.append((getattr(node, "lineno", 0), f"writes {os.path.relpath(os.path.join(ev.root, name), ev.root)}"))
+        ev.side_effects.append(
+            (getattr(node, "lineno", 0), f"writes {os.path.relpath(os.path.join(ev.root, name), ev.root)}")
+        )
         return ev.unknown(f"a file opened for writing ({name})", node)
     path = library._inside(ev, name)
     if path is None:
@@ -580,7 +640,11 @@ def _glob(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, An
     found = sorted(globmodule.glob(full, recursive=recursive))
     results = [item if absolute else os.path.relpath(item, ev.root) for item in found]
     results = [item.replace(os.sep, "/") for item in results]
-    relative_pattern = os.path.relpath(full, ev.root).replace(os.sep, "/") if not absolute else os.path.relpath(pattern, ev.root).replace(os.sep, "/")
+    relative_pattern = (
+        os.path.relpath(full, ev.root).replace(os.sep, "/")
+        if not absolute
+        else os.path.relpath(pattern, ev.root).replace(os.sep, "/")
+    )
     if not recursive:
         relative_pattern = relative_pattern.replace("**", "*")
     return [v.Globbed(item, relative_pattern, tuple(results)) for item in results]
@@ -627,7 +691,9 @@ def _regex(ev: Evaluator, name: str, args: list[Any], kwargs: dict[str, Any], no
             source = rest[0]
             items = compiled.findall(source)
             if isinstance(source, v.FileText):
-                return [v.Matched(i, source.path, compiled.pattern) if isinstance(i, str) else i for i in items]
+                return [
+                    v.Matched(i, source.path, compiled.pattern) if isinstance(i, str) else i for i in items
+                ]
             return items
         if name == "sub":
             return compiled.sub(rest[0], rest[1])
@@ -641,7 +707,9 @@ def _regex(ev: Evaluator, name: str, args: list[Any], kwargs: dict[str, Any], no
 
 
 def _fact(kind: str) -> Callable[..., Any]:
-    def handler(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def handler(
+        library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
         world = ev.world
         if kind == "system":
             ev.consulted.add("platform")
@@ -657,7 +725,9 @@ def _fact(kind: str) -> Callable[..., Any]:
             return f"{world.python[0]}.{world.python[1]}.0"
         if kind == "get_platform":
             ev.consulted |= {"platform", "machine"}
-            prefix = {"linux": "linux", "darwin": "macosx-11.0", "win32": "win", "other": "freebsd-14.0"}[world.platform]
+            prefix = {"linux": "linux", "darwin": "macosx-11.0", "win32": "win", "other": "freebsd-14.0"}[
+                world.platform
+            ]
             return f"{prefix}-{world.machine.lower()}"
         ev.consulted.add("platform")
         return ("14.0", ("", "", ""), world.machine) if world.platform == "darwin" else ("", ("", "", ""), "")
@@ -666,7 +736,9 @@ def _fact(kind: str) -> Callable[..., Any]:
 
 
 def _path_function(name: str) -> Callable[..., Any]:
-    def handler(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def handler(
+        library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
         texts = [_text(a) for a in args]
         if name == "join":
             return posixpath.join(*texts) if texts else ev.unknown("os.path.join()", node)
@@ -676,7 +748,12 @@ def _path_function(name: str) -> Callable[..., Any]:
             inside = library._inside(ev, texts[0])
             if inside is None:
                 return ev.unknown(f"a path outside the project ({texts[0]})", node)
-            return {"exists": os.path.exists, "isfile": os.path.isfile, "isdir": os.path.isdir, "islink": os.path.islink}[name](inside)
+            return {
+                "exists": os.path.exists,
+                "isfile": os.path.isfile,
+                "isdir": os.path.isdir,
+                "islink": os.path.islink,
+            }[name](inside)
         if name == "relpath":
             start = texts[1] if len(texts) > 1 else str(ev.root)
             return os.path.relpath(os.path.join(ev.root, texts[0]), os.path.join(ev.root, start))
@@ -687,8 +764,12 @@ def _path_function(name: str) -> Callable[..., Any]:
 
 
 def _builtin(name: str) -> Callable[..., Any]:
-    def handler(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
-        real = [library._callable(ev, a, node) if isinstance(a, FunctionValue) else library.plain(a) for a in args]
+    def handler(
+        library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
+        real = [
+            library._callable(ev, a, node) if isinstance(a, FunctionValue) else library.plain(a) for a in args
+        ]
         if name == "open":
             return _open(library, ev, args, kwargs, node)
         if name == "print":
@@ -697,7 +778,10 @@ def _builtin(name: str) -> Callable[..., Any]:
             kinds = args[1] if isinstance(args[1], tuple) else (args[1],)
             names = {k.name.rsplit(".", 1)[-1] for k in kinds if isinstance(k, ModuleRef)}
             return type(args[0]).__name__ in names or any(
-                isinstance(args[0], {"str": str, "list": list, "tuple": tuple, "dict": dict}.get(n, type(None))) for n in names
+                isinstance(
+                    args[0], {"str": str, "list": list, "tuple": tuple, "dict": dict}.get(n, type(None))
+                )
+                for n in names
             )
         if name == "hasattr":
             found = library.attribute(ev, args[0], str(args[1]), node)
@@ -711,9 +795,18 @@ def _builtin(name: str) -> Callable[..., Any]:
             return _exec(library, ev, args, node)
         if name == "compile":
             return args[0]
-        if name in ("map", "filter", "sorted", "min", "max") and any(isinstance(a, FunctionValue) for a in [*args, *kwargs.values()]):
-            kw = {k: library._callable(ev, a, node) if isinstance(a, FunctionValue) else a for k, a in kwargs.items()}
-            return list(__builtins_get(name)(*real, **kw)) if name in ("map", "filter", "sorted") else __builtins_get(name)(*real, **kw)
+        if name in ("map", "filter", "sorted", "min", "max") and any(
+            isinstance(a, FunctionValue) for a in [*args, *kwargs.values()]
+        ):
+            kw = {
+                k: library._callable(ev, a, node) if isinstance(a, FunctionValue) else a
+                for k, a in kwargs.items()
+            }
+            return (
+                list(__builtins_get(name)(*real, **kw))
+                if name in ("map", "filter", "sorted")
+                else __builtins_get(name)(*real, **kw)
+            )
         if name == "range" and real and isinstance(real[-1], int) and abs(real[-1]) > 100_000:
             return ev.unknown("a very long range()", node)
         try:
@@ -752,7 +845,9 @@ def _exec(library: Library, ev: Evaluator, args: list[Any], node: ast.AST) -> An
     return None
 
 
-def _cythonize(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+def _cythonize(
+    library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+) -> Any:
     modules = args[0] if args else kwargs.pop("module_list", [])
     options = {k: kwargs[k] for k in kwargs if k != "module_list"}
     items = modules if isinstance(modules, list) else [modules]
@@ -767,7 +862,9 @@ def _cythonize(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[st
                 if path in excluded:
                     continue
                 name = cython_module_name(ev.root, str(path))
-                result.append(v.ExtensionCall("cython", {"name": name, "sources": [path]}, getattr(node, "lineno", 0)))
+                result.append(
+                    v.ExtensionCall("cython", {"name": name, "sources": [path]}, getattr(node, "lineno", 0))
+                )
         elif isinstance(item, v.ExtensionCall):
             name = item.arguments.get("name")
             sources = item.arguments.get("sources") or []
@@ -775,7 +872,11 @@ def _cythonize(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[st
                 for path in _glob(library, ev, [sources[0]], {"recursive": True}, node):
                     if path in excluded:
                         continue
-                    arguments = {**item.arguments, "name": cython_module_name(ev.root, str(path)), "sources": [path, *sources[1:]]}
+                    arguments = {
+                        **item.arguments,
+                        "name": cython_module_name(ev.root, str(path)),
+                        "sources": [path, *sources[1:]],
+                    }
                     result.append(v.ExtensionCall(item.kind, arguments, item.line))
             else:
                 result.append(item)
@@ -792,12 +893,16 @@ def _intree(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, 
     result = []
     for path in paths:
         name = cython_module_name(ev.root, str(path))
-        result.append(v.ExtensionCall("pybind11", {"name": name, "sources": [path]}, getattr(node, "lineno", 0)))
+        result.append(
+            v.ExtensionCall("pybind11", {"name": name, "sources": [path]}, getattr(node, "lineno", 0))
+        )
     return result
 
 
 def _find(namespaces: bool) -> Callable[..., Any]:
-    def handler(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def handler(
+        library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
         where = str(args[0]) if args else str(kwargs.get("where", "."))
         exclude = list(args[1]) if len(args) > 1 else list(kwargs.get("exclude", ()))
         include = list(args[2]) if len(args) > 2 else list(kwargs.get("include", ("*",)))
@@ -808,7 +913,9 @@ def _find(namespaces: bool) -> Callable[..., Any]:
     return handler
 
 
-def _json_load(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+def _json_load(
+    library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+) -> Any:
     source = args[0].text if isinstance(args[0], _FileHandle) else args[0]
     try:
         return json.loads(source)
@@ -816,7 +923,9 @@ def _json_load(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[st
         return ev.unknown("json that does not parse", node)
 
 
-def _literal_eval(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+def _literal_eval(
+    library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+) -> Any:
     try:
         return ast.literal_eval(str(args[0]))
     except (ValueError, SyntaxError):
@@ -846,8 +955,12 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
     "sysconfig.get_platform": _fact("get_platform"),
     "distutils.util.get_platform": _fact("get_platform"),
     "os.getcwd": lambda library, ev, args, kwargs, node: str(ev.root),
-    "os.getenv": lambda library, ev, args, kwargs, node: library._environ_get(ev, args[0], args[1] if len(args) > 1 else kwargs.get("default"), node),
-    "os.environ.get": lambda library, ev, args, kwargs, node: library._environ_get(ev, args[0], args[1] if len(args) > 1 else None, node),
+    "os.getenv": lambda library, ev, args, kwargs, node: library._environ_get(
+        ev, args[0], args[1] if len(args) > 1 else kwargs.get("default"), node
+    ),
+    "os.environ.get": lambda library, ev, args, kwargs, node: library._environ_get(
+        ev, args[0], args[1] if len(args) > 1 else None, node
+    ),
     "os.listdir": _listdir,
     "os.walk": _walk,
     "os.cpu_count": _constant(2),
@@ -855,14 +968,18 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
     "glob.iglob": _glob,
     "io.open": _open,
     "codecs.open": _open,
-    "pathlib.Path": lambda library, ev, args, kwargs, node: PathValue(posixpath.join(*[_text(a) for a in args]) if args else "."),
+    "pathlib.Path": lambda library, ev, args, kwargs, node: PathValue(
+        posixpath.join(*[_text(a) for a in args]) if args else "."
+    ),
     "numpy.get_include": _constant(v.NUMPY_INCLUDE),
     "numpy.get_numpy_include": _constant(v.NUMPY_INCLUDE),
     "pybind11.get_include": _constant(v.PYBIND11_INCLUDE),
     "Cython.Build.cythonize": _cythonize,
     "Cython.Build.Dependencies.cythonize": _cythonize,
     "pybind11.setup_helpers.intree_extensions": _intree,
-    "pybind11.setup_helpers.ParallelCompile": _constant(ModuleRef("pybind11.setup_helpers.ParallelCompile()")),
+    "pybind11.setup_helpers.ParallelCompile": _constant(
+        ModuleRef("pybind11.setup_helpers.ParallelCompile()")
+    ),
     "pybind11.setup_helpers.ParallelCompile().install": _constant(None),
     "setuptools.find_packages": _find(False),
     "setuptools.find_namespace_packages": _find(True),
@@ -882,17 +999,39 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
     "sys.path.insert": _sys_path,
     "sys.path.append": _sys_path,
     "runpy.run_path": lambda library, ev, args, kwargs, node: (
-        library.local_module(ev, p, "__runpy__") if (p := library._inside(ev, _text(args[0]))) is not None and p.is_file() else ev.unknown("runpy.run_path()", node)
+        library.local_module(ev, p, "__runpy__")
+        if (p := library._inside(ev, _text(args[0]))) is not None and p.is_file()
+        else ev.unknown("runpy.run_path()", node)
     ),
-    "importlib.import_module": lambda library, ev, args, kwargs, node: library.import_module(ev, str(args[0])),
+    "importlib.import_module": lambda library, ev, args, kwargs, node: library.import_module(
+        ev, str(args[0])
+    ),
     "warnings.warn": _constant(None),
     "warnings.filterwarnings": _constant(None),
     "logging.basicConfig": _constant(None),
 }
-for _name in ("join", "dirname", "basename", "splitext", "split", "normpath", "abspath", "realpath", "relpath", "exists", "isfile", "isdir", "islink", "isabs", "normcase"):
+for _name in (
+    "join",
+    "dirname",
+    "basename",
+    "splitext",
+    "split",
+    "normpath",
+    "abspath",
+    "realpath",
+    "relpath",
+    "exists",
+    "isfile",
+    "isdir",
+    "islink",
+    "isabs",
+    "normcase",
+):
     _HANDLERS[f"os.path.{_name}"] = _path_function(_name)
 for _name in ("search", "match", "fullmatch", "findall", "compile", "sub", "split", "escape"):
-    _HANDLERS[f"re.{_name}"] = lambda library, ev, args, kwargs, node, _n=_name: _regex(ev, _n, args, kwargs, node)
+    _HANDLERS[f"re.{_name}"] = lambda library, ev, args, kwargs, node, _n=_name: _regex(
+        ev, _n, args, kwargs, node
+    )
 for _name in _BUILTINS:
     _HANDLERS[f"builtins.{_name}"] = _builtin(_name)
 

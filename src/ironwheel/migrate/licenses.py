@@ -127,14 +127,22 @@ def _from_files(candidates: tuple[str, ...], files: Sequence[Path]) -> str | Non
         if matching and any(c.endswith("-or-later") for c in matching):
             return next(c for c in matching if c.endswith("-or-later"))
         only = [c for c in candidates if c.endswith("-only")]
-        if only and len(candidates) == 2 and any(all(p in text for p in _TEXTS.get(c.replace("-only", "-or-later"), ("\0",))[:2]) for c in only):
+        if (
+            only
+            and len(candidates) == 2
+            and any(
+                all(p in text for p in _TEXTS.get(c.replace("-only", "-or-later"), ("\0",))[:2]) for c in only
+            )
+        ):
             later = only[0].replace("-only", "-or-later")
             if later in candidates and "any later version" not in text:
                 return only[0]
     return None
 
 
-def spdx_expression(license_text: str | None, classifiers: Sequence[str], files: Sequence[Path]) -> tuple[str | None, str]:
+def spdx_expression(
+    license_text: str | None, classifiers: Sequence[str], files: Sequence[Path]
+) -> tuple[str | None, str]:
     """(the SPDX expression, "") or (None, why not)."""
     candidates: tuple[str, ...] | None = None
     described = ""

@@ -21,7 +21,21 @@ from ironwheel.migrate.report import Report
 
 __all__ = ["Manifest", "all_files", "matches", "read_manifest"]
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".eggs", "build", "dist", ".mypy_cache", ".pytest_cache"})
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".eggs",
+        "build",
+        "dist",
+        ".mypy_cache",
+        ".pytest_cache",
+    }
+)
 _INCLUDES = ("include", "recursive-include", "global-include", "graft")
 _EXCLUDES = ("exclude", "recursive-exclude", "global-exclude", "prune")
 
@@ -31,12 +45,18 @@ def all_files(root: Path) -> list[str]:
     found: list[str] = []
     for current, dirs, files in os.walk(root):
         dirs[:] = sorted(
-            d for d in dirs
-            if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+            d
+            for d in dirs
+            if d not in _SKIP_DIRS
+            and not d.endswith(".egg-info")
             and not any(os.path.exists(os.path.join(current, d, m)) for m in ("pyvenv.cfg", "CACHEDIR.TAG"))
         )
         relative = os.path.relpath(current, root).replace(os.sep, "/")
-        found += [name if relative == "." else f"{relative}/{name}" for name in sorted(files) if not name.endswith((".pyc", ".pyo"))]
+        found += [
+            name if relative == "." else f"{relative}/{name}"
+            for name in sorted(files)
+            if not name.endswith((".pyc", ".pyo"))
+        ]
     return found
 
 
@@ -85,7 +105,9 @@ class _Command:
             return re.compile("^(?:.*/)?(?:" + "|".join(_glob_regex(p) for p in self.patterns) + ")$")
         if self.action in ("recursive-include", "recursive-exclude"):
             prefix = "" if self.directory in ("", ".") else re.escape(self.directory.rstrip("/")) + "/"
-            return re.compile("^" + prefix + "(?:.*/)?(?:" + "|".join(_glob_regex(p) for p in self.patterns) + ")$")
+            return re.compile(
+                "^" + prefix + "(?:.*/)?(?:" + "|".join(_glob_regex(p) for p in self.patterns) + ")$"
+            )
         return re.compile("^" + _glob_regex(self.directory.rstrip("/")) + "/")
 
     def gitignore(self) -> list[str]:
@@ -159,7 +181,11 @@ def read_manifest(root: Path, report: Report) -> Manifest | None:
         elif action in ("graft", "prune") and len(arguments) == 1:
             commands.append(_Command(action, arguments[0], (), number))
         else:
-            report.manual("MANIFEST.in", f"line {number} ({line}) is not a command migrate knows", "add the files to sdist.include or sdist.exclude by hand")
+            report.manual(
+                "MANIFEST.in",
+                f"line {number} ({line}) is not a command migrate knows",
+                "add the files to sdist.include or sdist.exclude by hand",
+            )
     return Manifest(commands)
 
 

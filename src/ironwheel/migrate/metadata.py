@@ -19,7 +19,12 @@ __all__ = ["MetadataResult", "convert_metadata", "requirement_lines"]
 _DEFAULT_REGEX = re.compile(
     r"(?m)^\s*__version__\s*(?::\s*[\w.\[\]]+\s*)?=\s*(?P<quote>['\"])(?P<version>[^'\"]+)(?P=quote)"
 )
-_CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst", ".txt": "text/plain"}
+_CONTENT_TYPES = {
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".rst": "text/x-rst",
+    ".txt": "text/plain",
+}
 _SCM = re.compile(r"^setuptools[_-]scm\b", re.IGNORECASE)
 _DROPPED = {
     "zip_safe": "zip_safe: wheels are always installed unzipped",
@@ -77,16 +82,27 @@ def _readme(root: Path, text: Any, content_type: Any, result: MetadataResult, re
     if isinstance(text, v.FileText):
         kind = _content_type(text.path, content_type)
         guessed = _content_type(text.path, None)
-        project["readme"] = text.path if guessed == kind and guessed != "text/plain" else {"file": text.path, "content-type": kind}
+        project["readme"] = (
+            text.path
+            if guessed == kind and guessed != "text/plain"
+            else {"file": text.path, "content-type": kind}
+        )
         return
     if isinstance(text, v.Composed):
         files = [part.path for part in text.parts if isinstance(part, v.FileText)]
         between = [part for part in text.parts if not isinstance(part, v.FileText)]
         if files:
-            result.dynamic_sources["readme"] = {"file": files, "content-type": _content_type(files[0], content_type)}
+            result.dynamic_sources["readme"] = {
+                "file": files,
+                "content-type": _content_type(files[0], content_type),
+            }
             project.setdefault("dynamic", []).append("readme")
             if any(part.strip() for part in between):
-                report.manual("readme", "the long description puts text between the files", "move that text into one of the files")
+                report.manual(
+                    "readme",
+                    "the long description puts text between the files",
+                    "move that text into one of the files",
+                )
             return
     if isinstance(text, str) and text.strip():
         for candidate in sorted(root.glob("README*")):
@@ -99,7 +115,9 @@ def _readme(root: Path, text: Any, content_type: Any, result: MetadataResult, re
         project["readme"] = {"text": str(text), "content-type": _content_type("", content_type)}
         return
     if isinstance(text, v.Unknown):
-        report.manual("readme", f"the long description is unknown ({text.reason})", 'set project.readme = "README.md"')
+        report.manual(
+            "readme", f"the long description is unknown ({text.reason})", 'set project.readme = "README.md"'
+        )
 
 
 def _people(names: Any, emails: Any) -> list[dict[str, str]]:
@@ -135,7 +153,10 @@ def _per_world_list(values: Mapping[World, list[str]], universe: Sequence[World]
     order: list[str] = []
     for items in values.values():
         order += [item for item in items if item not in order]
-    return [_with_marker(item, marker_for([w for w, items in values.items() if item in items], universe)) for item in order]
+    return [
+        _with_marker(item, marker_for([w for w, items in values.items() if item in items], universe))
+        for item in order
+    ]
 
 
 def _entry_points(raw: Any, project: dict[str, Any], report: Report) -> None:
@@ -157,7 +178,11 @@ def _entry_points(raw: Any, project: dict[str, Any], report: Report) -> None:
                     name, _, target = str(line).partition("=")
                     groups.setdefault(str(group), {})[name.strip()] = target.strip()
     else:
-        report.manual("entry_points", f"unknown ({getattr(raw, 'reason', raw)})", "write [project.scripts] and [project.entry-points] by hand")
+        report.manual(
+            "entry_points",
+            f"unknown ({getattr(raw, 'reason', raw)})",
+            "write [project.scripts] and [project.entry-points] by hand",
+        )
         return
     for group, entries in groups.items():
         if group == "console_scripts":
@@ -168,30 +193,63 @@ def _entry_points(raw: Any, project: dict[str, Any], report: Report) -> None:
             project.setdefault("entry-points", {})[group] = entries
 
 
-def _version(root: Path, kwargs: Mapping[str, Any], pyproject: Mapping[str, Any], result: MetadataResult, report: Report, how: str) -> None:
+def _version(
+    root: Path,
+    kwargs: Mapping[str, Any],
+    pyproject: Mapping[str, Any],
+    result: MetadataResult,
+    report: Report,
+    how: str,
+) -> None:
     project = result.project
     version = kwargs.get("version")
     scm_arg = kwargs.get("use_scm_version")
     setup_requires = [str(r) for r in kwargs.get("setup_requires") or [] if isinstance(r, str)]
     build_requires = [str(r) for r in pyproject.get("build-system", {}).get("requires", [])]
     scm_table = pyproject.get("tool", {}).get("setuptools_scm")
-    uses_scm = bool(scm_arg) or version is v.VCS_VERSION or (
-        version is None and (any(_SCM.match(r) for r in [*setup_requires, *build_requires]) or scm_table is not None)
+    uses_scm = (
+        bool(scm_arg)
+        or version is v.VCS_VERSION
+        or (
+            version is None
+            and (any(_SCM.match(r) for r in [*setup_requires, *build_requires]) or scm_table is not None)
+        )
     )
     if uses_scm:
         project.setdefault("dynamic", []).append("version")
         result.dynamic_sources["version"] = {"provider": "vcs"}
         if isinstance(scm_arg, Mapping) and scm_table is None:
-            for key in ("write_to", "version_file", "write_to_template", "version_file_template", "version_scheme", "local_scheme", "fallback_version", "root", "tag_regex", "git_describe_command"):
+            for key in (
+                "write_to",
+                "version_file",
+                "write_to_template",
+                "version_file_template",
+                "version_scheme",
+                "local_scheme",
+                "fallback_version",
+                "root",
+                "tag_regex",
+                "git_describe_command",
+            ):
                 if isinstance(scm_arg.get(key), str):
                     result.scm[key] = scm_arg[key]
-        what = "versioneer" if version is v.VCS_VERSION and (root / "versioneer.py").is_file() else "setuptools-scm"
-        report.converted("version", f'from git tags ({what}) -> [tool.ironwheel.metadata.version] provider = "vcs"', how)
+        what = (
+            "versioneer"
+            if version is v.VCS_VERSION and (root / "versioneer.py").is_file()
+            else "setuptools-scm"
+        )
+        report.converted(
+            "version", f'from git tags ({what}) -> [tool.ironwheel.metadata.version] provider = "vcs"', how
+        )
         return
     if isinstance(version, v.Matched):
         regex = version.pattern
         if "(?P<version>" not in regex and "(?P<value>" not in regex:
-            regex = regex.replace("(", "(?P<version>", 1) if "(" in regex and "(?" not in regex.split("(", 1)[1][:1] else regex
+            regex = (
+                regex.replace("(", "(?P<version>", 1)
+                if "(" in regex and "(?" not in regex.split("(", 1)[1][:1]
+                else regex
+            )
         default = _DEFAULT_REGEX.search((root / version.path).read_text(encoding="utf-8", errors="replace"))
         source: dict[str, Any] = {"file": version.path}
         if default is None or default.group("version") != str(version):
@@ -203,20 +261,43 @@ def _version(root: Path, kwargs: Mapping[str, Any], pyproject: Mapping[str, Any]
         text = (root / version.path).read_text(encoding="utf-8", errors="replace")
         default = _DEFAULT_REGEX.search(text)
         if default is None or default.group("version") != str(version):
-            source["regex"] = rf"(?m)^\s*{re.escape(version.name)}\s*(?::\s*\w+\s*)?=\s*['\"](?P<version>[^'\"]+)['\"]"
-            if version.path.endswith((".txt", "VERSION")) or "." not in version.name and not version.name.isidentifier():
+            source["regex"] = (
+                rf"(?m)^\s*{re.escape(version.name)}\s*(?::\s*\w+\s*)?=\s*['\"](?P<version>[^'\"]+)['\"]"
+            )
+            if (
+                version.path.endswith((".txt", "VERSION"))
+                or "." not in version.name
+                and not version.name.isidentifier()
+            ):
                 source["regex"] = r"(?P<version>\S+)"
         _dynamic_version(result, source, report, f"{version.name} in {version.path}", how)
         return
     if isinstance(version, v.FileText):
-        _dynamic_version(result, {"file": version.path, "regex": r"(?P<version>\S+)"}, report, f"the text of {version.path}", how)
+        _dynamic_version(
+            result,
+            {"file": version.path, "regex": r"(?P<version>\S+)"},
+            report,
+            f"the text of {version.path}",
+            how,
+        )
         return
     if isinstance(version, str) and version:
         if how.startswith("executed"):
-            for candidate in sorted(root.glob("*/__init__.py")) + sorted(root.glob("src/*/__init__.py")) + sorted(root.glob("*/_version.py")) + sorted(root.glob("src/*/_version.py")):
+            for candidate in (
+                sorted(root.glob("*/__init__.py"))
+                + sorted(root.glob("src/*/__init__.py"))
+                + sorted(root.glob("*/_version.py"))
+                + sorted(root.glob("src/*/_version.py"))
+            ):
                 found = _DEFAULT_REGEX.search(candidate.read_text(encoding="utf-8", errors="replace"))
                 if found and found.group("version") == version:
-                    _dynamic_version(result, {"file": candidate.relative_to(root).as_posix()}, report, f"found in {candidate.relative_to(root).as_posix()}", how)
+                    _dynamic_version(
+                        result,
+                        {"file": candidate.relative_to(root).as_posix()},
+                        report,
+                        f"found in {candidate.relative_to(root).as_posix()}",
+                        how,
+                    )
                     return
         project["version"] = str(version)
         report.converted("version", f"{version} (written statically)", how)
@@ -224,22 +305,40 @@ def _version(root: Path, kwargs: Mapping[str, Any], pyproject: Mapping[str, Any]
     pkg_info = root / "PKG-INFO"
     reason = version.reason if isinstance(version, v.Unknown) else "not given"
     if pkg_info.is_file():
-        match = re.search(r"^Version:\s*(\S+)", pkg_info.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
+        match = re.search(
+            r"^Version:\s*(\S+)", pkg_info.read_text(encoding="utf-8", errors="replace"), re.MULTILINE
+        )
         if match:
             project["version"] = match.group(1)
-            report.manual("version", f"unknown ({reason}); PKG-INFO's {match.group(1)} was written", "choose a version source: [tool.ironwheel.metadata.version] file = ... or provider = \"vcs\"")
+            report.manual(
+                "version",
+                f"unknown ({reason}); PKG-INFO's {match.group(1)} was written",
+                'choose a version source: [tool.ironwheel.metadata.version] file = ... or provider = "vcs"',
+            )
             return
-    report.manual("version", f"unknown ({reason})", 'set project.version, or [tool.ironwheel.metadata.version] file = "pkg/__init__.py" with "version" in project.dynamic')
+    report.manual(
+        "version",
+        f"unknown ({reason})",
+        'set project.version, or [tool.ironwheel.metadata.version] file = "pkg/__init__.py" with "version" in project.dynamic',
+    )
     project["version"] = "0.0.0"
 
 
-def _dynamic_version(result: MetadataResult, source: dict[str, Any], report: Report, what: str, how: str) -> None:
+def _dynamic_version(
+    result: MetadataResult, source: dict[str, Any], report: Report, what: str, how: str
+) -> None:
     result.project.setdefault("dynamic", []).append("version")
     result.dynamic_sources["version"] = source
-    report.converted("version", f"{what} -> [tool.ironwheel.metadata.version] file = \"{source['file']}\"", how)
+    report.converted("version", f'{what} -> [tool.ironwheel.metadata.version] file = "{source["file"]}"', how)
 
 
-def _dependencies(kwargs_by_world: Mapping[World, Mapping[str, Any]], universe: Sequence[World], result: MetadataResult, report: Report, how: Mapping[str, str]) -> None:
+def _dependencies(
+    kwargs_by_world: Mapping[World, Mapping[str, Any]],
+    universe: Sequence[World],
+    result: MetadataResult,
+    report: Report,
+    how: Mapping[str, str],
+) -> None:
     project = result.project
     base = kwargs_by_world[universe[0]]
     raw = base.get("install_requires")
@@ -251,13 +350,19 @@ def _dependencies(kwargs_by_world: Mapping[World, Mapping[str, Any]], universe: 
         if files and same and isinstance(raw, list) and _file_lines(result.root, files, raw):
             result.dynamic_sources["dependencies"] = {"file": files}
             project.setdefault("dynamic", []).append("dependencies")
-            report.converted("dependencies", f"read from {', '.join(files)} -> [tool.ironwheel.metadata.dependencies]", how.get("install_requires", ""))
+            report.converted(
+                "dependencies",
+                f"read from {', '.join(files)} -> [tool.ironwheel.metadata.dependencies]",
+                how.get("install_requires", ""),
+            )
         else:
             per_world = {w: _requirements(kwargs_by_world[w].get("install_requires")) for w in universe}
             project["dependencies"] = _per_world_list(per_world, universe)
     extras = base.get("extras_require")
     if isinstance(extras, v.Unknown):
-        report.manual("optional-dependencies", f"unknown ({extras.reason})", "write project.optional-dependencies")
+        report.manual(
+            "optional-dependencies", f"unknown ({extras.reason})", "write project.optional-dependencies"
+        )
     elif isinstance(extras, Mapping) and extras:
         optional: dict[str, list[str]] = {}
         for key, items in extras.items():
@@ -270,7 +375,9 @@ def _dependencies(kwargs_by_world: Mapping[World, Mapping[str, Any]], universe: 
                 if "optional-dependencies" not in project.get("dynamic", []):
                     project.setdefault("dynamic", []).append("optional-dependencies")
                 continue
-            optional.setdefault(name, []).extend(_with_marker(r, marker.strip()) for r in _requirements(items))
+            optional.setdefault(name, []).extend(
+                _with_marker(r, marker.strip()) for r in _requirements(items)
+            )
         if optional:
             project["optional-dependencies"] = optional
 
@@ -316,7 +423,9 @@ def convert_metadata(
         project["maintainers"] = maintainers
     keywords = kwargs.get("keywords")
     if isinstance(keywords, str):
-        keywords = [k.strip() for k in (keywords.split(",") if "," in keywords else keywords.split()) if k.strip()]
+        keywords = [
+            k.strip() for k in (keywords.split(",") if "," in keywords else keywords.split()) if k.strip()
+        ]
     if isinstance(keywords, (list, tuple)) and keywords:
         project["keywords"] = [str(k) for k in keywords]
     classifiers = [str(c) for c in kwargs.get("classifiers") or [] if isinstance(c, str)]
@@ -326,14 +435,25 @@ def convert_metadata(
     license_files = [str(f) for f in kwargs.get("license_files") or [] if isinstance(f, str)]
     if isinstance(kwargs.get("license_file"), str):
         license_files.append(kwargs["license_file"])
-    candidates = [p for pattern in (license_files or DEFAULT_LICENSE_GLOBS) for p in sorted(root.glob(pattern)) if p.is_file()]
-    expression, why = spdx_expression(license_text if isinstance(license_text, str) else None, classifiers, candidates)
+    candidates = [
+        p
+        for pattern in (license_files or DEFAULT_LICENSE_GLOBS)
+        for p in sorted(root.glob(pattern))
+        if p.is_file()
+    ]
+    expression, why = spdx_expression(
+        license_text if isinstance(license_text, str) else None, classifiers, candidates
+    )
     if expression:
         project["license"] = expression
         classifiers = [c for c in classifiers if not c.startswith(LICENSE_CLASSIFIER)]
         report.converted("license", f"{expression} (SPDX); license classifiers dropped")
     elif why:
-        report.manual("license", why, 'set project.license to an SPDX expression such as "BSD-3-Clause" and remove the License :: classifiers')
+        report.manual(
+            "license",
+            why,
+            'set project.license to an SPDX expression such as "BSD-3-Clause" and remove the License :: classifiers',
+        )
         if isinstance(license_text, str) and license_text.strip() and "\n" not in license_text.strip():
             project["license"] = {"text": license_text.strip()}
     if license_files:
@@ -353,7 +473,11 @@ def convert_metadata(
     if "entry_points" in kwargs:
         _entry_points(kwargs["entry_points"], project, report)
     if kwargs.get("scripts"):
-        report.manual("scripts", f"script files {', '.join(map(str, kwargs['scripts']))}", "turn each into a function and list it in [project.scripts]")
+        report.manual(
+            "scripts",
+            f"script files {', '.join(map(str, kwargs['scripts']))}",
+            "turn each into a function and list it in [project.scripts]",
+        )
     for key, text in _DROPPED.items():
         if kwargs.get(key):
             report.converted(key, f"dropped ({text.split(': ', 1)[1]})")
@@ -372,7 +496,11 @@ def convert_metadata(
         dynamic = [f for f in project.get("dynamic", []) if f in dynamic_old or f not in merged]
         for field in dynamic_old:
             if field not in merged and field not in dynamic and field not in project:
-                report.manual(f"project.{field}", "listed in project.dynamic, but migrate found no value", f"set project.{field}")
+                report.manual(
+                    f"project.{field}",
+                    "listed in project.dynamic, but migrate found no value",
+                    f"set project.{field}",
+                )
         result.dynamic_sources = {k: s for k, s in result.dynamic_sources.items() if k in dynamic}
         if dynamic:
             merged["dynamic"] = dynamic

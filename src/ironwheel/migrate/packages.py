@@ -36,7 +36,11 @@ def _top_levels(kwargs: Mapping[str, Any], report: Report) -> tuple[dict[str, st
     packages = kwargs.get("packages") or []
     package_dir = kwargs.get("package_dir") or {}
     modules = kwargs.get("py_modules") or []
-    if isinstance(packages, v.Unknown) or isinstance(package_dir, v.Unknown) or isinstance(modules, v.Unknown):
+    if (
+        isinstance(packages, v.Unknown)
+        or isinstance(package_dir, v.Unknown)
+        or isinstance(modules, v.Unknown)
+    ):
         report.manual("packages", "unknown", "set tool.ironwheel.wheel.packages")
         return None
     base = str(package_dir.get("", "")).strip("/")
@@ -65,7 +69,11 @@ def _top_levels(kwargs: Mapping[str, Any], report: Report) -> tuple[dict[str, st
 
 
 def _setuptools_wheel(
-    kwargs: Mapping[str, Any], tops: Mapping[str, str], directories: Mapping[str, str], files: Sequence[str], manifest: set[str]
+    kwargs: Mapping[str, Any],
+    tops: Mapping[str, str],
+    directories: Mapping[str, str],
+    files: Sequence[str],
+    manifest: set[str],
 ) -> set[str]:
     """Project paths setuptools' wheel takes from the packages."""
     data = kwargs.get("package_data") or {}
@@ -79,32 +87,53 @@ def _setuptools_wheel(
         prefix = directory + "/" if directory else ""
         inside = [f for f in files if f.startswith(prefix)]
         for name in inside:
-            relative = name[len(prefix):]
+            relative = name[len(prefix) :]
             if "/" not in relative and name.endswith(".py"):
                 chosen.add(name)
-            patterns = [*(data.get("", []) if isinstance(data, Mapping) else []), *(data.get(package, []) if isinstance(data, Mapping) else [])]
+            patterns = [
+                *(data.get("", []) if isinstance(data, Mapping) else []),
+                *(data.get(package, []) if isinstance(data, Mapping) else []),
+            ]
             if any(matches(str(p), relative) for p in patterns):
                 chosen.add(name)
             elif include_data and name in manifest and not name.endswith(".py"):
                 # Data below a package that is not itself a listed package belongs to it.
-                owner = max((d for d in directories.values() if name.startswith(d + "/")), key=len, default="")
+                owner = max(
+                    (d for d in directories.values() if name.startswith(d + "/")), key=len, default=""
+                )
                 if owner == directory:
                     chosen.add(name)
-        drop = [*(excluded.get("", []) if isinstance(excluded, Mapping) else []), *(excluded.get(package, []) if isinstance(excluded, Mapping) else [])]
+        drop = [
+            *(excluded.get("", []) if isinstance(excluded, Mapping) else []),
+            *(excluded.get(package, []) if isinstance(excluded, Mapping) else []),
+        ]
         for name in inside:
-            if any(matches(str(p), name[len(prefix):]) for p in drop):
+            if any(matches(str(p), name[len(prefix) :]) for p in drop):
                 chosen.discard(name)
     return chosen
 
 
 def _defaults(kwargs: Mapping[str, Any], files: Sequence[str], tops: Mapping[str, str]) -> set[str]:
     """What setuptools' sdist takes without MANIFEST.in."""
-    chosen = {f for f in files if f in ("setup.py", "setup.cfg", "pyproject.toml", "MANIFEST.in") or os.path.basename(f).startswith(("README", "LICEN", "COPYING", "NOTICE", "AUTHORS")) and "/" not in f}
+    chosen = {
+        f
+        for f in files
+        if f in ("setup.py", "setup.cfg", "pyproject.toml", "MANIFEST.in")
+        or os.path.basename(f).startswith(("README", "LICEN", "COPYING", "NOTICE", "AUTHORS"))
+        and "/" not in f
+    }
     for directory in tops.values():
-        chosen |= {f for f in files if (f.startswith(directory + "/") or f == directory) and f.endswith((".py", ".pyi"))}
+        chosen |= {
+            f
+            for f in files
+            if (f.startswith(directory + "/") or f == directory) and f.endswith((".py", ".pyi"))
+        }
     for extension in kwargs.get("ext_modules") or []:
         if isinstance(extension, v.ExtensionCall):
-            for source in [*(extension.arguments.get("sources") or []), *(extension.arguments.get("depends") or [])]:
+            for source in [
+                *(extension.arguments.get("sources") or []),
+                *(extension.arguments.get("depends") or []),
+            ]:
                 chosen.add(os.path.normpath(str(source)).replace(os.sep, "/"))
     return chosen & set(files)
 
@@ -129,7 +158,11 @@ def _wheel_exclude(extra: set[str], kept: set[str]) -> list[str]:
             if not parent or any(k.startswith(parent + "/") for k in kept):
                 break
             directory = parent
-        pattern = f"/{directory}/" if directory and not any(k.startswith(directory + "/") for k in kept) else f"/{path}"
+        pattern = (
+            f"/{directory}/"
+            if directory and not any(k.startswith(directory + "/") for k in kept)
+            else f"/{path}"
+        )
         if pattern not in patterns and not any(Rules([p]).ignores(path) for p in patterns):
             patterns.append(pattern)
     return patterns
@@ -155,13 +188,20 @@ def convert_layout(
     listed: dict[str, str] = {}
     if found is not None:
         tops, listed = found
-        discovered = {(p.name, p.source.relative_to(root.resolve()).as_posix()) for p in discover_packages(root.resolve(), project_name, ())}
+        discovered = {
+            (p.name, p.source.relative_to(root.resolve()).as_posix())
+            for p in discover_packages(root.resolve(), project_name, ())
+        }
         wanted = set(tops.items())
         if wanted and wanted != discovered:
             entries = []
             for name, directory in sorted(tops.items(), key=lambda item: item[1]):
                 if os.path.basename(directory) != name:
-                    report.manual("packages", f"{name} comes from {directory}, a directory of another name", f"rename {directory} to {name} (ironwheel ships a directory under its own name)")
+                    report.manual(
+                        "packages",
+                        f"{name} comes from {directory}, a directory of another name",
+                        f"rename {directory} to {name} (ironwheel ships a directory under its own name)",
+                    )
                     continue
                 if not (root / directory).exists():
                     report.manual("packages", f"{name}: {directory} does not exist", "check package_dir")
@@ -204,11 +244,16 @@ def convert_layout(
     if exclude:
         layout.sdist["exclude"] = exclude
     if generated:
-        report.converted("generated C", f"{', '.join(sorted(generated))} left out: ironwheel runs Cython at build time (delete them)")
+        report.converted(
+            "generated C",
+            f"{', '.join(sorted(generated))} left out: ironwheel runs Cython at build time (delete them)",
+        )
     # The wheel: what setuptools took from the packages against what ironwheel would.
     if found is None:
         return layout
-    wheel_files = _setuptools_wheel(kwargs, tops, listed, files, manifest_files if kwargs.get("include_package_data") else set())
+    wheel_files = _setuptools_wheel(
+        kwargs, tops, listed, files, manifest_files if kwargs.get("include_package_data") else set()
+    )
     selection = selected(layout.sdist.get("include", []), layout.sdist.get("exclude", []))
     ironwheel_files: set[str] = set()
     for name, directory in tops.items():
@@ -223,15 +268,22 @@ def convert_layout(
             if path == directory:
                 return name
             if path.startswith(directory + "/"):
-                return name + path[len(directory):]
+                return name + path[len(directory) :]
         return path
 
     extra = {wheel_path(p) for p in ironwheel_files - wheel_files}
     kept = {wheel_path(p) for p in wheel_files}
     missing = sorted(wheel_files - ironwheel_files - consumed)
     if missing:
-        report.manual("package data", f"not in the new wheel: {', '.join(missing[:5])}", "add them to tool.ironwheel.sdist.include")
+        report.manual(
+            "package data",
+            f"not in the new wheel: {', '.join(missing[:5])}",
+            "add them to tool.ironwheel.sdist.include",
+        )
     if extra:
         layout.wheel["exclude"] = _wheel_exclude(extra, kept)
-        report.converted("package data", f"files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude ({len(extra)} files)")
+        report.converted(
+            "package data",
+            f"files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude ({len(extra)} files)",
+        )
     return layout

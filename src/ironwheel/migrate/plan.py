@@ -62,33 +62,56 @@ def _in_tree_backend(legacy: Legacy, report: Report, deletable: list[str]) -> li
         return []
     module = backend.split(".")[0].split(":")[0]
     directory = next((f"{p}/{module}" for p in paths if (legacy.root / p / module).exists()), None)
-    report.converted("build backend", f"the in-tree backend {backend} (backend-path {paths}) wraps setuptools; its configuration was read")
+    report.converted(
+        "build backend",
+        f"the in-tree backend {backend} (backend-path {paths}) wraps setuptools; its configuration was read",
+    )
     if directory:
         deletable.append(directory)
         for path in sorted((legacy.root / directory).rglob("*.py")):
             text = path.read_text(encoding="utf-8", errors="replace")
-            for name in sorted(set(re.findall(r"['\"]([A-Z][A-Z0-9_]*_(?:NO_EXTENSIONS|PURE_PYTHON|NO_CYTHON|DEBUG))['\"]", text))):
-                report.knob(f"${name}", f"read by the in-tree backend ({path.relative_to(legacy.root).as_posix()})", "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions (they need optional = true)")
+            for name in sorted(
+                set(
+                    re.findall(
+                        r"['\"]([A-Z][A-Z0-9_]*_(?:NO_EXTENSIONS|PURE_PYTHON|NO_CYTHON|DEBUG))['\"]", text
+                    )
+                )
+            ):
+                report.knob(
+                    f"${name}",
+                    f"read by the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
+                    "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions (they need optional = true)",
+                )
             for name in sorted(set(re.findall(r"['\"]([a-z][a-z-]*-python)['\"]", text))):
-                report.knob(f"-C {name}", f"a config setting of the in-tree backend ({path.relative_to(legacy.root).as_posix()})", "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)")
+                report.knob(
+                    f"-C {name}",
+                    f"a config setting of the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
+                    "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)",
+                )
     local = legacy.pyproject.get("tool", {}).get("local", {}).get("cythonize")
     extensions: list[Any] = []
     if isinstance(local, dict):
         options = local.get("kwargs", {}) if isinstance(local.get("kwargs"), dict) else {}
         directives = {}
         for key, item in (options.get("directive") or {}).items():
-            directives[key] = item in ("True", "true", True) if str(item).lower() in ("true", "false") else item
+            directives[key] = (
+                item in ("True", "true", True) if str(item).lower() in ("true", "false") else item
+            )
         for pattern in local.get("src", []):
             for path in sorted(legacy.root.glob(pattern)):
                 from ironwheel.migrate.setuptools_names import cython_module_name
 
                 relative = path.relative_to(legacy.root).as_posix()
-                call = v.ExtensionCall("cython", {"name": cython_module_name(legacy.root, relative), "sources": [relative]})
+                call = v.ExtensionCall(
+                    "cython", {"name": cython_module_name(legacy.root, relative), "sources": [relative]}
+                )
                 call.cythonized = True
                 call.cython = {"compiler_directives": directives}
                 extensions.append(call)
         if options.get("compile-time-env"):
-            report.manual("tool.local.cythonize", "compile-time-env", "replace the compile-time constants in the .pyx")
+            report.manual(
+                "tool.local.cythonize", "compile-time-env", "replace the compile-time constants in the .pyx"
+            )
     return extensions
 
 
@@ -110,7 +133,10 @@ def _deletable(legacy: Legacy, report: Report, deletable: list[str]) -> None:
         deletable.insert(0, legacy.script)
     if (root / "setup.cfg").is_file():
         if legacy.cfg_sections:
-            report.delete("setup.cfg", f"after moving its other sections ({', '.join(legacy.cfg_sections)}) to their tools' own files")
+            report.delete(
+                "setup.cfg",
+                f"after moving its other sections ({', '.join(legacy.cfg_sections)}) to their tools' own files",
+            )
         else:
             deletable.append("setup.cfg")
     if (root / "MANIFEST.in").is_file():
@@ -123,7 +149,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     """Read the project at ``root`` and work out its ironwheel configuration."""
     root = root.resolve()
     if not root.is_dir():
-        raise ConfigError(f"{root} is not a directory", hint="give the project's directory: ironwheel migrate PATH")
+        raise ConfigError(
+            f"{root} is not a directory", hint="give the project's directory: ironwheel migrate PATH"
+        )
     legacy = read_legacy(root, run=run, timeout=timeout)
     pyproject = legacy.pyproject
     tool = pyproject.get("tool", {})
@@ -135,7 +163,12 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         from ironwheel.migrate.skbuild import migrate_scikit_build
 
         return migrate_scikit_build(legacy, report)
-    if not legacy.script and not (root / "setup.cfg").is_file() and "setuptools" not in tool and not pyproject.get("project"):
+    if (
+        not legacy.script
+        and not (root / "setup.cfg").is_file()
+        and "setuptools" not in tool
+        and not pyproject.get("project")
+    ):
         raise ConfigError(
             f"nothing to migrate in {root}: no setup.py, setup.cfg or pyproject.toml [project]",
             hint="run ironwheel migrate in the directory of a setuptools project",
@@ -151,7 +184,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     for world in legacy.worlds:
         kwargs = legacy.kwargs[world]
         prefix = kwargs.get("ext_package") if isinstance(kwargs.get("ext_package"), str) else ""
-        per_world[world] = convert_extensions(root, kwargs.get("ext_modules") or [], prefix or "", report, generated)
+        per_world[world] = convert_extensions(
+            root, kwargs.get("ext_modules") or [], prefix or "", report, generated
+        )
     tables, overrides = merge_worlds(per_world, legacy.worlds)
     commands = analyse_commands(legacy.tree, base.get("cmdclass"), report)
     py_api = ""
@@ -162,20 +197,27 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             table["optional"] = True
         if commands.numpy and not any(s.endswith((".f", ".f90", ".pyf")) for s in table["sources"]):
             table["numpy"] = True
-        report.converted(f"extension {name}", f'-> [tool.ironwheel.extension."{name}"]', legacy.how.get("ext_modules", ""))
+        report.converted(
+            f"extension {name}", f'-> [tool.ironwheel.extension."{name}"]', legacy.how.get("ext_modules", "")
+        )
     for override in overrides:
         for body in override["extension"].values():
             body.pop("__limited__", None)
     if commands.optional:
         lines = ", ".join(str(n) for n in commands.optional_lines[:4])
-        report.converted("optional extensions", f"setup.py falls back to pure Python when the build fails (line {lines}) -> optional = true")
+        report.converted(
+            "optional extensions",
+            f"setup.py falls back to pure Python when the build fails (line {lines}) -> optional = true",
+        )
     options = base.get("options")
     if isinstance(options, Mapping):
         wheel_options = options.get("bdist_wheel") or {}
         if isinstance(wheel_options, Mapping) and isinstance(wheel_options.get("py_limited_api"), str):
             py_api = wheel_options["py_limited_api"]
     cython: dict[str, Any] = {}
-    shared = [t.get("cython-directives") for t in tables.values() if any(s.endswith(".pyx") for s in t["sources"])]
+    shared = [
+        t.get("cython-directives") for t in tables.values() if any(s.endswith(".pyx") for s in t["sources"])
+    ]
     if len(shared) > 1 and all(d and d == shared[0] for d in shared):
         cython = {"directives": shared[0]}
         for table in tables.values():
@@ -184,16 +226,37 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     manifest = read_manifest(root, report)
     consumed = _consumed(root, tables) | generated
     layout = convert_layout(
-        root, base, str(metadata.project.get("name", "")), manifest, generated, consumed, report,
-        from_sdist=(root / "PKG-INFO").is_file(), tracked=_git_files(root) if "vcs" == metadata.dynamic_sources.get("version", {}).get("provider") else None,
+        root,
+        base,
+        str(metadata.project.get("name", "")),
+        manifest,
+        generated,
+        consumed,
+        report,
+        from_sdist=(root / "PKG-INFO").is_file(),
+        tracked=_git_files(root)
+        if "vcs" == metadata.dynamic_sources.get("version", {}).get("provider")
+        else None,
     )
     classify_knobs(base, legacy.knobs, legacy.environ_reads, report, legacy.script or "setup.py")
     for option, line in legacy.argv_reads.items():
-        report.knob(option, f"a command-line option of {legacy.script}:{line}", "pip cannot pass it; use IRONWHEEL_* variables or -C settings")
+        report.knob(
+            option,
+            f"a command-line option of {legacy.script}:{line}",
+            "pip cannot pass it; use IRONWHEEL_* variables or -C settings",
+        )
     for line, what in legacy.side_effects:
-        report.manual(legacy.script or "setup.py", f"line {line}: {what}", "code generation at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt")
+        report.manual(
+            legacy.script or "setup.py",
+            f"line {line}: {what}",
+            "code generation at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
+        )
     if base.get("data_files"):
-        report.manual("data_files", f"{base['data_files']!r}", "install them from a CMakeLists.txt: install(FILES ... DESTINATION ${IRONWHEEL_DATA_DIR}/...)")
+        report.manual(
+            "data_files",
+            f"{base['data_files']!r}",
+            "install them from a CMakeLists.txt: install(FILES ... DESTINATION ${IRONWHEEL_DATA_DIR}/...)",
+        )
     ironwheel: dict[str, Any] = {}
     if metadata.dynamic_sources:
         ironwheel["metadata"] = metadata.dynamic_sources
@@ -222,7 +285,13 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         remove.append(("tool", "local", "cythonize"))
     _deletable(legacy, report, deletable)
     new_text = render_new_pyproject(
-        legacy.text, pyproject, metadata.project, {"requires": requires, "build-backend": "ironwheel"}, tool_tables, remove, report
+        legacy.text,
+        pyproject,
+        metadata.project,
+        {"requires": requires, "build-backend": "ironwheel"},
+        tool_tables,
+        remove,
+        report,
     )
     _validate(root, new_text)
     return Migration(root, legacy.text, new_text, report, deletable)
@@ -232,7 +301,11 @@ def _consumed(root: Path, tables: Mapping[str, Mapping[str, Any]]) -> set[str]:
     consumed: set[str] = set()
     for table in tables.values():
         for source in table.get("sources", []):
-            paths = [p.relative_to(root).as_posix() for p in root.glob(source)] if any(c in source for c in "*?[") else [source]
+            paths = (
+                [p.relative_to(root).as_posix() for p in root.glob(source)]
+                if any(c in source for c in "*?[")
+                else [source]
+            )
             consumed |= {p for p in paths if not p.endswith(_HEADERS)}
     return consumed
 
@@ -245,11 +318,19 @@ def _describe_reading(legacy: Legacy, report: Report) -> None:
         report.converted(f"read ({how})", ", ".join(sorted(keys)))
     recorded = legacy.recorded
     if recorded is not None and recorded.error:
-        report.manual(legacy.script, f"running it with recorders failed: {recorded.error.strip().splitlines()[-1]}", "the values it left unknown are listed below; fill them in by hand")
+        report.manual(
+            legacy.script,
+            f"running it with recorders failed: {recorded.error.strip().splitlines()[-1]}",
+            "the values it left unknown are listed below; fill them in by hand",
+        )
     unknown = [u for u in legacy.unknowns if u.line]
     if unknown and (recorded is None or recorded.error):
         shown = "; ".join(f"line {u.line}: {u.reason}" for u in unknown[:3])
-        report.manual(legacy.script, f"the static reading stopped at: {shown}", "check the converted values against setup.py")
+        report.manual(
+            legacy.script,
+            f"the static reading stopped at: {shown}",
+            "check the converted values against setup.py",
+        )
 
 
 def _validate(root: Path, text: str) -> None:

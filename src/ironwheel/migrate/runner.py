@@ -46,11 +46,19 @@ def _value(item: Any) -> Any:
         if "__extension__" in item:
             arguments = {k: _value(val) for k, val in item["arguments"].items()}
             kind = item["__extension__"]
-            return v.ExtensionCall(kind, arguments, 0, dict(item.get("cython") or {}), bool(item.get("cythonized")))
+            return v.ExtensionCall(
+                kind, arguments, 0, dict(item.get("cython") or {}), bool(item.get("cythonized"))
+            )
         if "__class__" in item:
-            return {"__class__": item["__class__"], "module": item.get("module", ""), "bases": item.get("bases", [])}
+            return {
+                "__class__": item["__class__"],
+                "module": item.get("module", ""),
+                "bases": item.get("bases", []),
+            }
         if "__callable__" in item or "__object__" in item:
-            return v.Unknown(f"a {'function' if '__callable__' in item else 'object'} made by running setup.py")
+            return v.Unknown(
+                f"a {'function' if '__callable__' in item else 'object'} made by running setup.py"
+            )
         return {k: _value(val) for k, val in item.items()}
     return item
 
@@ -60,8 +68,10 @@ def run_recorded(root: Path, script: str, *, hook: str = "", timeout: float = 60
     package_parent = str(Path(ironwheel.__file__).resolve().parent.parent)
     with tempfile.TemporaryDirectory(prefix="ironwheel-migrate-") as scratch:
         output = Path(scratch) / "recorded.json"
-        environ = {"PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
-                   "PYTHONDONTWRITEBYTECODE": "1"}
+        environ = {
+            "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         command = [sys.executable, "-m", "ironwheel.migrate._record", str(root), script, str(output)]
         if hook:
             command.append(hook)
@@ -76,4 +86,6 @@ def run_recorded(root: Path, script: str, *, hook: str = "", timeout: float = 60
         except (OSError, ValueError) as error:
             return Recorded([], [], [], f"running {script} left no record: {error}")
     calls = [v.SetupCall({k: _value(val) for k, val in call.items()}) for call in data.get("calls", [])]
-    return Recorded(calls, list(data.get("environ", [])), list(data.get("notes", [])), str(data.get("error", "")))
+    return Recorded(
+        calls, list(data.get("environ", [])), list(data.get("notes", [])), str(data.get("error", ""))
+    )

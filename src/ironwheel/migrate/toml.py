@@ -30,7 +30,11 @@ SectionRule = Callable[[Path, Mapping[str, Any]], bool]
 
 def _string(text: str) -> str:
     # A literal string reads better for regular expressions and Windows paths.
-    if ("\\" in text or '"' in text) and "'" not in text and not any(ord(c) < 32 or c == "\x7f" for c in text):
+    if (
+        ("\\" in text or '"' in text)
+        and "'" not in text
+        and not any(ord(c) < 32 or c == "\x7f" for c in text)
+    ):
         return f"'{text}'"
     out = []
     for char in text:
@@ -97,7 +101,9 @@ def _default_sections(path: Path, table: Mapping[str, Any]) -> bool:
     )
 
 
-def _flatten(table: Mapping[str, Any], inline: Callable[[Path], bool], prefix: Path = ()) -> list[tuple[Path, Any]]:
+def _flatten(
+    table: Mapping[str, Any], inline: Callable[[Path], bool], prefix: Path = ()
+) -> list[tuple[Path, Any]]:
     """Dotted keys for a table written in one place (an array-of-tables entry)."""
     items: list[tuple[Path, Any]] = []
     for name, item in table.items():
@@ -129,7 +135,9 @@ def dumps(
         if isinstance(item, Mapping) and item and sections(path, item):
             later.append(dumps(item, path, sections=sections, inline_in_arrays=inline_in_arrays))
         elif _is_table_list(item) and (
-            prefix == () or any(isinstance(v, Mapping) for entry in item for v in entry.values()) or sections(path, {})
+            prefix == ()
+            or any(isinstance(v, Mapping) for entry in item for v in entry.values())
+            or sections(path, {})
         ):
             for entry in item:
                 body = "".join(

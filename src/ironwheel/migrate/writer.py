@@ -40,9 +40,18 @@ def render(data: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> str:
     return dumps(data, prefix, sections=_sections, inline_in_arrays=_inline_in_arrays)
 
 
-def _expected(old: Mapping[str, Any], project: Mapping[str, Any], build_system: Mapping[str, Any], tool: Mapping[str, Any], remove: Sequence[tuple[str, ...]]) -> dict[str, Any]:
+def _expected(
+    old: Mapping[str, Any],
+    project: Mapping[str, Any],
+    build_system: Mapping[str, Any],
+    tool: Mapping[str, Any],
+    remove: Sequence[tuple[str, ...]],
+) -> dict[str, Any]:
     data = copy.deepcopy(dict(old))
-    data["build-system"] = {**{k: val for k, val in data.get("build-system", {}).items() if k != "backend-path"}, **build_system}
+    data["build-system"] = {
+        **{k: val for k, val in data.get("build-system", {}).items() if k != "backend-path"},
+        **build_system,
+    }
     data["project"] = dict(project)
     for path in remove:
         node: Any = data
@@ -57,7 +66,14 @@ def _expected(old: Mapping[str, Any], project: Mapping[str, Any], build_system: 
     return data
 
 
-def _edit(text: str, old: Mapping[str, Any], project: Mapping[str, Any], build_system: Mapping[str, Any], tool: Mapping[str, Any], remove: Sequence[tuple[str, ...]]) -> str:
+def _edit(
+    text: str,
+    old: Mapping[str, Any],
+    project: Mapping[str, Any],
+    build_system: Mapping[str, Any],
+    tool: Mapping[str, Any],
+    remove: Sequence[tuple[str, ...]],
+) -> str:
     doc = Document(text)
     # [build-system]
     if any(b.path == ("build-system",) for b in doc.blocks):
@@ -120,11 +136,20 @@ def render_new_pyproject(
         pass
     new = render(expected)
     if text.strip():
-        report.manual("pyproject.toml", "the file was rewritten as a whole: its comments were not kept", "copy back the comments you want from pyproject.toml.orig")
+        report.manual(
+            "pyproject.toml",
+            "the file was rewritten as a whole: its comments were not kept",
+            "copy back the comments you want from pyproject.toml.orig",
+        )
     try:
         reparsed = tomllib.loads(new)
     except tomllib.TOMLDecodeError as error:  # pragma: no cover - the writer's own bug
-        raise IronwheelError(f"migrate wrote invalid TOML ({error})", hint="please report this with the project's setup.py") from error
+        raise IronwheelError(
+            f"migrate wrote invalid TOML ({error})", hint="please report this with the project's setup.py"
+        ) from error
     if reparsed != expected:  # pragma: no cover - the writer's own bug
-        raise IronwheelError("migrate's TOML does not read back as written", hint="please report this with the project's setup.py")
+        raise IronwheelError(
+            "migrate's TOML does not read back as written",
+            hint="please report this with the project's setup.py",
+        )
     return new
