@@ -161,7 +161,7 @@ def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> 
 
 def _extension_names(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for extension in kwargs.get("ext_modules") or []:
+    for extension in kwargs.get("ext_modules") if isinstance(kwargs.get("ext_modules"), list) else []:
         if isinstance(extension, v.ExtensionCall) and isinstance(extension.name, str):
             found[extension.name] = extension.arguments
     return found

@@ -69,6 +69,7 @@ class ClassValue:
     bases: list[Any]
     name: str
     path: str
+    scope: Scope | None = None
 
 
 @dataclasses.dataclass
@@ -177,6 +178,7 @@ class Evaluator:
         self.environ: dict[str, str] = {}
         self.argv: list[str] = ["setup.py", "bdist_wheel"]
         self.line = 0
+        self.instances: list[Any] = []  # the object whose __init__ runs (for super())
         self._steps = 0
         self._depth = 0
 
@@ -253,7 +255,7 @@ class Evaluator:
             scope.assign(node.name, FunctionValue(node, scope, node.name))
         elif isinstance(node, ast.ClassDef):
             bases = [self.expr(base, scope) for base in node.bases]
-            scope.assign(node.name, ClassValue(node, bases, node.name, str(self.path)))
+            scope.assign(node.name, ClassValue(node, bases, node.name, str(self.path), scope))
         elif isinstance(node, ast.Return):
             raise Signal("return", self.expr(node.value, scope) if node.value is not None else None)
         elif isinstance(node, ast.Break):

@@ -195,12 +195,12 @@ def _table(
     for key, text in comments.items():
         if key == "sources":
             base = os.path.dirname(pyx[0])
-            table["sources"] += [
-                posix
-                for s in text.replace(",", " ").split()
-                if (posix := os.path.normpath(os.path.join(base, s)).replace(os.sep, "/"))
-                not in table["sources"]
-            ]
+            for item in text.replace(",", " ").split():
+                # Cython looks beside the .pyx first, then from the working directory.
+                beside = os.path.normpath(os.path.join(base, item)).replace(os.sep, "/")
+                chosen = beside if (root / beside).exists() or not (root / item).exists() else item
+                if chosen not in table["sources"]:
+                    table["sources"].append(chosen)
         elif key in ("include_dirs", "libraries", "library_dirs", "extra_compile_args", "extra_link_args"):
             arguments.setdefault(key, [])
             arguments[key] = [*arguments[key], *text.replace(",", " ").split()]
@@ -297,13 +297,9 @@ def _table(
                 "cythonize(compile_time_env=...)",
                 "replace the compile-time constants with DEF-free code or build the module with CMake",
             )
-    for key in arguments:
-        if key not in _RENAMED and key not in _IGNORED:
-            report.manual(
-                subject,
-                f"Extension argument {key}={arguments[key]!r} has no table key",
-                "see docs/porting.md",
-            )
+    for key in ("extra_objects_by_platform", "module_dirs", "extra_info"):
+        if arguments.get(key):
+            report.manual(subject, f"Extension argument {key}", "see docs/porting.md")
     return name, table
 
 

@@ -53,7 +53,7 @@ _KEEP_TAG = frozenset(("strip", "lstrip", "rstrip", "replace", "expandtabs", "re
 _BUILTINS = frozenset(
     "open len list tuple dict set frozenset sorted reversed enumerate zip range str int float bool min max "
     "any all map filter isinstance print repr abs sum getattr hasattr exec compile iter next round chr ord "
-    "format callable globals locals vars bytes".split()
+    "format callable globals locals vars bytes super".split()
 )
 _EXCEPTIONS = frozenset(
     "Exception BaseException ImportError ModuleNotFoundError OSError IOError ValueError TypeError KeyError "
@@ -132,6 +132,25 @@ class _Match:
 class _FileHandle:
     def __init__(self, text: v.FileText) -> None:
         self.text = text
+
+
+class _Super:
+    def __init__(self, instance: Any) -> None:
+        self.instance = instance
+
+
+def _extension_kind(cls: Any, depth: int = 0) -> Any:
+    """The kind of Extension a class derives from, if any."""
+    if depth > 10:
+        return None
+    if isinstance(cls, ModuleRef):
+        return EXTENSION_CLASSES.get(cls.name)
+    if isinstance(cls, ClassValue):
+        for base in cls.bases:
+            kind = _extension_kind(base, depth + 1)
+            if kind is not None:
+                return kind
+    return None
 
 
 _ENVIRON = _Environ()
@@ -218,6 +237,10 @@ class Library:
             return self._path_attribute(ev, owner, name, node)
         if isinstance(owner, _Version) and name in ("major", "minor", "micro"):
             return getattr(owner, name)
+        if isinstance(owner, _Super) and name == "__init__":
+            return BoundMethod(owner, name)
+        if isinstance(owner, ClassValue) and name == "__init__":
+            return BoundMethod(owner, name)
         if isinstance(owner, (_Match, _FileHandle, _Environ)) or (
             type(owner) in _METHODS and name in _METHODS[type(owner)]
         ):
@@ -418,7 +441,7 @@ class Library:
                 return unknown
             return self._method(ev, function, args, kwargs, node)
         if isinstance(function, ClassValue):
-            return function
+            return self._instantiate(ev, function, args, kwargs, node)
         if not isinstance(function, ModuleRef):
             return ev.unknown(f"calling {type(function).__name__}", node)
         name = function.name
@@ -430,6 +453,14 @@ class Library:
             return None
         if name in EXTENSION_CLASSES:
             return self._extension(EXTENSION_CLASSES[name], args, kwargs, node)
+        if name.endswith(".__init__") and name[: -len(".__init__")] in EXTENSION_CLASSES and args:
+            target = args[0]
+            if isinstance(target, v.ExtensionCall):
+                made = self._extension(target.kind, args[1:], kwargs, node)
+                target.arguments.update(made.arguments)
+            return None
+        if name == "builtins.super":
+            return _Super(ev.instances[-1] if ev.instances else None)
         if unknown and name not in ("builtins.print",):
             return unknown
         handler = _HANDLERS.get(name) or _HANDLERS.get(
@@ -440,6 +471,26 @@ class Library:
         if name.startswith("builtins.") and name[9:] in _EXCEPTIONS:
             return function
         return ev.unknown(f"{name}()", node)
+
+    def _instantiate(
+        self, ev: Evaluator, cls: ClassValue, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> Any:
+        """A subclass of an Extension class makes an extension; other classes stay classes."""
+        kind = _extension_kind(cls)
+        if kind is None:
+            return cls
+        init = next(
+            (item for item in cls.node.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"), None
+        )
+        if init is None or cls.scope is None:
+            return self._extension(kind, args, kwargs, node)
+        instance = v.ExtensionCall(kind, {}, getattr(node, "lineno", 0))
+        ev.instances.append(instance)
+        try:
+            ev.call_function(FunctionValue(init, cls.scope, f"{cls.name}.__init__"), [instance, *args], kwargs, node)
+        finally:
+            ev.instances.pop()
+        return instance
 
     @staticmethod
     def _extension(
@@ -462,6 +513,13 @@ class Library:
         self, ev: Evaluator, method: BoundMethod, args: list[Any], kwargs: dict[str, Any], node: ast.AST
     ) -> Any:
         target, name = method.target, method.name
+        if isinstance(target, (_Super, ClassValue)) and name == "__init__":
+            instance = target.instance if isinstance(target, _Super) else (args[0] if args else None)
+            rest = args if isinstance(target, _Super) else args[1:]
+            if isinstance(instance, v.ExtensionCall):
+                made = self._extension(instance.kind, rest, kwargs, node)
+                instance.arguments.update(made.arguments)
+            return None
         if isinstance(target, _Environ):
             if name == "get":
                 return self._environ_get(

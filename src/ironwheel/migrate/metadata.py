@@ -68,13 +68,21 @@ def _files_of(items: Sequence[Any]) -> list[str] | None:
     return paths
 
 
+def _items(item: Any) -> list[Any]:
+    """A list keyword's items; an unknown or missing one has none."""
+    if isinstance(item, (list, tuple)):
+        return list(item)
+    return []
+
+
 def _content_type(path: str, given: Any) -> str:
     if isinstance(given, str) and given:
         return given
     for suffix, kind in _CONTENT_TYPES.items():
         if path.lower().endswith(suffix):
             return kind
-    return "text/plain"
+    # PyPI renders a description without a content type as reStructuredText.
+    return "text/x-rst" if not path or "." not in path.rsplit("/", 1)[-1] else "text/plain"
 
 
 def _readme(root: Path, text: Any, content_type: Any, result: MetadataResult, report: Report) -> None:
@@ -137,7 +145,7 @@ def _people(names: Any, emails: Any) -> list[dict[str, str]]:
 def _requirements(items: Any) -> list[str]:
     if isinstance(items, str):
         return requirement_lines(items)
-    return [str(item).strip() for item in items or [] if str(item).strip()]
+    return [str(item).strip() for item in _items(items) if str(item).strip()]
 
 
 def _with_marker(requirement: str, marker: str) -> str:
@@ -204,7 +212,7 @@ def _version(
     project = result.project
     version = kwargs.get("version")
     scm_arg = kwargs.get("use_scm_version")
-    setup_requires = [str(r) for r in kwargs.get("setup_requires") or [] if isinstance(r, str)]
+    setup_requires = [str(r) for r in _items(kwargs.get("setup_requires")) if isinstance(r, str)]
     build_requires = [str(r) for r in pyproject.get("build-system", {}).get("requires", [])]
     scm_table = pyproject.get("tool", {}).get("setuptools_scm")
     uses_scm = (
@@ -428,11 +436,11 @@ def convert_metadata(
         ]
     if isinstance(keywords, (list, tuple)) and keywords:
         project["keywords"] = [str(k) for k in keywords]
-    classifiers = [str(c) for c in kwargs.get("classifiers") or [] if isinstance(c, str)]
+    classifiers = [str(c) for c in _items(kwargs.get("classifiers")) if isinstance(c, str)]
     if isinstance(kwargs.get("classifiers"), v.FileText):
         classifiers = requirement_lines(kwargs["classifiers"])
     license_text = kwargs.get("license")
-    license_files = [str(f) for f in kwargs.get("license_files") or [] if isinstance(f, str)]
+    license_files = [str(f) for f in _items(kwargs.get("license_files")) if isinstance(f, str)]
     if isinstance(kwargs.get("license_file"), str):
         license_files.append(kwargs["license_file"])
     candidates = [
@@ -481,7 +489,7 @@ def convert_metadata(
     for key, text in _DROPPED.items():
         if kwargs.get(key):
             report.converted(key, f"dropped ({text.split(': ', 1)[1]})")
-    for requirement in kwargs.get("setup_requires") or []:
+    for requirement in _items(kwargs.get("setup_requires")):
         if isinstance(requirement, str):
             result.build_requires.append(requirement)
     # Fields [project] already states keep their value; dynamic ones are filled in.

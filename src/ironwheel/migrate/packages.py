@@ -128,7 +128,7 @@ def _defaults(kwargs: Mapping[str, Any], files: Sequence[str], tops: Mapping[str
             for f in files
             if (f.startswith(directory + "/") or f == directory) and f.endswith((".py", ".pyi"))
         }
-    for extension in kwargs.get("ext_modules") or []:
+    for extension in kwargs.get("ext_modules") if isinstance(kwargs.get("ext_modules"), list) else []:
         if isinstance(extension, v.ExtensionCall):
             for source in [
                 *(extension.arguments.get("sources") or []),

@@ -27,6 +27,10 @@ _DROPPED_REQUIRES = re.compile(
     re.IGNORECASE,
 )
 _PINNED_KEEP = re.compile(r"^(cython|numpy|pybind11|nanobind)\s*[<>=!~]", re.IGNORECASE)
+_COMMANDS = frozenset(
+    "build build_ext build_py build_clib sdist bdist bdist_wheel bdist_egg install develop egg_info test clean "
+    "check register upload dist_info editable_wheel --help -h --version".split()
+)
 _HEADERS = (".h", ".hh", ".hpp", ".hxx", ".inc", ".inl", ".pxd", ".pxi")
 
 
@@ -240,6 +244,8 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     )
     classify_knobs(base, legacy.knobs, legacy.environ_reads, report, legacy.script or "setup.py")
     for option, line in legacy.argv_reads.items():
+        if option in _COMMANDS:
+            continue  # which setup.py command runs, not an option of the build
         report.knob(
             option,
             f"a command-line option of {legacy.script}:{line}",
@@ -251,6 +257,8 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             f"line {line}: {what}",
             "code generation at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
         )
+    if base.get("distclass"):
+        report.manual("distclass", "a custom Distribution class", "its command-line options become -C settings or IRONWHEEL_* variables; see docs/porting.md")
     if base.get("data_files"):
         report.manual(
             "data_files",
@@ -338,6 +346,11 @@ def _validate(root: Path, text: str) -> None:
     from ironwheel.settings import load_settings
 
     data = tomllib.loads(text)
+    # The dynamic metadata sources are checked by the build that reads them.
+    metadata = data.get("tool", {}).get("ironwheel", {}).get("metadata", {})
+    for key in ("readme", "dependencies", "optional-dependencies"):
+        metadata.pop(key, None)
+    metadata.get("version", {}).pop("provider", None)
     try:
         load_settings(data, environ={}, project_dir=root)
     except IronwheelError as error:
