@@ -332,6 +332,28 @@ def _version(
     project["version"] = "0.0.0"
 
 
+def _pdm_version(pyproject: Mapping[str, Any], result: MetadataResult, report: Report) -> bool:
+    """``[tool.pdm.version]``: scm -> provider "vcs", file -> a file source."""
+    source = pyproject.get("tool", {}).get("pdm", {}).get("version")
+    if not isinstance(source, Mapping):
+        return False
+    if source.get("source") == "scm":
+        result.project.setdefault("dynamic", []).append("version")
+        result.dynamic_sources["version"] = {"provider": "vcs"}
+        if isinstance(source.get("write_to"), str):
+            result.scm["version_file"] = source["write_to"]
+            template = source.get("write_template")
+            if isinstance(template, str):
+                result.scm["version_file_template"] = template.replace("{}", "{version}")
+        report.converted("version", 'pdm\'s scm source -> [tool.ironwheel.metadata.version] provider = "vcs"')
+        return True
+    if source.get("source") == "file" and isinstance(source.get("path"), str):
+        _dynamic_version(result, {"file": source["path"]}, report, f"pdm's file source {source['path']}", "pyproject.toml")
+        return True
+    report.manual("version", f"pdm's version source {source.get('source')!r}", "choose a [tool.ironwheel.metadata.version] source")
+    return True
+
+
 def _dynamic_version(
     result: MetadataResult, source: dict[str, Any], report: Report, what: str, how: str
 ) -> None:
@@ -417,7 +439,12 @@ def convert_metadata(
     name = kwargs.get("name")
     if isinstance(name, str) and name:
         project["name"] = name
-    _version(root, kwargs, pyproject, result, report, how.get("version", ""))
+    if "version" in old and "version" not in old.get("dynamic", []):
+        pass  # [project] states it
+    elif _pdm_version(pyproject, result, report):
+        pass
+    else:
+        _version(root, kwargs, pyproject, result, report, how.get("version", ""))
     for key, target in (("description", "description"), ("python_requires", "requires-python")):
         item = kwargs.get(key)
         if isinstance(item, str) and item.strip():
@@ -487,7 +514,7 @@ def convert_metadata(
             "turn each into a function and list it in [project.scripts]",
         )
     for key, text in _DROPPED.items():
-        if kwargs.get(key):
+        if key in kwargs:
             report.converted(key, f"dropped ({text.split(': ', 1)[1]})")
     for requirement in _items(kwargs.get("setup_requires")):
         if isinstance(requirement, str):
@@ -512,5 +539,32 @@ def convert_metadata(
         result.dynamic_sources = {k: s for k, s in result.dynamic_sources.items() if k in dynamic}
         if dynamic:
             merged["dynamic"] = dynamic
+        _modern_license(root, merged, report)
         result.project = merged
     return result
+
+
+def _modern_license(root: Path, project: dict[str, Any], report: Report) -> None:
+    """A PEP 621 license table of an existing [project] -> a PEP 639 expression, when unambiguous."""
+    license_table = project.get("license")
+    if not isinstance(license_table, Mapping):
+        return
+    classifiers = [str(c) for c in project.get("classifiers", [])]
+    text = license_table.get("text") if isinstance(license_table.get("text"), str) else None
+    files = [root / str(license_table["file"])] if isinstance(license_table.get("file"), str) else []
+    candidates = files or [p for pattern in DEFAULT_LICENSE_GLOBS for p in sorted(root.glob(pattern)) if p.is_file()]
+    expression, why = spdx_expression(text, classifiers, candidates)
+    if expression is None:
+        if why:
+            report.manual("license", why, "set project.license to an SPDX expression")
+        return
+    project["license"] = expression
+    if files and "license-files" not in project:
+        project["license-files"] = [str(license_table["file"])]
+    kept = [c for c in classifiers if not c.startswith(LICENSE_CLASSIFIER)]
+    if kept != classifiers:
+        if kept:
+            project["classifiers"] = kept
+        else:
+            project.pop("classifiers", None)
+    report.converted("license", f"{expression} (SPDX, PEP 639); license classifiers dropped")

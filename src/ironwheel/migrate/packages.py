@@ -284,6 +284,6 @@ def convert_layout(
         layout.wheel["exclude"] = _wheel_exclude(extra, kept)
         report.converted(
             "package data",
-            f"files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude ({len(extra)} files)",
+            f"files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude ({len(extra)} file{'s' if len(extra) != 1 else ''})",
         )
     return layout

@@ -45,19 +45,23 @@ class Migration:
     deletable: list[str]
 
 
-def _requires(old: list[str], setup_requires: list[str]) -> list[str]:
+def _requires(old: list[str], setup_requires: list[str], *, tables: bool = True) -> list[str]:
+    """build-system.requires: the old backends go; binding packages stay when pinned or used by CMake."""
     kept = ["ironwheel"]
     for requirement in [*old, *setup_requires]:
         text = str(requirement).strip()
         if not text or text in kept:
             continue
-        if _DROPPED_REQUIRES.match(text) and not _PINNED_KEEP.match(text):
+        binding = _PINNED_KEEP.match(text) or not tables and re.match(r"^(cython|numpy|pybind11|nanobind)\b", text, re.I)
+        if _DROPPED_REQUIRES.match(text) and not binding:
             continue
         kept.append(text)
     return kept
 
 
-def _in_tree_backend(legacy: Legacy, report: Report, deletable: list[str]) -> list[Any]:
+def _in_tree_backend(
+    legacy: Legacy, report: Report, deletable: list[str], knobs: list[tuple[str, str, str]]
+) -> list[Any]:
     """An in-tree PEP 517 backend: its own Cython settings, knobs, and its directory."""
     system = legacy.pyproject.get("build-system", {})
     paths = system.get("backend-path") or []
@@ -81,16 +85,21 @@ def _in_tree_backend(legacy: Legacy, report: Report, deletable: list[str]) -> li
                     )
                 )
             ):
-                report.knob(
-                    f"${name}",
-                    f"read by the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
-                    "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions (they need optional = true)",
+                knobs.append(
+                    (
+                        f"${name}",
+                        f"read by the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
+                        "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions "
+                        "(they need optional = true)",
+                    )
                 )
             for name in sorted(set(re.findall(r"['\"]([a-z][a-z-]*-python)['\"]", text))):
-                report.knob(
-                    f"-C {name}",
-                    f"a config setting of the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
-                    "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)",
+                knobs.append(
+                    (
+                        f"-C {name}",
+                        f"a config setting of the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
+                        "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)",
+                    )
                 )
     local = legacy.pyproject.get("tool", {}).get("local", {}).get("cythonize")
     extensions: list[Any] = []
@@ -178,7 +187,8 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             hint="run ironwheel migrate in the directory of a setuptools project",
         )
     _describe_reading(legacy, report)
-    extra_extensions = _in_tree_backend(legacy, report, deletable)
+    backend_knobs: list[tuple[str, str, str]] = []
+    extra_extensions = _in_tree_backend(legacy, report, deletable, backend_knobs)
     base = legacy.base
     if extra_extensions and not base.get("ext_modules"):
         for kwargs in legacy.kwargs.values():
@@ -192,6 +202,13 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             root, kwargs.get("ext_modules") or [], prefix or "", report, generated
         )
     tables, overrides = merge_worlds(per_world, legacy.worlds)
+    by_source = {
+        call.arguments["sources"][0]: call.cython.get("compiler_directives") for call in extra_extensions
+    }
+    for table in tables.values():
+        directives = next((by_source[s] for s in table["sources"] if by_source.get(s)), None)
+        if directives and "cython-directives" not in table:
+            table["cython-directives"] = dict(directives)
     commands = analyse_commands(legacy.tree, base.get("cmdclass"), report)
     py_api = ""
     for name, table in tables.items():
@@ -243,6 +260,10 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         else None,
     )
     classify_knobs(base, legacy.knobs, legacy.environ_reads, report, legacy.script or "setup.py")
+    reported = {item.subject for item in report.of("knob")}
+    for subject, text, step in backend_knobs:
+        if subject not in reported:
+            report.knob(subject, text, step)
     for option, line in legacy.argv_reads.items():
         if option in _COMMANDS:
             continue  # which setup.py command runs, not an option of the build
@@ -281,16 +302,20 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         ironwheel["extension"] = tables
     if overrides:
         ironwheel["overrides"] = overrides
-    tool_tables: dict[str, Any] = {"ironwheel": ironwheel} if ironwheel else {}
+    tool_tables: dict[str, Any] = {}
     if metadata.scm and "setuptools_scm" not in tool:
         tool_tables["setuptools_scm"] = metadata.scm
     requires = _requires(list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires)
     remove = [("tool", "setuptools")]
-    if legacy.script == "pdm_build.py":
-        remove.append(("tool", "pdm", "build"))
-        deletable.append("pdm_build.py")
+    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
+    if legacy.script == "pdm_build.py" or "build" in pdm:
+        remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
+        _pdm_build(pdm.get("build") or {}, ironwheel, report)
+        if legacy.script == "pdm_build.py":
+            deletable.append("pdm_build.py")
     if pyproject.get("build-system", {}).get("backend-path"):
         remove.append(("tool", "local", "cythonize"))
+    tool_tables = {**({"ironwheel": ironwheel} if ironwheel else {}), **tool_tables}
     _deletable(legacy, report, deletable)
     new_text = render_new_pyproject(
         legacy.text,
@@ -303,6 +328,21 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     )
     _validate(root, new_text)
     return Migration(root, legacy.text, new_text, report, deletable)
+
+
+def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Report) -> None:
+    """``[tool.pdm.build]`` file selection -> wheel and sdist patterns."""
+    for key, item in build.items():
+        patterns = [f"/{p}" if not p.startswith(("*", "/")) else p for p in item] if isinstance(item, list) else []
+        if key == "source-includes" and patterns:
+            ironwheel.setdefault("sdist", {}).setdefault("include", []).extend(patterns)
+        elif key == "excludes" and patterns:
+            ironwheel.setdefault("wheel", {}).setdefault("exclude", []).extend(patterns)
+            ironwheel.setdefault("sdist", {}).setdefault("exclude", []).extend(patterns)
+        elif key in ("run-setuptools", "package-dir", "is-purelib", "editable-backend"):
+            continue
+        else:
+            report.manual(f"tool.pdm.build.{key}", f"{item!r}", "tool.ironwheel.wheel.packages / sdist.include")
 
 
 def _consumed(root: Path, tables: Mapping[str, Mapping[str, Any]]) -> set[str]:

@@ -54,11 +54,16 @@ def _expected(
     }
     data["project"] = dict(project)
     for path in remove:
-        node: Any = data
+        nodes: list[Any] = [data]
         for part in path[:-1]:
-            node = node.get(part, {}) if isinstance(node, dict) else {}
-        if isinstance(node, dict):
-            node.pop(path[-1], None)
+            nodes.append(nodes[-1].get(part, {}) if isinstance(nodes[-1], dict) else {})
+        if isinstance(nodes[-1], dict):
+            nodes[-1].pop(path[-1], None)
+        # Tables left empty by the removal go too, as they go from the text.
+        for depth in range(len(path) - 1, 0, -1):
+            parent, child = nodes[depth - 1], nodes[depth]
+            if isinstance(parent, dict) and child == {} and path[depth - 1] in parent:
+                del parent[path[depth - 1]]
     for name, table in tool.items():
         data.setdefault("tool", {})[name] = table
     if not data.get("tool"):
@@ -134,7 +139,9 @@ def render_new_pyproject(
             return new
     except (tomllib.TOMLDecodeError, StopIteration, ValueError):
         pass
-    new = render(expected)
+    ordered = {key: expected[key] for key in ("build-system", "project") if key in expected}
+    ordered.update({key: item for key, item in expected.items() if key not in ordered})
+    new = render(ordered)
     if text.strip():
         report.manual(
             "pyproject.toml",

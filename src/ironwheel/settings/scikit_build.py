@@ -25,7 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from ironwheel.settings._convert import FALSE_WORDS, Checker, Issue, assign, merge, prefixed
 from ironwheel.settings.model import BUILD_DIR_PLACEHOLDERS, Settings, placeholders
 
-__all__ = ["from_scikit_build"]
+__all__ = ["Translation", "combine", "from_scikit_build", "translate"]
 
 log = logging.getLogger("ironwheel")
 
@@ -271,6 +271,45 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return flat
 
 
+@dataclasses.dataclass(frozen=True)
+class Translation:
+    """``[tool.scikit-build]`` in ironwheel's names, before any condition is evaluated."""
+
+    base: dict[str, Any]  # the table's own settings
+    overrides: list[tuple[int, Any, dict[str, Any], dict[str, str]]]  # index, if, settings, inherit
+    skipped: set[str]  # keys without an ironwheel equivalent
+
+
+def translate(pyproject: Mapping[str, Any], environ: Mapping[str, str]) -> Translation:
+    """The one translation of ``[tool.scikit-build]``: used by builds here and by ``ironwheel migrate``."""
+    tool = pyproject.get("tool")
+    table = tool.get("scikit-build") if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        return Translation({}, [], set())
+    skipped: set[str] = set()
+    flat = _flatten(table)
+    base = _translate(flat, environ, skipped)
+    version = _version_source(pyproject, flat)
+    if version is not None:
+        base.setdefault("metadata", {})["version"] = version
+    overrides = []
+    raw = table.get("overrides", [])
+    for index, override in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(override, dict):
+            continue
+        body = {key: value for key, value in override.items() if key not in ("if", "inherit")}
+        inherit = {
+            _SAME.get(key, key): str(mode) for key, mode in _flatten(override.get("inherit", {}) or {}).items()
+        }
+        overrides.append((index, override.get("if", {}), _translate(_flatten(body), environ, skipped), inherit))
+    return Translation(base, overrides, skipped)
+
+
+def combine(base: dict[str, Any], overlay: Mapping[str, Any], inherit: Mapping[str, str]) -> dict[str, Any]:
+    """An override applied scikit-build-core's way (values replace unless ``inherit`` appends)."""
+    return _combine(base, overlay, inherit)
+
+
 def from_scikit_build(
     pyproject: Mapping[str, Any],
     issues: list[Issue],
@@ -286,24 +325,13 @@ def from_scikit_build(
         return {}
     environ = os.environ if environ is None else environ
     log.info("reading [tool.scikit-build] for compatibility ([tool.ironwheel] takes precedence)")
-    skipped: set[str] = set()
-    flat = _flatten(table)
-    translated = _translate(flat, environ, skipped)
-    version = _version_source(pyproject, flat)
-    if version is not None:
-        translated.setdefault("metadata", {})["version"] = version
+    translation = translate(pyproject, environ)
+    skipped = set(translation.skipped)
+    translated = translation.base
     conditions = _Conditions(_context(project_dir, environ, state), issues, skipped)
-    overrides = table.get("overrides", [])
-    for index, override in enumerate(overrides if isinstance(overrides, list) else []):
-        where = f"tool.scikit-build.overrides[{index}]"
-        if not isinstance(override, dict) or not conditions.matches(override.get("if", {}), f"{where}.if"):
-            continue
-        body = {key: value for key, value in override.items() if key not in ("if", "inherit")}
-        inherit = {
-            _SAME.get(key, key): str(mode)
-            for key, mode in _flatten(override.get("inherit", {}) or {}).items()
-        }
-        translated = _combine(translated, _translate(_flatten(body), environ, skipped), inherit)
+    for index, condition, body, inherit in translation.overrides:
+        if conditions.matches(condition, f"tool.scikit-build.overrides[{index}].if"):
+            translated = _combine(translated, body, inherit)
     from_environment = _from_environment(environ)
     if from_environment:
         translated = merge(translated, _translate(from_environment, environ, skipped))
