@@ -189,6 +189,7 @@ class Evaluator:
         scope = Scope(names=names if names is not None else {})
         scope.names.setdefault("__file__", str(self.path))
         scope.names.setdefault("__name__", "__main__")
+        scope.names.setdefault("__doc__", ast.get_docstring(tree, clean=False))
         try:
             self.block(tree.body, scope)
         except Signal as signal:

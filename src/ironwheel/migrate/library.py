@@ -154,6 +154,8 @@ def _extension_kind(cls: Any, depth: int = 0) -> Any:
 
 
 _ENVIRON = _Environ()
+# Calls that keep unknown parts inside the value they make (partial knowledge is kept).
+_PASS_UNKNOWN = frozenset({"builtins.dict", "builtins.list", "builtins.tuple", "builtins.print"})
 
 
 class Library:
@@ -275,6 +277,10 @@ class Library:
         if full == "sys.pypy_version_info":
             ev.consulted.add("implementation")
             return (7, 3, 0) if world.implementation == "pypy" else ev.unknown("sys.pypy_version_info", node)
+        if full == "sys.builtin_module_names":
+            ev.consulted.add("implementation")
+            names = ("builtins", "sys", "_imp", "marshal")
+            return (*names, "__pypy__") if world.implementation == "pypy" else names
         if full == "sys.argv":
             argv = _Argv(ev.argv)
             return argv
@@ -461,7 +467,7 @@ class Library:
             return None
         if name == "builtins.super":
             return _Super(ev.instances[-1] if ev.instances else None)
-        if unknown and name not in ("builtins.print",):
+        if unknown and name not in _PASS_UNKNOWN:
             return unknown
         handler = _HANDLERS.get(name) or _HANDLERS.get(
             name.rsplit(".", 1)[-1] if name.startswith("builtins.") else ""
@@ -842,7 +848,13 @@ def _builtin(name: str) -> Callable[..., Any]:
                 for n in names
             )
         if name == "hasattr":
-            found = library.attribute(ev, args[0], str(args[1]), node)
+            owner, attribute = args[0], str(args[1])
+            if isinstance(owner, ModuleRef):
+                if owner.name == "sys" and attribute.startswith("pypy"):
+                    ev.consulted.add("implementation")
+                    return ev.world.implementation == "pypy"
+                return ev.unknown(f"hasattr({owner.name}, {attribute!r})", node)
+            found = library.attribute(ev, owner, attribute, node)
             return not isinstance(found, v.Unknown)
         if name == "getattr":
             found = library.attribute(ev, args[0], str(args[1]), node)
@@ -1000,6 +1012,20 @@ def _sys_path(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str
     return None
 
 
+_SIZES = {"b": 1, "B": 1, "c": 1, "?": 1, "h": 2, "H": 2, "i": 4, "I": 4, "f": 4, "q": 8, "Q": 8, "d": 8, "n": 8, "N": 8, "P": 8}
+
+
+def _calcsize(ev: Evaluator, args: list[Any], node: ast.AST) -> Any:
+    """struct.calcsize of one code, for 64-bit platforms (long is 4 bytes on Windows)."""
+    code = str(args[0]).lstrip("@=<>!") if args else ""
+    if code in ("l", "L"):
+        ev.consulted.add("platform")
+        return 4 if ev.world.platform == "win32" else 8
+    if code in _SIZES:
+        return _SIZES[code]
+    return ev.unknown(f"struct.calcsize({code!r})", node)
+
+
 def _constant(item: Any) -> Callable[..., Any]:
     return lambda library, ev, args, kwargs, node: item
 
@@ -1065,6 +1091,9 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
         ev, str(args[0])
     ),
     "warnings.warn": _constant(None),
+    "warnings.simplefilter": _constant(None),
+    "warnings.catch_warnings": _constant(None),
+    "struct.calcsize": lambda library, ev, args, kwargs, node: _calcsize(ev, args, node),
     "warnings.filterwarnings": _constant(None),
     "logging.basicConfig": _constant(None),
 }
