@@ -21,7 +21,7 @@ from ironwheel._run import run
 from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.migrate.plan import Migration
 
-__all__ = ["check_migration", "compare_wheels"]
+__all__ = ["check_migration", "compare_wheels", "wheel_modules"]
 
 _EXTENSION = re.compile(r"\.(cpython-[^.]+|abi3|pypy[^.]*|cp\d+[^.]*)?\.?(so|pyd|dylib)$")
 _IGNORED_FIELDS = frozenset({"Metadata-Version", "Home-page", "Project-URL", "License", "License-Expression", "License-File", "Dynamic", "Platform", "Description"})
@@ -66,6 +66,11 @@ def _contents(wheel: Path) -> tuple[set[str], set[str], dict[str, list[str]], st
         fields.setdefault(key, []).append(str(item))
     tag = wheel.name[:-4].split("-", 2)[2]
     return modules, files, fields, tag
+
+
+def wheel_modules(wheel: Path) -> set[str]:
+    """The importable modules of a wheel (packages, .py modules and extension modules)."""
+    return _contents(wheel)[0]
 
 
 def compare_wheels(old: Path, new: Path) -> tuple[list[str], list[str]]:
