@@ -124,3 +124,87 @@ def test_migrated_project_builds_like_the_original(
 
     fresh_venv.install(from_sdist.wheel, *(next(offline_pip.glob(f"{package}-*.whl")) for package in extra))
     assert fresh_venv.run(code) == expected
+
+
+KEYS_PROJECT = {
+    "pyproject.toml": """
+[build-system]
+requires = ["ironwheel"]
+build-backend = "ironwheel"
+
+[project]
+name = "keys"
+version = "1.0"
+
+[tool.ironwheel.extension."keys._a"]
+sources = ["keys/_a.c"]
+undef-macros = ["NDEBUG"]
+runtime-library-dirs = ["/opt/keys-test/lib"]
+extra-objects = ["obj/helper.o"]
+
+[tool.ironwheel.extension."keys._off"]
+sources = ["keys/_off.c"]
+enabled = false
+
+[tool.ironwheel.extension."keys._here"]
+sources = ["keys/_here.c"]
+enabled = false
+
+[[tool.ironwheel.overrides]]
+if = "sys_platform == 'linux'"
+extension."keys._here".enabled = true
+""",
+    "keys/__init__.py": "",
+    "keys/_a.c": """
+#include <Python.h>
+int helper_value(void);
+static PyObject *value(PyObject *self, PyObject *unused) {
+#ifdef NDEBUG
+    return PyLong_FromLong(-1);
+#else
+    return PyLong_FromLong(helper_value() + 1);
+#endif
+}
+static PyMethodDef methods[] = {{"value", value, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_a", NULL, -1, methods};
+PyObject *PyInit__a(void) { return PyModule_Create(&module); }  /* no PyMODINIT_FUNC, as some projects write it */
+""",
+    "keys/_off.c": '#error "a disabled module is never compiled"\n',
+    "keys/_here.c": """
+#include <Python.h>
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_here", NULL, -1, NULL};
+PyMODINIT_FUNC PyInit__here(void) { return PyModule_Create(&module); }
+""",
+    "obj/helper.c": "int helper_value(void) { return 41; }\n",
+}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the ELF RUNPATH")
+def test_extension_keys_for_setup_py_extensions_in_a_real_build(tmp_path: Path, fresh_venv: Venv) -> None:
+    from ironwheel.repair.elf import read_elf
+
+    root = tmp_path / "keys"
+    for name, text in KEYS_PROJECT.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text.lstrip("\n"))
+    subprocess.run(["cc", "-c", "-fPIC", "obj/helper.c", "-o", "obj/helper.o"], cwd=root, check=True)
+    result = pip_wheel(root, tmp_path / "dist", isolated=False)
+    assert result.returncode == 0, tail(result.output)
+    assert wheel_modules(result.wheel) == {"keys", "keys._a", "keys._here"}
+    fresh_venv.install(result.wheel)
+    assert fresh_venv.run("import keys._a, keys._here; print(keys._a.value())") == "42"
+    (module,) = (fresh_venv.path / "lib").glob("python3*/site-packages/keys/_a.*.so")
+    assert "/opt/keys-test/lib" in read_elf(module).rpath
+
+
+def test_check_builds_both_ways_and_compares(project: Callable[[str], Path], offline_pip: Path) -> None:
+    del offline_pip
+    root = project("migrate_plain_c")
+    result = migrate(root, "--check")
+    assert result.returncode == 0, result.stderr + result.stdout
+    lines = [line for line in result.stdout.splitlines() if line.startswith("check:")]
+    assert lines[0].startswith("check: old wheel plainc-1.2.0-cp3")
+    assert "check: every module of the old wheel is in the ironwheel wheel" in lines
+    # setuptools writes License and Home-page; ironwheel License-Expression and Project-URL.
+    assert not any("Requires-Python" in line or "Summary" in line for line in lines), lines
+    assert not (root / "pyproject.toml").exists()

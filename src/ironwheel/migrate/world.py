@@ -117,6 +117,18 @@ def _get(world: World, dimension: str) -> object:
     return getattr(world, dimension)
 
 
+def _holds(marker: str, world: World) -> bool:
+    from packaging.markers import Marker
+
+    environment = {
+        "sys_platform": world.sys_platform,
+        "platform_machine": world.machine,
+        "platform_python_implementation": "PyPy" if world.implementation == "pypy" else "CPython",
+        "python_version": f"{world.python[0]}.{world.python[1]}",
+    }
+    return Marker(marker).evaluate(environment)
+
+
 def _varies(worlds: Sequence[World], dimension: str) -> bool:
     if dimension == "machine":
         # Each platform has its own default machine: only several per platform count.
@@ -151,6 +163,11 @@ def marker_for(chosen: Iterable[World], universe: Sequence[World]) -> str:
             text = _single(dimension, projections[dimension], list(dict.fromkeys(values)))
             if text:
                 parts.append(text)
+        # A clause the others already imply goes (an arm64 machine is never "other").
+        for part in list(parts):
+            rest = [p for p in parts if p is not part]
+            if rest and {w for w in every if all(_holds(p, w) for p in rest)} == picked:
+                parts = rest
         return " and ".join(_wrap(part) for part in parts) if len(parts) > 1 else "".join(parts)
     # Otherwise split on the first varying dimension and join the pieces with "or".
     first = varying[0]
