@@ -76,10 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     shown_as.add_argument("--diff", action="store_true", help="print a unified diff of every change")
     shown_as.add_argument("--write", action="store_true", help="apply the changes, keeping backups (*.orig)")
     migrate.add_argument(
-        "--check", action="store_true", help="build with the old backend and with ironwheel, and compare the wheels"
+        "--check",
+        action="store_true",
+        help="build with the old backend and with ironwheel, and compare the wheels",
     )
     migrate.add_argument(
-        "--no-run", action="store_true", help="never run setup.py, even where the static reading leaves values unknown"
+        "--no-run",
+        action="store_true",
+        help="never run setup.py, even where the static reading leaves values unknown",
     )
     migrate.add_argument("--timeout", type=float, default=60.0, help="seconds setup.py may run (default: 60)")
 

@@ -26,8 +26,21 @@ NEW_METADATA = "Metadata-Version: 2.4\nName: pkg\nVersion: 1.0\nRequires-Dist: n
 
 
 def test_compare(tmp_path: Path) -> None:
-    old = wheel(tmp_path / "pkg-1.0-cp311-cp311-linux_x86_64.whl", ["pkg/__init__.py", "pkg/_a.cpython-311-x86_64-linux-gnu.so", "pkg/_b.cpython-311-x86_64-linux-gnu.so", "pkg/data.json"], OLD_METADATA)
-    new = wheel(tmp_path / "pkg-1.0-cp39-abi3-linux_x86_64.whl", ["pkg/__init__.py", "pkg/_a.abi3.so", "pkg/notes.txt"], NEW_METADATA)
+    old = wheel(
+        tmp_path / "pkg-1.0-cp311-cp311-linux_x86_64.whl",
+        [
+            "pkg/__init__.py",
+            "pkg/_a.cpython-311-x86_64-linux-gnu.so",
+            "pkg/_b.cpython-311-x86_64-linux-gnu.so",
+            "pkg/data.json",
+        ],
+        OLD_METADATA,
+    )
+    new = wheel(
+        tmp_path / "pkg-1.0-cp39-abi3-linux_x86_64.whl",
+        ["pkg/__init__.py", "pkg/_a.abi3.so", "pkg/notes.txt"],
+        NEW_METADATA,
+    )
     assert check.wheel_modules(old) == {"pkg", "pkg._a", "pkg._b"}
     problems, notes = check.compare_wheels(old, new)
     assert problems == ["modules missing from the ironwheel wheel: pkg._b"]
@@ -38,13 +51,21 @@ def test_compare(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_modules_fail_the_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_modules_fail_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = wheel(tmp_path / "pkg-1.0-py3-none-any.whl", ["pkg/__init__.py", "pkg/extra.py"], OLD_METADATA)
     new = wheel(tmp_path / "pkg-1.0-py3-none-any.whl.new", ["pkg/__init__.py"], OLD_METADATA)
     (tmp_path / "project").mkdir()
     built = iter([old, new])
     monkeypatch.setattr(check, "_build", lambda project, outdir: next(built))
-    monkeypatch.setattr(check, "run", lambda command: (Path(command[-2]).mkdir(parents=True, exist_ok=True), (Path(command[-2]) / "pkg-1.0.tar.gz").write_text("")))
+
+    def fake_sdist(command: list[str]) -> None:
+        outdir = Path(command[-2])
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / "pkg-1.0.tar.gz").write_text("")
+
+    monkeypatch.setattr(check, "run", fake_sdist)
     migration = Migration(tmp_path / "project", "", "[project]\n", Report(), [])
     with pytest.raises(PackagingError) as raised:
         check.check_migration(migration)

@@ -36,7 +36,9 @@ LINES: list[tuple[str, list[str], list[str]]] = [
 
 
 @pytest.mark.parametrize(("line", "include", "exclude"), LINES)
-def test_commands_become_gitignore_patterns(tmp_path: Path, line: str, include: list[str], exclude: list[str]) -> None:
+def test_commands_become_gitignore_patterns(
+    tmp_path: Path, line: str, include: list[str], exclude: list[str]
+) -> None:
     (tmp_path / "MANIFEST.in").write_text(line + "\n")
     manifest = read_manifest(tmp_path, Report())
     assert manifest is not None
@@ -71,14 +73,29 @@ def test_unknown_lines_are_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "path", "expected"),
-    [("*.json", "a.json", True), ("*.json", "data/a.json", False), ("data/*.json", "data/a.json", True), ("data/**/*.json", "data/x/y/a.json", True), ("py.typed", "py.typed", True)],
+    [
+        ("*.json", "a.json", True),
+        ("*.json", "data/a.json", False),
+        ("data/*.json", "data/a.json", True),
+        ("data/**/*.json", "data/x/y/a.json", True),
+        ("py.typed", "py.typed", True),
+    ],
 )
 def test_package_data_globs(pattern: str, path: str, expected: bool) -> None:
     assert matches(pattern, path) is expected
 
 
 def test_all_files_leaves_out_vcs_and_build_directories(tmp_path: Path) -> None:
-    for name in ("a.py", ".git/HEAD", "build/x.o", "pkg.egg-info/PKG-INFO", "venv/pyvenv.cfg", "venv/lib/x.py", "pkg/b.pyc", "pkg/c.py"):
+    for name in (
+        "a.py",
+        ".git/HEAD",
+        "build/x.o",
+        "pkg.egg-info/PKG-INFO",
+        "venv/pyvenv.cfg",
+        "venv/lib/x.py",
+        "pkg/b.pyc",
+        "pkg/c.py",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("")
     assert all_files(tmp_path) == ["a.py", "pkg/c.py"]

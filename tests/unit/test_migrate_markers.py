@@ -16,15 +16,35 @@ Pick = Callable[[World], bool]
 MARKERS: list[tuple[set[str], Pick, str]] = [
     ({"platform"}, lambda w: w.platform == "win32", "sys_platform == 'win32'"),
     ({"platform"}, lambda w: w.platform != "win32", "sys_platform != 'win32'"),
-    ({"platform"}, lambda w: w.platform in ("linux", "darwin"), "sys_platform == 'linux' or sys_platform == 'darwin'"),
-    ({"platform"}, lambda w: w.platform == "other", "sys_platform != 'linux' and sys_platform != 'darwin' and sys_platform != 'win32'"),
+    (
+        {"platform"},
+        lambda w: w.platform in ("linux", "darwin"),
+        "sys_platform == 'linux' or sys_platform == 'darwin'",
+    ),
+    (
+        {"platform"},
+        lambda w: w.platform == "other",
+        "sys_platform != 'linux' and sys_platform != 'darwin' and sys_platform != 'win32'",
+    ),
     ({"platform"}, lambda w: True, ""),
     ({"implementation"}, lambda w: w.implementation == "pypy", "platform_python_implementation == 'PyPy'"),
     ({"python"}, lambda w: w.python >= (3, 12), "python_version >= '3.12'"),
     ({"python"}, lambda w: w.python < (3, 11), "python_version < '3.11'"),
-    ({"python"}, lambda w: (3, 10) <= w.python < (3, 12), "python_version >= '3.10' and python_version < '3.12'"),
-    ({"platform", "python"}, lambda w: w.platform == "win32" and w.python >= (3, 13), "sys_platform == 'win32' and python_version >= '3.13'"),
-    ({"platform", "machine"}, lambda w: w.machine in ("arm64", "aarch64", "ARM64"), "platform_machine == 'ARM64' or platform_machine == 'aarch64' or platform_machine == 'arm64'"),
+    (
+        {"python"},
+        lambda w: (3, 10) <= w.python < (3, 12),
+        "python_version >= '3.10' and python_version < '3.12'",
+    ),
+    (
+        {"platform", "python"},
+        lambda w: w.platform == "win32" and w.python >= (3, 13),
+        "sys_platform == 'win32' and python_version >= '3.13'",
+    ),
+    (
+        {"platform", "machine"},
+        lambda w: w.machine in ("arm64", "aarch64", "ARM64"),
+        "platform_machine == 'ARM64' or platform_machine == 'aarch64' or platform_machine == 'arm64'",
+    ),
 ]
 
 
@@ -51,14 +71,22 @@ CONDITIONS: list[tuple[object, str | None, str]] = [
     ({"platform-system": "^(linux|darwin)"}, "sys_platform == 'linux' or sys_platform == 'darwin'", ""),
     ({"python-version": ">=3.12"}, "python_version >= '3.12'", ""),
     ({"implementation-name": "pypy"}, "implementation_name == 'pypy'", ""),
-    ({"platform-machine": "^(arm64|aarch64)$"}, "platform_machine == 'aarch64' or platform_machine == 'arm64'", ""),
+    (
+        {"platform-machine": "^(arm64|aarch64)$"},
+        "platform_machine == 'aarch64' or platform_machine == 'arm64'",
+        "",
+    ),
     ({"not": {"platform-system": "^win32"}}, "sys_platform != 'win32'", ""),
     (
         {"any": {"platform-system": "^win32", "python-version": "<3.10"}},
         "(sys_platform == 'win32') or (python_version < '3.10')",
         "",
     ),
-    ({"platform-system": "^darwin", "python-version": ">=3.13"}, "sys_platform == 'darwin' and python_version >= '3.13'", ""),
+    (
+        {"platform-system": "^darwin", "python-version": ">=3.13"},
+        "sys_platform == 'darwin' and python_version >= '3.13'",
+        "",
+    ),
     ({"env": {"FOO": True}}, None, "if.env (no PEP 508 marker can test it)"),
     ({"state": "editable"}, None, "if.state (no PEP 508 marker can test it)"),
     ({"from-sdist": True}, None, "if.from-sdist (no PEP 508 marker can test it)"),

@@ -31,21 +31,32 @@ def test_per_platform_flags_become_overrides(project: Callable[[str], Path]) -> 
         "compile-args": ["-fno-math-errno"],
         "define-macros": {"CPPFLAGS_PLATFORM": '"linux"'},
     }
-    overrides = {o["if"]: o["extension"]["cppflags._geometry"] for o in data["tool"]["ironwheel"]["overrides"]}
+    overrides = {
+        o["if"]: o["extension"]["cppflags._geometry"] for o in data["tool"]["ironwheel"]["overrides"]
+    }
     assert overrides["sys_platform == 'win32'"] == {
         "libraries": [],
         "compile-args": ["/utf-8"],
         "define-macros": {"CPPFLAGS_PLATFORM": '"win32"'},
     }
-    assert overrides["sys_platform == 'darwin'"]["compile-args"] == ["-fno-math-errno", "-mmacosx-version-min=10.14"]
+    assert overrides["sys_platform == 'darwin'"]["compile-args"] == [
+        "-fno-math-errno",
+        "-mmacosx-version-min=10.14",
+    ]
     assert data["project"]["dependencies"] == ["importlib-metadata; python_version < '3.10'"]
 
 
 def test_optional_speedups_and_their_knob(project: Callable[[str], Path]) -> None:
     data, report, _ = migrated(project, "migrate_optional")
-    assert data["tool"]["ironwheel"]["extension"]["speedy._speedups"] == {"sources": ["speedy/_speedups.c"], "optional": True}
+    assert data["tool"]["ironwheel"]["extension"]["speedy._speedups"] == {
+        "sources": ["speedy/_speedups.c"],
+        "optional": True,
+    }
     (knob,) = report.of("knob")
-    assert (knob.subject, knob.text) == ("$SPEEDY_NO_EXTENSIONS", "set, it builds without speedy._speedups (setup.py:38)")
+    assert (knob.subject, knob.text) == (
+        "$SPEEDY_NO_EXTENSIONS",
+        "set, it builds without speedy._speedups (setup.py:38)",
+    )
     assert knob.step.startswith("IRONWHEEL_EXTENSION_OPTIONAL=skip")
 
 
@@ -82,7 +93,10 @@ def test_dynamic_metadata_sources(project: Callable[[str], Path]) -> None:
         "dependencies": {"file": ["requirements.txt"]},
     }
     assert data["tool"]["setuptools_scm"] == {"write_to": "scmpkg/_version.py"}
-    assert data["project"]["optional-dependencies"] == {"test": ["pytest>=7"], "fast": ["uvloop; sys_platform != 'win32'"]}
+    assert data["project"]["optional-dependencies"] == {
+        "test": ["pytest>=7"],
+        "fast": ["uvloop; sys_platform != 'win32'"],
+    }
 
 
 def test_an_in_tree_backend(project: Callable[[str], Path]) -> None:
@@ -93,7 +107,11 @@ def test_an_in_tree_backend(project: Callable[[str], Path]) -> None:
         "sources": ["intree/_helpers_c.pyx"],
         "cython-directives": {"embedsignature": True, "cdivision": True},
     }
-    assert [item.subject for item in report.of("delete")] == ["setup.cfg", "setup.py", "packaging/pep517_backend"]
+    assert [item.subject for item in report.of("delete")] == [
+        "setup.cfg",
+        "setup.py",
+        "packaging/pep517_backend",
+    ]
 
 
 def test_a_scikit_build_core_project(project: Callable[[str], Path]) -> None:
@@ -104,7 +122,10 @@ def test_a_scikit_build_core_project(project: Callable[[str], Path]) -> None:
     assert ironwheel["cmake"] == {"define": {"SKPKG_GREETING": "hello"}}
     assert ironwheel["overrides"] == [
         {"if": "sys_platform == 'win32'", "cmake": {"define": {"SKPKG_GREETING": "hello from windows"}}},
-        {"if": "python_version >= '3.13'", "cmake": {"define": {"SKPKG_GREETING": "hello", "SKPKG_NEW_PYTHON": "ON"}}},
+        {
+            "if": "python_version >= '3.13'",
+            "cmake": {"define": {"SKPKG_GREETING": "hello", "SKPKG_NEW_PYTHON": "ON"}},
+        },
     ]
     (knob,) = report.of("knob")
     assert (knob.subject, knob.step) == ("$SKPKG_DEBUG", "-C cmake.build-type=Debug")
@@ -113,8 +134,12 @@ def test_a_scikit_build_core_project(project: Callable[[str], Path]) -> None:
 def test_the_report_reads_as_sections() -> None:
     report = Report()
     report.converted("version", "1.0 (written statically)", "static")
-    report.manual("cmdclass sdist", "CustomSdist (lines 3-9)", "sdist contents: tool.ironwheel.sdist include/exclude")
-    report.knob("$PKG_NO_EXT", "set, it builds without pkg._a (setup.py:4)", "IRONWHEEL_EXTENSION_OPTIONAL=skip")
+    report.manual(
+        "cmdclass sdist", "CustomSdist (lines 3-9)", "sdist contents: tool.ironwheel.sdist include/exclude"
+    )
+    report.knob(
+        "$PKG_NO_EXT", "set, it builds without pkg._a (setup.py:4)", "IRONWHEEL_EXTENSION_OPTIONAL=skip"
+    )
     report.delete("setup.py", "ironwheel does not read it")
     assert report.render() == (
         "Converted:\n"
@@ -139,13 +164,20 @@ def write_setup(root: Path) -> Path:
     return root
 
 
-def test_write_keeps_a_backup_and_never_overwrites_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_write_keeps_a_backup_and_never_overwrites_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = write_setup(tmp_path / "tiny")
     (root / "pyproject.toml").write_text("[tool.black]\nline-length = 1\n")
     assert cli.main(["migrate", "--write", "--no-run", str(root)]) == 0
     assert (root / "pyproject.toml.orig").read_text() == "[tool.black]\nline-length = 1\n"
-    assert tomllib.loads((root / "pyproject.toml").read_text())["project"] == {"name": "tiny", "version": "1.0"}
-    assert capsys.readouterr().out.startswith(f"wrote {root / 'pyproject.toml'} (the old one is pyproject.toml.orig)\n")
+    assert tomllib.loads((root / "pyproject.toml").read_text())["project"] == {
+        "name": "tiny",
+        "version": "1.0",
+    }
+    assert capsys.readouterr().out.startswith(
+        f"wrote {root / 'pyproject.toml'} (the old one is pyproject.toml.orig)\n"
+    )
     (root / "pyproject.toml").write_text("[tool.black]\nline-length = 2\n")  # the migration undone by hand
     assert cli.main(["migrate", "--write", "--no-run", str(root)]) == 2
     assert (root / "pyproject.toml.orig").read_text() == "[tool.black]\nline-length = 1\n"
@@ -172,6 +204,11 @@ def test_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert '+build-backend = "ironwheel"\n' in out
 
 
+def write(root: Path, text: str) -> Path:
+    (root / "pyproject.toml").write_text(text)
+    return root
+
+
 ERRORS: list[tuple[str, Callable[[Path], Path], str]] = [
     (
         "missing directory",
@@ -186,12 +223,12 @@ ERRORS: list[tuple[str, Callable[[Path], Path], str]] = [
     ),
     (
         "already ironwheel",
-        lambda tmp: (tmp / "pyproject.toml").write_text('[build-system]\nbuild-backend = "ironwheel"\n[project]\nname = "x"\n') and tmp,
+        lambda tmp: write(tmp, '[build-system]\nbuild-backend = "ironwheel"\n[project]\nname = "x"\n'),
         "error: this project already builds with ironwheel\nhint: nothing to migrate\n",
     ),
     (
         "broken pyproject.toml",
-        lambda tmp: (tmp / "pyproject.toml").write_text("[project\n") and tmp,
+        lambda tmp: write(tmp, "[project\n"),
         "error: pyproject.toml is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 9)\n"
         "hint: fix {root}/pyproject.toml first\n",
     ),
@@ -199,7 +236,9 @@ ERRORS: list[tuple[str, Callable[[Path], Path], str]] = [
 
 
 @pytest.mark.parametrize(("make", "message"), [case[1:] for case in ERRORS], ids=[case[0] for case in ERRORS])
-def test_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], Path], message: str) -> None:
+def test_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], Path], message: str
+) -> None:
     root = make(tmp_path)
     code = cli.main(["migrate", "--no-run", str(root)])
     assert code == 2

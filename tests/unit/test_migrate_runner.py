@@ -6,10 +6,12 @@ import textwrap
 from pathlib import Path
 
 from ironwheel.migrate import values as v
-from ironwheel.migrate.runner import run_recorded
+from ironwheel.migrate.runner import Recorded, run_recorded
 
 
-def run(tmp_path: Path, body: str, *, hook: str = "", script: str = "setup.py", timeout: float = 30.0) -> object:
+def run(
+    tmp_path: Path, body: str, *, hook: str = "", script: str = "setup.py", timeout: float = 30.0
+) -> Recorded:
     (tmp_path / script).write_text(textwrap.dedent(body))
     return run_recorded(tmp_path, script, hook=hook, timeout=timeout)
 
@@ -55,12 +57,26 @@ def test_every_recorder(tmp_path: Path) -> None:
     assert kwargs["packages"] == ["pkg"]
     c, p, a = kwargs["ext_modules"]
     assert (c.kind, c.name, c.arguments["include_dirs"], c.arguments["extra_compile_args"]) == (
-        "setuptools", "pkg.c", [v.NUMPY_INCLUDE], ["-O3"],
+        "setuptools",
+        "pkg.c",
+        [v.NUMPY_INCLUDE],
+        ["-O3"],
     )
     assert c.arguments["define_macros"] == [["A", "1"]]
-    assert (p.kind, p.arguments["cxx_std"], p.arguments["include_dirs"]) == ("pybind11", 17, [v.PYBIND11_INCLUDE])
-    assert (a.kind, a.name, a.cythonized, a.cython) == ("cython", "pkg.a", True, {"compiler_directives": {"binding": True}})
-    assert kwargs["cmdclass"] == {"build_ext": {"__class__": "Build", "module": "__main__", "bases": ["Command"]}}
+    assert (p.kind, p.arguments["cxx_std"], p.arguments["include_dirs"]) == (
+        "pybind11",
+        17,
+        [v.PYBIND11_INCLUDE],
+    )
+    assert (a.kind, a.name, a.cythonized, a.cython) == (
+        "cython",
+        "pkg.a",
+        True,
+        {"compiler_directives": {"binding": True}},
+    )
+    assert kwargs["cmdclass"] == {
+        "build_ext": {"__class__": "Build", "module": "__main__", "bases": ["Command"]}
+    }
 
 
 def test_numpy_distutils_configuration(tmp_path: Path) -> None:
@@ -93,7 +109,11 @@ def test_numpy_distutils_configuration(tmp_path: Path) -> None:
     assert recorded.error == ""
     kwargs = recorded.calls[0].arguments
     (extension,) = kwargs["ext_modules"]
-    assert (extension.kind, extension.name, extension.arguments["sources"]) == ("numpy", "pkg._flib", ["pkg/flib.f", "pkg/flib.pyf"])
+    assert (extension.kind, extension.name, extension.arguments["sources"]) == (
+        "numpy",
+        "pkg._flib",
+        ["pkg/flib.f", "pkg/flib.pyf"],
+    )
     assert extension.arguments["extra_f90_compile_args"] == ["-O3"]
     assert kwargs["packages"] == ["pkg"]
 

@@ -121,7 +121,9 @@ CASES: list[tuple[str, str, str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(("body", "keyword", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("body", "keyword", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
 def test_static_values(tmp_path: Path, body: str, keyword: str, expected: Any) -> None:
     legacy = read(tmp_path, body)
     assert legacy.base[keyword] == expected
@@ -186,7 +188,8 @@ def test_extensions_and_their_kinds(tmp_path: Path) -> None:
     ]
     assert found[0].arguments["include_dirs"] == [v.NUMPY_INCLUDE]
     assert found[2].arguments["cxx_std"] == 17
-    assert found[3].arguments["sources"] == ["pkg/_a.c"] and found[3].arguments["libraries"] == ["m"]
+    assert found[3].arguments["sources"] == ["pkg/_a.c"]
+    assert found[3].arguments["libraries"] == ["m"]
     assert isinstance(found[3].arguments["sources"][0], v.Globbed)
     assert found[4].cython == {"compiler_directives": {"boundscheck": False}, "language_level": 3}
 
@@ -241,11 +244,23 @@ def test_environment_knobs_are_read_with_and_without_the_variable(tmp_path: Path
 
 # what the reading cannot know, and says
 UNKNOWN: list[tuple[str, str]] = [
-    ("import subprocess\nfrom setuptools import setup\nsetup(version=subprocess.check_output(['git', 'describe']))\n", "subprocess.check_output()"),
-    ("from setuptools import setup\nsetup(version=open('/etc/hostname').read())\n", "a file outside the project (/etc/hostname)"),
-    ("from setuptools import setup\nsetup(version=open('missing.txt').read())\n", "the file missing.txt, which does not exist"),
+    (
+        "import subprocess\nfrom setuptools import setup\nsetup(version=subprocess.check_output(['git', 'describe']))\n",
+        "subprocess.check_output()",
+    ),
+    (
+        "from setuptools import setup\nsetup(version=open('/etc/hostname').read())\n",
+        "a file outside the project (/etc/hostname)",
+    ),
+    (
+        "from setuptools import setup\nsetup(version=open('missing.txt').read())\n",
+        "the file missing.txt, which does not exist",
+    ),
     ("from setuptools import setup\nimport mystery\nsetup(version=mystery.version())\n", "mystery.version()"),
-    ("from setuptools import setup\nwhile True:\n    pass\nsetup(version='1')\n", "the reading took too many steps (a loop that does not end?)"),
+    (
+        "from setuptools import setup\nwhile True:\n    pass\nsetup(version='1')\n",
+        "the reading took too many steps (a loop that does not end?)",
+    ),
 ]
 
 
@@ -269,4 +284,8 @@ def test_nothing_outside_the_project_is_read(tmp_path: Path) -> None:
 
 
 def test_world_facts() -> None:
-    assert (World("win32").sys_platform, World("win32").os_name, World("darwin").system) == ("win32", "nt", "Darwin")
+    assert (World("win32").sys_platform, World("win32").os_name, World("darwin").system) == (
+        "win32",
+        "nt",
+        "Darwin",
+    )

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from ironwheel._compat import tomllib
 from ironwheel.migrate.toml import Document, dumps, key, value
 
-KEYS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
+KEYS = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=8)
 SCALARS = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20),
     st.booleans(),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.floats(allow_nan=False),
@@ -55,7 +55,9 @@ def test_values(item: Any, expected: str) -> None:
     assert value(item) == expected
 
 
-@pytest.mark.parametrize(("name", "expected"), [("bare-key_1", "bare-key_1"), ("pkg._core", '"pkg._core"'), ("a b", '"a b"')])
+@pytest.mark.parametrize(
+    ("name", "expected"), [("bare-key_1", "bare-key_1"), ("pkg._core", '"pkg._core"'), ("a b", '"a b"')]
+)
 def test_keys(name: str, expected: str) -> None:
     assert key(name) == expected
 
@@ -65,7 +67,12 @@ def test_sections_arrays_of_tables_and_dotted_keys() -> None:
         "tool": {
             "ironwheel": {
                 "extension": {"pkg._core": {"sources": ["a.c"], "define-macros": {"A": "1"}}},
-                "overrides": [{"if": "sys_platform == 'win32'", "extension": {"pkg._core": {"compile-args": ["/O2"], "define-macros": {"W": True}}}}],
+                "overrides": [
+                    {
+                        "if": "sys_platform == 'win32'",
+                        "extension": {"pkg._core": {"compile-args": ["/O2"], "define-macros": {"W": True}}},
+                    }
+                ],
             }
         }
     }

@@ -144,11 +144,16 @@ def _extension_block(extension: Extension, root: Path) -> list[str]:
     if settings.runtime_library_dirs:
         # The RPATH of both the build tree and the installed module.
         rpath = ";".join(_paths(root, settings.runtime_library_dirs))
-        lines.append(f"if(NOT WIN32)\n  set_property(TARGET {_arg(target)} APPEND PROPERTY BUILD_RPATH {_arg(rpath)})")
-        lines.append(f"  set_property(TARGET {_arg(target)} APPEND PROPERTY INSTALL_RPATH {_arg(rpath)})\nendif()")
+        lines.append(
+            f"if(NOT WIN32)\n  set_property(TARGET {_arg(target)} APPEND PROPERTY BUILD_RPATH {_arg(rpath)})"
+        )
+        lines.append(
+            f"  set_property(TARGET {_arg(target)} APPEND PROPERTY INSTALL_RPATH {_arg(rpath)})\nendif()"
+        )
     if settings.cxx_std:
         lines.append(
-            f"set_target_properties({_arg(target)} PROPERTIES CXX_STANDARD {settings.cxx_std} CXX_STANDARD_REQUIRED ON)"
+            f"set_target_properties({_arg(target)} PROPERTIES"
+            f" CXX_STANDARD {settings.cxx_std} CXX_STANDARD_REQUIRED ON)"
         )
     if settings.numpy and extension.binding != "f2py":
         lines.append(f"ironwheel_link_numpy({_arg(target)})")

@@ -408,7 +408,7 @@ def _contents(name: str) -> dict[str, Any]:
     }
     result = (
         dict(common)
-        if name.split(".")[0] in ("setuptools", "distutils") or name.startswith("numpy.distutils")
+        if name.split(".", maxsplit=1)[0] in ("setuptools", "distutils") or name.startswith("numpy.distutils")
         else {}
     )
     result.update(specific.get(name, {}))
@@ -430,7 +430,7 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(
         self, fullname: str, path: Any, target: Any = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname.split(".")[0] in _ROOTS:
+        if fullname.split(".", maxsplit=1)[0] in _ROOTS:
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         return None
 
@@ -513,7 +513,8 @@ def main(argv: Sequence[str]) -> int:
     for name in list(sys.modules):
         if name.split(".")[0] in _ROOTS:
             del sys.modules[name]
-    os.environ = _RecordingEnviron(os.environ)  # type: ignore[assignment]
+    # Replaced, not cleared: the recorder sees every variable setup.py reads.
+    os.environ = _RecordingEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
     error = ""
     try:
         if hook:

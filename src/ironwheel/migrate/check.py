@@ -24,11 +24,28 @@ from ironwheel.migrate.plan import Migration
 __all__ = ["check_migration", "compare_wheels", "wheel_modules"]
 
 _EXTENSION = re.compile(r"\.(cpython-[^.]+|abi3|pypy[^.]*|cp\d+[^.]*)?\.?(so|pyd|dylib)$")
-_IGNORED_FIELDS = frozenset({"Metadata-Version", "Home-page", "Project-URL", "License", "License-Expression", "License-File", "Dynamic", "Platform", "Description"})
+_IGNORED_FIELDS = frozenset(
+    {
+        "metadata-version",
+        "home-page",
+        "project-url",
+        "license",
+        "license-expression",
+        "license-file",
+        "dynamic",
+        "platform",
+        "description",
+    }
+)
 
 
 def _copy(source: Path, destination: Path) -> Path:
-    shutil.copytree(source, destination, symlinks=True, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", ".tox", ".nox"))
+    shutil.copytree(
+        source,
+        destination,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", ".tox", ".nox"),
+    )
     return destination
 
 
@@ -63,8 +80,16 @@ def _contents(wheel: Path) -> tuple[set[str], set[str], dict[str, list[str]], st
     files = {n for n in names if ".dist-info/" not in n and _module(n) is None}
     fields: dict[str, list[str]] = {}
     for key, item in metadata.items():
-        fields.setdefault(key, []).append(str(item))
+        name = key.lower()
+        # Author and Author-email (setuptools) say what Author-email alone says (PEP 621).
+        if name in ("author", "author-email", "maintainer", "maintainer-email"):
+            tokens = re.findall(r"[^,<>]+", str(item))
+            fields.setdefault(name.split("-")[0], []).extend(t.strip() for t in tokens if t.strip())
+            continue
+        fields.setdefault(name, []).append(str(item))
     tag = wheel.name[:-4].split("-", 2)[2]
+    body = metadata.get_payload()
+    fields["(long description)"] = [str(body).strip()] if body and str(body).strip() else []
     return modules, files, fields, tag
 
 
@@ -95,13 +120,17 @@ def compare_wheels(old: Path, new: Path) -> tuple[list[str], list[str]]:
             continue
         before = sorted(old_fields.get(key, []))
         after = sorted(new_fields.get(key, []))
-        if key == "Classifier":
+        if key == "classifier":
             before = [c for c in before if not c.startswith("License ::")]
             after = [c for c in after if not c.startswith("License ::")]
-        if key == "Requires-Dist":
+        if key in ("author", "maintainer"):
+            before, after = sorted(set(before)), sorted(set(after))
+        if key == "requires-dist":
             before = sorted(re.sub(r"\s+", "", r).replace('"', "'") for r in before)
             after = sorted(re.sub(r"\s+", "", r).replace('"', "'") for r in after)
-        if before != after:
+        if before != after and key == "(long description)":
+            notes.append("metadata: the long description differs")
+        elif before != after:
             notes.append(f"metadata {key}: {before} (old) != {after} (ironwheel)")
     return problems, notes
 
@@ -122,7 +151,18 @@ def check_migration(migration: Migration) -> int:
             ) from error
         try:
             # From the sdist: a file the new sdist lacks fails here, not on PyPI.
-            run([sys.executable, "-m", "ironwheel", "build", "--sdist", "-o", str(base / "sdist"), str(new_tree)])
+            run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ironwheel",
+                    "build",
+                    "--sdist",
+                    "-o",
+                    str(base / "sdist"),
+                    str(new_tree),
+                ]
+            )
             sdist = next((base / "sdist").glob("*.tar.gz"))
             new_wheel = _build(sdist, base / "new-dist")
         except (CommandError, ToolError) as error:
@@ -135,6 +175,10 @@ def check_migration(migration: Migration) -> int:
     lines += [f"check: {note}" for note in notes]
     sys.stdout.write("\n".join(lines) + "\n")
     if problems:
-        raise PackagingError(problems[0], details=problems[1:], hint="add the missing extension tables or wheel.packages, then check again")
+        raise PackagingError(
+            problems[0],
+            details=problems[1:],
+            hint="add the missing extension tables or wheel.packages, then check again",
+        )
     sys.stdout.write("check: every module of the old wheel is in the ironwheel wheel\n")
     return 0

@@ -161,7 +161,8 @@ def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> 
 
 def _extension_names(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for extension in kwargs.get("ext_modules") if isinstance(kwargs.get("ext_modules"), list) else []:
+    listed = kwargs.get("ext_modules")
+    for extension in listed if isinstance(listed, list) else []:
         if isinstance(extension, v.ExtensionCall) and isinstance(extension.name, str):
             found[extension.name] = extension.arguments
     return found
@@ -179,12 +180,13 @@ def classify_knobs(
     for name, changed in knobs.items():
         where = f"{script}:{lines.get(name, 0)}"
         after = _extension_names(changed)
-        if before and not after or set(after) < set(before):
+        if (before and not after) or set(after) < set(before):
             gone = sorted(set(before) - set(after))
             report.knob(
                 f"${name}",
                 f"set, it builds without {', '.join(gone)} ({where})",
-                "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions (they need optional = true)",
+                "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions "
+                "(they need optional = true)",
             )
         elif after != before:
             fields = sorted(

@@ -71,9 +71,9 @@ def resolve_attr(root: Path, dotted: str, package_dir: Mapping[str, str]) -> Any
             )
             value = getattr(node, "value", None)
             for target in targets:
-                if isinstance(target, ast.Name) and target.id == name and isinstance(value, ast.Constant):
-                    if isinstance(value.value, str):
-                        return v.FromModule(value.value, relative, name)
+                named = isinstance(target, ast.Name) and target.id == name
+                if named and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    return v.FromModule(value.value, relative, name)
         return v.Unknown(f"{dotted} is not a string constant in {relative}")
     return v.Unknown(f"the module of {dotted} was not found")
 
@@ -123,8 +123,8 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
         package_dir = {"": text[1:].strip()} if text.startswith("=") else _mapping(text)
         result["package_dir"] = package_dir
     if parser.has_section("metadata"):
-        for key, raw in parser["metadata"].items():
-            key = key.replace("-", "_")
+        for raw_key, raw in parser["metadata"].items():
+            key = raw_key.replace("-", "_")
             if key in (
                 "classifiers",
                 "keywords",
@@ -152,8 +152,8 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
                 item = _directive(root, raw, package_dir)
                 item = item.strip() if type(item) is str else item
             result[key] = item
-    for key, raw in options.items():
-        key = key.replace("-", "_")
+    for raw_key, raw in options.items():
+        key = raw_key.replace("-", "_")
         if key == "package_dir":
             continue
         if key == "packages":

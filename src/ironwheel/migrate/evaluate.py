@@ -432,7 +432,7 @@ class Evaluator:
         except Exception:  # noqa: BLE001 - any object of the file's own making
             return self.unknown("the truth of an object", node)
 
-    def expr(self, node: ast.expr, scope: Scope) -> Any:  # noqa: C901 - one dispatch
+    def expr(self, node: ast.expr, scope: Scope) -> Any:
         self._tick()
         if isinstance(node, ast.Constant):
             return node.value
@@ -557,9 +557,9 @@ class Evaluator:
         function = _BINARY.get(type(op))
         if function is None:
             return self.unknown("an operator", node)
-        if isinstance(op, ast.Mult) and isinstance(right, int) and isinstance(left, (str, list)):
-            if len(left) * right > _MAX_SIZE:
-                return self.unknown("a value too large", node)
+        large = isinstance(right, int) and isinstance(left, (str, list)) and len(left) * right > _MAX_SIZE
+        if isinstance(op, ast.Mult) and large:
+            return self.unknown("a value too large", node)
         if isinstance(op, ast.Pow) and isinstance(right, int) and right > 64:
             return self.unknown("a number too large", node)
         try:
@@ -612,7 +612,8 @@ class Evaluator:
             return spec
         if isinstance(item, (FileText, Composed)) and node.conversion == -1 and not spec:
             return item
-        converted = {115: str, 114: repr, 97: ascii}.get(node.conversion, lambda v: v)(item)
+        conversions: dict[int, Callable[[Any], Any]] = {115: str, 114: repr, 97: ascii}
+        converted = conversions.get(node.conversion, lambda unchanged: unchanged)(item)
         try:
             return format(self.library.plain(converted), spec)
         except Exception:  # noqa: BLE001
@@ -627,7 +628,7 @@ class Evaluator:
         def loop(index: int) -> Unknown | None:
             if index == len(generators):
                 values = [self.expr(element, inner) for element in elements]
-                results.append(values if len(values) > 1 else values)
+                results.append(values)
                 return None
             generator = generators[index]
             items = self.library.iterate(self, self.expr(generator.iter, inner), generator.iter)

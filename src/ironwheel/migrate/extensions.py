@@ -147,9 +147,8 @@ def _distutils_comments(path: Path) -> dict[str, str]:
 
 def _macros(name: str, macros: Any, table: dict[str, Any], report: Report) -> None:
     result: dict[str, Any] = {}
-    for entry in macros or []:
-        if isinstance(entry, str):
-            entry = (entry, None)
+    for given in macros or []:
+        entry = (given, None) if isinstance(given, str) else given
         if not isinstance(entry, (list, tuple)) or len(entry) != 2:
             report.manual(
                 f"extension {name}",
@@ -234,7 +233,8 @@ def _table(
                     report.manual(
                         subject,
                         f"{key} names {text}, outside the project",
-                        f"find it from CMake (find_package, pkg-config) or pass it with -C / overrides ({target})",
+                        "find it from CMake (find_package, pkg-config) or pass it with -C / "
+                        f"overrides ({target})",
                     )
                 else:
                     text = relative
@@ -257,7 +257,8 @@ def _table(
         report.manual(
             subject,
             f"export_symbols {', '.join(extra)}",
-            'the module exports only its init function: mark those functions with visibility("default") / __declspec(dllexport) in the source',
+            "the module exports only its init function: mark those functions with "
+            'visibility("default") / __declspec(dllexport) in the source',
         )
     if arguments.get("depends"):
         report.converted(subject, "depends dropped: the build tracks the headers a source includes")
@@ -347,8 +348,8 @@ def merge_worlds(
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """The tables and the overrides (``if`` markers first) that say what every world had."""
     names: list[str] = []
-    for tables in per_world.values():
-        names += [name for name in tables if name not in names]
+    for found in per_world.values():
+        names += [name for name in found if name not in names]
     tables: dict[str, dict[str, Any]] = {}
     overrides: dict[str, dict[str, dict[str, Any]]] = {}
 
@@ -385,7 +386,7 @@ def merge_worlds(
                 if item != base.get(key):
                     override(worlds, name, key, _override_value(key, base.get(key), item))
         tables[name] = table
-    result = []
+    result: list[dict[str, Any]] = []
     for marker, body in overrides.items():
         result.append({"if": marker, "extension": body})
     return tables, result

@@ -150,8 +150,8 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
         raise ConfigError(str(cfg["__error__"]), hint="fix setup.cfg first")
     declared = read_tool_setuptools(root, pyproject)
     base_kwargs = {**cfg, **declared}
-    how = {key: "setup.cfg" for key in cfg}
-    how.update({key: "pyproject.toml" for key in declared})
+    how = dict.fromkeys(cfg, "setup.cfg")
+    how.update(dict.fromkeys(declared, "pyproject.toml"))
     script, hook = "", False
     pdm = pyproject.get("tool", {}).get("pdm", {}).get("build", {})
     if (root / "setup.py").is_file():
@@ -218,7 +218,7 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
         merged = dict(base_kwargs)
         if found is None and executed is not None:
             merged.update(executed)
-            how.update({key: "executed" for key in executed})
+            how.update(dict.fromkeys(executed, "executed"))
         elif found is not None:
             for key, item in found.items():
                 if executed is not None and key in executed and v.contains_unknown(item):

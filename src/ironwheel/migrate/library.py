@@ -33,32 +33,146 @@ from ironwheel.migrate.setuptools_names import (
 __all__ = ["Library", "LocalModule", "PathValue"]
 
 _STR_METHODS = frozenset(
-    "capitalize casefold center count encode endswith expandtabs find format index isalnum isalpha "
-    "isdigit isidentifier islower isspace isupper join ljust lower lstrip partition removeprefix "
-    "removesuffix replace rfind rindex rjust rpartition rsplit rstrip split splitlines startswith strip "
-    "swapcase title upper zfill".split()
+    [
+        "capitalize",
+        "casefold",
+        "center",
+        "count",
+        "encode",
+        "endswith",
+        "expandtabs",
+        "find",
+        "format",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isdigit",
+        "isidentifier",
+        "islower",
+        "isspace",
+        "isupper",
+        "join",
+        "ljust",
+        "lower",
+        "lstrip",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "replace",
+        "rfind",
+        "rindex",
+        "rjust",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "splitlines",
+        "startswith",
+        "strip",
+        "swapcase",
+        "title",
+        "upper",
+        "zfill",
+    ]
 )
 _METHODS: dict[type, frozenset[str]] = {
     str: _STR_METHODS,
-    list: frozenset("append clear copy count extend index insert pop remove reverse sort".split()),
-    dict: frozenset("clear copy get items keys pop popitem setdefault update values".split()),
-    set: frozenset(
-        "add clear copy difference discard intersection issubset issuperset pop remove union update".split()
+    list: frozenset(
+        ["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort"]
     ),
-    frozenset: frozenset("copy difference intersection issubset issuperset union".split()),
+    dict: frozenset(
+        ["clear", "copy", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values"]
+    ),
+    set: frozenset(
+        [
+            "add",
+            "clear",
+            "copy",
+            "difference",
+            "discard",
+            "intersection",
+            "issubset",
+            "issuperset",
+            "pop",
+            "remove",
+            "union",
+            "update",
+        ]
+    ),
+    frozenset: frozenset(["copy", "difference", "intersection", "issubset", "issuperset", "union"]),
     tuple: frozenset(("count", "index")),
     bytes: frozenset(("decode", "strip", "split", "splitlines")),
 }
 _KEEP_TAG = frozenset(("strip", "lstrip", "rstrip", "replace", "expandtabs", "removeprefix", "removesuffix"))
 _BUILTINS = frozenset(
-    "open len list tuple dict set frozenset sorted reversed enumerate zip range str int float bool min max "
-    "any all map filter isinstance print repr abs sum getattr hasattr exec compile iter next round chr ord "
-    "format callable globals locals vars bytes super".split()
+    [
+        "open",
+        "len",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "frozenset",
+        "sorted",
+        "reversed",
+        "enumerate",
+        "zip",
+        "range",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "min",
+        "max",
+        "any",
+        "all",
+        "map",
+        "filter",
+        "isinstance",
+        "print",
+        "repr",
+        "abs",
+        "sum",
+        "getattr",
+        "hasattr",
+        "exec",
+        "compile",
+        "iter",
+        "next",
+        "round",
+        "chr",
+        "ord",
+        "format",
+        "callable",
+        "globals",
+        "locals",
+        "vars",
+        "bytes",
+        "super",
+    ]
 )
 _EXCEPTIONS = frozenset(
-    "Exception BaseException ImportError ModuleNotFoundError OSError IOError ValueError TypeError KeyError "
-    "RuntimeError SystemExit AttributeError NameError IndexError NotImplementedError EnvironmentError "
-    "SyntaxError FileNotFoundError subprocess.CalledProcessError".split()
+    [
+        "Exception",
+        "BaseException",
+        "ImportError",
+        "ModuleNotFoundError",
+        "OSError",
+        "IOError",
+        "ValueError",
+        "TypeError",
+        "KeyError",
+        "RuntimeError",
+        "SystemExit",
+        "AttributeError",
+        "NameError",
+        "IndexError",
+        "NotImplementedError",
+        "EnvironmentError",
+        "SyntaxError",
+        "FileNotFoundError",
+        "subprocess.CalledProcessError",
+    ]
 )
 # Modules named like this are never read from the project (the project's copy of
 # versioneer.py is what versioneer.get_version() stands for).
@@ -153,6 +267,12 @@ def _extension_kind(cls: Any, depth: int = 0) -> Any:
     return None
 
 
+def _kind(text: str) -> v.ExtensionKind:
+    if text in ("pybind11", "numpy", "cython"):
+        return text  # type: ignore[return-value]
+    return "setuptools"
+
+
 _ENVIRON = _Environ()
 # Calls that keep unknown parts inside the value they make (partial knowledge is kept).
 _PASS_UNKNOWN = frozenset({"builtins.dict", "builtins.list", "builtins.tuple", "builtins.print"})
@@ -175,7 +295,7 @@ class Library:
     # -- modules -----------------------------------------------------------------------------
 
     def import_module(self, ev: Evaluator, name: str) -> Any:
-        top = name.split(".")[0]
+        top = name.split(".", maxsplit=1)[0]
         if top not in _EXTERNAL:
             for base in ["", *getattr(ev, "sys_path", [])]:
                 parts = name.split(".")
@@ -204,9 +324,7 @@ class Library:
         names = sub.run_module(tree, {"__name__": name, "__file__": str(path)}).names
         ev.consulted |= sub.consulted
         for key_name, item in names.items():
-            if type(item) is str:
-                item = v.FromModule(item, module.path, key_name)
-            module[key_name] = item
+            module[key_name] = v.FromModule(item, module.path, key_name) if type(item) is str else item
         return module
 
     def builtin(self, ev: Evaluator, name: str, node: ast.AST) -> Any:
@@ -394,9 +512,10 @@ class Library:
         return item
 
     def binary(self, ev: Evaluator, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
-        if isinstance(op, ast.Add) and isinstance(left, str) and isinstance(right, str):
-            if isinstance(left, (v.FileText, v.Composed)) or isinstance(right, (v.FileText, v.Composed)):
-                return self.compose([left, right])
+        texts = (v.FileText, v.Composed)
+        strings = isinstance(left, str) and isinstance(right, str)
+        if isinstance(op, ast.Add) and strings and (isinstance(left, texts) or isinstance(right, texts)):
+            return self.compose([left, right])
         if isinstance(op, ast.Div) and isinstance(left, PathValue) and isinstance(right, (str, PathValue)):
             return PathValue(posixpath.join(left.text, str(right)))
         if isinstance(op, ast.Mod) and isinstance(left, str):
@@ -458,7 +577,7 @@ class Library:
             ev.setup_calls.append(v.SetupCall(dict(kwargs), getattr(node, "lineno", 0)))
             return None
         if name in EXTENSION_CLASSES:
-            return self._extension(EXTENSION_CLASSES[name], args, kwargs, node)
+            return self._extension(_kind(EXTENSION_CLASSES[name]), args, kwargs, node)
         if name.endswith(".__init__") and name[: -len(".__init__")] in EXTENSION_CLASSES and args:
             target = args[0]
             if isinstance(target, v.ExtensionCall):
@@ -486,14 +605,17 @@ class Library:
         if kind is None:
             return cls
         init = next(
-            (item for item in cls.node.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"), None
+            (item for item in cls.node.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"),
+            None,
         )
         if init is None or cls.scope is None:
             return self._extension(kind, args, kwargs, node)
         instance = v.ExtensionCall(kind, {}, getattr(node, "lineno", 0))
         ev.instances.append(instance)
         try:
-            ev.call_function(FunctionValue(init, cls.scope, f"{cls.name}.__init__"), [instance, *args], kwargs, node)
+            ev.call_function(
+                FunctionValue(init, cls.scope, f"{cls.name}.__init__"), [instance, *args], kwargs, node
+            )
         finally:
             ev.instances.pop()
         return instance
@@ -936,9 +1058,14 @@ def _cythonize(
                     v.ExtensionCall("cython", {"name": name, "sources": [path]}, getattr(node, "lineno", 0))
                 )
         elif isinstance(item, v.ExtensionCall):
-            name = item.arguments.get("name")
+            pattern_name = item.arguments.get("name")
             sources = item.arguments.get("sources") or []
-            if isinstance(name, str) and "*" in name and sources and isinstance(sources[0], str):
+            if (
+                isinstance(pattern_name, str)
+                and "*" in pattern_name
+                and sources
+                and isinstance(sources[0], str)
+            ):
                 for path in _glob(library, ev, [sources[0]], {"recursive": True}, node):
                     if path in excluded:
                         continue
@@ -1012,7 +1139,23 @@ def _sys_path(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str
     return None
 
 
-_SIZES = {"b": 1, "B": 1, "c": 1, "?": 1, "h": 2, "H": 2, "i": 4, "I": 4, "f": 4, "q": 8, "Q": 8, "d": 8, "n": 8, "N": 8, "P": 8}
+_SIZES = {
+    "b": 1,
+    "B": 1,
+    "c": 1,
+    "?": 1,
+    "h": 2,
+    "H": 2,
+    "i": 4,
+    "I": 4,
+    "f": 4,
+    "q": 8,
+    "Q": 8,
+    "d": 8,
+    "n": 8,
+    "N": 8,
+    "P": 8,
+}
 
 
 def _calcsize(ev: Evaluator, args: list[Any], node: ast.AST) -> Any:

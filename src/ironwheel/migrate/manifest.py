@@ -11,7 +11,6 @@ order makes a pattern wrong, the simulation adds the exact path.
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import os
 import re
 from collections.abc import Iterable, Sequence

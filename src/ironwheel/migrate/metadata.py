@@ -171,8 +171,8 @@ def _entry_points(raw: Any, project: dict[str, Any], report: Report) -> None:
     groups: dict[str, dict[str, str]] = {}
     if isinstance(raw, str):
         group = ""
-        for line in raw.splitlines():
-            line = line.strip()
+        for raw_line in raw.splitlines():
+            line = raw_line.strip()
             if line.startswith("[") and line.endswith("]"):
                 group = line[1:-1].strip()
             elif "=" in line and group:
@@ -272,10 +272,8 @@ def _version(
             source["regex"] = (
                 rf"(?m)^\s*{re.escape(version.name)}\s*(?::\s*\w+\s*)?=\s*['\"](?P<version>[^'\"]+)['\"]"
             )
-            if (
-                version.path.endswith((".txt", "VERSION"))
-                or "." not in version.name
-                and not version.name.isidentifier()
+            if version.path.endswith((".txt", "VERSION")) or (
+                "." not in version.name and not version.name.isidentifier()
             ):
                 source["regex"] = r"(?P<version>\S+)"
         _dynamic_version(result, source, report, f"{version.name} in {version.path}", how)
@@ -327,7 +325,8 @@ def _version(
     report.manual(
         "version",
         f"unknown ({reason})",
-        'set project.version, or [tool.ironwheel.metadata.version] file = "pkg/__init__.py" with "version" in project.dynamic',
+        'set project.version, or [tool.ironwheel.metadata.version] file = "pkg/__init__.py" '
+        'with "version" in project.dynamic',
     )
     project["version"] = "0.0.0"
 
@@ -348,9 +347,15 @@ def _pdm_version(pyproject: Mapping[str, Any], result: MetadataResult, report: R
         report.converted("version", 'pdm\'s scm source -> [tool.ironwheel.metadata.version] provider = "vcs"')
         return True
     if source.get("source") == "file" and isinstance(source.get("path"), str):
-        _dynamic_version(result, {"file": source["path"]}, report, f"pdm's file source {source['path']}", "pyproject.toml")
+        _dynamic_version(
+            result, {"file": source["path"]}, report, f"pdm's file source {source['path']}", "pyproject.toml"
+        )
         return True
-    report.manual("version", f"pdm's version source {source.get('source')!r}", "choose a [tool.ironwheel.metadata.version] source")
+    report.manual(
+        "version",
+        f"pdm's version source {source.get('source')!r}",
+        "choose a [tool.ironwheel.metadata.version] source",
+    )
     return True
 
 
@@ -487,7 +492,8 @@ def convert_metadata(
         report.manual(
             "license",
             why,
-            'set project.license to an SPDX expression such as "BSD-3-Clause" and remove the License :: classifiers',
+            'set project.license to an SPDX expression such as "BSD-3-Clause" and remove '
+            "the License :: classifiers",
         )
         if isinstance(license_text, str) and license_text.strip() and "\n" not in license_text.strip():
             project["license"] = {"text": license_text.strip()}
@@ -526,7 +532,7 @@ def convert_metadata(
         for key, item in project.items():
             if key == "dynamic":
                 continue
-            if key not in merged and (key in dynamic_old or key in ("license-files",) and key not in merged):
+            if key not in merged and (key in dynamic_old or key == "license-files"):
                 merged[key] = item
         dynamic = [f for f in project.get("dynamic", []) if f in dynamic_old or f not in merged]
         for field in dynamic_old:
@@ -552,7 +558,9 @@ def _modern_license(root: Path, project: dict[str, Any], report: Report) -> None
     classifiers = [str(c) for c in project.get("classifiers", [])]
     text = license_table.get("text") if isinstance(license_table.get("text"), str) else None
     files = [root / str(license_table["file"])] if isinstance(license_table.get("file"), str) else []
-    candidates = files or [p for pattern in DEFAULT_LICENSE_GLOBS for p in sorted(root.glob(pattern)) if p.is_file()]
+    candidates = files or [
+        p for pattern in DEFAULT_LICENSE_GLOBS for p in sorted(root.glob(pattern)) if p.is_file()
+    ]
     expression, why = spdx_expression(text, classifiers, candidates)
     if expression is None:
         if why:

@@ -61,7 +61,7 @@ def _top_levels(kwargs: Mapping[str, Any], report: Report) -> tuple[dict[str, st
     for module in modules:
         name = str(module)
         if "." in name:
-            tops.setdefault(name.split(".")[0], directory(name.split(".")[0]))
+            tops.setdefault(name.split(".", maxsplit=1)[0], directory(name.split(".", maxsplit=1)[0]))
         else:
             tops.setdefault(f"{name}.py", (base + "/" if base else "") + f"{name}.py")
     tops = {k: os.path.normpath(d).replace(os.sep, "/") for k, d in tops.items()}
@@ -119,8 +119,10 @@ def _defaults(kwargs: Mapping[str, Any], files: Sequence[str], tops: Mapping[str
         f
         for f in files
         if f in ("setup.py", "setup.cfg", "pyproject.toml", "MANIFEST.in")
-        or os.path.basename(f).startswith(("README", "LICEN", "COPYING", "NOTICE", "AUTHORS"))
-        and "/" not in f
+        or (
+            os.path.basename(f).startswith(("README", "LICEN", "COPYING", "NOTICE", "AUTHORS"))
+            and "/" not in f
+        )
     }
     for directory in tops.values():
         chosen |= {
@@ -128,7 +130,8 @@ def _defaults(kwargs: Mapping[str, Any], files: Sequence[str], tops: Mapping[str
             for f in files
             if (f.startswith(directory + "/") or f == directory) and f.endswith((".py", ".pyi"))
         }
-    for extension in kwargs.get("ext_modules") if isinstance(kwargs.get("ext_modules"), list) else []:
+    listed = kwargs.get("ext_modules")
+    for extension in listed if isinstance(listed, list) else []:
         if isinstance(extension, v.ExtensionCall):
             for source in [
                 *(extension.arguments.get("sources") or []),
@@ -284,6 +287,7 @@ def convert_layout(
         layout.wheel["exclude"] = _wheel_exclude(extra, kept)
         report.converted(
             "package data",
-            f"files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude ({len(extra)} file{'s' if len(extra) != 1 else ''})",
+            "files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude "
+            f"({len(extra)} file{'s' if len(extra) != 1 else ''})",
         )
     return layout

@@ -28,8 +28,29 @@ _DROPPED_REQUIRES = re.compile(
 )
 _PINNED_KEEP = re.compile(r"^(cython|numpy|pybind11|nanobind)\s*[<>=!~]", re.IGNORECASE)
 _COMMANDS = frozenset(
-    "build build_ext build_py build_clib sdist bdist bdist_wheel bdist_egg install develop egg_info test clean "
-    "check register upload dist_info editable_wheel --help -h --version".split()
+    [
+        "build",
+        "build_ext",
+        "build_py",
+        "build_clib",
+        "sdist",
+        "bdist",
+        "bdist_wheel",
+        "bdist_egg",
+        "install",
+        "develop",
+        "egg_info",
+        "test",
+        "clean",
+        "check",
+        "register",
+        "upload",
+        "dist_info",
+        "editable_wheel",
+        "--help",
+        "-h",
+        "--version",
+    ]
 )
 _HEADERS = (".h", ".hh", ".hpp", ".hxx", ".inc", ".inl", ".pxd", ".pxi")
 
@@ -52,7 +73,9 @@ def _requires(old: list[str], setup_requires: list[str], *, tables: bool = True)
         text = str(requirement).strip()
         if not text or text in kept:
             continue
-        binding = _PINNED_KEEP.match(text) or not tables and re.match(r"^(cython|numpy|pybind11|nanobind)\b", text, re.I)
+        binding = _PINNED_KEEP.match(text) or (
+            not tables and re.match(r"^(cython|numpy|pybind11|nanobind)\b", text, re.I)
+        )
         if _DROPPED_REQUIRES.match(text) and not binding:
             continue
         kept.append(text)
@@ -68,7 +91,7 @@ def _in_tree_backend(
     backend = str(system.get("build-backend", ""))
     if not paths:
         return []
-    module = backend.split(".")[0].split(":")[0]
+    module = backend.split(".", maxsplit=1)[0].split(":", maxsplit=1)[0]
     directory = next((f"{p}/{module}" for p in paths if (legacy.root / p / module).exists()), None)
     report.converted(
         "build backend",
@@ -97,7 +120,8 @@ def _in_tree_backend(
                 knobs.append(
                     (
                         f"-C {name}",
-                        f"a config setting of the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
+                        "a config setting of the in-tree backend "
+                        f"({path.relative_to(legacy.root).as_posix()})",
                         "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)",
                     )
                 )
@@ -148,7 +172,8 @@ def _deletable(legacy: Legacy, report: Report, deletable: list[str]) -> None:
         if legacy.cfg_sections:
             report.delete(
                 "setup.cfg",
-                f"after moving its other sections ({', '.join(legacy.cfg_sections)}) to their tools' own files",
+                f"after moving its other sections ({', '.join(legacy.cfg_sections)}) "
+                "to their tools' own files",
             )
         else:
             deletable.append("setup.cfg")
@@ -256,7 +281,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         report,
         from_sdist=(root / "PKG-INFO").is_file(),
         tracked=_git_files(root)
-        if "vcs" == metadata.dynamic_sources.get("version", {}).get("provider")
+        if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
         else None,
     )
     classify_knobs(base, legacy.knobs, legacy.environ_reads, report, legacy.script or "setup.py")
@@ -279,7 +304,11 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             "code generation at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
         )
     if base.get("distclass"):
-        report.manual("distclass", "a custom Distribution class", "its command-line options become -C settings or IRONWHEEL_* variables; see docs/porting.md")
+        report.manual(
+            "distclass",
+            "a custom Distribution class",
+            "its command-line options become -C settings or IRONWHEEL_* variables; see docs/porting.md",
+        )
     if base.get("data_files"):
         report.manual(
             "data_files",
@@ -306,7 +335,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     if metadata.scm and "setuptools_scm" not in tool:
         tool_tables["setuptools_scm"] = metadata.scm
     requires = _requires(list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires)
-    remove = [("tool", "setuptools")]
+    remove: list[tuple[str, ...]] = [("tool", "setuptools")]
     pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
     if legacy.script == "pdm_build.py" or "build" in pdm:
         remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
@@ -333,7 +362,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
 def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Report) -> None:
     """``[tool.pdm.build]`` file selection -> wheel and sdist patterns."""
     for key, item in build.items():
-        patterns = [f"/{p}" if not p.startswith(("*", "/")) else p for p in item] if isinstance(item, list) else []
+        patterns = (
+            [f"/{p}" if not p.startswith(("*", "/")) else p for p in item] if isinstance(item, list) else []
+        )
         if key == "source-includes" and patterns:
             ironwheel.setdefault("sdist", {}).setdefault("include", []).extend(patterns)
         elif key == "excludes" and patterns:
@@ -342,7 +373,9 @@ def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Repo
         elif key in ("run-setuptools", "package-dir", "is-purelib", "editable-backend"):
             continue
         else:
-            report.manual(f"tool.pdm.build.{key}", f"{item!r}", "tool.ironwheel.wheel.packages / sdist.include")
+            report.manual(
+                f"tool.pdm.build.{key}", f"{item!r}", "tool.ironwheel.wheel.packages / sdist.include"
+            )
 
 
 def _consumed(root: Path, tables: Mapping[str, Mapping[str, Any]]) -> set[str]:

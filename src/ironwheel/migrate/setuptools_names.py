@@ -62,7 +62,7 @@ def cython_module_name(root: Path | str, source: str) -> str:
     parts = [path.name.split(".")[0]]
     directory = path.parent
     root_path = Path(os.path.abspath(root))
-    while directory != root_path and directory != directory.parent:
+    while directory not in (root_path, directory.parent):
         if not any((directory / f"__init__{suffix}").is_file() for suffix in (".py", ".pxd", ".pyx")):
             break
         parts.insert(0, directory.name)

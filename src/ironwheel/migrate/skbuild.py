@@ -22,7 +22,19 @@ if TYPE_CHECKING:
 __all__ = ["condition_marker", "migrate_scikit_build"]
 
 _PLATFORMS = ("linux", "darwin", "win32", "cygwin", "freebsd14", "openbsd7", "emscripten", "android", "ios")
-_MACHINES = ("x86_64", "aarch64", "arm64", "AMD64", "ARM64", "i686", "x86", "ppc64le", "s390x", "armv7l", "riscv64")
+_MACHINES = (
+    "x86_64",
+    "aarch64",
+    "arm64",
+    "AMD64",
+    "ARM64",
+    "i686",
+    "x86",
+    "ppc64le",
+    "s390x",
+    "armv7l",
+    "riscv64",
+)
 _NEGATED = {"==": "!=", "!=": "==", ">=": "<", "<": ">=", "<=": ">", ">": "<="}
 _SCM_PROVIDERS = ("scikit_build_core.metadata.setuptools_scm", "setuptools_scm")
 
@@ -115,7 +127,11 @@ def _readme(pyproject: Mapping[str, Any], report: Report) -> dict[str, Any] | No
     paths = [f.get("path") for f in fragments if isinstance(f, Mapping)]
     if paths and all(isinstance(p, str) for p in paths) and all(set(f) == {"path"} for f in fragments):
         return {"file": paths, "content-type": str(fancy.get("content-type", "text/markdown"))}
-    report.manual("readme", "hatch-fancy-pypi-readme fragments that are not whole files", "concatenate them into files, or write the readme by hand")
+    report.manual(
+        "readme",
+        "hatch-fancy-pypi-readme fragments that are not whole files",
+        "concatenate them into files, or write the readme by hand",
+    )
     return None
 
 
@@ -150,34 +166,52 @@ def migrate_scikit_build(legacy: Legacy, report: Report) -> Migration:
     version = table.get("metadata", {}).get("version") if isinstance(table.get("metadata"), Mapping) else None
     if isinstance(version, Mapping) and str(version.get("provider", "")) in _SCM_PROVIDERS:
         base.setdefault("metadata", {})["version"] = {"provider": "vcs"}
-        report.converted("version", 'setuptools-scm provider -> [tool.ironwheel.metadata.version] provider = "vcs"')
-    elif isinstance(version, Mapping) and version.get("provider") and "version" not in base.get("metadata", {}):
-        report.manual("version", f"the provider {version['provider']}", "see [tool.ironwheel.metadata.version] in docs/configuration.md")
+        report.converted(
+            "version", 'setuptools-scm provider -> [tool.ironwheel.metadata.version] provider = "vcs"'
+        )
+    elif (
+        isinstance(version, Mapping) and version.get("provider") and "version" not in base.get("metadata", {})
+    ):
+        report.manual(
+            "version",
+            f"the provider {version['provider']}",
+            "see [tool.ironwheel.metadata.version] in docs/configuration.md",
+        )
     readme = table.get("metadata", {}).get("readme") if isinstance(table.get("metadata"), Mapping) else None
     if isinstance(readme, Mapping):
         converted = _readme(pyproject, report)
         if converted is not None:
             base.setdefault("metadata", {})["readme"] = converted
-            report.converted("readme", "hatch-fancy-pypi-readme fragments -> [tool.ironwheel.metadata.readme]")
+            report.converted(
+                "readme", "hatch-fancy-pypi-readme fragments -> [tool.ironwheel.metadata.readme]"
+            )
     for key in ("metadata",):
         if key in base and not base[key]:
             del base[key]
     overrides: list[dict[str, Any]] = []
     for index, condition, body, inherit in translation.overrides:
         marker, why = condition_marker(condition)
-        variables = condition.get("env") if isinstance(condition, Mapping) and set(condition) == {"env"} else None
+        variables = (
+            condition.get("env") if isinstance(condition, Mapping) and set(condition) == {"env"} else None
+        )
         if marker is None and isinstance(variables, Mapping):
             settings = " ".join(f"-C {key}={_setting_text(item)}" for key, item in _leaves(body))
             names = ", ".join(f"${name}" for name in variables)
             report.knob(names, f"set, it changes {', '.join(key for key, _ in _leaves(body))}", settings)
             continue
         if marker is None:
-            report.manual(f"tool.scikit-build.overrides[{index}]", why, "use IRONWHEEL_* variables or -C settings for it (see docs/porting.md)")
+            report.manual(
+                f"tool.scikit-build.overrides[{index}]",
+                why,
+                "use IRONWHEEL_* variables or -C settings for it (see docs/porting.md)",
+            )
             continue
         delta = _delta(base, combine(base, body, inherit), body)
         if delta:
             overrides.append({"if": marker, **delta})
-            report.converted(f"tool.scikit-build.overrides[{index}]", f'-> [[tool.ironwheel.overrides]] if = "{marker}"')
+            report.converted(
+                f"tool.scikit-build.overrides[{index}]", f'-> [[tool.ironwheel.overrides]] if = "{marker}"'
+            )
     if overrides:
         base["overrides"] = overrides
     for key in sorted(translation.skipped):
@@ -186,8 +220,13 @@ def migrate_scikit_build(legacy: Legacy, report: Report) -> Migration:
     requires = _requires(list(pyproject.get("build-system", {}).get("requires", [])), [], tables=False)
     project = dict(pyproject.get("project") or {})
     new_text = render_new_pyproject(
-        legacy.text, pyproject, project, {"requires": requires, "build-backend": "ironwheel"},
-        {"ironwheel": base} if base else {}, [("tool", "scikit-build")], report,
+        legacy.text,
+        pyproject,
+        project,
+        {"requires": requires, "build-backend": "ironwheel"},
+        {"ironwheel": base} if base else {},
+        [("tool", "scikit-build")],
+        report,
     )
     _validate(legacy.root, new_text)
     return Migration(legacy.root, legacy.text, new_text, report, [])

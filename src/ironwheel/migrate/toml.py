@@ -19,7 +19,7 @@ from typing import Any
 
 __all__ = ["Block", "Document", "dumps", "key", "render_key_value", "value"]
 
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 _WIDTH = 100
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -49,7 +49,7 @@ def _string(text: str) -> str:
 
 def key(name: str) -> str:
     """One key as TOML spells it: bare when it can be, else quoted."""
-    return name if _BARE.match(name) else _string(name)
+    return name if _BARE.fullmatch(name) else _string(name)
 
 
 def _dotted(path: Sequence[str]) -> str:

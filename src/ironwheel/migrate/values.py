@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 __all__ = [
     "NUMPY_INCLUDE",
-    "VCS_VERSION",
     "PYBIND11_INCLUDE",
+    "VCS_VERSION",
     "Composed",
     "ExtensionCall",
     "FileLine",

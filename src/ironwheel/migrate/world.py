@@ -86,7 +86,7 @@ def _version_marker(chosen: set[tuple[int, int]], every: Sequence[tuple[int, int
     indexes = sorted(ordered.index(v) for v in chosen)
     contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
     if contiguous:
-        low, high = ordered[indexes[0]], ordered[indexes[-1]]
+        low, _high = ordered[indexes[0]], ordered[indexes[-1]]
         parts = []
         if indexes[0] > 0:
             parts.append(f"python_version >= '{low[0]}.{low[1]}'")

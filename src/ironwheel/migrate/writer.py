@@ -139,7 +139,7 @@ def render_new_pyproject(
             return new
     except (tomllib.TOMLDecodeError, StopIteration, ValueError):
         pass
-    ordered = {key: expected[key] for key in ("build-system", "project") if key in expected}
+    ordered: dict[str, Any] = {key: expected[key] for key in ("build-system", "project") if key in expected}
     ordered.update({key: item for key, item in expected.items() if key not in ordered})
     new = render(ordered)
     if text.strip():

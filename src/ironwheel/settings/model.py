@@ -402,7 +402,9 @@ class ExtensionSettings:
     extra_objects: tuple[str, ...] = setting(
         (), "Object files and static libraries linked into the module, relative to the project root."
     )
-    cxx_std: int = setting(0, "The C++ standard the module needs (11, 14, 17, 20, ...); 0 leaves it to the compiler.")
+    cxx_std: int = setting(
+        0, "The C++ standard the module needs (11, 14, 17, 20, ...); 0 leaves it to the compiler."
+    )
     enabled: bool = setting(
         True, "false leaves the module out of the build (with an override: on some platforms only)."
     )

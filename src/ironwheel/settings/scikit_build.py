@@ -299,9 +299,12 @@ def translate(pyproject: Mapping[str, Any], environ: Mapping[str, str]) -> Trans
             continue
         body = {key: value for key, value in override.items() if key not in ("if", "inherit")}
         inherit = {
-            _SAME.get(key, key): str(mode) for key, mode in _flatten(override.get("inherit", {}) or {}).items()
+            _SAME.get(key, key): str(mode)
+            for key, mode in _flatten(override.get("inherit", {}) or {}).items()
         }
-        overrides.append((index, override.get("if", {}), _translate(_flatten(body), environ, skipped), inherit))
+        overrides.append(
+            (index, override.get("if", {}), _translate(_flatten(body), environ, skipped), inherit)
+        )
     return Translation(base, overrides, skipped)
 
 
