@@ -36,7 +36,6 @@ _MACHINES = (
     "riscv64",
 )
 _NEGATED = {"==": "!=", "!=": "==", ">=": "<", "<": ">=", "<=": ">", ">": "<="}
-_SCM_PROVIDERS = ("scikit_build_core.metadata.setuptools_scm", "setuptools_scm")
 
 
 def _regex_marker(variable: str, pattern: str, known: tuple[str, ...]) -> str | None:
@@ -118,23 +117,6 @@ def _delta(base: Mapping[str, Any], combined: Mapping[str, Any], body: Mapping[s
     return delta
 
 
-def _readme(pyproject: Mapping[str, Any], report: Report) -> dict[str, Any] | None:
-    hooks = pyproject.get("tool", {}).get("hatch", {}).get("metadata", {}).get("hooks", {})
-    fancy = hooks.get("fancy-pypi-readme") if isinstance(hooks, Mapping) else None
-    if not isinstance(fancy, Mapping):
-        return None
-    fragments = fancy.get("fragments") or []
-    paths = [f.get("path") for f in fragments if isinstance(f, Mapping)]
-    if paths and all(isinstance(p, str) for p in paths) and all(set(f) == {"path"} for f in fragments):
-        return {"file": paths, "content-type": str(fancy.get("content-type", "text/markdown"))}
-    report.manual(
-        "readme",
-        "hatch-fancy-pypi-readme fragments that are not whole files",
-        "concatenate them into files, or write the readme by hand",
-    )
-    return None
-
-
 def _leaves(tree: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
     for key, item in tree.items():
@@ -162,32 +144,11 @@ def migrate_scikit_build(legacy: Legacy, report: Report) -> Migration:
     pyproject = legacy.pyproject
     translation = translate(pyproject, {})
     base = dict(translation.base)
-    table = pyproject.get("tool", {}).get("scikit-build", {})
-    version = table.get("metadata", {}).get("version") if isinstance(table.get("metadata"), Mapping) else None
-    if isinstance(version, Mapping) and str(version.get("provider", "")) in _SCM_PROVIDERS:
-        base.setdefault("metadata", {})["version"] = {"provider": "vcs"}
+    for field, source in base.get("metadata", {}).items():
         report.converted(
-            "version", 'setuptools-scm provider -> [tool.ironwheel.metadata.version] provider = "vcs"'
+            f"metadata {field}",
+            f"the dynamic-metadata provider -> [tool.ironwheel.metadata.{field}] {source}",
         )
-    elif (
-        isinstance(version, Mapping) and version.get("provider") and "version" not in base.get("metadata", {})
-    ):
-        report.manual(
-            "version",
-            f"the provider {version['provider']}",
-            "see [tool.ironwheel.metadata.version] in docs/configuration.md",
-        )
-    readme = table.get("metadata", {}).get("readme") if isinstance(table.get("metadata"), Mapping) else None
-    if isinstance(readme, Mapping):
-        converted = _readme(pyproject, report)
-        if converted is not None:
-            base.setdefault("metadata", {})["readme"] = converted
-            report.converted(
-                "readme", "hatch-fancy-pypi-readme fragments -> [tool.ironwheel.metadata.readme]"
-            )
-    for key in ("metadata",):
-        if key in base and not base[key]:
-            del base[key]
     overrides: list[dict[str, Any]] = []
     for index, condition, body, inherit in translation.overrides:
         marker, why = condition_marker(condition)
