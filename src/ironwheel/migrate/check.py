@@ -140,6 +140,12 @@ def check_migration(migration: Migration) -> int:
     with tempfile.TemporaryDirectory(prefix="ironwheel-check-") as scratch:
         base = Path(scratch)
         old_tree = _copy(migration.root, base / "old" / migration.root.name)
+        # After --write the project holds the new file: the old build gets the old one back.
+        (old_tree / "pyproject.toml.orig").unlink(missing_ok=True)
+        if migration.old_text:
+            (old_tree / "pyproject.toml").write_text(migration.old_text, encoding="utf-8")
+        else:
+            (old_tree / "pyproject.toml").unlink(missing_ok=True)
         new_tree = _copy(migration.root, base / "new" / migration.root.name)
         (new_tree / "pyproject.toml").write_text(migration.new_text, encoding="utf-8")
         try:

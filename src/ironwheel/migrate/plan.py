@@ -66,12 +66,23 @@ class Migration:
     deletable: list[str]
 
 
-def _requires(old: list[str], setup_requires: list[str], *, tables: bool = True) -> list[str]:
+def _requires(
+    old: list[str], setup_requires: list[str], report: Report | None = None, *, tables: bool = True
+) -> list[str]:
     """build-system.requires: the old backends go; binding packages stay when pinned or used by CMake."""
     kept = ["ironwheel"]
     for requirement in [*old, *setup_requires]:
         text = str(requirement).strip()
         if not text or text in kept:
+            continue
+        if _excludes_cython_3(text):
+            if report is not None:
+                report.manual(
+                    "build-system.requires",
+                    f'"{text}" was dropped: ironwheel compiles Cython modules with Cython 3',
+                    "check that the .pyx files build with Cython 3 (legacy_implicit_noexcept, "
+                    "language_level directives), or pin Cython 3 releases",
+                )
             continue
         binding = _PINNED_KEEP.match(text) or (
             not tables and re.match(r"^(cython|numpy|pybind11|nanobind)\b", text, re.I)
@@ -80,6 +91,18 @@ def _requires(old: list[str], setup_requires: list[str], *, tables: bool = True)
             continue
         kept.append(text)
     return kept
+
+
+def _excludes_cython_3(text: str) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return False
+    if requirement.name.lower() != "cython" or not requirement.specifier:
+        return False
+    return not any(requirement.specifier.contains(f"3.{minor}.0", prereleases=True) for minor in range(3))
 
 
 def _in_tree_backend(
@@ -334,7 +357,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     tool_tables: dict[str, Any] = {}
     if metadata.scm and "setuptools_scm" not in tool:
         tool_tables["setuptools_scm"] = metadata.scm
-    requires = _requires(list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires)
+    requires = _requires(
+        list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires, report
+    )
     remove: list[tuple[str, ...]] = [("tool", "setuptools")]
     pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
     if legacy.script == "pdm_build.py" or "build" in pdm:
@@ -419,11 +444,6 @@ def _validate(root: Path, text: str) -> None:
     from ironwheel.settings import load_settings
 
     data = tomllib.loads(text)
-    # The dynamic metadata sources are checked by the build that reads them.
-    metadata = data.get("tool", {}).get("ironwheel", {}).get("metadata", {})
-    for key in ("readme", "dependencies", "optional-dependencies"):
-        metadata.pop(key, None)
-    metadata.get("version", {}).pop("provider", None)
     try:
         load_settings(data, environ={}, project_dir=root)
     except IronwheelError as error:

@@ -178,7 +178,9 @@ def migrate_scikit_build(legacy: Legacy, report: Report) -> Migration:
     for key in sorted(translation.skipped):
         report.manual(f"tool.scikit-build.{key}", "has no ironwheel equivalent", "see docs/porting.md")
     report.converted("tool.scikit-build", "-> [tool.ironwheel] (the compatibility layer is no longer needed)")
-    requires = _requires(list(pyproject.get("build-system", {}).get("requires", [])), [], tables=False)
+    requires = _requires(
+        list(pyproject.get("build-system", {}).get("requires", [])), [], report, tables=False
+    )
     project = dict(pyproject.get("project") or {})
     new_text = render_new_pyproject(
         legacy.text,
