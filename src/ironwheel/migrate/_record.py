@@ -72,6 +72,8 @@ class Command:
     """Every command class (build_ext, sdist, ...): subclassable, never run."""
 
     user_options: list[Any] = []  # noqa: RUF012 - as distutils declares it
+    compiler: Any = None
+    extensions: Any = None
     boolean_options: list[str] = []  # noqa: RUF012
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,6 +90,43 @@ class Command:
 
     def run(self) -> None:
         return None
+
+
+class Compiler:
+    """What new_compiler() returns: the platform's compiler type; its probes find nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.compiler_type = "msvc" if os.name == "nt" else "unix"
+        # The command lines distutils' unix compiler would use, from this Python's build.
+        for attribute, variable in (
+            ("compiler", "CC"),
+            ("compiler_so", "CC"),
+            ("compiler_cxx", "CXX"),
+            ("linker_so", "LDSHARED"),
+        ):
+            setattr(self, attribute, str(sysconfig.get_config_var(variable) or variable.lower()).split())
+
+    def has_function(self, *args: Any, **kwargs: Any) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        return Anything()
+
+
+class Distribution:
+    """setuptools' Distribution: its commands are never run, but they have a compiler."""
+
+    def __init__(self, attrs: Any = None) -> None:
+        self.attrs = attrs
+
+    def get_command_obj(self, command: str, create: bool = True) -> Command:
+        made = Command(self)
+        made.compiler = Compiler()
+        made.extensions = []
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        return Anything()
 
 
 class Extension:
@@ -336,7 +375,8 @@ def _contents(name: str) -> dict[str, Any]:
         "setup": setup,
         "Extension": Extension,
         "Command": Command,
-        "Distribution": Anything,
+        "Distribution": Distribution,
+        "new_compiler": Compiler,
         "find_packages": _find_packages,
         "find_namespace_packages": _find_namespace_packages,
         "build_ext": Command,
@@ -375,7 +415,11 @@ def _contents(name: str) -> dict[str, Any]:
             "strtobool": lambda s: str(s).lower() in ("1", "y", "yes", "t", "true", "on"),
         },
         "distutils.version": {"LooseVersion": _Version, "StrictVersion": _Version},
-        "distutils.ccompiler": {"new_compiler": Anything, "CCompiler": Command},
+        "distutils.ccompiler": {
+            "new_compiler": Compiler,
+            "CCompiler": Command,
+            "get_default_compiler": lambda *a: Compiler().compiler_type,
+        },
         "Cython": {"__version__": "3.1.0"},
         "Cython.Build": {"cythonize": cythonize, "build_ext": Command},
         "Cython.Build.Dependencies": {"cythonize": cythonize},

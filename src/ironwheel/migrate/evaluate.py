@@ -172,6 +172,7 @@ class Evaluator:
         self.argv_reads: dict[str, int] = {}
         self.file_reads: list[str] = []
         self.side_effects: list[tuple[int, str]] = []
+        self.probes: list[tuple[int, str]] = []  # system library probes answered "not found"
         self.unknowns: list[Unknown] = []
         self.setup_calls: list[SetupCall] = []
         self.modules: dict[str, Any] = {}
@@ -202,6 +203,18 @@ class Evaluator:
         except RecursionError:
             self.unknowns.append(Unknown("the reading nested too deeply", self.line))
         return scope
+
+    def run_call(self, function: Any, args: list[Any]) -> Any:
+        """Call a function of the file from outside (a build hook); failures become unknowns."""
+        try:
+            return self.call(function, args, {}, ast.Module(body=[], type_ignores=[]))
+        except Signal as signal:
+            self.unknowns.append(Unknown(f"the hook stops here ({_describe(signal.item)})", signal.line))
+        except _Budget:
+            self.unknowns.append(Unknown("the reading took too many steps", self.line))
+        except RecursionError:
+            self.unknowns.append(Unknown("the reading nested too deeply", self.line))
+        return None
 
     def unknown(self, reason: str, node: ast.AST | None = None) -> Unknown:
         line = getattr(node, "lineno", self.line) if node is not None else self.line

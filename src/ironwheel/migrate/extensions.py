@@ -243,6 +243,19 @@ def _table(
         if values:
             table[target] = [*table.get(target, []), *values]
     _macros(name, arguments.get("define_macros"), table, report)
+    fortran = any(s.lower().endswith((".f", ".for", ".f77", ".f90", ".f95")) for s in table["sources"])
+    if (
+        extension.kind == "numpy"
+        and fortran
+        and "-fallow-argument-mismatch" not in table.get("fortran-args", [])
+    ):
+        # numpy.distutils gave gfortran 10+ this flag, which old Fortran 77 code needs.
+        table["fortran-args"] = [*table.get("fortran-args", []), "-fallow-argument-mismatch"]
+        report.converted(
+            subject,
+            "fortran-args gets -fallow-argument-mismatch, as numpy.distutils gave gfortran 10+ "
+            "(drop it for standard-conforming code or another compiler)",
+        )
     language = arguments.get("language")
     if isinstance(language, str) and language.lower() in ("c++", "cxx", "cpp"):
         table["language"] = "c++"

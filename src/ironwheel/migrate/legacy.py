@@ -43,6 +43,7 @@ class Legacy:
     environ_reads: dict[str, int] = dataclasses.field(default_factory=dict)
     argv_reads: dict[str, int] = dataclasses.field(default_factory=dict)
     side_effects: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    probes: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     unknowns: list[v.Unknown] = dataclasses.field(default_factory=list)
     knobs: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # variable -> kwargs when set
     recorded: Recorded | None = None
@@ -97,7 +98,9 @@ def _evaluate(
     function = scope.names.get(_PDM_HOOK)
     if function is not None:
         kwargs: dict[str, Any] = {}
-        evaluator.call(function, [v.Unknown("the pdm build context"), kwargs], {}, tree)
+        evaluator.run_call(function, [v.Unknown("the pdm build context"), kwargs])
+        if evaluator.unknowns and not kwargs:
+            return evaluator
         evaluator.setup_calls.append(v.SetupCall(kwargs))
     return evaluator
 
@@ -188,6 +191,7 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
         legacy.environ_reads = dict(base.environ_reads)
         legacy.argv_reads = dict(base.argv_reads)
         legacy.side_effects = list(base.side_effects)
+        legacy.probes = list(dict.fromkeys(base.probes))
         legacy.unknowns += base.unknowns
         static = {world: _setup_kwargs(e) for world, e in evaluators.items()}
         legacy.worlds = worlds

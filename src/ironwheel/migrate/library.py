@@ -248,6 +248,10 @@ class _FileHandle:
         self.text = text
 
 
+class _Compiler:
+    """What ``new_compiler()`` returns: its type is a fact of the platform."""
+
+
 class _Super:
     def __init__(self, instance: Any) -> None:
         self.instance = instance
@@ -274,6 +278,12 @@ def _kind(text: str) -> v.ExtensionKind:
 
 
 _ENVIRON = _Environ()
+# Probes for system libraries, and what they answer: not found.
+_PROBES: dict[str, Any] = {
+    "pkgconfig.installed": False,
+    "pkgconfig.exists": False,
+    "ctypes.util.find_library": None,
+}
 # Calls that keep unknown parts inside the value they make (partial knowledge is kept).
 _PASS_UNKNOWN = frozenset({"builtins.dict", "builtins.list", "builtins.tuple", "builtins.print"})
 
@@ -357,6 +367,11 @@ class Library:
             return self._path_attribute(ev, owner, name, node)
         if isinstance(owner, _Version) and name in ("major", "minor", "micro"):
             return getattr(owner, name)
+        if isinstance(owner, _Compiler):
+            if name == "compiler_type":
+                ev.consulted.add("platform")
+                return "msvc" if ev.world.platform == "win32" else "unix"
+            return ev.unknown(f"the compiler's {name}", node)
         if isinstance(owner, _Super) and name == "__init__":
             return BoundMethod(owner, name)
         if isinstance(owner, ClassValue) and name == "__init__":
@@ -573,6 +588,15 @@ class Library:
         if name.startswith(_SIDE_EFFECTS):
             ev.side_effects.append((getattr(node, "lineno", 0), f"{name}()"))
             return ev.unknown(f"{name}()", node)
+        if name.endswith((".new_compiler", ".get_default_compiler")):
+            if name.endswith("get_default_compiler"):
+                ev.consulted.add("platform")
+                return "msvc" if ev.world.platform == "win32" else "unix"
+            return _Compiler()
+        if name in _PROBES:
+            # A probe for a system library: the tables build the bundled copy instead.
+            ev.probes.append((getattr(node, "lineno", 0), f"{name}()"))
+            return _PROBES[name]
         if name in SETUP_FUNCTIONS:
             ev.setup_calls.append(v.SetupCall(dict(kwargs), getattr(node, "lineno", 0)))
             return None

@@ -143,9 +143,10 @@ def _people(names: Any, emails: Any) -> list[dict[str, str]]:
 
 
 def _requirements(items: Any) -> list[str]:
+    """Requirement strings; like setuptools, nested lists and multi-line strings are flattened."""
     if isinstance(items, str):
         return requirement_lines(items)
-    return [str(item).strip() for item in _items(items) if str(item).strip()]
+    return [line for item in _items(items) for line in _requirements(item)]
 
 
 def _with_marker(requirement: str, marker: str) -> str:

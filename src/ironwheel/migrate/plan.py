@@ -292,6 +292,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         for table in tables.values():
             table.pop("cython-directives", None)
     metadata = convert_metadata(root, legacy.kwargs, legacy.worlds, pyproject, legacy.how, report)
+    _numpy_at_run_time(tables, metadata.project, report)
     manifest = read_manifest(root, report)
     consumed = _consumed(root, tables) | generated
     layout = convert_layout(
@@ -319,6 +320,13 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             option,
             f"a command-line option of {legacy.script}:{line}",
             "pip cannot pass it; use IRONWHEEL_* variables or -C settings",
+        )
+    for line, what in legacy.probes:
+        report.manual(
+            legacy.script or "setup.py",
+            f"line {line}: {what} looks for a system library; the tables build what setup.py builds "
+            "when it is not found (the bundled sources)",
+            "to link the system library, find it from a CMakeLists.txt (find_package, pkg_check_modules)",
         )
     for line, what in legacy.side_effects:
         report.manual(
@@ -401,6 +409,25 @@ def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Repo
             report.manual(
                 f"tool.pdm.build.{key}", f"{item!r}", "tool.ironwheel.wheel.packages / sdist.include"
             )
+
+
+def _numpy_at_run_time(
+    tables: Mapping[str, Mapping[str, Any]], project: Mapping[str, Any], report: Report
+) -> None:
+    """f2py and NumPy C-API modules import numpy: say so when the dependencies do not."""
+    needing = [
+        name
+        for name, table in tables.items()
+        if table.get("numpy")
+        or any(str(s).endswith((".pyf", ".f", ".f90")) for s in table.get("sources", []))
+    ]
+    declared = " ".join(str(d) for d in project.get("dependencies", [])).lower()
+    if needing and "numpy" not in declared and "dependencies" not in project.get("dynamic", []):
+        report.manual(
+            "dependencies",
+            f"{', '.join(needing)} import numpy at run time, and project.dependencies does not list it",
+            'add "numpy" to project.dependencies',
+        )
 
 
 def _consumed(root: Path, tables: Mapping[str, Mapping[str, Any]]) -> set[str]:
