@@ -243,3 +243,34 @@ def test_errors(
     code = cli.main(["migrate", "--no-run", str(root)])
     assert code == 2
     assert capsys.readouterr().err == message.format(root=root.resolve())
+
+
+def test_numpy_distutils_fortran_becomes_an_f2py_table(tmp_path: Path) -> None:
+    root = tmp_path / "fort"
+    (root / "src").mkdir(parents=True)
+    for name in ("sig.pyf", "solve.f"):
+        (root / "src" / name).write_text("")
+    (root / "setup.py").write_text(
+        "from numpy.distutils.core import setup, Extension\n"
+        "ext = Extension(name='_solve', sources=['src/sig.pyf', 'src/solve.f'], extra_f77_compile_args=['-O2'])\n"
+        "setup(name='fort', version='1.0', ext_modules=[ext])\n"
+    )
+    migration = plan_migration(root, run=False)
+    data = tomllib.loads(migration.new_text)
+    assert data["tool"]["ironwheel"]["extension"]["_solve"] == {
+        "sources": ["src/sig.pyf", "src/solve.f"],
+        "fortran-args": ["-O2", "-fallow-argument-mismatch"],
+    }
+    assert [(item.subject, item.step) for item in migration.report.of("manual")] == [
+        ("dependencies", 'add "numpy" to project.dependencies')
+    ]
+
+
+def test_existing_ironwheel_settings_win(tmp_path: Path) -> None:
+    root = write_setup(tmp_path / "tiny")
+    (root / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        "[tool.ironwheel.build]\njobs = 2\n"
+    )
+    data = tomllib.loads(plan_migration(root, run=False).new_text)
+    assert data["tool"]["ironwheel"] == {"build": {"jobs": 2}}

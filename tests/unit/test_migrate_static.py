@@ -289,3 +289,31 @@ def test_world_facts() -> None:
         "nt",
         "Darwin",
     )
+
+
+def test_compiler_types_and_library_probes_are_facts(tmp_path: Path) -> None:
+    legacy = read(
+        tmp_path,
+        """
+        from distutils.ccompiler import new_compiler
+        import pkgconfig
+        from setuptools import Extension, setup
+        if pkgconfig.installed("libfoo", ">=1.0"):
+            kwargs = {"libraries": ["foo"]}
+        else:
+            kwargs = {"sources": ["pkg/_a.c", "pkg/_b.c"]}
+        if new_compiler().compiler_type == "msvc":
+            kwargs["extra_compile_args"] = ["/O2"]
+        else:
+            kwargs["extra_compile_args"] = ["-O3"]
+        setup(ext_modules=[Extension("pkg._a", **kwargs)])
+        """,
+    )
+    found = {w.platform: legacy.kwargs[w]["ext_modules"][0].arguments for w in legacy.worlds}
+    assert found["win32"] == {
+        "sources": ["pkg/_a.c", "pkg/_b.c"],
+        "extra_compile_args": ["/O2"],
+        "name": "pkg._a",
+    }
+    assert found["linux"]["extra_compile_args"] == ["-O3"]
+    assert legacy.probes == [(5, "pkgconfig.installed()")]

@@ -377,6 +377,14 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             deletable.append("pdm_build.py")
     if pyproject.get("build-system", {}).get("backend-path"):
         remove.append(("tool", "local", "cythonize"))
+    existing = tool.get("ironwheel")
+    if isinstance(existing, dict) and existing:
+        from ironwheel.settings._convert import merge
+
+        ironwheel = merge(ironwheel, existing)
+        report.converted(
+            "tool.ironwheel", "the settings it already had were kept (they win over converted ones)"
+        )
     tool_tables = {**({"ironwheel": ironwheel} if ironwheel else {}), **tool_tables}
     _deletable(legacy, report, deletable)
     new_text = render_new_pyproject(
