@@ -39,7 +39,10 @@ def open_file(
     name = text_of(args[0])
     if any(flag in mode for flag in "wax+"):
         ev.side_effects.append(
-            (getattr(node, "lineno", 0), f"writes {os.path.relpath(os.path.join(ev.root, name), ev.root)}")
+            (
+                getattr(node, "lineno", 0),
+                f"open() writing {os.path.relpath(os.path.join(ev.root, name), ev.root)}",
+            )
         )
         return ev.unknown(f"a file opened for writing ({name})", node)
     path = library._inside(ev, name)

@@ -331,8 +331,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     for line, what in legacy.side_effects:
         report.manual(
             legacy.script or "setup.py",
-            f"line {line}: {what}",
-            "code generation at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
+            f"line {line} runs {what} at build time (a probe, or a generated file)",
+            "a probe: check_c_source_compiles / check_include_file in a CMakeLists.txt; a generated "
+            "file: [[tool.ironwheel.generate]] or add_custom_command",
         )
     if base.get("distclass"):
         report.manual(
