@@ -37,8 +37,8 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     ),
     "migrate_numpy": ("import numpy, npsum; print(npsum.total(numpy.arange(5.0)))", "10.0", ["numpy"]),
     "migrate_cython": (
-        "import cyprimes; print(cyprimes.is_prime(7), cyprimes.count_primes(20))",
-        "True 8",
+        "import cyprimes; print(cyprimes.is_prime(7), cyprimes.count_primes(20), cyprimes.largest_limit())",
+        "True 8 100",
         [],
     ),
     "migrate_optional": ("import speedy; print(speedy.shout('hi'), speedy.COMPILED)", "HI! True", []),

@@ -28,6 +28,7 @@ _IGNORED_FIELDS = frozenset(
     {
         "metadata-version",
         "home-page",
+        "download-url",  # a Project-URL now
         "project-url",
         "license",
         "license-expression",
@@ -93,6 +94,15 @@ def _contents(wheel: Path) -> tuple[set[str], set[str], dict[str, list[str]], st
     return modules, files, fields, tag
 
 
+def _specifiers(text: str) -> str:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return str(SpecifierSet(text))
+    except InvalidSpecifier:
+        return text
+
+
 def wheel_modules(wheel: Path) -> set[str]:
     """The importable modules of a wheel (packages, .py modules and extension modules)."""
     return _contents(wheel)[0]
@@ -124,7 +134,12 @@ def compare_wheels(old: Path, new: Path) -> tuple[list[str], list[str]]:
             before = [c for c in before if not c.startswith("License ::")]
             after = [c for c in after if not c.startswith("License ::")]
         if key in ("author", "maintainer"):
-            before, after = sorted(set(before)), sorted(set(after))
+            before, after = sorted({t.strip('" ') for t in before}), sorted({t.strip('" ') for t in after})
+        if key == "keywords":
+            before = sorted(k for item in before for k in re.split(r"[,\s]+", item) if k)
+            after = sorted(k for item in after for k in re.split(r"[,\s]+", item) if k)
+        if key == "requires-python":
+            before, after = [_specifiers(item) for item in before], [_specifiers(item) for item in after]
         if key == "requires-dist":
             before = sorted(re.sub(r"\s+", "", r).replace('"', "'") for r in before)
             after = sorted(re.sub(r"\s+", "", r).replace('"', "'") for r in after)

@@ -125,7 +125,26 @@ def _readme(root: Path, text: Any, content_type: Any, result: MetadataResult, re
         )
 
 
+_NAME_EMAIL = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]+)>\s*$")
+
+
 def _people(names: Any, emails: Any) -> list[dict[str, str]]:
+    """authors/maintainers entries; "Name <email>" in a name field is split as PEP 621 wants it."""
+    if isinstance(names, str) and "<" in names:
+        people = []
+        for part in names.split(","):
+            match = _NAME_EMAIL.match(part)
+            if match:
+                people.append({"name": match.group("name"), "email": match.group("email")})
+            elif part.strip():
+                people.append({"name": part.strip()})
+        known = {person.get("email") for person in people}
+        extra = [e.strip() for e in str(emails or "").split(",") if e.strip() and e.strip() not in known]
+        return people + [{"email": e} for e in extra]
+    return _plain_people(names, emails)
+
+
+def _plain_people(names: Any, emails: Any) -> list[dict[str, str]]:
     name_list = [n.strip() for n in str(names).split(",") if n.strip()] if isinstance(names, str) else []
     email_list = [e.strip() for e in str(emails).split(",") if e.strip()] if isinstance(emails, str) else []
     if name_list and len(name_list) == len(email_list):

@@ -31,7 +31,9 @@ class Layout:
     sdist: dict[str, Any]
 
 
-def _top_levels(kwargs: Mapping[str, Any], report: Report) -> tuple[dict[str, str], dict[str, str]] | None:
+def _top_levels(
+    kwargs: Mapping[str, Any], report: Report
+) -> tuple[dict[str, str], dict[str, str], list[str]] | None:
     """Top-level package (or module file) -> its directory, and every listed package -> its directory."""
     packages = kwargs.get("packages") or []
     package_dir = kwargs.get("package_dir") or {}
@@ -65,7 +67,14 @@ def _top_levels(kwargs: Mapping[str, Any], report: Report) -> tuple[dict[str, st
         else:
             tops.setdefault(f"{name}.py", (base + "/" if base else "") + f"{name}.py")
     tops = {k: os.path.normpath(d).replace(os.sep, "/") for k, d in tops.items()}
-    return tops, {p: os.path.normpath(directory(p)).replace(os.sep, "/") for p in listed}
+    module_files = [
+        os.path.normpath(f"{directory(str(m).rpartition('.')[0])}/{str(m).rpartition('.')[2]}.py").replace(
+            os.sep, "/"
+        )
+        for m in modules
+        if "." in str(m)
+    ]
+    return tops, {p: os.path.normpath(directory(p)).replace(os.sep, "/") for p in listed}, module_files
 
 
 def _setuptools_wheel(
@@ -74,12 +83,13 @@ def _setuptools_wheel(
     directories: Mapping[str, str],
     files: Sequence[str],
     manifest: set[str],
+    module_files: Sequence[str] = (),
 ) -> set[str]:
     """Project paths setuptools' wheel takes from the packages."""
     data = kwargs.get("package_data") or {}
     excluded = kwargs.get("exclude_package_data") or {}
     include_data = bool(kwargs.get("include_package_data"))
-    chosen: set[str] = set()
+    chosen: set[str] = set(module_files) & set(files)
     for name, path in tops.items():
         if name.endswith(".py"):
             chosen.add(path)
@@ -189,32 +199,33 @@ def convert_layout(
     files = all_files(root)
     tops: dict[str, str] = {}
     listed: dict[str, str] = {}
+    module_files: list[str] = []
     if found is not None:
-        tops, listed = found
+        tops, listed, module_files = found
+        renamed = {
+            name: directory
+            for name, directory in tops.items()
+            if not name.endswith(".py") and os.path.basename(directory) != name
+        }
+        same = {name: directory for name, directory in tops.items() if name not in renamed}
         discovered = {
             (p.name, p.source.relative_to(root.resolve()).as_posix())
             for p in discover_packages(root.resolve(), project_name, ())
         }
-        wanted = set(tops.items())
-        if wanted and wanted != discovered:
-            entries = []
-            for name, directory in sorted(tops.items(), key=lambda item: item[1]):
-                if os.path.basename(directory) != name:
-                    report.manual(
-                        "packages",
-                        f"{name} comes from {directory}, a directory of another name",
-                        f"rename {directory} to {name} (ironwheel ships a directory under its own name)",
-                    )
-                    continue
-                if not (root / directory).exists():
-                    report.manual("packages", f"{name}: {directory} does not exist", "check package_dir")
-                    continue
-                entries.append(directory)
-            if entries:
-                layout.wheel["packages"] = entries
-                report.converted("packages", f"{', '.join(sorted(tops))} -> tool.ironwheel.wheel.packages")
-        elif wanted:
-            report.converted("packages", f"{', '.join(sorted(tops))}: found by ironwheel's package discovery")
+        missing = [
+            f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()
+        ]
+        if missing:
+            report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
+        if same and (set(same.items()) != discovered or renamed):
+            layout.wheel["packages"] = [d for _, d in sorted(same.items(), key=lambda item: item[1])]
+            report.converted("packages", f"{', '.join(sorted(same))} -> tool.ironwheel.wheel.packages")
+        elif same:
+            report.converted("packages", f"{', '.join(sorted(same))}: found by ironwheel's package discovery")
+        if renamed:
+            layout.wheel["package-dirs"] = dict(sorted(renamed.items()))
+            shown = ", ".join(f"{name} from {directory}" for name, directory in sorted(renamed.items()))
+            report.converted("packages", f"{shown} -> tool.ironwheel.wheel.package-dirs")
     # The sdist: setuptools' file list, and what MANIFEST.in leaves out.
     defaults = _defaults(kwargs, files, tops)
     manifest_files = set(files) if from_sdist else set(tracked) if tracked is not None else set(defaults)
@@ -233,14 +244,24 @@ def convert_layout(
     def selected(inc: Sequence[str], exc: Sequence[str]) -> set[str]:
         return set(select_files(root, Selection(include=inc, exclude=exc, never=never)))
 
-    # Includes are kept only when they bring in files the defaults leave out.
-    needed = [p for p in include if selected([p], exclude) - selected([], exclude)]
+    # Includes are kept only when they bring in files the defaults leave out; as an
+    # include beats every exclude, one that would bring an unwanted file too (one
+    # MANIFEST.in excludes, generated C) is replaced by the exact paths it should bring.
+    unwanted = explicitly_out | set(generated)
+    default = selected([], exclude)
+    needed: list[str] = []
+    for pattern in include:
+        brings = selected([pattern], exclude) - default
+        if brings & unwanted:
+            needed += [f"/{path}" for path in sorted(brings - unwanted) if f"/{path}" not in needed]
+        elif brings:
+            needed.append(pattern)
     chosen = selected(needed, exclude)
-    for path in sorted((manifest_files - chosen - set(generated)) & set(files)):
+    for path in sorted((manifest_files - chosen - unwanted) & set(files)):
         if not any(path.startswith(d) for d in ("build/", "dist/")):
             needed.append(f"/{path}")
     chosen = selected(needed, exclude)
-    for path in sorted(explicitly_out & chosen):
+    for path in sorted(unwanted & chosen):
         exclude.append(f"/{path}")
     if needed:
         layout.sdist["include"] = needed
@@ -255,7 +276,12 @@ def convert_layout(
     if found is None:
         return layout
     wheel_files = _setuptools_wheel(
-        kwargs, tops, listed, files, manifest_files if kwargs.get("include_package_data") else set()
+        kwargs,
+        tops,
+        listed,
+        files,
+        manifest_files if kwargs.get("include_package_data") else set(),
+        module_files,
     )
     selection = selected(layout.sdist.get("include", []), layout.sdist.get("exclude", []))
     ironwheel_files: set[str] = set()

@@ -261,7 +261,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     py_api = ""
     for name, table in tables.items():
         limited = table.pop("__limited__", None)
-        py_api = limited or py_api
+        # Every module must build for the wheel's version: the highest of them.
+        if limited and (not py_api or int(limited[3:]) > int(py_api[3:])):
+            py_api = limited
         if commands.optional and not table.get("optional"):
             table["optional"] = True
         if commands.numpy and not any(s.endswith((".f", ".f90", ".pyf")) for s in table["sources"]):

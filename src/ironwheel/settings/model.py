@@ -288,6 +288,11 @@ class WheelSettings:
         "project root. Empty looks for the project's own package (src/<name>, "
         "src/<name>.py, python/<name>, <name>/, <name>.py), else ships every package in src/.",
     )
+    package_dirs: Mapping[str, str] = setting(
+        {},
+        'Packages shipped under another name than their directory: { regex = "regex_3" } ships '
+        "the directory regex_3 as the package regex, besides the packages above.",
+    )
     py_api: str = setting(
         "",
         'Python API the wheel targets: "" for the running interpreter, "cp39" (or '

@@ -233,9 +233,14 @@ def _translate(flat: Mapping[str, Any], environ: Mapping[str, str], skipped: set
             else:
                 skipped.add(key)
         elif key == "wheel.packages":
-            # The table form maps a wheel name to a source directory; same names only.
-            if isinstance(value, dict) and all(Path(str(src)).name == dst for dst, src in value.items()):
-                put("wheel.packages", list(value.values()))
+            # The table form maps a wheel name to a source directory.
+            if isinstance(value, dict):
+                same = [str(src) for dst, src in value.items() if Path(str(src)).name == dst]
+                renamed = {dst: str(src) for dst, src in value.items() if Path(str(src)).name != dst}
+                if same:
+                    put("wheel.packages", same)
+                if renamed:
+                    put("wheel.package-dirs", renamed)
             elif isinstance(value, list):
                 put("wheel.packages", value)
             else:

@@ -1,4 +1,4 @@
 from cyprimes._core import is_prime
-from cyprimes._count import count_primes
+from cyprimes._count import count_primes, largest_limit
 
-__all__ = ["count_primes", "is_prime"]
+__all__ = ["count_primes", "is_prime", "largest_limit"]
