@@ -320,3 +320,33 @@ def test_authors(tmp_path: Path, author: str | None, email: str, expected: list[
         f"from setuptools import setup\nsetup(name='p', version='1', author={author!r}, author_email={email!r})\n"
     )
     assert tomllib.loads(plan_migration(root, run=False).new_text)["project"]["authors"] == expected
+
+
+def test_setup_cfg_alone_and_ext_package(tmp_path: Path) -> None:
+    root = tmp_path / "cfg"
+    (root / "src" / "cfgpkg").mkdir(parents=True)
+    (root / "src" / "cfgpkg" / "__init__.py").write_text('__version__ = "0.3"\n')
+    (root / "src" / "cfgpkg" / "_x.c").write_text("")
+    (root / "README.md").write_text("# cfgpkg\n")
+    (root / "setup.cfg").write_text(
+        "[metadata]\nname = cfgpkg\nversion = attr: cfgpkg.__version__\nlong_description = file: README.md\n"
+        "long_description_content_type = text/markdown\nproject_urls =\n    Source = https://example.org/src\n\n"
+        "[options]\npackage_dir =\n    =src\npackages = find:\ninstall_requires =\n    attrs>=22\n"
+        "\n[options.packages.find]\nwhere = src\n\n[options.entry_points]\nconsole_scripts =\n    cfgpkg = cfgpkg:main\n"
+    )
+    (root / "setup.py").write_text(
+        "from setuptools import setup, Extension\nsetup(ext_package='cfgpkg', ext_modules=[Extension('_x', ['src/cfgpkg/_x.c'])])\n"
+    )
+    migration = plan_migration(root, run=False)
+    data = tomllib.loads(migration.new_text)
+    assert data["project"] == {
+        "name": "cfgpkg",
+        "dynamic": ["version"],
+        "readme": "README.md",
+        "urls": {"Source": "https://example.org/src"},
+        "dependencies": ["attrs>=22"],
+        "scripts": {"cfgpkg": "cfgpkg:main"},
+    }
+    assert data["tool"]["ironwheel"]["metadata"] == {"version": {"file": "src/cfgpkg/__init__.py"}}
+    assert list(data["tool"]["ironwheel"]["extension"]) == ["cfgpkg._x"]
+    assert [item.subject for item in migration.report.of("delete")] == ["setup.py", "setup.cfg"]
