@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import pkgutil
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +21,7 @@ EXAMPLES = ROOT / "examples"
 
 # What isolated builds of the test projects and examples may install.
 WHEELHOUSE_REQUIREMENTS = [
-    "packaging",
+    "packaging>=24.2",
     "pyproject-metadata",
     "pybind11",
     "nanobind",
@@ -87,6 +90,57 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+def _writer_sites() -> list[tuple[object, str, Callable[..., Any]]]:
+    """Every module attribute through which ironwheel writes a wheel or an sdist."""
+    import ironwheel
+
+    for info in pkgutil.walk_packages(ironwheel.__path__, "ironwheel."):
+        if info.name != "ironwheel.__main__":
+            importlib.import_module(info.name)
+    from ironwheel import sdist, wheel
+
+    writers = {id(wheel.write_wheel): "write_wheel", id(sdist.build_sdist): "build_sdist"}
+    sites: list[tuple[object, str, Callable[..., Any]]] = []
+    for name, module in list(sys.modules.items()):
+        if name == "ironwheel" or name.startswith("ironwheel."):
+            for attribute, value in list(vars(module).items()):
+                if writers.get(id(value)) == attribute:
+                    sites.append((module, attribute, value))
+    return sites
+
+
+@pytest.fixture(autouse=True)
+def _cross_check_archives(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every wheel and sdist ironwheel writes in a test must satisfy other tools (archive_checks)."""
+    if request.node.get_closest_marker("unchecked_archives"):
+        return
+    global _SITES  # noqa: PLW0603 - imported once per session
+    if _SITES is None:
+        _SITES = _writer_sites()
+    from tests.archive_checks import check_archive
+
+    for module, attribute, original in _SITES:
+        if attribute == "write_wheel":
+
+            def write_wheel(*args: Any, _original: Callable[..., Path] = original, **kwargs: Any) -> Path:
+                target = _original(*args, **kwargs)
+                check_archive(target)
+                return target
+
+            monkeypatch.setattr(module, attribute, write_wheel)
+        else:
+
+            def build_sdist(project: Any, directory: Path, _original: Callable[..., str] = original) -> str:
+                name = _original(project, directory)
+                check_archive(directory / name)
+                return name
+
+            monkeypatch.setattr(module, attribute, build_sdist)
+
+
+_SITES: list[tuple[object, str, Callable[..., Any]]] | None = None
+
+
 def copy_project(source: Path, destination: Path) -> Path:
     """Copy a test project, leaving out any build output a developer left in it."""
     shutil.copytree(source, destination, ignore=shutil.ignore_patterns("build", "dist", "__pycache__"))
@@ -125,9 +179,10 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(house),
     ]
     subprocess.run([*download, *WHEELHOUSE_REQUIREMENTS], check=True)
-    # The pure-Python tomli, for builds run by Pythons older than 3.11.
+    # For builds run by Pythons older than 3.11: the pure-Python tomli, and the newest
+    # packaging and pyproject-metadata that still support 3.9.
     pure = ["--python-version", "3.9", "--implementation", "py", "--abi", "none", "--platform", "any"]
-    subprocess.run([*download, *pure, "tomli"], check=True)
+    subprocess.run([*download, *pure, "tomli", "packaging>=24.2", "pyproject-metadata"], check=True)
     return house
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
+from ironwheel._signals import Terminated, interruption, terminable
 from ironwheel.errors import ConfigError, IronwheelError, from_os_error
 from ironwheel.new.command import add_commands as add_new_commands
 
@@ -238,19 +239,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     configure_logging()
     try:
-        if arguments.command == "build":
-            return _build(arguments)
-        if arguments.command == "develop":
-            return _develop(arguments)
-        if arguments.command == "repair":
-            return _repair(arguments)
-        if arguments.command == "migrate":
-            return _migrate(arguments)
-        if arguments.command in ("new", "init"):
-            from ironwheel.new.command import run as new_project
+        with terminable():
+            if arguments.command == "build":
+                return _build(arguments)
+            if arguments.command == "develop":
+                return _develop(arguments)
+            if arguments.command == "repair":
+                return _repair(arguments)
+            if arguments.command == "migrate":
+                return _migrate(arguments)
+            if arguments.command in ("new", "init"):
+                from ironwheel.new.command import run as new_project
 
-            return new_project(arguments)
-        return _config(arguments)
+                return new_project(arguments)
+            return _config(arguments)
+    except (KeyboardInterrupt, Terminated) as caught:
+        problem, code = interruption(caught)
+        report_error(problem)
+        return code
     except IronwheelError as error:
         report_error(error)
         return error.exit_code

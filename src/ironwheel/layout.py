@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ironwheel.errors import ConfigError
-from ironwheel.files import Selection, select_files
+from ironwheel.files import Selection, check_inside, select_files
 
 __all__ = ["Package", "discover_packages", "import_name", "package_files"]
 
@@ -62,7 +62,10 @@ def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:
                 f'{where}: "{entry}" is outside the project', hint="ship packages from inside the project"
             )
         if path.is_file() and path.suffix != ".py":
-            raise ConfigError(f'{where}: "{entry}" is neither a directory nor a .py module')
+            raise ConfigError(
+                f'{where}: "{entry}" is neither a directory nor a .py module',
+                hint="list package directories or .py modules relative to the project root",
+            )
         packages.append(Package(path, path.name))
     return packages
 
@@ -138,6 +141,7 @@ def package_files(
     files: dict[str, Path] = {}
     for package in packages:
         if package.is_module:
+            check_inside(root, package.source, follow_external_links=selection.follow_external_links)
             files[package.name] = package.source
             continue
         prefix = package.source.relative_to(os.path.abspath(root)).as_posix()

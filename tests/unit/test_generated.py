@@ -230,7 +230,10 @@ def test_standalone_generated_project_is_the_top_level(build_dir: BuildDir, envi
     assert result.command[1:3] == ("-S", str(generated.directory))
     assert result.fresh_key["source"] == str(generated.directory)
     state = build_dir.state_dir.as_posix()
-    assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/reproducible.cmake"
+    assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/project-include.cmake"
+    assert result.files["project-include.cmake"] == (
+        f'include("{state}/reproducible.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+    )
     assert "extensions.cmake" not in result.files
     # NumPy's headers are seen through the view, at a path that survives a new environment.
     view = f"{state}/env/site-0/numpy"
@@ -249,7 +252,8 @@ def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environme
     assert result.command[1:3] == ("-S", "/src/demo")
     assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/project-include.cmake"
     assert result.files["project-include.cmake"] == (
-        f'include("{state}/reproducible.cmake")\ninclude("{state}/extensions.cmake")\n'
+        f'include("{state}/reproducible.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+        f'include("{state}/extensions.cmake")\n'
     )
     assert result.files["extensions.cmake"] == (
         "# Written by ironwheel: add the modules of the [tool.ironwheel.extension] tables.\n"
@@ -268,7 +272,8 @@ def test_a_project_include_of_the_users_still_runs(build_dir: BuildDir, environm
     state = build_dir.state_dir.as_posix()
     assert not [arg for arg in result.command if arg.startswith("-DCMAKE_PROJECT_INCLUDE")]
     assert result.files["project-include.cmake"] == (
-        f'include("/src/demo/hook.cmake")\ninclude("{state}/extensions.cmake")\n'
+        f'include("/src/demo/hook.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+        f'include("{state}/extensions.cmake")\n'
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import ironwheel
-from ironwheel.errors import ConfigError
+from ironwheel.errors import ConfigError, PackagingError
 from ironwheel.layout import discover_packages
 
 PYPROJECT = """\
@@ -212,4 +212,10 @@ def test_symlinked_package_outside_the_project(tmp_path: Path) -> None:
     (root / "src" / "demo_pkg").symlink_to(outside / "real", target_is_directory=True)
     packages = discover_packages(root, "demo-pkg", [])
     assert [package.name for package in packages] == ["demo_pkg"]
-    assert sorted(package_files(root, packages, Selection())) == ["demo_pkg/__init__.py", "demo_pkg/data.txt"]
+    with pytest.raises(PackagingError) as caught:
+        package_files(root, packages, Selection())
+    assert caught.value.message == (
+        f"src/demo_pkg is a symbolic link to {outside / 'real'}, outside the project"
+    )
+    follow = Selection(follow_external_links=True)
+    assert sorted(package_files(root, packages, follow)) == ["demo_pkg/__init__.py", "demo_pkg/data.txt"]

@@ -188,7 +188,9 @@ def _table(
         return None
     table["sources"] = _sources(root, name, sources, report, generated)
     if not table["sources"]:
-        report.manual(subject, "no source inside the project", "add its table by hand, or build it with CMake")
+        report.manual(
+            subject, "no source inside the project", "add its table by hand, or build it with CMake"
+        )
         return None
     pyx = [s for s in table["sources"] if s.endswith(".pyx")]
     comments = _distutils_comments(root / pyx[0]) if len(pyx) == 1 else {}

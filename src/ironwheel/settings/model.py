@@ -343,6 +343,11 @@ class SdistSettings:
         (), "Gitignore-style patterns to include even when ignored; beats `exclude`."
     )
     exclude: tuple[str, ...] = setting((), "Gitignore-style patterns to leave out.")
+    follow_external_links: bool = setting(
+        False,
+        "Follow symbolic links whose target lies outside the project, packing the files they "
+        "point to (in the sdist and the wheel's package files). false makes such a link an error.",
+    )
 
 
 _MANYLINUX = re.compile(
