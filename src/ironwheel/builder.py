@@ -277,7 +277,9 @@ def find_packages(project: Project) -> list[Package]:
     """The project's Python packages; an error when there is nothing at all to build."""
     name = project.core.name
     warn_marked_sources(project)
-    packages = discover_packages(project.root, name, project.settings.wheel.packages)
+    packages = discover_packages(
+        project.root, name, project.settings.wheel.packages, project.settings.wheel.package_dirs
+    )
     if not packages and not project.native:
         module = import_name(name)
         raise PackagingError(

@@ -102,6 +102,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     repair.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
+    migrate = commands.add_parser(
+        "migrate",
+        help="turn a setup.py / setup.cfg / scikit-build-core project into an ironwheel project",
+        **_examples(
+            "%(prog)s                 print the new pyproject.toml and the report",
+            "%(prog)s --diff          the changes as a unified diff",
+            "%(prog)s --write --check apply them (keeping pyproject.toml.orig), then build both ways",
+        ),
+    )
+    migrate.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    shown_as = migrate.add_mutually_exclusive_group()
+    shown_as.add_argument("--diff", action="store_true", help="print a unified diff of every change")
+    shown_as.add_argument("--write", action="store_true", help="apply the changes, keeping backups (*.orig)")
+    migrate.add_argument(
+        "--check",
+        action="store_true",
+        help="build with the old backend and with ironwheel, and compare the wheels",
+    )
+    migrate.add_argument(
+        "--no-run",
+        action="store_true",
+        help="never run setup.py, even where the static reading leaves values unknown",
+    )
+    migrate.add_argument("--timeout", type=float, default=60.0, help="seconds setup.py may run (default: 60)")
+
     config = commands.add_parser(
         "config",
         help="show the settings model or a project's settings",
@@ -197,6 +222,19 @@ def _config(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(arguments: argparse.Namespace) -> int:
+    from ironwheel.migrate.cli import run_migrate
+
+    return run_migrate(
+        Path(arguments.project),
+        diff=arguments.diff,
+        write=arguments.write,
+        check=arguments.check,
+        run=not arguments.no_run,
+        timeout=arguments.timeout,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
@@ -209,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _develop(arguments)
             if arguments.command == "repair":
                 return _repair(arguments)
+            if arguments.command == "migrate":
+                return _migrate(arguments)
             if arguments.command in ("new", "init"):
                 from ironwheel.new.command import run as new_project
 

@@ -353,6 +353,30 @@ def _extended(static: Any, extra: tuple[str, ...]) -> Any:
     return static + [requirement for requirement in extra if requirement not in static]
 
 
+def _description(message: email.message.Message) -> str:
+    """The long description: the body (metadata 2.1+), else the folded ``Description`` header."""
+    body = message.get_payload()
+    if isinstance(body, str) and body.strip():
+        return body
+    header = message.get("Description")
+    if not header:
+        return ""
+    # Metadata 1.x folds the text with eight spaces (newer setuptools: "       |") before each line.
+    lines = str(header).splitlines()
+    folds = ("       |", " " * 8)
+    unfolded = [lines[0]] + [line[8:] if line.startswith(folds) else line.lstrip() for line in lines[1:]]
+    return "\n".join(unfolded).strip() + "\n"
+
+
+def _readme_type(settings: Settings) -> str:
+    readme = settings.metadata.readme
+    if readme.content_type:
+        return readme.content_type
+    if readme.file:
+        return _SUFFIX_TYPES.get(Path(readme.file[0]).suffix.lower(), "text/plain")
+    return "text/plain"
+
+
 def resolve(pyproject: Pyproject, root: Path, settings: Settings, where: Sources) -> Resolved:
     """Fill in every dynamic field (in a copy of the raw ``[project]`` table, for pyproject-metadata).
 
@@ -383,9 +407,10 @@ def resolve(pyproject: Pyproject, root: Path, settings: Settings, where: Sources
             version, written = found.version, found.written
     if where.readme != "static":
         if pkg_info is not None:
-            body = pkg_info.get_payload()
-            if isinstance(body, str) and body.strip():
-                content_type = pkg_info.get("Description-Content-Type", "text/plain")
+            body = _description(pkg_info)
+            if body:
+                # A PKG-INFO written by another tool may not state the type: the readme settings do.
+                content_type = pkg_info.get("Description-Content-Type") or _readme_type(settings)
                 project["readme"] = {"text": body, "content-type": content_type}
         elif where.readme == "file":
             project["readme"] = _readme_from_files(root, settings)

@@ -179,7 +179,7 @@ def _floor_or_error(requires_python: str | None, where: str) -> tuple[int, int]:
 
 def derived_py_api(requires_python: str | None, settings: Settings, has_cmakelists: bool) -> str:
     """``wheel.py-api``, or ``cp3X`` when every module (all declarative) asks for the limited API."""
-    tables = settings.extension
+    tables = {name: table for name, table in settings.extension.items() if table.enabled}
     if settings.wheel.py_api or has_cmakelists or not tables:
         return settings.wheel.py_api
     if not all(table.py_limited_api for table in tables.values()):
@@ -323,6 +323,8 @@ def load_extensions(
     problems = _Problems()
     extensions: list[Extension] = []
     for name, table in settings.extension.items():
+        if not table.enabled:
+            continue
         where = _where(name)
         if not all(part.isidentifier() for part in name.split(".")):
             problems.add(

@@ -78,7 +78,8 @@ class Project:
     @property
     def native(self) -> bool:
         """Whether CMake builds part of this project: its CMakeLists.txt or extension tables."""
-        return self.has_cmakelists or (self.settings.wheel.cmake and bool(self.settings.extension))
+        enabled = any(table.enabled for table in self.settings.extension.values())
+        return self.has_cmakelists or (self.settings.wheel.cmake and enabled)
 
     def _warn(self, messages: Sequence[str]) -> None:
         """Show each warning about the metadata once, whether it was read or recalled."""

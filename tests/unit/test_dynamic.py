@@ -401,6 +401,20 @@ def test_from_an_sdist_the_version_and_readme_come_from_pkg_info(tmp_path: Path)
     assert found.get_payload() == "# From the sdist\n"
 
 
+def test_a_pkg_info_written_by_setuptools_keeps_the_readme_and_its_type(tmp_path: Path) -> None:
+    # A downloaded setuptools sdist, migrated: metadata 1.x folds the description into a header
+    # and states no content type; the readme settings say what the text is.
+    (tmp_path / "pyproject.toml").write_text(README, encoding="utf-8")
+    (tmp_path / "PKG-INFO").write_text(
+        "Metadata-Version: 1.1\nName: demo\nVersion: 1\n"
+        "Description: Demo\n       |====\n       |\n       |    indented\n       |\nPlatform: UNKNOWN\n",
+        encoding="utf-8",
+    )
+    found = metadata(tmp_path)
+    assert found["Description-Content-Type"] == "text/x-rst"
+    assert found.get_payload() == "Demo\n====\n\n    indented\n"
+
+
 @pytest.fixture
 def chdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)

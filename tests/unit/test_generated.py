@@ -452,3 +452,27 @@ def test_cython_s_own_files_are_named_through_the_environment_view(tmp_path: Pat
     assert depfile.read_text() == (
         f"{root}/out.cpp: {root}/src/pkg/m.pyx \\\n  {view.as_posix()}/Cython/Includes/libcpp/vector.pxd\n"
     )
+
+
+def test_the_keys_setup_py_extensions_need(tmp_path: Path) -> None:
+    files = {"src/pkg/_a.c": "", "src/pkg/_off.c": "", "src/pkg/_b.cpp": ""}
+    tables = {
+        "pkg._a": {
+            "sources": ["src/pkg/_a.c"],
+            "undef-macros": ["NDEBUG"],
+            "runtime-library-dirs": ["/opt/vendor/lib"],
+            "extra-objects": ["obj/helper.o"],
+        },
+        "pkg._b": {"sources": ["src/pkg/_b.cpp"], "cxx-std": 17},
+        "pkg._off": {"sources": ["src/pkg/_off.c"], "enabled": False},
+    }
+    text = render_lists("p", extensions(tmp_path, tables, files), tmp_path)
+    root = tmp_path.as_posix()
+    assert f'target_link_libraries("pkg._a" PRIVATE "{root}/obj/helper.o")' in text
+    assert 'target_compile_options("pkg._a" PRIVATE "\\$<IF:\\$<C_COMPILER_ID:MSVC>,/U,-U>NDEBUG")' in text
+    assert (
+        'if(NOT WIN32)\n  set_property(TARGET "pkg._a" APPEND PROPERTY BUILD_RPATH "/opt/vendor/lib")\n'
+        '  set_property(TARGET "pkg._a" APPEND PROPERTY INSTALL_RPATH "/opt/vendor/lib")\nendif()'
+    ) in text
+    assert 'set_target_properties("pkg._b" PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON)' in text
+    assert "pkg._off" not in text
