@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 
 from ironwheel._requires import record
-from ironwheel.project import Project
+from ironwheel.project.project import Project
 from ironwheel.request import BuildRequest
 from ironwheel.settings import ConfigSettings
-from ironwheel.toolcache import ToolCache
-from ironwheel.toolchain import build_requirements, cmake_requirement
+from ironwheel.tools.toolcache import ToolCache
+from ironwheel.tools.toolchain import build_requirements, cmake_requirement
 
 __all__ = [
     "build_editable",
@@ -32,7 +32,7 @@ def _project(config_settings: ConfigSettings | None, request: BuildRequest) -> P
 
 def _metadata_requirements(project: Project) -> list[str]:
     """The libraries the dynamic metadata's providers import (none from an sdist)."""
-    from ironwheel.dynamic import sources
+    from ironwheel.project.dynamic import sources
 
     return sources(project.pyproject, project.root, project.settings).libraries()
 
@@ -47,7 +47,7 @@ def get_requires_for_build_wheel(
     from ironwheel._records import Record
     from ironwheel.cmake.builddir import BuildDir
     from ironwheel.cmake.helpers import helpers_used
-    from ironwheel.extensions import language_requirements
+    from ironwheel.extensions.tables import language_requirements
     from ironwheel.repair.mode import decide
     from ironwheel.repair.project import (
         relink_requirements,
@@ -98,7 +98,7 @@ def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:
-    from ironwheel.builder import write_metadata
+    from ironwheel.builds.wheel import write_metadata
 
     project = _project(config_settings, BuildRequest("metadata_wheel"))
     return write_metadata(project, Path(metadata_directory).absolute())
@@ -107,15 +107,15 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: C
 def build_wheel(
     wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
 ) -> str:
-    from ironwheel.builder import build_wheel as build
+    from ironwheel.builds.wheel import build_wheel as build
 
     project = _project(config_settings, BuildRequest("wheel", release=release))
     return build(project, Path(wheel_directory).absolute())
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
-    from ironwheel.sdist import build_sdist as build
-    from ironwheel.sourcedirs import warn_marked_sources
+    from ironwheel.builds.sdist import build_sdist as build
+    from ironwheel.project.sourcedirs import warn_marked_sources
 
     project = _project(config_settings, BuildRequest("sdist"))
     warn_marked_sources(project)
@@ -129,7 +129,7 @@ def get_requires_for_build_editable(config_settings: ConfigSettings | None) -> l
 def prepare_metadata_for_build_editable(
     metadata_directory: str, config_settings: ConfigSettings | None
 ) -> str:
-    from ironwheel.builder import write_metadata
+    from ironwheel.builds.wheel import write_metadata
 
     project = _project(config_settings, BuildRequest("metadata_editable"))
     return write_metadata(project, Path(metadata_directory).absolute())

@@ -170,7 +170,7 @@ def _build(arguments: argparse.Namespace) -> int:
 
 def _develop(arguments: argparse.Namespace) -> int:
     from ironwheel.editable.wheel import build_in_place
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
     from ironwheel.request import BuildRequest
 
     project = Project.load(
@@ -181,7 +181,7 @@ def _develop(arguments: argparse.Namespace) -> int:
 
 
 def _repair(arguments: argparse.Namespace) -> int:
-    from ironwheel.pyproject import read_pyproject
+    from ironwheel.project.pyproject import read_pyproject
     from ironwheel.repair.standalone import repair_wheel_file
     from ironwheel.settings import load_settings
 
@@ -215,7 +215,7 @@ def _config(arguments: argparse.Namespace) -> int:
         return 0
     import dataclasses
 
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
 
     project = Project.load(Path(arguments.project), _config_settings(arguments.config_setting))
     print(json.dumps(dataclasses.asdict(project.settings), indent=2, default=list))

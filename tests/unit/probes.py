@@ -8,14 +8,14 @@ from typing import Any
 
 from packaging.version import Version
 
+from ironwheel.archive.tags import StableABI
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.entrypoints import CMakeEntryPoints
 from ironwheel.cmake.environment import BuildEnvironment, NumPyDirs
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
-from ironwheel.tags import StableABI
-from ironwheel.toolchain import Program
+from ironwheel.tools.toolchain import Program
 
 CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
 NINJA = Program("ninja", Path("/usr/bin/ninja"), Version("1.11.1"), "on PATH")

@@ -12,9 +12,9 @@ import pytest
 
 import ironwheel
 from ironwheel._records import Record
-from ironwheel.dynamic import sources
 from ironwheel.errors import IronwheelError, format_error
-from ironwheel.project import Project
+from ironwheel.project.dynamic import sources
+from ironwheel.project.project import Project
 from ironwheel.settings import load_settings
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n'
@@ -471,7 +471,7 @@ def test_the_recorded_answer_holds_the_library_until_an_sdist_s_pkg_info_appears
 
 
 def test_the_record_renders_again_when_a_requirements_file_or_an_include_changes(tmp_path: Path) -> None:
-    from ironwheel.metacache import load_core
+    from ironwheel.project.metacache import load_core
 
     root = write(tmp_path / "demo", REQUIREMENTS)
     record = tmp_path / "metadata.json"

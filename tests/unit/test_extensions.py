@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import ConfigError, format_error
-from ironwheel.extensions import language_requirements
-from ironwheel.project import Project
-from ironwheel.pyproject import Pyproject
+from ironwheel.extensions.tables import language_requirements
+from ironwheel.project.project import Project
+from ironwheel.project.pyproject import Pyproject
 from ironwheel.settings import load_settings
 
 PYBIND11 = "#include <pybind11/pybind11.h>\n"

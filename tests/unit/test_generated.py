@@ -17,15 +17,15 @@ from packaging.version import Version
 
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.environment import BuildEnvironment, numpy_dirs
-from ironwheel.cmake.generated import GeneratedProject, render_lists, write_generated
 from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used
 from ironwheel.cmake.plan import Plan, Tools
-from ironwheel.compilers import buildable, find_compiler
 from ironwheel.errors import BuildError, ConfigError, ToolError, format_error
-from ironwheel.extensions import Extension
-from ironwheel.optional import OptionalPolicy, optional_policy
-from ironwheel.project import Project
-from ironwheel.toolchain import Program
+from ironwheel.extensions.generated import GeneratedProject, render_lists, write_generated
+from ironwheel.extensions.optional import OptionalPolicy, optional_policy
+from ironwheel.extensions.tables import Extension
+from ironwheel.project.project import Project
+from ironwheel.tools.compilers import buildable, find_compiler
+from ironwheel.tools.toolchain import Program
 from tests.unit import probes
 from tests.unit.test_extensions import make
 

@@ -14,9 +14,9 @@ from ironwheel.cmake import configure
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.plan import Plan, Tools
 from ironwheel.errors import ConfigError, ToolError, format_error
-from ironwheel.launcher import Launcher, find_launcher
 from ironwheel.settings import load_settings
-from ironwheel.toolchain import Program
+from ironwheel.tools.launcher import Launcher, find_launcher
+from ironwheel.tools.toolchain import Program
 from tests.unit import probes
 
 CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")

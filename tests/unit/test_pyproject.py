@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ironwheel.pyproject import Pyproject, ScmTable, read_pyproject
+from ironwheel.project.pyproject import Pyproject, ScmTable, read_pyproject
 
 
 def test_the_project_table_typed() -> None:

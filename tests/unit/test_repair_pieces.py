@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ironwheel._records import Record
+from ironwheel.archive.wheel import Source, write_wheel
 from ironwheel.cmake.fileapi import CodeModel, Target
 from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options, Report
@@ -22,7 +23,6 @@ from ironwheel.repair.pipeline import _check
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.sbom import Library, previous_libraries, render_sbom
 from ironwheel.repair.skeleton import extract_wheel, merge_output, select_skeleton, wheel_tags, write_skeleton
-from ironwheel.wheel import Source, write_wheel
 
 ELF_HEAD = b"\x7fELF\x02\x01\x01" + b"\0" * 57
 
@@ -332,12 +332,12 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
 ) -> None:
     import sys
 
-    from ironwheel.project import Project
+    from ironwheel.archive.tags import WheelTag
+    from ironwheel.project.project import Project
     from ironwheel.repair import linux, tools
     from ironwheel.repair.mode import decide
     from ironwheel.repair.project import repair_requirements
     from ironwheel.request import BuildRequest
-    from ironwheel.tags import WheelTag
 
     root = _native_project(tmp_path)
     project = Project.load(root)

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from ironwheel import _requires, toolchain
+from ironwheel import _requires
 from ironwheel._records import Record
-from ironwheel.tags import compute_tag
-from ironwheel.toolcache import ToolCache
+from ironwheel.archive.tags import compute_tag
+from ironwheel.tools import toolchain
+from ironwheel.tools.toolcache import ToolCache
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

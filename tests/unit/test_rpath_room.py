@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from ironwheel._hooks import get_requires_for_build_wheel
+from ironwheel.archive.tags import WheelTag
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.helpers import helpers_used
 from ironwheel.cmake.rpath import RESERVED, ROOM_INCLUDE, default_install_rpath, project_entries
-from ironwheel.project import Project
+from ironwheel.project.project import Project
 from ironwheel.request import BuildRequest
-from ironwheel.tags import WheelTag
 from tests.unit import probes
 
 

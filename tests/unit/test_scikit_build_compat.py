@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import ConfigError, format_error
-from ironwheel.generate import render_all
+from ironwheel.project.generate import render_all
 from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings, load_settings
 from ironwheel.settings.model import GenerateSettings

@@ -13,7 +13,7 @@ from packaging.version import Version
 from ironwheel.cmake import tools
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.environment import BuildEnvironment
-from ironwheel.toolchain import Program
+from ironwheel.tools.toolchain import Program
 from tests.unit import probes
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")

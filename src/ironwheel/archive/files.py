@@ -28,7 +28,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ironwheel._gitignore import Rules
+from ironwheel.archive.gitignore import Rules
 from ironwheel.errors import PackagingError
 
 __all__ = ["DEFAULT_EXCLUDES", "Selection", "check_inside", "select_files"]

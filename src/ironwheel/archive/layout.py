@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ironwheel.archive.files import Selection, check_inside, select_files
 from ironwheel.errors import ConfigError
-from ironwheel.files import Selection, check_inside, select_files
 
 __all__ = ["Package", "discover_packages", "import_name", "package_files"]
 

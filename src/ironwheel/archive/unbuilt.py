@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ironwheel.layout import Package, import_name
+from ironwheel.archive.layout import Package, import_name
 
 __all__ = ["SUFFIXES", "warn_unbuilt"]
 

@@ -50,7 +50,7 @@ def render_wheel_file(tags: Sequence[str], *, purelib: bool) -> bytes:
 
 def _check_names(names: Iterable[str]) -> None:
     """Refuse what installers refuse: unsafe paths, and paths that collide once unpacked."""
-    from ironwheel.wheelfile import case_twin, name_problem, nested_member
+    from ironwheel.archive.wheelfile import case_twin, name_problem, nested_member
 
     for name in names:
         problem = name_problem(name)

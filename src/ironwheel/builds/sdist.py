@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._fs import atomic_output
-from ironwheel._reproducible import source_date_epoch
+from ironwheel.archive.files import Selection, check_inside, select_files
+from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.errors import PackagingError
-from ironwheel.files import Selection, check_inside, select_files
-from ironwheel.generate import render_project
-from ironwheel.project import Project
+from ironwheel.project.generate import render_project
+from ironwheel.project.project import Project
 
 __all__ = ["build_sdist", "sdist_files"]
 

@@ -10,35 +10,42 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ironwheel._fs import write_if_changed
-from ironwheel._gitignore import Rules
-from ironwheel._reproducible import source_date_epoch
+from ironwheel.archive.files import Selection
+from ironwheel.archive.gitignore import Rules
+from ironwheel.archive.layout import Package, discover_packages, import_name, package_files
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.tags import WheelTag
+from ironwheel.archive.unbuilt import warn_unbuilt
+from ironwheel.archive.wheel import Source, render_wheel_file, write_wheel
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
-from ironwheel.cmake.generated import write_generated
 from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_tools
 from ironwheel.errors import IronwheelError, PackagingError, ToolError
-from ironwheel.files import Selection
-from ironwheel.generate import Generated, render_project
-from ironwheel.launcher import find_launcher
-from ironwheel.layout import Package, discover_packages, import_name, package_files
-from ironwheel.optional import OptionalPolicy, optional_policy
-from ironwheel.project import Project
+from ironwheel.extensions.generated import write_generated
+from ironwheel.extensions.optional import OptionalPolicy, optional_policy
+from ironwheel.project.generate import Generated, render_project
+from ironwheel.project.project import Project
+from ironwheel.project.sourcedirs import warn_marked_sources
 from ironwheel.repair.mode import Decision, decide
-from ironwheel.sourcedirs import warn_marked_sources
-from ironwheel.tags import WheelTag
-from ironwheel.toolcache import ToolCache, choice_key
-from ironwheel.toolchain import Program, Versions, cmake_requirement, find_cmake, find_ninja, needs_ninja
-from ironwheel.unbuilt import warn_unbuilt
-from ironwheel.wheel import Source, render_wheel_file, write_wheel
+from ironwheel.tools.launcher import find_launcher
+from ironwheel.tools.toolcache import ToolCache, choice_key
+from ironwheel.tools.toolchain import (
+    Program,
+    Versions,
+    cmake_requirement,
+    find_cmake,
+    find_ninja,
+    needs_ninja,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ironwheel.extensions import Extension
+    from ironwheel.extensions.tables import Extension
 
 __all__ = [
     "NativeBuild",
@@ -212,7 +219,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     policy = optional_policy(environment.environ)
     if project.settings.extension and project.settings.wheel.cmake:
         # Only projects with extension tables pay for their machinery.
-        from ironwheel.compilers import buildable
+        from ironwheel.tools.compilers import buildable
 
         declared = project.extensions()
         extensions = buildable(declared, policy, environment.environ, defines=project.settings.cmake.define)

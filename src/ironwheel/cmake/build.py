@@ -16,7 +16,7 @@ from ironwheel.cmake.envfiles import remember, restore
 from ironwheel.cmake.plan import Plan
 from ironwheel.errors import CommandError, IronwheelError, PackagingError
 from ironwheel.settings import Settings
-from ironwheel.toolchain import Program
+from ironwheel.tools.toolchain import Program
 
 __all__ = ["Installed", "build", "install"]
 

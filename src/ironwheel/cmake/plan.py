@@ -28,19 +28,19 @@ from typing import Any
 from packaging.version import Version
 
 from ironwheel import __version__, _layout
-from ironwheel._reproducible import source_date_epoch
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.tags import StableABI, macos_target
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.envview import EnvironmentView
-from ironwheel.cmake.generated import GeneratedProject, extensions_hook
 from ironwheel.cmake.helpers import HELPERS_DIR
 from ironwheel.cmake.rpath import ROOM_INCLUDE, default_install_rpath, has_room
 from ironwheel.errors import ConfigError
-from ironwheel.launcher import LANGUAGES, Launcher
+from ironwheel.extensions.generated import GeneratedProject, extensions_hook
 from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings
-from ironwheel.tags import StableABI, macos_target
-from ironwheel.toolchain import Program
+from ironwheel.tools.launcher import LANGUAGES, Launcher
+from ironwheel.tools.toolchain import Program
 
 __all__ = ["Plan", "Target", "Tools", "make_plan"]
 

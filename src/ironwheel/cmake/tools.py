@@ -27,7 +27,7 @@ from ironwheel._run import capture
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.errors import CommandError, ToolError
-from ironwheel.toolchain import Program
+from ironwheel.tools.toolchain import Program
 
 __all__ = ["keep_tools", "temporary_roots"]
 

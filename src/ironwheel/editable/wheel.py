@@ -23,18 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel._fs import write_if_changed
-from ironwheel._reproducible import source_date_epoch
-from ironwheel.builder import NativeBuild, add_installed, build_native, dist_info_files, find_packages
+from ironwheel.archive.layout import Package, import_name
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source, write_wheel
+from ironwheel.builds.wheel import NativeBuild, add_installed, build_native, dist_info_files, find_packages
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.envfiles import environment_inputs
 from ironwheel.cmake.envview import materialize, materialize_environment
 from ironwheel.cmake.tools import temporary_roots
 from ironwheel.editable import finder, rebuild
-from ironwheel.generate import render_project
-from ironwheel.layout import Package, import_name
-from ironwheel.project import Project
+from ironwheel.project.generate import render_project
+from ironwheel.project.project import Project
 from ironwheel.settings.model import BuildSettings
-from ironwheel.wheel import Source, write_wheel
 
 __all__ = ["InPlace", "build_editable", "build_in_place"]
 

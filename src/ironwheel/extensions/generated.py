@@ -21,7 +21,7 @@ from ironwheel._fs import write_if_changed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ironwheel.extensions import Extension
+    from ironwheel.extensions.tables import Extension
     from ironwheel.settings.model import Scalar
 
 __all__ = ["GeneratedProject", "extensions_hook", "render_lists", "write_generated"]

@@ -21,10 +21,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from ironwheel.archive.tags import StableABI, compute_tag
 from ironwheel.errors import ConfigError
 from ironwheel.settings.keys import prefixed
 from ironwheel.settings.model import ExtensionSettings, Scalar, Settings
-from ironwheel.tags import StableABI, compute_tag
 
 __all__ = [
     "Binding",

@@ -13,7 +13,7 @@ from ironwheel.migrate.licenses import LICENSE_CLASSIFIER, spdx_expression
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.versions import convert_version
 from ironwheel.migrate.world import World, marker_for
-from ironwheel.pyproject import DEFAULT_LICENSE_GLOBS
+from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS
 
 __all__ = ["MetadataResult", "convert_metadata", "requirement_lines"]
 

@@ -1,9 +1,9 @@
 """The dynamic fields of ``[project]``: where each comes from, and their values.
 
 ``version``: a regular expression over a file, or version control
-(:mod:`ironwheel.vcs`). ``readme``: files joined, or hatch-fancy-pypi-readme.
+(:mod:`ironwheel.project.vcs`). ``readme``: files joined, or hatch-fancy-pypi-readme.
 ``dependencies`` and ``optional-dependencies``: requirements files
-(:mod:`ironwheel.reqfiles`), which extend the static entries (PEP 808).
+(:mod:`ironwheel.project.reqfiles`), which extend the static entries (PEP 808).
 
 The values are merged into the ``[project]`` table before pyproject-metadata
 checks it, so the sdist's PKG-INFO states them in full and marks none
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from packaging.version import InvalidVersion, Version
 
 from ironwheel.errors import ConfigError, ToolError
-from ironwheel.pyproject import Pyproject
+from ironwheel.project.pyproject import Pyproject
 
 if TYPE_CHECKING:
     import email.message
@@ -382,7 +382,7 @@ def resolve(pyproject: Pyproject, root: Path, settings: Settings, where: Sources
 
     The version provider writes its version files.
     """
-    from ironwheel.reqfiles import read_requirements
+    from ironwheel.project.reqfiles import read_requirements
 
     project = dict(pyproject.project)
     read: list[str] = []
@@ -401,7 +401,7 @@ def resolve(pyproject: Pyproject, root: Path, settings: Settings, where: Sources
         elif where.version == "regex":
             version = _version_from_file(root, settings)
         else:
-            from ironwheel.vcs import vcs_version
+            from ironwheel.project.vcs import vcs_version
 
             found = vcs_version(root, pyproject.scm, pyproject.name)
             version, written = found.version, found.written
@@ -442,7 +442,7 @@ def resolve(pyproject: Pyproject, root: Path, settings: Settings, where: Sources
 
 def _shipped_version_files(root: Path, pyproject: Pyproject) -> tuple[tuple[str, bytes], ...]:
     """The version files an sdist carries: kept as they are, and in the wheel even when ignored."""
-    from ironwheel.vcs import version_files
+    from ironwheel.project.vcs import version_files
 
     shipped: list[tuple[str, bytes]] = []
     for name in version_files(root, pyproject.scm):

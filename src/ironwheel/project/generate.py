@@ -14,7 +14,7 @@ from ironwheel.errors import ConfigError
 from ironwheel.settings.model import GenerateSettings
 
 if TYPE_CHECKING:
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
 
 __all__ = ["Generated", "render_all", "render_project"]
 

@@ -12,7 +12,7 @@ metadata settings and the tables the providers read, the stats of every
 file the metadata may read (readme, license files, the files license globs
 match, the version file, requirements files and what they include,
 ``PKG-INFO``) and, for a version from git, the state of the checkout
-(:func:`ironwheel.vcs.state_key`) and the variables the library reads. Any
+(:func:`ironwheel.project.vcs.state_key`) and the variables the library reads. Any
 difference renders them again, through pyproject-metadata.
 """
 
@@ -29,7 +29,7 @@ from packaging.version import Version
 
 from ironwheel import __version__
 from ironwheel._records import Record, file_stat
-from ironwheel.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
+from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
 
 if TYPE_CHECKING:
     from ironwheel.settings import Settings
@@ -59,8 +59,8 @@ def _inputs(pyproject: Pyproject, root: Path, settings: Settings) -> str | None:
     """Everything the metadata depends on, as text; None when that cannot be told."""
     from_vcs = False
     if pyproject.project.get("dynamic"):
-        from ironwheel.dynamic import sources
         from ironwheel.errors import ConfigError
+        from ironwheel.project.dynamic import sources
 
         try:
             where = sources(pyproject, root, settings)
@@ -79,7 +79,7 @@ def _inputs(pyproject: Pyproject, root: Path, settings: Settings) -> str | None:
     state: str | None = None
     environment: list[tuple[str, str]] = []
     if from_vcs:
-        from ironwheel.vcs import environment_key, state_key
+        from ironwheel.project.vcs import environment_key, state_key
 
         named.append(".git_archival.txt")
         state = state_key(root, pyproject.scm)
@@ -105,8 +105,8 @@ def _inputs(pyproject: Pyproject, root: Path, settings: Settings) -> str | None:
 
 
 def _render(pyproject: Pyproject, root: Path, settings: Settings) -> Core:
-    from ironwheel.dynamic import resolve, sources
-    from ironwheel.metadata import dist_info_name, read_metadata, render_entry_points, render_metadata
+    from ironwheel.project.dynamic import resolve, sources
+    from ironwheel.project.metadata import dist_info_name, read_metadata, render_entry_points, render_metadata
 
     resolved = resolve(pyproject, root, settings, sources(pyproject, root, settings))
     metadata, said = read_metadata(pyproject, root, settings, resolved)

@@ -1,6 +1,6 @@
 """``[project]`` -> core metadata, through pyproject-metadata (PEP 621 and PEP 639).
 
-The dynamic fields are filled in first (:mod:`ironwheel.dynamic`).
+The dynamic fields are filled in first (:mod:`ironwheel.project.dynamic`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 import pyproject_metadata
 from packaging.utils import canonicalize_name
 
-from ironwheel.dynamic import Resolved, resolve, sources
 from ironwheel.errors import ConfigError
-from ironwheel.metacheck import check_metadata
-from ironwheel.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
+from ironwheel.project.dynamic import Resolved, resolve, sources
+from ironwheel.project.metacheck import check_metadata
+from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
 from ironwheel.settings import Settings
 
 __all__ = [
@@ -65,9 +65,9 @@ def read_metadata(
     settings: Settings,
     resolved: Resolved | None = None,
 ) -> tuple[Metadata, list[str]]:
-    """Read and check ``[project]`` with its dynamic fields filled in (see :mod:`ironwheel.dynamic`).
+    """Read and check ``[project]`` with its dynamic fields filled in (see :mod:`ironwheel.project.dynamic`).
 
-    The result renders valid metadata (see :mod:`ironwheel.metacheck`). The
+    The result renders valid metadata (see :mod:`ironwheel.project.metacheck`). The
     warnings come back for the caller to show, once however often it reads.
     """
     if resolved is None:
@@ -96,7 +96,7 @@ def read_metadata(
 
 def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
     """The readme, license and version files end up in the archives: none may come from outside."""
-    from ironwheel.files import check_inside
+    from ironwheel.archive.files import check_inside
 
     readme = metadata.readme.file if metadata.readme is not None else None
     read = [readme, *(metadata.license_files or ()), settings.metadata.version.file or None]

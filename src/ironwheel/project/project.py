@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
+from ironwheel.archive.tags import StableABI, WheelTag, compute_tag
 from ironwheel.errors import ConfigError
-from ironwheel.pyproject import Pyproject, read_pyproject
+from ironwheel.project.pyproject import Pyproject, read_pyproject
 from ironwheel.request import BuildRequest
 from ironwheel.settings import ConfigSettings, Settings, load_settings
 from ironwheel.settings.model import CMakeSettings
-from ironwheel.tags import StableABI, WheelTag, compute_tag
 
 if TYPE_CHECKING:
-    from ironwheel.extensions import Extension
-    from ironwheel.metacache import Core
-    from ironwheel.metadata import Metadata
+    from ironwheel.extensions.tables import Extension
+    from ironwheel.project.metacache import Core
+    from ironwheel.project.metadata import Metadata
 
 __all__ = ["Project"]
 
@@ -91,7 +91,7 @@ class Project:
     @functools.cached_property
     def metadata(self) -> Metadata:
         # Imported when needed: get_requires_for_build_wheel never is, and pays no import.
-        from ironwheel.metadata import read_metadata
+        from ironwheel.project.metadata import read_metadata
 
         metadata, said = read_metadata(self.pyproject, self.root, self.settings)
         self._warn(said)
@@ -101,7 +101,7 @@ class Project:
     def core(self) -> Core:
         """What a wheel needs of the metadata, kept in the build dir while its inputs last."""
         from ironwheel.cmake.builddir import BuildDir
-        from ironwheel.metacache import load_core
+        from ironwheel.project.metacache import load_core
 
         try:
             build_dir = self.build_dir()
@@ -129,14 +129,14 @@ class Project:
     def tag(self) -> tuple[WheelTag, StableABI | None]:
         py_api = self.settings.wheel.py_api
         if self.settings.extension:
-            from ironwheel.extensions import derived_py_api
+            from ironwheel.extensions.tables import derived_py_api
 
             py_api = derived_py_api(self.pyproject.requires_python, self.settings, self.has_cmakelists)
         return compute_tag(native=self.native, py_api=py_api)
 
     def extensions(self) -> list[Extension]:
         """The extension tables, checked (ConfigError lists every problem)."""
-        from ironwheel.extensions import load_extensions
+        from ironwheel.extensions.tables import load_extensions
 
         stable_abi = self.tag[1]
         return load_extensions(
@@ -155,7 +155,7 @@ class Project:
             )
         )
         if path not in self._checked_build_dirs:
-            from ironwheel.sourcedirs import check_build_dir
+            from ironwheel.project.sourcedirs import check_build_dir
 
             check_build_dir(self, path, template)
             self._checked_build_dirs.add(path)

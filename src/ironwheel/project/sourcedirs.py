@@ -53,7 +53,7 @@ def _show(project: SourceTree, path: Path) -> str:
 
 def source_dirs(project: SourceTree) -> list[tuple[str, Path]]:
     """(what it is, absolute directory) for every directory of sources below the project root."""
-    from ironwheel.layout import discover_packages
+    from ironwheel.archive.layout import discover_packages
 
     found: list[tuple[str, Path]] = []
     for package in discover_packages(project.root, project.name, project.settings.wheel.packages):

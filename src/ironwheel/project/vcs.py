@@ -34,7 +34,7 @@ from packaging.version import InvalidVersion, Version
 
 from ironwheel._records import file_stat
 from ironwheel.errors import ConfigError, IronwheelError, ToolError
-from ironwheel.pyproject import SCM_SECTIONS, ScmTable
+from ironwheel.project.pyproject import SCM_SECTIONS, ScmTable
 
 __all__ = [
     "VcsVersion",

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel._records import Record
-from ironwheel._reproducible import source_date_epoch
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source
 from ironwheel.errors import IronwheelError, ToolError
 from ironwheel.repair.base import Job, Options, Repairer, Report
 from ironwheel.repair.binaries import binary_format
@@ -28,7 +29,6 @@ from ironwheel.repair.mode import Decision
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.sbom import SBOM_NAME, Library, previous_libraries, render_sbom
 from ironwheel.repair.skeleton import merge_output, select_skeleton, wheel_tags, write_skeleton
-from ironwheel.wheel import Source
 
 __all__ = ["finish"]
 

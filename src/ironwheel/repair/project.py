@@ -8,18 +8,18 @@ import shutil
 from pathlib import Path
 
 from ironwheel._faults import stall
+from ironwheel.archive.wheel import Source
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.fileapi import CodeModel
 from ironwheel.cmake.rpath import SWITCHES
 from ironwheel.errors import ToolError
-from ironwheel.project import Project
+from ironwheel.project.project import Project
 from ironwheel.repair.base import Options
 from ironwheel.repair.internal import link_internal_libraries, search_dirs
 from ironwheel.repair.mode import Decision
 from ironwheel.repair.pipeline import finish
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.tools import PATCHELF, find_program
-from ironwheel.wheel import Source
 
 __all__ = [
     "relink_requirements",

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ironwheel import __version__
-from ironwheel.wheel import Source
+from ironwheel.archive.wheel import Source
 
 __all__ = ["SBOM_NAME", "Library", "previous_libraries", "render_sbom"]
 

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from email.parser import HeaderParser
 from pathlib import Path
 
-from ironwheel._reproducible import source_date_epoch
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source, write_wheel
+from ironwheel.archive.wheelfile import open_wheel
 from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options
 from ironwheel.repair.mode import decide_for_repair_command
 from ironwheel.repair.pipeline import finish
 from ironwheel.settings.model import RepairSettings
-from ironwheel.wheel import Source, write_wheel
-from ironwheel.wheelfile import open_wheel
 
 __all__ = ["repair_wheel_file"]
 

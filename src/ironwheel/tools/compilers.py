@@ -13,8 +13,8 @@ import shutil
 from collections.abc import Mapping, Sequence
 
 from ironwheel.errors import ToolError
-from ironwheel.extensions import Extension
-from ironwheel.optional import OptionalPolicy
+from ironwheel.extensions.optional import OptionalPolicy
+from ironwheel.extensions.tables import Extension
 
 __all__ = ["buildable", "find_compiler"]
 

@@ -24,7 +24,7 @@ from packaging.version import Version
 
 from ironwheel._records import Record, file_stat
 from ironwheel._requires import programs
-from ironwheel.toolchain import Program, Versions
+from ironwheel.tools.toolchain import Program, Versions
 
 __all__ = ["ToolCache", "choice_key"]
 
