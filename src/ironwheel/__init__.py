@@ -6,6 +6,8 @@ them, so that ``import ironwheel`` costs next to nothing.
 
 from __future__ import annotations
 
+from ironwheel._version import __version__
+
 # Not `from typing import TYPE_CHECKING`: importing typing would double the
 # cost of `import ironwheel`, which every build pays. Type checkers treat any
 # TYPE_CHECKING name as true.
@@ -17,8 +19,6 @@ if TYPE_CHECKING:
     from ironwheel.settings import ConfigSettings
 
     _T = TypeVar("_T")
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",

@@ -65,7 +65,7 @@ def _key(
     state: str,
     environ: Mapping[str, str],
 ) -> str:
-    from ironwheel import __version__
+    from ironwheel._version import __version__
 
     settings = sorted((str(key), repr(value)) for key, value in (config_settings or {}).items())
     variables = sorted(

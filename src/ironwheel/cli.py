@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
 from ironwheel._signals import Terminated, interruption, terminable
+from ironwheel._version import __version__
 from ironwheel.errors import ConfigError, IronwheelError, from_os_error
 from ironwheel.new.command import add_commands as add_new_commands
 

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Union
 
-from ironwheel import __version__
 from ironwheel._faults import stall
 from ironwheel._fs import atomic_output
+from ironwheel._version import __version__
 from ironwheel.errors import PackagingError
 
 __all__ = ["Source", "render_wheel_file", "write_wheel"]

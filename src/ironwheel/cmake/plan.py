@@ -27,7 +27,8 @@ from typing import Any
 
 from packaging.version import Version
 
-from ironwheel import __version__, _layout
+from ironwheel import _layout
+from ironwheel._version import __version__
 from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.archive.tags import StableABI, macos_target
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir

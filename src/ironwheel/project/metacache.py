@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
-from ironwheel import __version__
 from ironwheel._records import Record, file_stat
+from ironwheel._version import __version__
 from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
 
 if TYPE_CHECKING:

@@ -48,7 +48,7 @@ def load_settings(
     request: BuildRequest = BuildRequest(),
 ) -> Settings:
     """Merge every source in precedence order; report all problems at once."""
-    from ironwheel import __version__
+    from ironwheel._version import __version__
 
     environ = os.environ if environ is None else environ
     issues: list[Issue] = []

@@ -1,5 +1,5 @@
 # The version of these helpers is ironwheel's own, read from the package.
-file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/../../__init__.py" _ironwheel_version_line
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/../../_version.py" _ironwheel_version_line
   REGEX "^__version__ = \"[^\"]+\"")
 string(REGEX REPLACE "^__version__ = \"([^\"]+)\".*$" "\\1" PACKAGE_VERSION "${_ironwheel_version_line}")
 unset(_ironwheel_version_line)
