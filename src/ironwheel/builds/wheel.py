@@ -1,81 +1,28 @@
-"""The wheel build: plan, CMake, staging, one deterministic zip."""
+"""The wheel build: the packages, the native build if any, the contents, repair, one deterministic zip."""
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import logging
-import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
-from ironwheel._fs import write_if_changed
 from ironwheel.archive.files import Selection
-from ironwheel.archive.gitignore import Rules
-from ironwheel.archive.layout import Package, discover_packages, import_name, package_files
+from ironwheel.archive.layout import Package, discover_packages, import_name
 from ironwheel.archive.reproducible import source_date_epoch
-from ironwheel.archive.tags import WheelTag
-from ironwheel.archive.unbuilt import warn_unbuilt
-from ironwheel.archive.wheel import Source, render_wheel_file, write_wheel
-from ironwheel.cmake.build import Installed, build, install
+from ironwheel.archive.wheel import write_wheel
+from ironwheel.builds.contents import Contents, dist_info_files, wheel_contents
+from ironwheel.builds.native import NativeBuild, build_native
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.cmake.configure import configure
-from ironwheel.cmake.environment import BuildEnvironment
-from ironwheel.cmake.fileapi import CodeModel, read_codemodel
-from ironwheel.cmake.installrules import Layout, check_install_rules
-from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
-from ironwheel.cmake.tools import keep_tools
-from ironwheel.errors import IronwheelError, PackagingError, ToolError
-from ironwheel.extensions.generated import write_generated
-from ironwheel.extensions.optional import OptionalPolicy, optional_policy
-from ironwheel.project.generate import Generated, render_project
+from ironwheel.errors import PackagingError
+from ironwheel.project.generate import render_project
 from ironwheel.project.project import Project
 from ironwheel.project.sourcedirs import warn_marked_sources
-from ironwheel.repair.mode import Decision, decide
-from ironwheel.tools.launcher import find_launcher
-from ironwheel.tools.toolcache import ToolCache, choice_key
-from ironwheel.tools.toolchain import (
-    Program,
-    Versions,
-    cmake_requirement,
-    find_cmake,
-    find_ninja,
-    needs_ninja,
-)
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from ironwheel.extensions.tables import Extension
-
-__all__ = [
-    "NativeBuild",
-    "add_installed",
-    "build_native",
-    "build_wheel",
-    "dist_info_files",
-    "find_packages",
-    "write_metadata",
-]
+__all__ = ["build_wheel", "find_packages", "write_metadata"]
 
 log = logging.getLogger("ironwheel")
-
-_SHEBANG = re.compile(rb"^#![^\n]*python[^\n]*\n")
-_EXTENSION = re.compile(r"\.(cpython|pypy|graalpy)[^/]*\.(so|pyd|dylib)$|\.cp\d+[^/]*\.pyd$")
-
-
-def dist_info_files(project: Project, tag: WheelTag) -> dict[str, Source]:
-    """METADATA, WHEEL, entry points and license files of the wheel."""
-    core = project.core
-    prefix = project.dist_info
-    files: dict[str, Source] = {
-        f"{prefix}/METADATA": core.metadata,
-        f"{prefix}/WHEEL": render_wheel_file([str(tag)], purelib=tag.is_pure),
-    }
-    if core.entry_points is not None:
-        files[f"{prefix}/entry_points.txt"] = core.entry_points
-    for license_file in core.license_files:
-        files[f"{prefix}/licenses/{license_file}"] = project.root / license_file
-    return files
 
 
 def write_metadata(project: Project, metadata_directory: Path) -> str:
@@ -87,197 +34,6 @@ def write_metadata(project: Project, metadata_directory: Path) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(source if isinstance(source, bytes) else source.read_bytes())
     return target.name
-
-
-def _tools(project: Project, cache: ToolCache) -> tuple[Program, Program | None]:
-    key = choice_key(project.settings.cmake.version, project.source_dir)
-    chosen = cache.chosen(key)
-    if chosen is not None:
-        for program in chosen:
-            if program is not None:
-                log.info("using %s", program.describe())
-        return chosen
-    cmake, ninja = _find_tools(project, cache.versions)
-    cache.choose(key, cmake, ninja)
-    return cmake, ninja
-
-
-def _find_tools(project: Project, versions: Versions) -> tuple[Program, Program | None]:
-    spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
-    cmake, why = find_cmake(spec, versions=versions)
-    if cmake is None:
-        raise ToolError(
-            f"no cmake{spec} found ({why})",
-            hint=f'install one (pip install "cmake{spec}"), set CMAKE_EXECUTABLE, or build with '
-            "build isolation so that ironwheel can request it",
-        )
-    log.info("using %s", cmake.describe())
-    ninja = None
-    if needs_ninja():
-        ninja, why = find_ninja(versions=versions)
-        if ninja is None:
-            raise ToolError(
-                f"no ninja found ({why})",
-                hint="install it (pip install ninja, apt-get install ninja-build) or set "
-                'CMAKE_GENERATOR="Unix Makefiles"',
-            )
-        log.info("using %s", ninja.describe())
-    return cmake, ninja
-
-
-def _script(source: Path) -> Source:
-    """Scripts get a ``#!python`` line, which installers rewrite."""
-    head = source.read_bytes()
-    match = _SHEBANG.match(head)
-    return b"#!python\n" + head[match.end() :] if match else source
-
-
-def add_installed(
-    entries: dict[str, Source],
-    installed: list[Installed],
-    project: Project,
-    *,
-    skip: tuple[str, ...] = ("null",),
-) -> set[str]:
-    """Put what ``cmake --install`` staged into the wheel's entries; return the executables."""
-    data = f"{project.core.dist_info_name}.data"
-    executables: set[str] = set()
-    for item in installed:
-        if item.tree in skip:
-            continue
-        if item.tree == "platlib":
-            name = item.path
-        elif item.tree == "metadata":
-            name = f"{project.dist_info}/{item.path}"
-        else:
-            name = f"{data}/{item.tree}/{item.path}"
-        if name in entries:
-            log.debug("%s: the file CMake installed replaces the one from the source tree", name)
-        entries[name] = _script(item.source) if item.tree == "scripts" else item.source
-        if item.tree == "scripts":
-            executables.add(name)
-    return executables
-
-
-def _check_stable_abi(entries: Mapping[str, Source], tag: WheelTag) -> None:
-    if tag.abi != "abi3":
-        return
-    specific = sorted(name for name in entries if _EXTENSION.search(name))
-    if specific:
-        raise PackagingError(
-            f"the wheel is tagged {tag} but {specific[0]} is built for one Python version only",
-            hint="build extensions with the limited API and the .abi3 suffix, e.g. "
-            "Python_add_library(name MODULE USE_SABI ${IRONWHEEL_SABI_VERSION} WITH_SOABI ...)",
-        )
-
-
-def _drop_unbuilt(
-    build_dir: BuildDir,
-    plan: Plan,
-    extensions: list[Extension],
-    failed: Mapping[str, IronwheelError],
-    policy: OptionalPolicy,
-) -> None:
-    """Report optional extensions that did not build, and delete what an earlier build left of them."""
-    unbuilt = {
-        e.name for e in extensions if e.settings.optional and (policy.mode == "skip" or e.name in failed)
-    }
-    for name, problem in failed.items():
-        policy.failed(name, problem)
-    if not unbuilt:
-        return
-    model: CodeModel | None = read_codemodel(build_dir.path, plan.build_type)
-    for target in model.targets if model else ():
-        if target.name in unbuilt:
-            for artifact in target.artifacts:
-                artifact.unlink(missing_ok=True)
-    if policy.mode == "skip":
-        log.info("not building the optional extensions (%s): %s", policy.reason, ", ".join(sorted(unbuilt)))
-
-
-@dataclasses.dataclass(frozen=True)
-class NativeBuild:
-    """What one configure + build + install of the CMake project gave."""
-
-    plan: Plan
-    installed: list[Installed]
-    consumed: frozenset[Path]  # project files CMake compiled or read: not shipped as package files
-    cmake: Program
-    ninja: Program | None
-    model: CodeModel | None
-    environment: BuildEnvironment
-
-
-def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
-    """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
-    tag, stable_abi = project.tag
-    if project.settings.extension and not project.settings.wheel.cmake:
-        log.warning("ignoring the extension tables: wheel.cmake = false")
-    environment = BuildEnvironment.probe(build_dir.record("entry-points"))
-    declared: list[Extension] = []
-    extensions: list[Extension] = []
-    policy = optional_policy(environment.environ)
-    if project.settings.extension and project.settings.wheel.cmake:
-        # Only projects with extension tables pay for their machinery.
-        from ironwheel.tools.compilers import buildable
-
-        declared = project.extensions()
-        extensions = buildable(declared, policy, environment.environ, defines=project.settings.cmake.define)
-    cache = ToolCache(build_dir.record("tools"))
-    cmake, ninja = keep_tools(build_dir, environment, *_tools(project, cache))
-    cache.save()
-    tools = Tools(cmake, ninja, find_launcher(project.settings.build.compiler_launcher, environment.environ))
-    for item in generated:
-        if item.location == "build":
-            write_if_changed(build_dir.path / item.path, item.content)
-    cmake_project = write_generated(
-        build_dir.generated,
-        project.core.name.replace("-", "_").replace(".", "_"),
-        extensions,
-        project.root,
-        standalone=not project.has_cmakelists,
-    )
-    view = build_dir.prepare_view(environment, ninja.path if ninja is not None else None)
-    target = Target(
-        name=project.core.name,
-        version=project.version,
-        source_dir=project.source_dir,
-        platform=tag.platform,
-        stable_abi=stable_abi,
-        request=project.request,
-        generated=cmake_project,
-    )
-    plan = make_plan(target, project.settings, tools, environment, view, build_dir)
-    configure(build_dir, plan)
-    optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
-    required = [e.name for e in extensions if not e.settings.optional]
-    failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
-    _drop_unbuilt(build_dir, plan, extensions, failed, policy)
-    # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
-    model = read_codemodel(build_dir.path, plan.build_type)
-    if model is not None:
-
-        def package() -> str:
-            shipped = discover_packages(project.root, project.core.name, project.settings.wheel.packages)
-            return next((p.name for p in shipped if not p.is_module), import_name(project.core.name))
-
-        check_install_rules(
-            model,
-            Layout(
-                prefix=plan.install_prefix,
-                staging=build_dir.staging,
-                root=project.root,
-                generated=build_dir.generated,
-                data=f"{project.core.dist_info_name}.data",
-                package=package,
-            ),
-        )
-    installed = install(build_dir, plan, cmake)
-    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
-    consumed = model.build_inputs() if model else frozenset()
-    # The sources of every table, built or not, are not package files.
-    consumed |= {path.resolve() for extension in declared for path in extension.consumed}
-    return NativeBuild(plan, installed, consumed, cmake, ninja, model, environment)
 
 
 def find_packages(project: Project) -> list[Package]:
@@ -295,6 +51,16 @@ def find_packages(project: Project) -> list[Package]:
             hint=f"create src/{module}/__init__.py, or list packages in tool.ironwheel.wheel.packages",
         )
     return packages
+
+
+@contextlib.contextmanager
+def _build_dir(project: Project) -> Iterator[BuildDir | None]:
+    """The locked build directory of a project CMake builds; None for one that is pure Python."""
+    if not project.native:
+        yield None
+        return
+    with BuildDir.open(project.build_dir()) as build_dir, build_dir.lock():
+        yield build_dir
 
 
 def build_wheel(project: Project, wheel_directory: Path) -> str:
@@ -315,82 +81,44 @@ def build_wheel(project: Project, wheel_directory: Path) -> str:
         dist_name=project.name,
     )
     generated = render_project(project)
-    in_source = [item.path for item in generated if item.location == "source"]
-    exclude = Rules(project.settings.wheel.exclude)
-    entries: dict[str, Source] = {}
-    executables: set[str] = set()
-    if project.native:
-        with BuildDir.open(build_root) as build_dir, build_dir.lock():
-            native = build_native(project, build_dir, generated)
-            files = {
-                name: path
-                for name, path in package_files(project.root, packages, selection, in_source).items()
-                if path.resolve() not in native.consumed
-            }
-            warn_unbuilt(
-                project.root, project.core.name, files, packages, native=True, excluded=exclude.ignores
-            )
-            entries.update(files)
-            executables = add_installed(entries, native.installed, project)
-            entries.update((item.path, item.content) for item in generated if item.location == "install")
-            return _pack(
-                project,
-                tag=tag,
-                entries=entries,
-                executables=executables,
-                wheel_directory=wheel_directory,
-                started=started,
-                exclude=exclude,
-                native=_Native(
-                    native.model,
-                    build_dir,
-                    decide(project.settings.repair.mode, project.request),
-                ),
-            )
-    files = package_files(project.root, packages, selection, in_source)
-    warn_unbuilt(project.root, project.core.name, files, packages, native=False, excluded=exclude.ignores)
-    entries.update(files)
-    entries.update((item.path, item.content) for item in generated if item.location == "install")
-    for item in generated:
-        if item.location == "build":
-            log.warning('not writing %s: location = "build" needs a CMake build', item.path)
-    return _pack(
-        project,
-        tag=tag,
-        entries=entries,
-        executables=executables,
-        wheel_directory=wheel_directory,
-        started=started,
-        exclude=exclude,
+    with _build_dir(project) as build_dir:
+        native = build_native(project, build_dir, generated) if build_dir is not None else None
+        contents = wheel_contents(
+            project,
+            tag,
+            packages,
+            selection,
+            generated,
+            installed=native.installed if native is not None else None,
+            consumed=native.consumed if native is not None else frozenset(),
+        )
+        target, files = _pack(project, contents, wheel_directory, build_dir, native)
+    log.info(
+        "built %s (%d files, %.1f kB) in %.1f s",
+        target.name,
+        files,
+        target.stat().st_size / 1000,
+        time.monotonic() - started,
     )
-
-
-@dataclasses.dataclass(frozen=True)
-class _Native:
-    """What repair needs to know about a CMake build."""
-
-    model: CodeModel | None
-    build_dir: BuildDir
-    repair: Decision  # taken once for the build
+    return target.name
 
 
 def _pack(
     project: Project,
-    *,
-    tag: WheelTag,
-    entries: dict[str, Source],
-    executables: set[str],
+    contents: Contents,
     wheel_directory: Path,
-    started: float,
-    exclude: Rules,
-    native: _Native | None = None,
-) -> str:
-    if exclude:
-        entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
-    _check_stable_abi(entries, tag)
-    entries.update(dist_info_files(project, tag))
+    build_dir: BuildDir | None,
+    native: NativeBuild | None,
+) -> tuple[Path, int]:
+    """Repair what CMake built (as decided, once, for this build), then write the one zip.
+
+    Returns the wheel and the number of its files.
+    """
+    tag, _ = project.tag
+    entries = contents.entries
     filename = f"{project.core.dist_info_name}-{tag}.whl"
-    if native is not None:
+    if build_dir is not None and native is not None:
+        from ironwheel.repair.mode import decide
         from ironwheel.repair.project import repair_wheel_entries
 
         entries, filename = repair_wheel_entries(
@@ -398,23 +126,15 @@ def _pack(
             entries,
             filename,
             model=native.model,
-            build_dir=native.build_dir,
-            decision=native.repair,
+            build_dir=build_dir,
+            decision=decide(project.settings.repair.mode, project.request),
         )
     target = write_wheel(
         wheel_directory / filename,
         entries,
         dist_info=project.dist_info,
         epoch=source_date_epoch(),
-        executables=frozenset(executables),
-        work_dir=native.build_dir.outputs if native is not None else None,
+        executables=contents.executables,
+        work_dir=build_dir.outputs if build_dir is not None else None,
     )
-    size = target.stat().st_size
-    log.info(
-        "built %s (%d files, %.1f kB) in %.1f s",
-        filename,
-        len(entries) + 1,
-        size / 1000,
-        time.monotonic() - started,
-    )
-    return filename
+    return target, len(entries) + 1  # RECORD

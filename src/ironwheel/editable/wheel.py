@@ -26,7 +26,9 @@ from ironwheel._fs import write_if_changed
 from ironwheel.archive.layout import Package, import_name
 from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.archive.wheel import Source, write_wheel
-from ironwheel.builds.wheel import NativeBuild, add_installed, build_native, dist_info_files, find_packages
+from ironwheel.builds.contents import add_installed, dist_info_files
+from ironwheel.builds.native import NativeBuild, build_native
+from ironwheel.builds.wheel import find_packages
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.envfiles import environment_inputs
 from ironwheel.cmake.envview import materialize, materialize_environment
