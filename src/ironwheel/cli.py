@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel._output import configure_logging, report_error
-from ironwheel._signals import Terminated, interruption, terminable
+from ironwheel._output import PRESENTED, configure_logging, present
+from ironwheel._signals import terminable
 from ironwheel._version import __version__
-from ironwheel.errors import ConfigError, IronwheelError, from_os_error
+from ironwheel.errors import ConfigError
 from ironwheel.new.command import add_commands as add_new_commands
 
 __all__ = ["main"]
@@ -254,17 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 return new_project(arguments)
             return _config(arguments)
-    except (KeyboardInterrupt, Terminated) as caught:
-        problem, code = interruption(caught)
-        report_error(problem)
-        return code
-    except IronwheelError as error:
-        report_error(error)
-        return error.exit_code
-    except OSError as error:
-        problem = from_os_error(error)
-        report_error(problem)
-        return problem.exit_code
+    except PRESENTED as caught:
+        return present(caught)
 
 
 if __name__ == "__main__":  # pragma: no cover
