@@ -21,7 +21,8 @@ from ironwheel.settings.sources import (
     from_table,
 )
 
-__all__ = ["ConfigSettings", "Settings", "load_settings"]
+# merge: overlay one table of settings on another, tables key by key (what every source does).
+__all__ = ["ConfigSettings", "Settings", "load_settings", "merge"]
 
 log = logging.getLogger("ironwheel")
 
