@@ -25,13 +25,14 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ironwheel.archive.gitignore import Rules
-from ironwheel.errors import PackagingError
+from ironwheel.errors import ConfigError, PackagingError
+from ironwheel.settings.keys import prefixed
 
-__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_inside", "select_files"]
+__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_inside", "forced_files", "select_files"]
 
 log = logging.getLogger("ironwheel")
 
@@ -299,3 +300,43 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
     selected = walk(start, relative, stack, False, frozenset())
     # The project's own wheels and sdists lying in the directory the walk starts from.
     return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))
+
+
+def forced_files(
+    root: Path, force_include: Mapping[str, str], never: Sequence[Path] = ()
+) -> dict[str, tuple[str, Path]]:
+    """``wheel.force-include``: wheel path -> (its source entry, the file), whatever the selection says.
+
+    A directory gives every file below it (the default excludes, the build
+    directories in ``never`` and the project's own distributions left out),
+    .gitignore notwithstanding; no file may be reached through a link out of
+    the project.
+    """
+    forced: dict[str, tuple[str, Path]] = {}
+    for source, destination in force_include.items():
+        where = prefixed("tool.ironwheel")(("wheel", "force-include", source))
+        path = root / source
+        if not path.exists():
+            raise ConfigError(
+                f"{where}: {source} does not exist",
+                hint="name a file or directory of the project, relative to its root",
+            )
+        try:
+            check_inside(root, path)
+            if path.is_dir():
+                relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+                relative = "" if relative == "." else relative
+                found = select_files(root, Selection(never=never, use_gitignore=False), start=path)
+                names = [(name[len(relative) :].lstrip("/"), name) for name in found]
+            else:
+                names = [("", Path(os.path.relpath(path, root)).as_posix())]
+        except PackagingError as error:
+            raise ConfigError(
+                f"{where}: {error.message}",
+                hint="force-include takes what is inside the project: remove the link, or point "
+                "the entry at the files themselves",
+            ) from error
+        target = "/".join(part for part in destination.replace("\\", "/").split("/") if part not in ("", "."))
+        for inner, name in names:
+            forced[f"{target}/{inner}" if inner else target] = (source, root / name)
+    return forced

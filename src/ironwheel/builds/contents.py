@@ -4,7 +4,8 @@ The package files are selected like the sdist's, minus what CMake consumed
 (compiled sources, its own input files). The staging trees follow
 (``platlib`` at the root, ``data``/``scripts``/``headers`` under
 ``.data/``, ``metadata`` under ``.dist-info/``), then the files of
-``[[tool.ironwheel.generate]]``; ``wheel.exclude`` applies last. An abi3
+``[[tool.ironwheel.generate]]``; ``wheel.exclude`` applies to all of them.
+``wheel.force-include`` adds its files last, beside them, never over them. An abi3
 wheel holding a version-specific extension is refused, and optional
 extensions that did not build are reported and their stale artifacts deleted
 before anything is installed.
@@ -18,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ironwheel.archive.files import Selection
+from ironwheel.archive.files import Selection, forced_files
 from ironwheel.archive.gitignore import Rules
 from ironwheel.archive.layout import Package, package_files
 from ironwheel.archive.tags import WheelTag
@@ -26,10 +27,11 @@ from ironwheel.archive.unbuilt import warn_unbuilt
 from ironwheel.archive.wheel import Source, render_wheel_file
 from ironwheel.cmake.build import Installed
 from ironwheel.cmake.fileapi import CodeModel
-from ironwheel.errors import IronwheelError, PackagingError
+from ironwheel.errors import ConfigError, IronwheelError, PackagingError
 from ironwheel.extensions.optional import OptionalPolicy
 from ironwheel.project.generate import Generated
 from ironwheel.project.project import Project
+from ironwheel.settings.keys import prefixed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -174,6 +176,16 @@ def wheel_contents(
                 log.warning('not writing %s: location = "build" needs a CMake build', item.path)
     if exclude:
         entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
+    forced = forced_files(project.root, project.settings.wheel.force_include, never=selection.never)
+    for name, (source, path) in forced.items():
+        if name in entries:
+            where = prefixed("tool.ironwheel")(("wheel", "force-include", source))
+            raise ConfigError(
+                f"{where}: {name} would take the place of a file the wheel already has "
+                "(a package file, a file CMake installed or a generated file)",
+                hint="choose a destination that no other file of the wheel has",
+            )
+        entries[name] = path
     check_stable_abi(entries, tag)
     entries.update(dist_info_files(project, tag))
     return Contents(entries, frozenset(executables))

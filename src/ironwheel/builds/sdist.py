@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._fs import atomic_output
-from ironwheel.archive.files import Selection, check_inside, select_files
+from ironwheel.archive.files import Selection, check_inside, forced_files, select_files
 from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.errors import PackagingError
 from ironwheel.project.generate import render_project
@@ -28,7 +28,9 @@ def sdist_files(project: Project, output: Path | None = None, generated: Sequenc
 
     ``generated`` (files [[generate]] or the version provider write into the
     source tree, and the files the dynamic metadata is read from) are always in,
-    even when .gitignore leaves them out, as version files usually are.
+    even when .gitignore leaves them out, as version files usually are; so are
+    the sources of ``wheel.force-include``, so that a wheel built from the sdist
+    carries them too.
     """
     settings = project.settings.sdist
     never = [output] if output is not None else []
@@ -40,7 +42,9 @@ def sdist_files(project: Project, output: Path | None = None, generated: Sequenc
         dist_name=project.name,
     )
     selected = select_files(project.root, selection)
+    forced = forced_files(project.root, project.settings.wheel.force_include, never)
     required = {"pyproject.toml", *generated}
+    required |= {path.relative_to(project.root).as_posix() for _source, path in forced.values()}
     for name in sorted(required - set(selected)):
         check_inside(project.root, project.root / name, follow_external_links=settings.follow_external_links)
     return sorted((set(selected) | required) - {"PKG-INFO"})

@@ -1,7 +1,10 @@
-"""ironwheel's CMake helpers, and the Python packages that using them needs.
+"""ironwheel's CMake package (``find_package(ironwheel CONFIG)``), and the Python packages its helpers need.
 
-The helpers (``find_package(ironwheel CONFIG)``) live in ``modules/`` beside
-this file, so they ship in ironwheel's wheel.
+The package is kept in the repository's top-level ``cmake/`` directory, as
+CMake projects keep theirs; ironwheel's wheel carries it at
+``ironwheel/share/cmake/ironwheel`` (``wheel.force-include``), where CMake's
+own search finds it under the prefix ``site-packages/ironwheel``. A build
+from the source tree (``backend-path``, the tests) uses the directory itself.
 """
 
 from __future__ import annotations
@@ -13,11 +16,23 @@ from pathlib import Path
 
 from ironwheel.cmake.rpath import disables_install_rpath
 
-__all__ = ["HELPERS_DIR", "helpers_used"]
+__all__ = ["HELPERS_DIR", "INSTALLED", "helpers_used"]
 
 log = logging.getLogger("ironwheel")
 
-HELPERS_DIR = Path(__file__).resolve().parent / "modules"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# Where ironwheel's wheel puts the CMake package (pyproject.toml, wheel.force-include).
+INSTALLED = Path("share", "cmake", "ironwheel")
+
+
+def _cmake_package() -> Path:
+    installed = _PACKAGE / INSTALLED
+    if (installed / "ironwheel-config.cmake").is_file():
+        return installed
+    return _PACKAGE.parents[1] / "cmake"  # src/ironwheel -> the repository's cmake/
+
+
+HELPERS_DIR = _cmake_package()
 
 # Helper functions whose use means a Python package must be in the build environment.
 _NEEDS = {"ironwheel_add_cython_module": "cython", "ironwheel_add_f2py_module": "numpy"}
