@@ -264,3 +264,17 @@ def test_planning_reads_and_writes_nothing(build_dir: BuildDir, environment: Bui
         make_plan(target, settings, Tools(probes.CMAKE, probes.NINJA), environment, view, build_dir) == first
     )
     assert first.files[_layout.INIT_CACHE] == first.init_cache
+
+
+def test_a_macos_build_without_archflags_takes_the_probed_machine(
+    build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
+    probe = probes.changed(environment, machine="arm64", macos_target="10.9")
+    lines = plan(build_dir, probe, platform="macosx_11_0_arm64").init_cache.splitlines()
+    assert 'set(CMAKE_OSX_ARCHITECTURES "arm64" CACHE STRING "Set by ironwheel" FORCE)' in lines
+    # Apple silicon starts at macOS 11, whatever older target the interpreter was built for.
+    assert 'set(CMAKE_OSX_DEPLOYMENT_TARGET "11.0" CACHE STRING "Set by ironwheel" FORCE)' in lines
+    intel = probes.changed(environment, machine="x86_64", macos_target="10.13")
+    lines = plan(build_dir, intel, platform="macosx_10_13_x86_64").init_cache.splitlines()
+    assert 'set(CMAKE_OSX_ARCHITECTURES "x86_64" CACHE STRING "Set by ironwheel" FORCE)' in lines
+    assert 'set(CMAKE_OSX_DEPLOYMENT_TARGET "10.13" CACHE STRING "Set by ironwheel" FORCE)' in lines

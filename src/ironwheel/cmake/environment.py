@@ -80,6 +80,8 @@ class BuildEnvironment:
     base_prefix: Path
     site_dirs: tuple[Path, ...]
     environ: Mapping[str, str]
+    machine: str = ""  # the host's machine, for a macOS build without ARCHFLAGS
+    macos_target: str = ""  # the MACOSX_DEPLOYMENT_TARGET the interpreter was built for
     numpy: NumPyDirs | None = None
     entry_points: CMakeEntryPoints = dataclasses.field(default_factory=CMakeEntryPoints)
 
@@ -98,6 +100,8 @@ class BuildEnvironment:
             base_prefix=Path(sys.base_prefix),
             site_dirs=tuple(site_directories()),
             environ=dict(os.environ),
+            machine=os.uname().machine if hasattr(os, "uname") else "",
+            macos_target=str(config.get("MACOSX_DEPLOYMENT_TARGET") or ""),
             numpy=numpy_dirs(),
             entry_points=cmake_entry_points(entry_points),
         )

@@ -283,7 +283,9 @@ def initial_cache(
         *_search_lines(defines, environment, view),
     ]
     if target.platform.startswith("macosx"):
-        macos = macos_target(environment.environ)
+        macos = macos_target(
+            environment.environ, environment.machine or None, python_target=environment.macos_target
+        )
         lines += [
             _cache_line("CMAKE_OSX_ARCHITECTURES", ";".join(macos.archs)),
             _cache_line("CMAKE_OSX_DEPLOYMENT_TARGET", macos.deployment_target),
