@@ -9,14 +9,15 @@ lines of a build that succeeds. To add a case, append a ``Case`` to the
 Cases run in-process through the real PEP 517 hook functions with stderr
 captured; ``frontend=True`` cases also run through pip and build
 (``test_frontends.py``). Expected lines may use ``{root}`` (the project
-directory), ``{tmp}`` (the test's temporary directory) and ``{out}`` (the
-output directory); so may file contents, link targets, settings and
-variables.
+directory), ``{tmp}`` (the test's temporary directory), ``{out}`` (the
+output directory) and ``{ext}`` (the file name suffix of extension
+modules); so may file contents, link targets, settings and variables.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +63,8 @@ class Case:
     mount: Literal["full-output", "readonly-output", "readonly-project"] | None = None
     frontend: bool = False  # also run through pip and build
     root: str = "demo"  # the project directory's name (spaces, non-ASCII...)
+    # Modules that cannot be imported during the case, as on a machine without them (in-process only).
+    missing: Sequence[str] = ()
 
     @property
     def fails(self) -> bool:
@@ -80,7 +83,14 @@ def _fill(text: str, places: Mapping[str, str]) -> str:
 
 
 def places_of(tmp: Path, case: Case) -> dict[str, str]:
-    return {"root": str(tmp / case.root), "tmp": str(tmp), "out": str(tmp / "out")}
+    import sysconfig
+
+    return {
+        "root": str(tmp / case.root),
+        "tmp": str(tmp),
+        "out": str(tmp / "out"),
+        "ext": str(sysconfig.get_config_var("EXT_SUFFIX")),
+    }
 
 
 def build_tree(tmp: Path, case: Case) -> Path:
@@ -165,6 +175,8 @@ def run_case(
             return bin_dir if name == "scripts" else real(name, *args, **kwargs)
 
         monkeypatch.setattr(sysconfig, "get_path", get_path)
+    for module in case.missing:
+        monkeypatch.setitem(sys.modules, module, None)  # importing it raises ImportError
     monkeypatch.chdir(root)
     out = tmp / "out"
     if case.mount is not None:
@@ -209,7 +221,6 @@ def can_mount() -> bool:
 def _run_mounted(case: Case, root: Path, out: Path, places: Mapping[str, str]) -> Outcome:
     import os
     import subprocess
-    import sys
 
     if not can_mount():
         pytest.skip("needs unshare and mount permission (root) for a real full or read-only file system")

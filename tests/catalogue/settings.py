@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tests.catalogue.harness import Case, tool
 
+_BUILD_DIR_HINT = 'use a directory of its own, such as "build/{wheel_tag}" (the default)'
+
 CASES: list[Case] = [
     Case(
         name="toml: unclosed string",
@@ -304,6 +306,66 @@ CASES: list[Case] = [
         env={"IRONWHEEL_BUILD_DIR": "."},
         error='tool.ironwheel.build.dir: "." is the project directory or contains it',
         hint='use a directory of its own, such as "build/{wheel_tag}" (the default)',
+    ),
+    Case(
+        name="build.dir: inside a package",
+        frontend=True,
+        config={"build.dir": "src/demo/build/{wheel_tag}"},
+        error='tool.ironwheel.build.dir: "src/demo/build/{wheel_tag}" is inside the package directory src/demo, '
+        "whose files it would hide",
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: holds a package",
+        pyproject=tool('[tool.ironwheel.build]\ndir = "src"\n'),
+        error='tool.ironwheel.build.dir: "src" contains the package directory src/demo, whose files it would hide',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: inside an extension's sources",
+        pyproject=tool(
+            '[tool.ironwheel.build]\ndir = "csrc/out"\n[tool.ironwheel.extension."demo._core"]\nsources = ["csrc/*.c"]\n'
+        ),
+        files={"src/demo/__init__.py": "", "csrc/core.c": ""},
+        error='tool.ironwheel.build.dir: "csrc/out" is inside the sources of '
+        '[tool.ironwheel.extension."demo._core"] csrc, whose files it would hide',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: inside cmake.source-dir",
+        pyproject=tool(
+            '[tool.ironwheel.build]\ndir = "native/build"\n[tool.ironwheel.cmake]\nsource-dir = "native"\n'
+        ),
+        files={"src/demo/__init__.py": "", "native/CMakeLists.txt": ""},
+        error='tool.ironwheel.build.dir: "native/build" is inside cmake.source-dir native, whose files it would hide',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: the project itself",
+        pyproject=tool('[tool.ironwheel.build]\ndir = "."\n'),
+        error='tool.ironwheel.build.dir: "." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: above the project",
+        pyproject=tool('[tool.ironwheel.build]\ndir = ".."\n'),
+        error='tool.ironwheel.build.dir: ".." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: sources an earlier build marked warn",
+        files={
+            "src/demo/__init__.py": "",
+            "src/.gitignore": "# Created by ironwheel.\n*\n",
+            "src/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This directory is a build directory created by ironwheel.\n",
+        },
+        warnings=(
+            "src is marked as an ironwheel build directory (src/CACHEDIR.TAG), so wheels and sdists leave out "
+            "its files: an earlier build had build.dir there; delete src/CACHEDIR.TAG, src/.ironwheel and "
+            "CMake's files in it (CMakeCache.txt, CMakeFiles), and src/.gitignore if it starts with "
+            '"# Created by ironwheel."',
+        ),
     ),
     Case(
         name="env: unknown variable warns and builds",

@@ -132,6 +132,32 @@ CASES: list[Case] = [
         hint="rename the file, or give its install() a relative DESTINATION inside the package",
     ),
     Case(
+        name="tree: native sources that nothing builds warn",
+        frontend=True,
+        files={"src/demo/__init__.py": "", "src/demo/_core.c": "int f(void) { return 1; }\n"},
+        warnings=(
+            "src/demo/_core.c: native sources that nothing builds: the wheel ships them as plain files, with no "
+            'compiled module; build them with a [tool.ironwheel.extension."demo._core"] table or a CMakeLists.txt',
+        ),
+    ),
+    Case(
+        name="tree: native sources outside the packages, with a setup.py",
+        files={
+            "src/demo/__init__.py": "",
+            "src/speedups.c": "",
+            "src/lib/a.cpp": "",
+            "src/lib/b.f90": "",
+            "src/lib/c.pyx": "",
+            "setup.py": "",
+        },
+        warnings=(
+            "src/lib/a.cpp, src/lib/b.f90, src/lib/c.pyx and 1 more: native sources that nothing builds: the "
+            "wheel ships them as plain files, with no compiled module; build them with a "
+            '[tool.ironwheel.extension."demo.a"] table or a CMakeLists.txt, or convert setup.py with '
+            "`python -m ironwheel migrate`",
+        ),
+    ),
+    Case(
         name="tree: readme above the project",
         pyproject=PYPROJECT + 'readme = "../README.md"\n',
         files={"src/demo/__init__.py": "", "../README.md": "# Demo\n"},
