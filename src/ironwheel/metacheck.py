@@ -139,13 +139,26 @@ def check_metadata(metadata: StandardMetadata) -> list[str]:
             metadata.license = canonicalize_license_expression(metadata.license)
         except InvalidLicenseExpression as error:
             problems.append(f"project.license: {error}")
+    # The specification reserves these two groups for [project.scripts] and [project.gui-scripts].
+    reserved = [group for group in _SCRIPT_GROUPS if group in metadata.entrypoints]
+    problems += [
+        f"project.entry-points.{group}: not allowed; write its entries in [{_SCRIPT_GROUPS[group]}]"
+        for group in reserved
+    ]
     scripts = {"console_scripts": metadata.scripts, "gui_scripts": metadata.gui_scripts}
-    problems += entry_point_problems({**scripts, **metadata.entrypoints})
+    groups = {group: entries for group, entries in metadata.entrypoints.items() if group not in reserved}
+    problems += entry_point_problems({**scripts, **groups})
     for problem in _field_problems(bytes(metadata.as_rfc822())):
         if not (
             problem.startswith("project.license:") and problems and problems[0].startswith("project.license:")
         ):
             problems.append(problem)  # an invalid license is reported once, by packaging.licenses
+    if len(problems) == 1 and reserved:
+        table = _SCRIPT_GROUPS[reserved[0]]
+        raise ConfigError(
+            f"invalid [project] table: [project.entry-points.{reserved[0]}] is not allowed",
+            hint=f"move its entries to [{table}]; the specification reserves {reserved[0]} for that table",
+        )
     if len(problems) == 1:
         raise ConfigError(f"invalid [project] table: {problems[0]}", hint=_HINT)
     if problems:

@@ -30,6 +30,9 @@ __all__ = [
 Metadata = pyproject_metadata.StandardMetadata
 
 
+_SPEC = "see https://packaging.python.org/en/latest/specifications/pyproject-toml/"
+
+
 def _errors_of(error: BaseException) -> list[str]:
     children = getattr(error, "exceptions", None)
     if children:
@@ -37,23 +40,40 @@ def _errors_of(error: BaseException) -> list[str]:
     return [str(error)]
 
 
+def _unknown_keys(project: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(problem, hint) for each key the specification does not define: it forbids them."""
+    from pyproject_metadata.constants import KNOWN_PROJECT_FIELDS
+
+    from ironwheel.settings import closest
+
+    found: list[tuple[str, str]] = []
+    for key in sorted(set(project) - KNOWN_PROJECT_FIELDS, key=str):
+        near = closest(str(key), sorted(KNOWN_PROJECT_FIELDS))
+        found.append((f"project.{key}: unknown key", f"did you mean project.{near}?" if near else _SPEC))
+    return found
+
+
+def _refuse(problems: list[str], unknown: list[tuple[str, str]]) -> ConfigError:
+    if len(unknown) == 1 and len(problems) == 1:
+        return ConfigError(f"invalid [project] table: {unknown[0][0]}", hint=unknown[0][1])
+    if len(problems) == 1:
+        return ConfigError(f"invalid [project] table: {problems[0]}", hint=_SPEC)
+    return ConfigError(f"{len(problems)} problems with the [project] table:", details=problems, hint=_SPEC)
+
+
 def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[str]) -> Metadata:
+    project = pyproject["project"]
+    unknown = _unknown_keys(project) if isinstance(project, dict) else []
+    problems = [problem if hint == _SPEC else f"{problem} ({hint})" for problem, hint in unknown]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            metadata = Metadata.from_pyproject(pyproject, project_dir, all_errors=True)
+            # Unknown keys are reported with the others, with a suggestion.
+            metadata = Metadata.from_pyproject(pyproject, project_dir, all_errors=True, allow_extra_keys=True)
         except Exception as error:
-            problems = _errors_of(error)
-            if len(problems) == 1:
-                raise ConfigError(
-                    f"invalid [project] table: {problems[0]}",
-                    hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
-                ) from error
-            raise ConfigError(
-                f"{len(problems)} problems with the [project] table:",
-                details=problems,
-                hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
-            ) from error
+            raise _refuse(problems + _errors_of(error), unknown) from error
+    if problems:
+        raise _refuse(problems, unknown)
     said += [str(warning.message) for warning in caught]
     return metadata
 

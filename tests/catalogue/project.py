@@ -167,8 +167,35 @@ CASES: list[Case] = [
     ),
     Case(
         name="project: unknown field",
+        frontend=True,
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\nversion = "1.0"\ndescriptions = "x"\n',
-        warnings=("Extra keys present in \"project\": 'descriptions'",),
+        error="invalid [project] table: project.descriptions: unknown key",
+        hint="did you mean project.description?",
+    ),
+    Case(
+        name="project: unknown field with an underscore",
+        pyproject=PYPROJECT + '[project.gui_scripts]\nrun = "demo:main"\n',
+        error="invalid [project] table: project.gui_scripts: unknown key",
+        hint="did you mean project.gui-scripts?",
+    ),
+    Case(
+        name="project: unknown field nothing like a known one",
+        pyproject=PYPROJECT + "zzz = 1\n",
+        error="invalid [project] table: project.zzz: unknown key",
+        hint=_HINT,
+    ),
+    Case(
+        name="project: console_scripts as an entry-point group",
+        frontend=True,
+        pyproject=PYPROJECT + '[project.entry-points.console_scripts]\nrun = "demo:main"\n',
+        error="invalid [project] table: [project.entry-points.console_scripts] is not allowed",
+        hint="move its entries to [project.scripts]; the specification reserves console_scripts for that table",
+    ),
+    Case(
+        name="project: gui_scripts as an entry-point group",
+        pyproject=PYPROJECT + '[project.entry-points.gui_scripts]\nrun = "demo:main"\n',
+        error="invalid [project] table: [project.entry-points.gui_scripts] is not allowed",
+        hint="move its entries to [project.gui-scripts]; the specification reserves gui_scripts for that table",
     ),
     Case(
         name="project: classifier not a string",

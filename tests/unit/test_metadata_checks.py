@@ -56,6 +56,24 @@ ERRORS: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "an unknown key among other problems",
+        'descriptions = "x"\nrequires-python = "3.9+"\n',
+        [
+            "error: 2 problems with the [project] table:",
+            "  project.descriptions: unknown key (did you mean project.description?)",
+            "  Field \"project.requires-python\" is an invalid Python version specifier string (got '3.9+')",
+        ],
+    ),
+    (
+        "console_scripts and gui_scripts as entry-point groups",
+        '[project.entry-points.console_scripts]\na = "demo:a"\n[project.entry-points.gui_scripts]\nb = "demo:b"\n',
+        [
+            "error: 2 problems with the [project] table:",
+            "  project.entry-points.console_scripts: not allowed; write its entries in [project.scripts]",
+            "  project.entry-points.gui_scripts: not allowed; write its entries in [project.gui-scripts]",
+        ],
+    ),
+    (
         "every problem at once",
         '[project.gui-scripts]\nrun = "demo:main()"\n[project.entry-points."demo.plugins"]\n'
         'a = "2demo:x"\nb = "demo:"\n"c/d" = "demo"\n',

@@ -11,7 +11,7 @@ from typing import Any
 from packaging.version import Version
 
 from ironwheel.errors import ConfigError
-from ironwheel.settings._convert import Issue, build, merge
+from ironwheel.settings._convert import Issue, build, closest, merge
 from ironwheel.settings.model import Settings
 from ironwheel.settings.sources import (
     ConfigSettings,
@@ -20,7 +20,7 @@ from ironwheel.settings.sources import (
     from_table,
 )
 
-__all__ = ["ConfigSettings", "Settings", "load_settings"]
+__all__ = ["ConfigSettings", "Settings", "closest", "load_settings"]
 
 log = logging.getLogger("ironwheel")
 

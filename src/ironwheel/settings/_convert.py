@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ironwheel.settings._fields import Field, fields_of, walk
@@ -25,6 +25,7 @@ __all__ = [
     "Where",
     "assign",
     "build",
+    "closest",
     "fixed",
     "merge",
     "prefixed",
@@ -112,6 +113,12 @@ def suggest(root: type[Any], path: Path, where: Where) -> str:
     scored += [(_similarity(wrong, other[-1]) - 0.05, other) for other, _ in walk(root)]
     score, best = max(scored, default=(0.0, ()))
     return f"did you mean {where(best)}?" if best and score >= 0.6 else ""
+
+
+def closest(wrong: str, known: Iterable[str]) -> str | None:
+    """The known name a mistyped ``wrong`` most likely meant, or None when none is close."""
+    score, best = max(((_similarity(wrong, name), name) for name in known), default=(0.0, ""))
+    return best if score >= 0.6 else None
 
 
 def _similarity(a: str, b: str) -> float:
