@@ -53,7 +53,7 @@ class Project:
         source_dir = settings.cmake.source_dir
         if source_dir != CMakeSettings.source_dir and not (project.source_dir / "CMakeLists.txt").is_file():
             raise ConfigError(
-                f'tool.ironwheel.cmake.source-dir: no CMakeLists.txt in "{source_dir}"',
+                f'{settings.where("cmake.source-dir")}: no CMakeLists.txt in "{source_dir}"',
                 hint="point it at the directory holding the top-level CMakeLists.txt",
             )
         return project
@@ -127,6 +127,8 @@ class Project:
 
     def build_dir(self, template: str | None = None) -> Path | None:
         """The persistent build directory, or None to build in a temporary one."""
+        # An explicit template is ironwheel's own default, used where the setting does not apply.
+        setting = self.settings.where("build.dir") if template is None else "tool.ironwheel.build.dir"
         template = self.settings.build.dir if template is None else template
         if not template:
             return None
@@ -139,6 +141,6 @@ class Project:
         if path not in self._checked_build_dirs:
             from ironwheel.sourcedirs import check_build_dir
 
-            check_build_dir(self, path, template)
+            check_build_dir(self, path, template, setting)
             self._checked_build_dirs.add(path)
         return path

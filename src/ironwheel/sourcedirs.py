@@ -40,7 +40,10 @@ def source_dirs(project: Project) -> list[tuple[str, Path]]:
     from ironwheel.layout import discover_packages
 
     found: list[tuple[str, Path]] = []
-    for package in discover_packages(project.root, project.name, project.settings.wheel.packages):
+    settings = project.settings
+    for package in discover_packages(
+        project.root, project.name, settings.wheel.packages, where=settings.where("wheel.packages")
+    ):
         if not package.is_module:
             found.append(("the package directory", package.source))
     for name, table in sorted(project.settings.extension.items()):
@@ -65,9 +68,12 @@ def _relation(build: Path, directory: Path) -> str | None:
     return None
 
 
-def check_build_dir(project: Project, path: Path, template: str) -> None:
-    """Refuse a build directory that is, holds or lies inside a directory of the project's sources."""
-    where = f'tool.ironwheel.build.dir: "{template}"'
+def check_build_dir(project: Project, path: Path, template: str, setting: str) -> None:
+    """Refuse a build directory that is, holds or lies inside a directory of the project's sources.
+
+    ``setting`` names where ``template`` comes from (``IRONWHEEL_BUILD_DIR``, ``-C build.dir``).
+    """
+    where = f'{setting}: "{template}"'
     hint = 'use a directory of its own, such as "build/{wheel_tag}" (the default)'
     for protected in (project.root, project.source_dir):
         if path == protected or path in protected.parents:

@@ -304,14 +304,43 @@ CASES: list[Case] = [
     Case(
         name="env: build dir is the project",
         env={"IRONWHEEL_BUILD_DIR": "."},
-        error='tool.ironwheel.build.dir: "." is the project directory or contains it',
-        hint='use a directory of its own, such as "build/{wheel_tag}" (the default)',
+        error='IRONWHEEL_BUILD_DIR: "." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="-C: build dir is the project",
+        frontend=True,
+        config={"build.dir": "."},
+        error='-C build.dir: "." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="override: build dir inside a package",
+        pyproject=tool(
+            "[[tool.ironwheel.overrides]]\nif = \"os_name != 'nt' or os_name == 'nt'\"\nbuild.dir = \"src/demo/b\"\n"
+        ),
+        error='tool.ironwheel.overrides[0].build.dir: "src/demo/b" is inside the package directory src/demo, '
+        "whose files it would hide",
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="-C: cmake.source-dir without CMakeLists",
+        config={"cmake.source-dir": "native"},
+        files={"src/demo/__init__.py": "", "native/x.c": ""},
+        error='-C cmake.source-dir: no CMakeLists.txt in "native"',
+        hint="point it at the directory holding the top-level CMakeLists.txt",
+    ),
+    Case(
+        name="env: wheel.packages missing",
+        env={"IRONWHEEL_WHEEL_PACKAGES": "src/missing"},
+        error='IRONWHEEL_WHEEL_PACKAGES[0]: "src/missing" does not exist',
+        hint="list package directories or .py modules relative to the project root",
     ),
     Case(
         name="build.dir: inside a package",
         frontend=True,
         config={"build.dir": "src/demo/build/{wheel_tag}"},
-        error='tool.ironwheel.build.dir: "src/demo/build/{wheel_tag}" is inside the package directory src/demo, '
+        error='-C build.dir: "src/demo/build/{wheel_tag}" is inside the package directory src/demo, '
         "whose files it would hide",
         hint=_BUILD_DIR_HINT,
     ),

@@ -533,3 +533,12 @@ class Settings:
         '[tool.ironwheel.extension."pkg._core"].',
     )
     cython: CythonSettings = section(CythonSettings, "Cython defaults for the extension tables.")
+    # Not a key: which source gave each value that did not come from the table (dotted key ->
+    # its name there, "IRONWHEEL_BUILD_DIR", "-C build.dir"), so that messages name what the user wrote.
+    origins: Mapping[str, str] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False, metadata={"origin": True}
+    )
+
+    def where(self, key: str) -> str:
+        """How a message names the setting ``key`` (``"build.dir"``): as the source that set it spells it."""
+        return self.origins.get(key) or f"tool.ironwheel.{key}"
