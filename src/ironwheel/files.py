@@ -31,7 +31,7 @@ from pathlib import Path
 from ironwheel._gitignore import Rules
 from ironwheel.errors import PackagingError
 
-__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_inside", "select_files"]
+__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_file", "check_inside", "select_files"]
 
 log = logging.getLogger("ironwheel")
 
@@ -141,7 +141,14 @@ def _inside(root: Path, target: Path) -> bool:
     return target == root or root in target.parents
 
 
-def _external_link(shown: str, target: Path) -> PackagingError:
+def _external_link(shown: str, target: Path, where: str = "") -> PackagingError:
+    if where:
+        # A file a setting names: leaving it out of the sdist would not help.
+        return PackagingError(
+            f"{where}: {shown} is a symbolic link to {target}, outside the project",
+            hint="copy the file into the project instead of linking to it, or set "
+            "tool.ironwheel.sdist.follow-external-links = true to read what the link points to",
+        )
     return PackagingError(
         f"{shown} is a symbolic link to {target}, outside the project",
         hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
@@ -149,31 +156,52 @@ def _external_link(shown: str, target: Path) -> PackagingError:
     )
 
 
-def check_inside(root: Path, path: Path, *, follow_external_links: bool = False) -> None:
+def check_inside(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:
     """Raise if reading ``path`` (below ``root``) would read a file outside the project.
 
-    The error names the first symbolic link on the way that leads out.
+    A path that leads out by itself (``..``, an absolute path) is always refused;
+    one that leads out through a symbolic link, unless ``follow_external_links``.
+    The error names the first symbolic link on the way that leads out, and
+    ``where`` (the setting or file that names ``path``), if given.
     """
-    if follow_external_links:
-        return
     root = Path(os.path.abspath(root))
-    real_root = Path(os.path.realpath(root))
     path = Path(os.path.abspath(path))
-    if _inside(real_root, Path(os.path.realpath(path))):
+    prefix = f"{where}: " if where else ""
+    if not _inside(root, path):
+        raise PackagingError(
+            f"{prefix}{os.path.relpath(path, root)} is outside the project",
+            hint="move the file into the project: the sdist and the wheel carry only what is inside it",
+        )
+    real_root = Path(os.path.realpath(root))
+    if follow_external_links or _inside(real_root, Path(os.path.realpath(path))):
         return
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        parts = ()
+    parts = path.relative_to(root).parts
     for depth in range(1, len(parts) + 1):
         step = root.joinpath(*parts[:depth])
         target = Path(os.path.realpath(step))
         if step.is_symlink() and not _inside(real_root, target):
-            raise _external_link("/".join(parts[:depth]), target)
-    raise PackagingError(
-        f"{os.path.relpath(path, root)} is outside the project",
-        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
-    )
+            raise _external_link("/".join(parts[:depth]), target, where)
+    # Not reached: a path inside the root whose real path is outside passes through a link.
+    raise _external_link(path.relative_to(root).as_posix(), Path(os.path.realpath(path)), where)
+
+
+def check_file(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:
+    """:func:`check_inside`, and refuse a special file (a named pipe would block the read forever).
+
+    A missing file passes: whoever reads it says so in its own words.
+    """
+    check_inside(root, path, follow_external_links=follow_external_links, where=where)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        what = next((what for test, what in _SPECIAL if test(mode)), "a special file")
+        shown = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+        raise PackagingError(
+            f"{where + ': ' if where else ''}{shown} is {what}, not a regular file",
+            hint="name a regular file of the project",
+        )
 
 
 def _ancestor_rules(root: Path, start: Path) -> list[tuple[str, Rules]]:

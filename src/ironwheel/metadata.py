@@ -92,6 +92,7 @@ def read_metadata(
     if resolved is None:
         resolved = resolve(pyproject, project_dir, settings, sources(pyproject, project_dir, settings))
     said: list[str] = []
+    _check_named(project_dir, pyproject["project"], settings)
     metadata = _from_pyproject({**pyproject, "project": resolved.project}, project_dir, said)
     if resolved.version is not None:
         metadata.version = resolved.version
@@ -113,19 +114,41 @@ def read_metadata(
     return metadata, said
 
 
-def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
-    """The readme, license and version files end up in the archives: none may come from outside."""
-    from ironwheel.files import check_inside
+def _named_files(project: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, path) of the files ``[project]`` names by path: pyproject-metadata reads them."""
+    named: list[tuple[str, str]] = []
+    for key in ("readme", "license"):
+        value = project.get(key)
+        value = value.get("file") if isinstance(value, dict) else value if key == "readme" else None
+        if isinstance(value, str):
+            named.append((f"project.{key}", value))
+    return named
 
-    readme = metadata.readme.file if metadata.readme is not None else None
-    read = [readme, *(metadata.license_files or ()), settings.metadata.version.file or None]
-    for path in read:
-        if path is not None:
-            check_inside(
-                project_dir,
-                project_dir / path,
-                follow_external_links=settings.sdist.follow_external_links,
-            )
+
+def _check_named(project_dir: Path, project: Mapping[str, Any], settings: Settings) -> None:
+    """Before anything reads them: the readme and license file are the project's, and regular files."""
+    from ironwheel.files import check_file
+
+    for key, name in _named_files(project):
+        check_file(
+            project_dir,
+            project_dir / name,
+            follow_external_links=settings.sdist.follow_external_links,
+            where=key,
+        )
+
+
+def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
+    """The license files end up in the archives: none may come from outside."""
+    from ironwheel.files import check_file
+
+    for path in metadata.license_files or ():
+        check_file(
+            project_dir,
+            project_dir / path,
+            follow_external_links=settings.sdist.follow_external_links,
+            where="project.license-files",
+        )
 
 
 def dist_info_name(metadata: Metadata) -> str:

@@ -1,6 +1,6 @@
 """The bad-input catalogue: each input paired with the exact lines ironwheel prints.
 
-A :class:`Case` is a project (pyproject.toml text, files, symbolic links), the
+A :class:`Case` is a project (pyproject.toml text, files, symbolic links, named pipes), the
 ``-C`` settings and environment variables of one build, and what must come
 out: the ``error:`` and ``hint:`` lines of a failure, or the ``warning:``
 lines of a build that succeeds. To add a case, append a ``Case`` to the
@@ -17,6 +17,7 @@ modules); so may file contents, link targets, settings and variables.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -48,6 +49,7 @@ class Case:
     pyproject_bytes: bytes | None = None  # written as is instead, for encodings
     files: Mapping[str, str] = dataclasses.field(default_factory=lambda: {"src/demo/__init__.py": ""})
     links: Mapping[str, str] = dataclasses.field(default_factory=dict)  # link -> target
+    fifos: Sequence[str] = ()  # named pipes: a read that does not check first blocks forever
     config: Mapping[str, str | list[str] | None] = dataclasses.field(default_factory=dict)
     env: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Programs put on an otherwise empty PATH (None leaves PATH alone).
@@ -110,6 +112,9 @@ def build_tree(tmp: Path, case: Case) -> Path:
         link = root / name
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(_fill(target, places))
+    for name in case.fifos:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / name)
     return root
 
 
@@ -219,7 +224,6 @@ def can_mount() -> bool:
 
 
 def _run_mounted(case: Case, root: Path, out: Path, places: Mapping[str, str]) -> Outcome:
-    import os
     import subprocess
 
     if not can_mount():

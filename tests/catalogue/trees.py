@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from tests.catalogue.harness import PYPROJECT, Case, tool
 
+_NAMED_LINK_HINT = (
+    "copy the file into the project instead of linking to it, or set "
+    "tool.ironwheel.sdist.follow-external-links = true to read what the link points to"
+)
+
 CASES: list[Case] = [
     Case(
         name="tree: no pyproject.toml",
@@ -69,8 +74,8 @@ CASES: list[Case] = [
         name="tree: readme linked from outside",
         pyproject='[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n\n[project]\nname = "demo"\nversion = "1.0"\nreadme = "README.md"\n',
         links={"README.md": "/etc/hostname"},
-        error="README.md is a symbolic link to /etc/hostname, outside the project",
-        hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it points to, set tool.ironwheel.sdist.follow-external-links = true",
+        error="project.readme: README.md is a symbolic link to /etc/hostname, outside the project",
+        hint=_NAMED_LINK_HINT,
     ),
     Case(
         name="tree: link out allowed",
@@ -158,10 +163,78 @@ CASES: list[Case] = [
         ),
     ),
     Case(
+        name="tree: readme linked from outside, links allowed",
+        pyproject=PYPROJECT + 'readme = "README.md"\n[tool.ironwheel.sdist]\nfollow-external-links = true\n',
+        files={"src/demo/__init__.py": "", "../shared/README.md": "# Demo\n"},
+        links={"README.md": "{tmp}/shared/README.md"},
+        hook="sdist",
+    ),
+    Case(
+        name="tree: readme above the project, links allowed",
+        pyproject=PYPROJECT
+        + 'readme = "../README.md"\n[tool.ironwheel.sdist]\nfollow-external-links = true\n',
+        files={"src/demo/__init__.py": "", "../README.md": "# Demo\n"},
+        error="project.readme: ../README.md is outside the project",
+        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
+    ),
+    Case(
+        name="tree: readme is a named pipe",
+        frontend=True,
+        pyproject=PYPROJECT + 'readme = "README.md"\n',
+        fifos=["README.md"],
+        error="project.readme: README.md is a named pipe, not a regular file",
+        hint="name a regular file of the project",
+    ),
+    Case(
+        name="tree: license file is a named pipe",
+        pyproject=PYPROJECT + 'license = { file = "LICENSE" }\n',
+        fifos=["LICENSE"],
+        error="project.license: LICENSE is a named pipe, not a regular file",
+        hint="name a regular file of the project",
+    ),
+    Case(
+        name="tree: requirements file linked from outside",
+        pyproject=PYPROJECT
+        + 'dynamic = ["dependencies"]\n[tool.ironwheel.metadata.dependencies]\nfile = ["requirements.txt"]\n',
+        files={"src/demo/__init__.py": "", "../shared/requirements.txt": "numpy\n"},
+        links={"requirements.txt": "{tmp}/shared/requirements.txt"},
+        error="tool.ironwheel.metadata.dependencies.file: requirements.txt is a symbolic link to "
+        "{tmp}/shared/requirements.txt, outside the project",
+        hint=_NAMED_LINK_HINT,
+    ),
+    Case(
+        name="tree: requirements file linked from outside, links allowed",
+        pyproject=PYPROJECT
+        + 'dynamic = ["dependencies"]\n[tool.ironwheel.metadata.dependencies]\nfile = ["requirements.txt"]\n'
+        + "[tool.ironwheel.sdist]\nfollow-external-links = true\n",
+        files={"src/demo/__init__.py": "", "../shared/requirements.txt": "numpy\n"},
+        links={"requirements.txt": "{tmp}/shared/requirements.txt"},
+        hook="sdist",
+    ),
+    Case(
+        name="tree: version file linked from outside",
+        pyproject=PYPROJECT.replace('version = "1.0"\n', 'dynamic = ["version"]\n')
+        + '[tool.ironwheel.metadata.version]\nfile = "src/demo/_version.py"\n',
+        files={"src/demo/__init__.py": "", "../shared/_version.py": '__version__ = "2.0"\n'},
+        links={"src/demo/_version.py": "{tmp}/shared/_version.py"},
+        error="tool.ironwheel.metadata.version.file: src/demo/_version.py is a symbolic link to "
+        "{tmp}/shared/_version.py, outside the project",
+        hint=_NAMED_LINK_HINT,
+    ),
+    Case(
+        name="tree: readme fragment linked from outside",
+        pyproject=PYPROJECT.replace('version = "1.0"\n', 'version = "1.0"\ndynamic = ["readme"]\n')
+        + '[tool.ironwheel.metadata.readme]\nfile = ["README.md", "docs/CHANGES.md"]\n',
+        files={"src/demo/__init__.py": "", "README.md": "# Demo\n", "../CHANGES.md": "secret\n"},
+        links={"docs": "{tmp}"},
+        error="tool.ironwheel.metadata.readme.file: docs is a symbolic link to {tmp}, outside the project",
+        hint=_NAMED_LINK_HINT,
+    ),
+    Case(
         name="tree: readme above the project",
         pyproject=PYPROJECT + 'readme = "../README.md"\n',
         files={"src/demo/__init__.py": "", "../README.md": "# Demo\n"},
-        error="../README.md is outside the project",
+        error="project.readme: ../README.md is outside the project",
         hint="move the file into the project: the sdist and the wheel carry only what is inside it",
     ),
 ]
