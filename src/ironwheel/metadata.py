@@ -110,7 +110,7 @@ def read_metadata(
         if found:
             metadata.license_files = found
     _check_inside(project_dir, metadata, settings)
-    said += check_metadata(metadata)
+    said += check_metadata(metadata, project_dir)
     return metadata, said
 
 

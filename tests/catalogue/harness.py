@@ -64,6 +64,8 @@ class Case:
     # the project bind-mounted read-only ("readonly-project"): real file systems, no fault injection.
     mount: Literal["full-output", "readonly-output", "readonly-project"] | None = None
     frontend: bool = False  # also run through pip and build
+    # The archive is one twine check refuses, as a warning says: not cross-checked (conftest.py).
+    twine_refuses: bool = False
     root: str = "demo"  # the project directory's name (spaces, non-ASCII...)
     # Modules that cannot be imported during the case, as on a machine without them (in-process only).
     missing: Sequence[str] = ()
@@ -75,7 +77,14 @@ class Case:
 
 def ids(cases: Sequence[Case]) -> list[Any]:
     """Parameters for ``pytest.mark.parametrize``, slow cases marked."""
-    return [pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.slow else []) for case in cases]
+    return [
+        pytest.param(
+            case,
+            id=case.name,
+            marks=[pytest.mark.slow] * case.slow + [pytest.mark.unchecked_archives] * case.twine_refuses,
+        )
+        for case in cases
+    ]
 
 
 def _fill(text: str, places: Mapping[str, str]) -> str:

@@ -282,6 +282,28 @@ CASES: list[Case] = [
             "PyPI will refuse the upload",
         ),
     ),
+    Case(
+        name="project: reStructuredText readme that does not render warns",
+        frontend=True,
+        twine_refuses=True,
+        pyproject=PYPROJECT + 'readme = "README.rst"\n',
+        files={"src/demo/__init__.py": "", "README.rst": "Demo\n====\n\nA *demo, unclosed.\n"},
+        warnings=(
+            "README.rst:4: the readme does not render as reStructuredText (Inline emphasis start-string "
+            "without end-string): PyPI will refuse the upload",
+        ),
+    ),
+    Case(
+        name="project: reStructuredText readme from files that does not render warns",
+        twine_refuses=True,
+        pyproject=PYPROJECT.replace('version = "1.0"\n', 'version = "1.0"\ndynamic = ["readme"]\n')
+        + '[tool.ironwheel.metadata.readme]\nfile = ["README.rst"]\n',
+        files={"src/demo/__init__.py": "", "README.rst": "Demo\n====\n\nSee `the docs`_.\n"},
+        warnings=(
+            "project.readme:4: the readme does not render as reStructuredText (Unknown target name: "
+            '"the docs"): PyPI will refuse the upload',
+        ),
+    ),
     # Dynamic metadata: requirements files.
     Case(
         name="requirements: file missing",

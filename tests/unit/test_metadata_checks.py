@@ -178,3 +178,16 @@ def test_a_reused_record_warns_again_without_checking_again(
     name = ironwheel.prepare_metadata_for_build_wheel(str(chdir / "meta"), {"build.dir": "build/record"})
     assert name == "demo-1.dist-info"
     assert warning in capsys.readouterr().err.splitlines()
+
+
+def test_a_readme_is_rendered_only_where_readme_renderer_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = "Demo\n====\n\nA *demo.\n"
+    assert metacheck.rst_problem(broken, "README.rst") == (
+        "README.rst:4: the readme does not render as reStructuredText (Inline emphasis start-string without "
+        "end-string): PyPI will refuse the upload"
+    )
+    assert metacheck.rst_problem("Demo\n====\n\nA *demo*.\n", "README.rst") is None
+    monkeypatch.setitem(__import__("sys").modules, "readme_renderer", None)
+    assert metacheck.rst_problem(broken, "README.rst") is None
