@@ -228,6 +228,11 @@ def _ignored(stack: list[tuple[str, Rules]], path: str, is_dir: bool) -> bool:
     return False
 
 
+# A directory for select_files to enter: walked by a loop, not by recursion, so that no
+# nesting depth exhausts Python's stack.
+_Enter = tuple[Path, str, list[tuple[str, Rules]], bool, frozenset[Path]]
+
+
 def select_files(root: Path, selection: Selection, start: Path | None = None) -> list[str]:
     """Sorted POSIX paths, relative to ``root``, of the files selected under ``start``.
 
@@ -246,7 +251,7 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
 
     def walk(
         directory: Path, relative: str, stack: list[tuple[str, Rules]], hidden: bool, chain: frozenset[Path]
-    ) -> Iterator[str]:
+    ) -> Iterator[str | _Enter]:
         real = Path(os.path.realpath(directory))
         if real in chain:
             log.warning("not following %s: it loops back to %s", directory, real)
@@ -284,7 +289,7 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         stack: list[tuple[str, Rules]],
         hidden: bool,
         chain: frozenset[Path],
-    ) -> Iterator[str]:
+    ) -> Iterator[str | _Enter]:
         link = entry.is_symlink()
         try:
             mode = entry.stat().st_mode  # follows links
@@ -308,12 +313,18 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
             if not _inside(real_root, target):
                 raise _external_link(path, target)
         if is_dir:
-            yield from walk(full, path, stack, bool(dropped), chain)
+            yield (full, path, stack, bool(dropped), chain)
             return
         if not stat.S_ISREG(mode):
             what = next((what for test, what in _SPECIAL if test(mode)), "a special file")
             log.warning("leaving out %s: it is %s, not a regular file", path, what)
             return
+        if any("\ud800" <= char <= "\udfff" for char in path):
+            raise PackagingError(
+                f"{path}: the file name is not UTF-8",
+                hint="rename it: wheels and sdists name their files in UTF-8 (or leave it out with "
+                ".gitignore or tool.ironwheel.sdist.exclude)",
+            )
         secret = _secret(full, entry.name)
         if secret is not None:
             log.warning(
@@ -324,6 +335,16 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         yield path
 
     relative = "" if start == root else start.relative_to(root).as_posix()
-    selected = walk(start, relative, stack, False, frozenset())
+    selected: list[str] = []
+    # Depth first, in name order, as recursion would go: warnings come in the same order.
+    walks = [walk(start, relative, stack, False, frozenset())]
+    while walks:
+        item = next(walks[-1], None)
+        if item is None:
+            walks.pop()
+        elif isinstance(item, str):
+            selected.append(item)
+        else:
+            walks.append(walk(*item))
     # The project's own wheels and sdists lying in the directory the walk starts from.
     return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))
