@@ -31,7 +31,7 @@ from pathlib import Path
 from ironwheel._gitignore import Rules
 from ironwheel.errors import PackagingError
 
-__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_file", "check_inside", "select_files"]
+__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_file", "check_inside", "outside_problem", "select_files"]
 
 log = logging.getLogger("ironwheel")
 
@@ -141,48 +141,65 @@ def _inside(root: Path, target: Path) -> bool:
     return target == root or root in target.parents
 
 
-def _external_link(shown: str, target: Path, where: str = "") -> PackagingError:
-    if where:
+_OUTSIDE_HINT = "move the file into the project: the sdist and the wheel carry only what is inside it"
+
+
+def _link_hint(named: bool) -> str:
+    if named:
         # A file a setting names: leaving it out of the sdist would not help.
-        return PackagingError(
-            f"{where}: {shown} is a symbolic link to {target}, outside the project",
-            hint="copy the file into the project instead of linking to it, or set "
-            "tool.ironwheel.sdist.follow-external-links = true to read what the link points to",
+        return (
+            "copy the file into the project instead of linking to it, or set "
+            "tool.ironwheel.sdist.follow-external-links = true to read what the link points to"
         )
-    return PackagingError(
-        f"{shown} is a symbolic link to {target}, outside the project",
-        hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
-        "points to, set tool.ironwheel.sdist.follow-external-links = true",
+    return (
+        "remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
+        "points to, set tool.ironwheel.sdist.follow-external-links = true"
     )
 
 
-def check_inside(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:
-    """Raise if reading ``path`` (below ``root``) would read a file outside the project.
+def _external_link(shown: str, target: Path) -> PackagingError:
+    return PackagingError(
+        f"{shown} is a symbolic link to {target}, outside the project", hint=_link_hint(False)
+    )
+
+
+def outside_problem(
+    root: Path, path: Path, *, follow_external_links: bool = False, named: bool = False
+) -> tuple[str, str] | None:
+    """Why reading ``path`` (below ``root``) would read a file outside the project, with a hint; or None.
 
     A path that leads out by itself (``..``, an absolute path) is always refused;
     one that leads out through a symbolic link, unless ``follow_external_links``.
-    The error names the first symbolic link on the way that leads out, and
-    ``where`` (the setting or file that names ``path``), if given.
+    The reason names the first symbolic link on the way that leads out.
+    ``named``: a setting names the file (the hint cannot be to leave it out).
     """
     root = Path(os.path.abspath(root))
     path = Path(os.path.abspath(path))
-    prefix = f"{where}: " if where else ""
     if not _inside(root, path):
-        raise PackagingError(
-            f"{prefix}{os.path.relpath(path, root)} is outside the project",
-            hint="move the file into the project: the sdist and the wheel carry only what is inside it",
-        )
+        # ../README.md as written; /etc/passwd rather than ../../../../etc/passwd.
+        shown = os.path.relpath(path, root) if os.path.commonpath([root, path]) != path.anchor else str(path)
+        return f"{shown} is outside the project", _OUTSIDE_HINT
     real_root = Path(os.path.realpath(root))
     if follow_external_links or _inside(real_root, Path(os.path.realpath(path))):
-        return
+        return None
     parts = path.relative_to(root).parts
+    shown, target = path.relative_to(root).as_posix(), Path(os.path.realpath(path))
     for depth in range(1, len(parts) + 1):
         step = root.joinpath(*parts[:depth])
-        target = Path(os.path.realpath(step))
-        if step.is_symlink() and not _inside(real_root, target):
-            raise _external_link("/".join(parts[:depth]), target, where)
-    # Not reached: a path inside the root whose real path is outside passes through a link.
-    raise _external_link(path.relative_to(root).as_posix(), Path(os.path.realpath(path)), where)
+        if step.is_symlink() and not _inside(real_root, Path(os.path.realpath(step))):
+            shown, target = "/".join(parts[:depth]), Path(os.path.realpath(step))
+            break
+    return f"{shown} is a symbolic link to {target}, outside the project", _link_hint(named)
+
+
+def check_inside(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:
+    """Raise :class:`PackagingError` where :func:`outside_problem` finds one.
+
+    ``where`` names the setting or file that names ``path``, and starts the message.
+    """
+    problem = outside_problem(root, path, follow_external_links=follow_external_links, named=bool(where))
+    if problem is not None:
+        raise PackagingError(f"{where}: {problem[0]}" if where else problem[0], hint=problem[1])
 
 
 def check_file(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:

@@ -51,7 +51,8 @@ def source_dirs(project: Project) -> list[tuple[str, Path]]:
             parts = PurePosixPath(pattern).parts
             fixed = next((index for index, part in enumerate(parts) if _GLOB & set(part)), len(parts) - 1)
             directory = Path(os.path.abspath(project.root.joinpath(*parts[:fixed])))
-            if directory != project.root:
+            # One outside the project is refused with the table; it holds no build directory here.
+            if project.root in directory.parents:
                 found.append((f'the sources of [tool.ironwheel.extension."{name}"]', directory))
     if project.source_dir != project.root:
         found.append(("cmake.source-dir", project.source_dir))
