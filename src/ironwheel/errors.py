@@ -101,11 +101,15 @@ def from_os_error(error: OSError) -> IronwheelError:
     """A file-system failure (permissions, a full disk) as an error for the user."""
     what = f" {error.filename}" if error.filename else ""
     verb = "write" if error.errno in _WRITE_ERRORS else "access"
-    return IronwheelError(
-        f"cannot {verb}{what}: {error.strerror or error}",
-        hint="check that the project and output directories are writable and the disk is not full "
-        "(-C build.dir= builds in a temporary directory)",
+    hint = (
+        "check that the project and output directories are writable and the disk is not full "
+        "(-C build.dir= builds in a temporary directory)"
     )
+    if error.errno == errno.ENAMETOOLONG:
+        hint = (
+            "shorten the name: file systems allow 255 bytes for one name (the project name is part of many)"
+        )
+    return IronwheelError(f"cannot {verb}{what}: {error.strerror or error}", hint=hint)
 
 
 # Control characters (C0, DEL, C1) as escapes: a newline or a terminal escape that came from a

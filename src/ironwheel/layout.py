@@ -57,6 +57,11 @@ def _explicit(root: Path, entries: Sequence[str], setting: str) -> list[Package]
                 f'{where}: "{entry}" does not exist',
                 hint="list package directories or .py modules relative to the project root",
             )
+        if path == root:
+            raise ConfigError(
+                f'{where}: "{entry}" is the project directory itself',
+                hint='list the package directories inside it, such as "src/<package>"',
+            )
         if root not in path.parents:
             raise ConfigError(
                 f'{where}: "{entry}" is outside the project', hint="ship packages from inside the project"

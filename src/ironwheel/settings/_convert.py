@@ -26,6 +26,7 @@ __all__ = [
     "assign",
     "build",
     "closest",
+    "define_problem",
     "fixed",
     "merge",
     "prefixed",
@@ -125,6 +126,14 @@ def _similarity(a: str, b: str) -> float:
     import difflib  # only a mistake needs suggestions
 
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def define_problem(value: str) -> str | None:
+    """Why CMake would not take ``value`` as a cache variable's value, or None."""
+    if "\n" in value or "\r" in value:
+        # CMake keeps what comes before the first line break, and says so only in its log.
+        return "a CMake cache value cannot hold a line break (CMake would cut it at the first one)"
+    return None
 
 
 def _cmake_value(value: object) -> str | None:
@@ -263,6 +272,10 @@ class Checker:
                 if converted is None:
                     expected = "a string, boolean, number or array"
                     self._report((*path, name), f"expected {expected}, got {_describe(item)}")
+                    continue
+                problem = define_problem(converted)
+                if problem is not None:
+                    self._report((*path, name), problem)
                     continue
                 result[name] = converted
         if field.check is not None:
