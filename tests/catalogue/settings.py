@@ -457,4 +457,35 @@ CASES: list[Case] = [
         error="-C x\\nhint: all is well\\x1b[2J: unknown setting",
         hint="python -m ironwheel config --schema lists every setting",
     ),
+    # Hostile settings.
+    Case(
+        name="hostile: -C key with non-ASCII letters",
+        config={"b\u00fcild.dir": "x"},
+        error="-C b\u00fcild.dir: unknown setting",
+        hint="did you mean -C build.dir?",
+    ),
+    Case(
+        name="hostile: 3000 -C settings build",
+        config={f"cmake.define.V{index}": str(index) for index in range(3000)},
+    ),
+    Case(
+        name="hostile: IRONWHEEL_ variable with an empty value",
+        env={"IRONWHEEL_BUILD_JOBS": ""},
+        error='IRONWHEEL_BUILD_JOBS: expected an integer, got ""',
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
+    Case(
+        name="hostile: cmake.define with a line break",
+        frontend=True,
+        config={"cmake.define.FOO": 'a")\nfile(WRITE /tmp/x "")\nset(B "'},
+        error="-C cmake.define.FOO: a CMake cache value cannot hold a line break (CMake would cut it at the first one)",
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
+    Case(
+        name="hostile: cmake.args sets the install prefix",
+        pyproject=tool('[tool.ironwheel.cmake]\nargs = ["-D", "CMAKE_INSTALL_PREFIX=/"]\n'),
+        error='tool.ironwheel.cmake.args: "-D CMAKE_INSTALL_PREFIX=/" is not allowed: the wheel decides where '
+        "files go (wheel.install-dir chooses a directory in it)",
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
 ]

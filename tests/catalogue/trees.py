@@ -237,4 +237,139 @@ CASES: list[Case] = [
         error="project.readme: ../README.md is outside the project",
         hint="move the file into the project: the sdist and the wheel carry only what is inside it",
     ),
+    # Hostile trees: each ends in an error naming the cause, or a build that is right.
+    Case(
+        name="hostile: pyproject.toml is a directory",
+        pyproject=None,
+        files={"pyproject.toml/x": "", "src/demo/__init__.py": ""},
+        error="pyproject.toml is a directory",
+        hint="make {root}/pyproject.toml a regular file",
+    ),
+    Case(
+        name="hostile: pyproject.toml is a named pipe",
+        pyproject=None,
+        fifos=["pyproject.toml"],
+        error="pyproject.toml is not a regular file",
+        hint="make {root}/pyproject.toml a regular file",
+    ),
+    Case(
+        name="hostile: pyproject.toml links out of the project",
+        frontend=True,
+        pyproject=None,
+        files={"src/demo/__init__.py": "", "../elsewhere.toml": PYPROJECT},
+        links={"pyproject.toml": "{tmp}/elsewhere.toml"},
+        error="pyproject.toml is a symbolic link to {tmp}/elsewhere.toml, outside the project",
+        hint=_NAMED_LINK_HINT,
+    ),
+    Case(
+        name="hostile: pyproject.toml of 0 bytes",
+        pyproject="",
+        error="pyproject.toml has no [project] table",
+        hint='add [project] with at least name = "..." and version = "..." '
+        "(see https://packaging.python.org/en/latest/specifications/pyproject-toml/)",
+    ),
+    Case(
+        name="hostile: pyproject.toml starting with a BOM",
+        pyproject_bytes=b"\xef\xbb\xbf" + PYPROJECT.encode(),
+        error="pyproject.toml starts with a byte order mark, which TOML does not allow",
+        hint="save pyproject.toml as UTF-8 without a BOM (pip and build refuse it too)",
+    ),
+    Case(
+        name="hostile: pyproject.toml with CRLF line endings builds",
+        frontend=True,
+        pyproject_bytes=PYPROJECT.replace("\n", "\r\n").encode(),
+    ),
+    Case(
+        name="hostile: pyproject.toml nesting arrays 5000 deep",
+        pyproject=PYPROJECT + "x = " + "[" * 5000 + "]" * 5000 + "\n",
+        error="pyproject.toml: invalid TOML: arrays or tables nested too deeply to read",
+        hint="fix the nesting in {root}/pyproject.toml",
+    ),
+    Case(
+        name="hostile: a file name that is not UTF-8",
+        frontend=True,
+        files={"src/demo/__init__.py": "", "src/demo/caf\udce9.txt": "x"},
+        error="src/demo/caf\\xe9.txt: the file name is not UTF-8",
+        hint="rename it: wheels and sdists name their files in UTF-8 (or leave it out with .gitignore or "
+        "tool.ironwheel.sdist.exclude)",
+    ),
+    Case(
+        name="hostile: a file name that is not UTF-8 in the sdist",
+        hook="sdist",
+        files={"src/demo/__init__.py": "", "data/caf\udce9.txt": "x"},
+        error="data/caf\\xe9.txt: the file name is not UTF-8",
+        hint="rename it: wheels and sdists name their files in UTF-8 (or leave it out with .gitignore or "
+        "tool.ironwheel.sdist.exclude)",
+    ),
+    Case(
+        name="hostile: directories nested 600 deep build",
+        files={"src/demo/__init__.py": "", "src/demo/" + "a/" * 600 + "x.py": ""},
+    ),
+    Case(
+        name="hostile: wheel.packages is the parent directory",
+        pyproject=tool('[tool.ironwheel.wheel]\npackages = [".."]\n'),
+        error='tool.ironwheel.wheel.packages[0]: ".." is outside the project',
+        hint="ship packages from inside the project",
+    ),
+    Case(
+        name="hostile: wheel.packages is the project",
+        pyproject=tool('[tool.ironwheel.wheel]\npackages = ["."]\n'),
+        error='tool.ironwheel.wheel.packages[0]: "." is the project directory itself',
+        hint='list the package directories inside it, such as "src/<package>"',
+    ),
+    Case(
+        name="hostile: license-files through a directory linked out",
+        pyproject=PYPROJECT + 'license-files = ["LICENSES/*"]\n',
+        files={"src/demo/__init__.py": "", "../licenses/MIT.txt": "MIT\n"},
+        links={"LICENSES": "{tmp}/licenses"},
+        error="project.license-files: LICENSES is a symbolic link to {tmp}/licenses, outside the project",
+        hint=_NAMED_LINK_HINT,
+    ),
+    Case(
+        # Allowed: nothing of the project is hidden, and the user chose the place.
+        name="hostile: build.dir outside the project builds",
+        config={"build.dir": "{tmp}/elsewhere/{wheel_tag}"},
+    ),
+    Case(
+        name="hostile: extension sources outside the project",
+        pyproject=tool('[tool.ironwheel.extension."demo._core"]\nsources = ["../outside.c"]\n'),
+        files={"src/demo/__init__.py": "", "../outside.c": ""},
+        error='tool.ironwheel.extension."demo._core".sources[0]: ../outside.c is outside the project',
+        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
+    ),
+    Case(
+        name="hostile: extension source linked from outside",
+        pyproject=tool('[tool.ironwheel.extension."demo._core"]\nsources = ["src/*.c"]\n'),
+        files={"src/demo/__init__.py": "", "../outside.c": ""},
+        links={"src/core.c": "{tmp}/outside.c"},
+        error='tool.ironwheel.extension."demo._core".sources[0]: src/core.c is a symbolic link to '
+        "{tmp}/outside.c, outside the project",
+        hint=_NAMED_LINK_HINT,
+    ),
+    Case(
+        name="hostile: generate template-path outside the project",
+        frontend=True,
+        pyproject=tool(
+            '[[tool.ironwheel.generate]]\npath = "demo/_host.py"\ntemplate-path = "/etc/hostname"\n'
+        ),
+        error="tool.ironwheel.generate[0].template-path: /etc/hostname is outside the project",
+        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
+    ),
+    Case(
+        name="hostile: generate writes through a link out",
+        pyproject=tool(
+            '[[tool.ironwheel.generate]]\npath = "tools/_v.py"\ntemplate = "v = 1"\nlocation = "source"\n'
+        ),
+        files={"src/demo/__init__.py": "", "../outdir/keep": ""},
+        links={"tools": "{tmp}/outdir"},
+        error="tool.ironwheel.generate[0].path: tools is a symbolic link to {tmp}/outdir, outside the project",
+        hint="remove the link or generate the file elsewhere: nothing is written outside the project, "
+        "whatever sdist.follow-external-links allows to be read",
+    ),
+    Case(
+        name="hostile: a project name too long for a file name",
+        pyproject=PYPROJECT.replace('name = "demo"', 'name = "' + "d" * 300 + '"'),
+        error="cannot access {root}/src/" + "d" * 300 + ": File name too long",
+        hint="shorten the name: file systems allow 255 bytes for one name (the project name is part of many)",
+    ),
 ]

@@ -292,6 +292,16 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
         "implementation_name and platform_python_implementation",
     ),
     (
+        "a frontend passing a number",
+        {"config": {"build.jobs": 4}},
+        "error: -C build.jobs: config settings are strings, got 4 (int)\nhint: pass -C KEY=VALUE strings",
+    ),
+    (
+        "a frontend passing a key that is not a string",
+        {"config": {3: "x"}},
+        "error: -C 3: config settings are strings, got the key 3\nhint: pass -C KEY=VALUE strings",
+    ),
+    (
         "typo inside an override that does not apply here",
         {"table": {"overrides": [{"if": "sys_platform == 'win32'", "cmake": {"defines": {}}}]}},
         "error: tool.ironwheel.overrides[0].cmake.defines: unknown key\n"
