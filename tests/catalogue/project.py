@@ -284,7 +284,6 @@ CASES: list[Case] = [
     ),
     Case(
         name="project: reStructuredText readme that does not render warns",
-        frontend=True,
         twine_refuses=True,
         pyproject=PYPROJECT + 'readme = "README.rst"\n',
         files={"src/demo/__init__.py": "", "README.rst": "Demo\n====\n\nA *demo, unclosed.\n"},
