@@ -270,7 +270,12 @@ class CMakeSettings:
         "Cache variables passed as -D. Booleans become ON/OFF, lists are joined with ';'.",
         kind="cmake-define",
     )
-    args: tuple[str, ...] = setting((), "Extra arguments for the configure step.", check=_check_cmake_args)
+    args: tuple[str, ...] = setting(
+        (),
+        "Extra arguments for the configure step (not CMAKE_INSTALL_PREFIX: the wheel decides "
+        "where files go).",
+        check=_check_cmake_args,
+    )
     targets: tuple[str, ...] = setting((), "Targets to build; empty builds the default target.")
     version: str = setting(
         ">=3.18",
