@@ -7,14 +7,69 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = Path(__file__).resolve().parent / "packages"
 EXAMPLES = ROOT / "examples"
+
+# Under CI (CI set, as CI services and .ci/run do) every test runs: a missing tool fails the
+# test instead of skipping it. Read once, before any test changes the environment.
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+# How to get each program the tests look for but tests/requirements.txt cannot install.
+INSTALL_HINTS = {
+    "x86_64-w64-mingw32-gcc": "apt-get install mingw-w64",
+    "wine64": "apt-get install wine64",
+    "gfortran": "apt-get install gfortran",
+    "redis-server": "apt-get install redis-server",
+    "ccache": "apt-get install ccache",
+    "readelf": "apt-get install binutils",
+    "llvm-readobj": "apt-get install llvm",
+    "llvm-otool": "apt-get install llvm",
+    "llvm-install-name-tool": "apt-get install llvm",
+    "llvm-lipo": "apt-get install llvm",
+    "nvcc": "install the CUDA toolkit",
+}
+
+
+def require_tool(*names: str, paths: tuple[str, ...] = ()) -> str:
+    """The first of ``names`` found on PATH (or of ``paths``), else skip the test; under CI, fail it.
+
+    Tools that PyPI publishes come from tests/requirements.txt and are always there; this is for
+    the others, so that the suite passes on a machine that lacks them and says what it skipped.
+    """
+    for name in names:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    for path in paths:
+        if os.access(path, os.X_OK) and os.path.isfile(path):
+            return path
+    hint = INSTALL_HINTS.get(names[0], f"install {names[0]}")
+    missing(f"{names[0]} is not installed ({hint})")
+
+
+def missing(message: str) -> NoReturn:
+    """Skip the test for want of something this machine lacks; under CI, fail it."""
+    if IN_CI:
+        pytest.fail(f"{message}; CI must run every test", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Programs installed from tests/requirements.txt are found even if the venv is not activated."""
+    del config
+    scripts = sysconfig.get_path("scripts")
+    path = os.environ.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([scripts, path]) if path else scripts
+
 
 # What isolated builds of the test projects and examples may install.
 WHEELHOUSE_REQUIREMENTS = [
@@ -115,9 +170,10 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(house),
     ]
     subprocess.run([*download, *WHEELHOUSE_REQUIREMENTS], check=True)
-    # The pure-Python tomli, for builds run by Pythons older than 3.11.
+    # The pure-Python build dependencies as the oldest supported Python needs them (newer
+    # releases may have dropped it; tomli only Pythons older than 3.11 use).
     pure = ["--python-version", "3.9", "--implementation", "py", "--abi", "none", "--platform", "any"]
-    subprocess.run([*download, *pure, "tomli"], check=True)
+    subprocess.run([*download, *pure, "packaging", "pyproject-metadata", "tomli", "pybind11"], check=True)
     return house
 
 

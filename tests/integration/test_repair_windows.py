@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
 from tests.integration.frontends import Result, tail
 from tests.integration.repairing import contents, ironwheel, llvm, member, members
 
@@ -47,6 +48,8 @@ int wmain(int argc, wchar_t **argv) {
 
 @pytest.fixture
 def root(project: Callable[[str], Path]) -> Path:
+    # The project's toolchain file and the DLL it grafts are mingw-w64's.
+    require_tool("x86_64-w64-mingw32-gcc")
     return project("repair_win")
 
 
@@ -72,13 +75,12 @@ def _imports(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def wine(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
     """Run the loader under wine64 with a prefix of its own; return what it printed."""
-    program = shutil.which("wine64") or "/usr/lib/wine/wine64"
+    program = require_tool("wine64", paths=("/usr/lib/wine/wine64",))
+    gcc = require_tool("x86_64-w64-mingw32-gcc")
     base = tmp_path_factory.mktemp("wine")
     loader = base / "loader.exe"
     (base / "loader.c").write_text(LOADER)
-    subprocess.run(
-        ["x86_64-w64-mingw32-gcc", "-municode", "-o", str(loader), str(base / "loader.c")], check=True
-    )
+    subprocess.run([gcc, "-municode", "-o", str(loader), str(base / "loader.c")], check=True)
     environ = {"WINEPREFIX": str(base / "prefix"), "WINEDEBUG": "-all", "PATH": "/usr/bin:/bin"}
 
     def run(*arguments: Path) -> str:

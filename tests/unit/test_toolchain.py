@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ def fake_tool(directory: Path, name: str, output: str) -> Path:
     path.write_text(f"#!/bin/sh\necho '{output}'\n")
     path.chmod(0o755)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _no_tools_beside_this_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tools are also looked for beside this Python, where the test requirements put ninja."""
+    empty = tmp_path / "scripts"
+    empty.mkdir()
+    get_path = sysconfig.get_path
+    monkeypatch.setattr(
+        sysconfig, "get_path", lambda name, *args: str(empty) if name == "scripts" else get_path(name, *args)
+    )
 
 
 @pytest.fixture
