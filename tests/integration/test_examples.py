@@ -12,7 +12,7 @@ import pytest
 from packaging.version import Version
 
 from tests.conftest import Venv
-from tests.integration.frontends import names, pip_wheel, python_build, tail
+from tests.integration.frontends import names, path_with_old_cmake, pip_wheel, python_build, tail
 
 pytestmark = pytest.mark.slow
 
@@ -96,25 +96,6 @@ def test_example_with_pip_isolated(
     assert names(result.wheel) == contents
     fresh_venv.install(result.wheel)
     assert fresh_venv.run(code) == expected
-
-
-def path_with_old_cmake(directory: Path) -> str:
-    """A PATH with every program of this one but cmake, which is a cmake 3.20 stand-in."""
-    directory.mkdir()
-    for entry in os.environ["PATH"].split(os.pathsep):
-        folder = Path(entry)
-        if not folder.is_dir():
-            continue
-        for program in folder.iterdir():
-            link = directory / program.name
-            if program.name.startswith("cmake") or link.exists() or link.is_symlink():
-                continue
-            if os.access(program, os.X_OK) and program.is_file():
-                link.symlink_to(program)
-    stand_in = directory / "cmake"
-    stand_in.write_text("#!/bin/sh\necho 'cmake version 3.20.0'\n")
-    stand_in.chmod(0o755)
-    return str(directory)
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the cmake stand-in is a shell script")

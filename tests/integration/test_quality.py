@@ -62,4 +62,13 @@ def test_actionlint_and_shellcheck_find_mistakes(tmp_path: Path) -> None:
     result = actionlint(broken, cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert 'unexpected key "timeout" for "job" section' in result.stdout, result.stdout
-    assert "SC2115" in result.stdout or "SC2086" in result.stdout, result.stdout
+    assert "shellcheck reported issue in this script: SC2115:warning" in result.stdout, result.stdout
+
+
+def test_ci_scripts_pass_shellcheck() -> None:
+    scripts = sorted((ROOT / ".ci").iterdir())
+    assert [path.name for path in scripts] == ["run", "without-apt-tools"]
+    result = subprocess.run(
+        [require_tool("shellcheck"), *map(str, scripts)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
