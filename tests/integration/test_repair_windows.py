@@ -1,4 +1,4 @@
-"""Repair of Windows wheels on Linux: DLLs cross-built with mingw-w64, delvewheel, a load under wine."""
+"""Repair of Windows wheels on Linux: DLLs cross-built with mingw-w64 (or zig), delvewheel, a load under wine."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel.repair.binaries import read_binary
 from tests.conftest import require_tool
 from tests.integration.frontends import Result, tail
-from tests.integration.repairing import contents, ironwheel, llvm, member, members
+from tests.integration.repairing import contents, ironwheel, llvm, member, members, windows_cc
 
 pytestmark = pytest.mark.slow
 
@@ -180,3 +181,79 @@ def test_a_check_reports_the_dlls_delvewheel_would_graft(root: Path, tmp_path: P
         "repair check: the repaired wheel would be tagged win_amd64 (this one stays win_amd64)"
         in result.output
     )
+
+
+ZIG_PYD = f"repair_win_zig/_ext.{PY}-win_amd64.pyd"
+ZIG_DIST = "repair_win_zig-1.0.dist-info"
+DEP = re.compile(r"^repair_win_zig\.libs/libdep-[0-9a-f]{32}\.dll$")
+
+
+@pytest.fixture(scope="module")
+def zig_windows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """zig cc for 64-bit Windows (from PyPI: no mingw-w64 needed), and libdep.dll built outside the project."""
+    base = tmp_path_factory.mktemp("zig-windows")
+    shim = base / "zig-cc"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ziglang cc -target x86_64-windows-gnu "$@"\n')
+    shim.chmod(0o755)
+    dep = base / "dep"
+    dep.mkdir()
+    (dep / "dep.c").write_text("int dep_value(void) { return 1000; }\n")
+    subprocess.run([*windows_cc(), "-shared", "-o", dep / "libdep.dll", dep / "dep.c"], check=True)
+    return {"ZIG_CC": str(shim), "DEP_DIR": str(dep)}
+
+
+def test_a_windows_wheel_built_by_zig_is_repaired_with_delvewheel(
+    project: Callable[[str], Path], tmp_path: Path, zig_windows: dict[str, str]
+) -> None:
+    root = project("repair_win_zig")
+    env = {
+        "_PYTHON_HOST_PLATFORM": "win-amd64",
+        "CMAKE_TOOLCHAIN_FILE": str(root / "zig-windows.cmake"),
+        "ZIG_CC": zig_windows["ZIG_CC"],
+    }
+    dep_dir = zig_windows["DEP_DIR"]
+    options = ["-C", f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd", "-C", f"cmake.define.DEP_DIR={dep_dir}"]
+    result = ironwheel(
+        "build", "-o", tmp_path / "dist", root, *options, "-C", f"repair.dll-dirs={dep_dir}", env=env
+    )
+    wheel = _wheel(result)
+    assert wheel.name == f"repair_win_zig-1.0-{PY}-{PY}-win_amd64.whl"
+    names = members(wheel)
+    grafted = [name for name in names if DEP.match(name)]
+    assert len(grafted) == 1, names
+    assert names == [
+        grafted[0],
+        "repair_win_zig/__init__.py",
+        ZIG_PYD,
+        "repair_win_zig/liba.dll",
+        "repair_win_zig/libb.dll",
+        f"{ZIG_DIST}/DELVEWHEEL",
+        f"{ZIG_DIST}/METADATA",
+        f"{ZIG_DIST}/WHEEL",
+        f"{ZIG_DIST}/sboms/ironwheel.cdx.json",
+        f"{ZIG_DIST}/RECORD",
+    ]
+    assert (
+        "internal library a: bin/liba.dll -> repair_win_zig/liba.dll (next to what loads it)" in result.output
+    )
+    assert "os.add_dll_directory(libs_dir)" in member(wheel, "repair_win_zig/__init__.py").decode()
+    # The module now loads the grafted copy under its new name, and the internal DLL beside it.
+    unpacked = tmp_path / "unpacked"
+    shutil.unpack_archive(wheel, unpacked, format="zip")
+    module = read_binary(unpacked / ZIG_PYD)
+    assert module is not None
+    assert module.format == "pe"
+    assert [name for name in module.needed if name.startswith("lib")] == [
+        grafted[0].split("/")[1],
+        "liba.dll",
+    ]
+    internal = read_binary(unpacked / "repair_win_zig" / "liba.dll")
+    assert internal is not None
+    assert [name for name in internal.needed if name.startswith("lib")] == ["libb.dll"]
+    sbom = json.loads(member(wheel, f"{ZIG_DIST}/sboms/ironwheel.cdx.json"))
+    origins = {
+        component["name"]: {item["name"]: item["value"] for item in component["properties"]}
+        for component in sbom["components"]
+    }
+    assert origins["liba.dll"]["ironwheel:cmake-target"] == "a"
+    assert origins[grafted[0].split("/")[1]]["ironwheel:grafted-by"] == "delvewheel"
