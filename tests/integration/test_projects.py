@@ -106,11 +106,15 @@ OTHER_PYTHONS = [
     if version != sysconfig.get_python_version()
 ]
 EXPECTED_PYTHONS = os.environ.get("TEST_PYTHONS", "").split()
-PROBE = "import sys, sysconfig; print('%d.%d' % sys.version_info[:2], bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+# The test runs the interpreter's pip and makes a venv with it (which needs ensurepip).
+PROBE = (
+    "import ensurepip, pip, sys, sysconfig; "
+    "print('%d.%d' % sys.version_info[:2], bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+)
 
 
 def find_python(version: str) -> str | None:
-    """A working CPython ``version`` (with the GIL): pyenv's, newest patch first, or on PATH."""
+    """A CPython ``version`` (with the GIL, pip and venv): pyenv's, newest patch first, or on PATH."""
     roots = {Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")}
     installed = [
         folder
