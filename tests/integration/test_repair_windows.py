@@ -26,6 +26,12 @@ DIST = "repair_win-1.0.dist-info"
 MINGW_LIB = "/usr/x86_64-w64-mingw32/lib"
 PTHREAD = re.compile(r"^repair_win\.libs/libwinpthread-1-[0-9a-f]{32}\.dll$")
 
+
+def load_order(libs: str, name: str) -> list[str]:
+    """delvewheel's list of DLLs to preload, which it writes for wheels that Pythons before 3.10 install."""
+    return [f"{libs}/.load-order-{name}-1.0"] if PY == "cp39" else []
+
+
 # A stand-in for CPython's import of an extension module on Windows (3.8+): the
 # directories os.add_dll_directory() would add, then LoadLibraryExW with the default
 # search directories and the module's own; then it calls PyInit__ext.
@@ -111,6 +117,7 @@ def test_a_windows_wheel_is_repaired_with_delvewheel_and_loads(
     pthread = grafted[0].split("/")[1]
     # The internal DLLs moved from bin/ to the module that loads them; only the external one is grafted.
     assert names == [
+        *load_order("repair_win.libs", "repair_win"),
         grafted[0],
         "repair_win/__init__.py",
         PYD,
@@ -222,6 +229,7 @@ def test_a_windows_wheel_built_by_zig_is_repaired_with_delvewheel(
     grafted = [name for name in names if DEP.match(name)]
     assert len(grafted) == 1, names
     assert names == [
+        *load_order("repair_win_zig.libs", "repair_win_zig"),
         grafted[0],
         "repair_win_zig/__init__.py",
         ZIG_PYD,
