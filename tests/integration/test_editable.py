@@ -95,6 +95,8 @@ def test_rebuild_on_import_after_an_edit(root: Path, fresh_venv: Venv) -> None:
     assert (third.returncode, third.stdout, third.stderr) == (0, "43\n", "")
 
     # Python files and resources come from the source tree, compiled modules from the build dir.
+    if sys.version_info < (3, 10):
+        pytest.skip("Python 3.9 reads resources next to __init__.py only (the rebuilds above passed)")
     where = python(
         fresh_venv,
         "import importlib.resources as r, incremental, incremental._impl as i\n"
