@@ -29,10 +29,18 @@ def _project(config_settings: ConfigSettings | None, state: str = "wheel") -> Pr
     return Project.load(Path.cwd(), config_settings, state=state)
 
 
+def _metadata_requirements(project: Project) -> list[str]:
+    """The libraries the dynamic metadata's providers import (none from an sdist)."""
+    from ironwheel.dynamic import sources
+
+    return sources(project.pyproject, project.root, project.settings).libraries()
+
+
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: str = "wheel") -> list[str]:
     project = _project(config_settings, state)
+    metadata = _metadata_requirements(project)
     if not project.native:
-        return []
+        return metadata
     from ironwheel.cmake.helpers import helpers_used
     from ironwheel.extensions import language_requirements
     from ironwheel.repair.project import repair_may_request, repair_requirements
@@ -43,7 +51,10 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     repair = repair_requirements(project, state=state)
-    requirements = build_requirements(spec) + language_requirements(project, helpers, read) + repair
+    requirements = (
+        metadata + build_requirements(spec) + language_requirements(project, helpers, read) + repair
+    )
+    read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
     cache.save()
     tool = project.pyproject.get("tool")
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
@@ -62,8 +73,7 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
-    _project(config_settings, "sdist")
-    return []
+    return _metadata_requirements(_project(config_settings, "sdist"))
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:

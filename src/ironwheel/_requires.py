@@ -6,7 +6,8 @@ only changes with the inputs that decided it: the pyproject.toml, the
 ``-C`` and ``IRONWHEEL_*`` settings, the interpreter, the files read for it
 (the CMake files: ``cmake_minimum_required`` and calls of the helpers that
 need Cython or NumPy; the sources of the extension tables, whose includes
-choose a binding) and the cmake and ninja programs found on PATH. A file
+choose a binding; an sdist's ``PKG-INFO``, whose presence makes the dynamic
+metadata's libraries unneeded) and the cmake and ninja programs found on PATH. A file
 that is new can only matter through an edit of one already read (an
 ``add_subdirectory``, an ``include``) or a new entry in a directory read, so
 the directories of the extension sources are recorded too.

@@ -8,10 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
 from ironwheel.errors import ConfigError, IronwheelError, from_os_error
+from ironwheel.new.command import add_commands as add_new_commands
 
 __all__ = ["main"]
 
@@ -32,13 +34,34 @@ def _config_settings(pairs: Sequence[str]) -> dict[str, str | list[str]]:
     return settings
 
 
+def _examples(*lines: str) -> dict[str, Any]:
+    """An epilog of examples, kept as written."""
+    text = "\n".join(["examples:", *(f"  {line}" for line in lines)])
+    return {"epilog": text, "formatter_class": argparse.RawDescriptionHelpFormatter}
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ironwheel", description="The ironwheel build backend.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ironwheel",
+        description="The ironwheel build backend.",
+        **_examples(
+            "%(prog)s new my-pkg --template cpp-pybind11   a new project",
+            "%(prog)s build --sdist --wheel                 release artifacts of the project here",
+            "%(prog)s COMMAND --help                        each command's options and examples",
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"ironwheel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_new_commands(commands)
 
     build = commands.add_parser(
-        "build", help="build a wheel (and/or an sdist) of a project, without isolation"
+        "build",
+        help="build a wheel (and/or an sdist) of a project, without isolation",
+        **_examples(
+            "%(prog)s                       a repaired wheel of the project here, in dist/",
+            "%(prog)s --sdist --wheel -o out path/to/project",
+            "%(prog)s -C cmake.build-type=Debug -C repair.mode=off",
+        ),
     )
     build.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
     build.add_argument("--wheel", action="store_true", help="build a wheel (the default)")
@@ -49,12 +72,22 @@ def _parser() -> argparse.ArgumentParser:
     develop = commands.add_parser(
         "develop",
         help="build a project's native code in place, for its editable install (what an import rebuilds)",
+        **_examples(
+            "%(prog)s                       after pip install -e . of the project here",
+            "%(prog)s -C cmake.define.USE_OPENMP=OFF path/to/project",
+        ),
     )
     develop.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
     develop.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
     repair = commands.add_parser(
-        "repair", help="repair a wheel as the build does (for cibuildwheel's repair-wheel-command)"
+        "repair",
+        help="repair a wheel as the build does (for cibuildwheel's repair-wheel-command)",
+        **_examples(
+            "%(prog)s dist/demo-1.0-cp312-cp312-linux_x86_64.whl -w wheelhouse",
+            "%(prog)s -w {dest_dir} {wheel}        as cibuildwheel's repair-wheel-command",
+            "%(prog)s WHEEL -L /opt/deps/lib -C repair.manylinux=manylinux_2_28",
+        ),
     )
     repair.add_argument("wheel", help="the wheel to repair")
     repair.add_argument(
@@ -68,7 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     repair.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
-    config = commands.add_parser("config", help="show the settings model or a project's settings")
+    config = commands.add_parser(
+        "config",
+        help="show the settings model or a project's settings",
+        **_examples(
+            "%(prog)s --show -C build.jobs=4    a project's effective settings, as JSON",
+            "%(prog)s --schema > ironwheel.schema.json",
+            "%(prog)s --reference               every key, as a Markdown table",
+            "cmake -Dironwheel_DIR=$(%(prog)s --cmake-dir) ...",
+        ),
+    )
     shown = config.add_mutually_exclusive_group(required=True)
     shown.add_argument("--schema", action="store_true", help="print the JSON schema of [tool.ironwheel]")
     shown.add_argument("--reference", action="store_true", help="print the Markdown reference of every key")
@@ -164,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _develop(arguments)
         if arguments.command == "repair":
             return _repair(arguments)
+        if arguments.command in ("new", "init"):
+            from ironwheel.new.command import run as new_project
+
+            return new_project(arguments)
         return _config(arguments)
     except IronwheelError as error:
         report_error(error)

@@ -17,6 +17,7 @@ __all__ = [
     "ConfigError",
     "IronwheelError",
     "PackagingError",
+    "ProjectDirError",
     "ToolError",
     "format_error",
     "from_os_error",
@@ -82,6 +83,12 @@ class PackagingError(IronwheelError):
     """The project cannot be turned into a valid wheel or sdist."""
 
     exit_code = 5
+
+
+class ProjectDirError(IronwheelError):
+    """``new`` or ``init`` cannot write there: the directory exists, is missing or holds a project."""
+
+    exit_code = 6
 
 
 def from_os_error(error: OSError) -> IronwheelError:

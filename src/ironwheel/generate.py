@@ -72,10 +72,15 @@ def render_all(
 
 
 def render_project(project: Project) -> list[Generated]:
-    """Render the project's entries; write those that belong in the source tree."""
+    """Render the project's entries; write those that belong in the source tree.
+
+    The version files of a version from version control count as entries of the
+    source tree: the library wrote them, and they are written again if deleted.
+    """
     core = project.core
     values = {"name": core.name, "version": str(core.version), "description": core.description}
     rendered = render_all(project.root, project.settings.generate, values)
+    rendered += [Generated(path, "source", content) for path, content in core.written]
     for item in rendered:
         if item.location == "source" and write_if_changed(project.root / item.path, item.content):
             log.info("wrote %s", item.path)

@@ -2,13 +2,18 @@
 
 Validating ``[project]`` (pyproject-metadata, and the email and packaging
 modules it uses) costs a build in a new process more than everything else
-it does when nothing has to be compiled. What a wheel needs from it is
-small: the name and version, ``METADATA``, ``entry_points.txt`` and the
-license files. ``<build dir>/.ironwheel/metadata.json`` keeps those with
-their inputs: the ``[project]`` table, the version source settings and the
-stats of every file the metadata may read (readme, license files, the
-files license globs match, the version file, ``PKG-INFO``). Any difference
-renders them again, through pyproject-metadata.
+it does when nothing has to be compiled, and a version from version control
+costs more still (vcs-versioning and its git commands, about 0.2 s). What a
+wheel needs from it is small: the name and version, ``METADATA``,
+``entry_points.txt``, the license files, the version files written into the
+source tree and the files the sdist must carry. ``<build dir>/.ironwheel/
+metadata.json`` keeps those with their inputs: the ``[project]`` table, the
+metadata settings and the tables the providers read, the stats of every
+file the metadata may read (readme, license files, the files license globs
+match, the version file, requirements files and what they include,
+``PKG-INFO``) and, for a version from git, the state of the checkout
+(:func:`ironwheel.vcs.state_key`) and the variables the library reads. Any
+difference renders them again, through pyproject-metadata.
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class Core:
     metadata: bytes  # the METADATA file
     entry_points: bytes | None  # entry_points.txt, if any
     license_files: tuple[str, ...]  # POSIX paths relative to the project root
+    read: tuple[str, ...] = ()  # project files the dynamic fields came from: the sdist carries them
+    written: tuple[tuple[str, bytes], ...] = ()  # version files the version provider writes
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -62,6 +69,16 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
     table = pyproject.get("project")
     if not isinstance(table, dict):
         return None
+    from_vcs = False
+    if table.get("dynamic"):
+        from ironwheel.dynamic import sources
+        from ironwheel.errors import ConfigError
+
+        try:
+            where = sources(pyproject, root, settings)
+        except ConfigError:
+            return None  # reported by the render
+        from_vcs = where.version == "vcs" and not where.from_sdist
     named: list[str] = []
     for key in ("readme", "license"):
         value = table.get(key)
@@ -72,9 +89,21 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
     patterns = table.get("license-files", [])
     if not isinstance(patterns, list) or not all(isinstance(pattern, str) for pattern in patterns):
         return None
-    version = settings.metadata.version
-    named += [version.file] if version.file else []
+    metadata = settings.metadata
+    named += [metadata.version.file] if metadata.version.file else []
+    named += [*metadata.readme.file, *metadata.dependencies.file]
+    named += [name for entry in metadata.optional_dependencies.values() for name in entry.file]
     named.append("PKG-INFO")
+    state: str | None = None
+    environment: list[tuple[str, str]] = []
+    if from_vcs:
+        from ironwheel.vcs import environment_key, state_key
+
+        named.append(".git_archival.txt")
+        state = state_key(root, pyproject)
+        if state is None:
+            return None
+        environment = environment_key(os.environ)
     try:
         matched = sorted(
             {
@@ -86,14 +115,24 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
     except (ValueError, NotImplementedError, OSError):
         return None  # a pattern pyproject-metadata will report
     files = {name: _stat(root / name) for name in sorted({*named, *matched})}
-    inputs = [__version__, table, [version.file, version.regex], files]
+    tool = pyproject.get("tool")
+    # What the providers read besides the settings: the setuptools-scm tables and
+    # [tool.hatch.metadata.hooks.fancy-pypi-readme].
+    tables = (
+        {name: tool.get(name) for name in ("setuptools_scm", "vcs-versioning", "hatch")}
+        if isinstance(tool, dict)
+        else {}
+    )
+    inputs = [__version__, table, dataclasses.asdict(metadata), tables, files, state, environment]
     return json.dumps(inputs, sort_keys=True, default=str)
 
 
 def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Core:
+    from ironwheel.dynamic import resolve, sources
     from ironwheel.metadata import dist_info_name, load_metadata, render_entry_points, render_metadata
 
-    metadata = load_metadata(pyproject, root, settings)
+    resolved = resolve(pyproject, root, settings, sources(pyproject, root, settings))
+    metadata = load_metadata(pyproject, root, settings, resolved)
     assert metadata.version is not None, "load_metadata always resolves the version"
     return Core(
         name=metadata.name,
@@ -103,15 +142,25 @@ def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Cor
         metadata=render_metadata(metadata),
         entry_points=render_entry_points(metadata),
         license_files=tuple(path.as_posix() for path in metadata.license_files or ()),
+        read=resolved.read,
+        written=resolved.written,
     )
 
 
-def _recall(record: Path, inputs: str) -> Core | None:
+def _read_stats(root: Path, names: tuple[str, ...]) -> dict[str, list[int] | None]:
+    return {name: _stat(root / name) for name in names}
+
+
+def _recall(record: Path, inputs: str, root: Path) -> Core | None:
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
         if data["inputs"] != inputs:
             return None
         core = data["core"]
+        # Files found while rendering (a requirements file's -r includes, readme fragments).
+        read = tuple(core["read"])
+        if data["read"] != _read_stats(root, read):
+            return None
         return Core(
             name=core["name"],
             version=Version(core["version"]),
@@ -120,26 +169,31 @@ def _recall(record: Path, inputs: str) -> Core | None:
             metadata=core["metadata"].encode("utf-8"),
             entry_points=core["entry_points"].encode("utf-8") if core["entry_points"] is not None else None,
             license_files=tuple(core["license_files"]),
+            read=read,
+            written=tuple((path, text.encode("utf-8")) for path, text in core["written"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _remember(record: Path, inputs: str, core: Core) -> None:
-    data = {
-        "inputs": inputs,
-        "core": {
-            "name": core.name,
-            "version": str(core.version),
-            "description": core.description,
-            "dist_info_name": core.dist_info_name,
-            "metadata": core.metadata.decode("utf-8"),
-            "entry_points": core.entry_points.decode("utf-8") if core.entry_points is not None else None,
-            "license_files": list(core.license_files),
-        },
-    }
+def _remember(record: Path, inputs: str, core: Core, root: Path) -> None:
     temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
     try:
+        data = {
+            "inputs": inputs,
+            "read": _read_stats(root, core.read),
+            "core": {
+                "name": core.name,
+                "version": str(core.version),
+                "description": core.description,
+                "dist_info_name": core.dist_info_name,
+                "metadata": core.metadata.decode("utf-8"),
+                "entry_points": core.entry_points.decode("utf-8") if core.entry_points is not None else None,
+                "license_files": list(core.license_files),
+                "read": list(core.read),
+                "written": [[path, content.decode("utf-8")] for path, content in core.written],
+            },
+        }
         temporary.write_text(json.dumps(data), encoding="utf-8")
         os.replace(temporary, record)
     except (OSError, UnicodeDecodeError) as error:
@@ -151,10 +205,10 @@ def load_core(pyproject: Mapping[str, Any], root: Path, settings: Settings, reco
     """The project's core metadata; from ``record`` when nothing it depends on changed."""
     inputs = _inputs(pyproject, root, settings) if record is not None else None
     if record is not None and inputs is not None:
-        known = _recall(record, inputs)
+        known = _recall(record, inputs, root)
         if known is not None:
             return known
     core = _render(pyproject, root, settings)
     if record is not None and inputs is not None:
-        _remember(record, inputs, core)
+        _remember(record, inputs, core, root)
     return core

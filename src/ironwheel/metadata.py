@@ -1,15 +1,11 @@
 """``[project]`` -> core metadata, through pyproject-metadata (PEP 621 and PEP 639).
 
-Only ``version`` may be dynamic. It comes from ``PKG-INFO`` when building from
-an sdist (so the sdist freezes it), else from a regular expression over a file
-(``[tool.ironwheel.metadata.version]``).
+The dynamic fields are filled in first (:mod:`ironwheel.dynamic`).
 """
 
 from __future__ import annotations
 
-import email.parser
 import logging
-import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,8 +13,8 @@ from typing import Any
 
 import pyproject_metadata
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
+from ironwheel.dynamic import Resolved, resolve, sources
 from ironwheel.errors import ConfigError
 from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
 from ironwheel.settings import Settings
@@ -65,94 +61,18 @@ def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path) -> Metadata
     return metadata
 
 
-def _version_from_pkg_info(path: Path) -> Version | None:
-    headers = email.parser.BytesHeaderParser().parsebytes(path.read_bytes())
-    text = headers.get("Version")
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        raise ConfigError(
-            f'PKG-INFO: "{text}" is not a valid version',
-            hint="this sdist's PKG-INFO is damaged; build the sdist again",
-        ) from None
-
-
-def _version_from_file(project_dir: Path, settings: Settings) -> Version:
-    source = settings.metadata.version
-    path = project_dir / source.file
-    where = "tool.ironwheel.metadata.version.file"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(
-            f'{where}: cannot read "{source.file}": {error.strerror}',
-            hint="give the path of an existing file, relative to the project root",
-        ) from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(
-            f'{where}: "{source.file}" is not UTF-8 (byte {error.start} cannot be decoded)',
-            hint="save the file as UTF-8",
-        ) from None
-    match = re.search(source.regex, text, re.MULTILINE)
-    if match is None:
-        raise ConfigError(
-            f'{where}: no version found in "{source.file}"',
-            hint='write __version__ = "1.0" in that file, or set '
-            "tool.ironwheel.metadata.version.regex to a pattern that matches it",
-        )
-    groups = match.groupdict()
-    # A group named "version" (or "value", scikit-build-core's name), else the first group.
-    found = (
-        groups.get("version")
-        or groups.get("value")
-        or (match.group(1) if match.re.groups else match.group(0))
-    )
-    line = text.count("\n", 0, match.start()) + 1
-    if not found:
-        raise ConfigError(
-            f"{source.file}:{line}: the version pattern matched, but its version group is empty",
-            hint="put the version in a group named version: (?P<version>...)",
-        )
-    try:
-        return Version(found)
-    except InvalidVersion:
-        raise ConfigError(
-            f'{source.file}:{line}: "{found}" is not a valid version',
-            hint="use a PEP 440 version such as 1.2.0",
-        ) from None
-
-
-def load_metadata(pyproject: Mapping[str, Any], project_dir: Path, settings: Settings) -> Metadata:
-    """Read and check ``[project]``, filling in a dynamic version."""
-    metadata = _from_pyproject(pyproject, project_dir)
-    dynamic = [field for field in metadata.dynamic if field != "version"]
-    if dynamic:
-        names = ", ".join(f'"{field}"' for field in dynamic)
-        raise ConfigError(
-            f"project.dynamic lists {names}, which ironwheel cannot fill in",
-            hint="write these fields statically in [project]; only version may be dynamic",
-        )
-    version_file = settings.metadata.version.file
-    if "version" in metadata.dynamic:
-        pkg_info = project_dir / "PKG-INFO"
-        frozen = _version_from_pkg_info(pkg_info) if pkg_info.is_file() else None
-        if frozen is not None:
-            metadata.version = frozen
-        elif version_file:
-            metadata.version = _version_from_file(project_dir, settings)
-        else:
-            raise ConfigError(
-                'project.dynamic lists "version" but no version source is configured',
-                hint='add [tool.ironwheel.metadata.version] file = "src/<package>/__init__.py" '
-                '(a file containing __version__ = "1.0")',
-            )
-    elif version_file:
-        raise ConfigError(
-            "tool.ironwheel.metadata.version.file is set but project.version is static",
-            hint='remove project.version and add "version" to project.dynamic',
-        )
+def load_metadata(
+    pyproject: Mapping[str, Any],
+    project_dir: Path,
+    settings: Settings,
+    resolved: Resolved | None = None,
+) -> Metadata:
+    """Read and check ``[project]`` with its dynamic fields filled in (see :mod:`ironwheel.dynamic`)."""
+    if resolved is None:
+        resolved = resolve(pyproject, project_dir, settings, sources(pyproject, project_dir, settings))
+    metadata = _from_pyproject({**pyproject, "project": resolved.project}, project_dir)
+    if resolved.version is not None:
+        metadata.version = resolved.version
     if "license-files" not in pyproject["project"] and not isinstance(
         metadata.license, pyproject_metadata.License
     ):

@@ -15,7 +15,6 @@ from ironwheel._fs import atomic_output
 from ironwheel._reproducible import source_date_epoch
 from ironwheel.files import Selection, select_files
 from ironwheel.generate import render_project
-from ironwheel.metadata import dist_info_name, render_metadata
 from ironwheel.project import Project
 
 __all__ = ["build_sdist", "sdist_files"]
@@ -26,7 +25,8 @@ log = logging.getLogger("ironwheel")
 def sdist_files(project: Project, output: Path | None = None, generated: Sequence[str] = ()) -> list[str]:
     """The project files that go into the sdist, sorted (never ``output`` itself).
 
-    ``generated`` (files [[generate]] writes into the source tree) are always in,
+    ``generated`` (files [[generate]] or the version provider write into the
+    source tree, and the files the dynamic metadata is read from) are always in,
     even when .gitignore leaves them out, as version files usually are.
     """
     settings = project.settings.sdist
@@ -52,12 +52,13 @@ def _tar_info(name: str, size: int, executable: bool, epoch: int) -> tarfile.Tar
 
 def build_sdist(project: Project, sdist_directory: Path) -> str:
     """Write ``name-version.tar.gz`` into ``sdist_directory``; return its name."""
-    base = dist_info_name(project.metadata)
+    core = project.core
+    base = core.dist_info_name
     filename = f"{base}.tar.gz"
     epoch = source_date_epoch()
     generated = [item.path for item in render_project(project) if item.location == "source"]
-    files = sdist_files(project, sdist_directory, generated)
-    pkg_info = render_metadata(project.metadata)
+    files = sdist_files(project, sdist_directory, [*generated, *core.read])
+    pkg_info = core.metadata  # METADATA and PKG-INFO are the same file
     with contextlib.ExitStack() as stack:
         temporary = stack.enter_context(atomic_output(sdist_directory / filename))
         raw = stack.enter_context(temporary.open("wb"))

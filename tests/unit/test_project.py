@@ -81,17 +81,18 @@ ERRORS: list[tuple[str, dict[str, str], int, str]] = [
         2,
         'error: project.dynamic lists "version" but no version source is configured\n'
         'hint: add [tool.ironwheel.metadata.version] file = "src/<package>/__init__.py" '
-        '(a file containing __version__ = "1.0")',
+        '(a file containing __version__ = "1.0"), or provider = "vcs" for the version of git tags',
     ),
     (
         "dynamic field ironwheel cannot fill",
         {
             "pyproject.toml": BUILD_SYSTEM
-            + '[project]\nname = "demo"\nversion = "1"\ndynamic = ["dependencies"]\n'
+            + '[project]\nname = "demo"\nversion = "1"\ndynamic = ["classifiers"]\n'
         },
         2,
-        'error: project.dynamic lists "dependencies", which ironwheel cannot fill in\n'
-        "hint: write these fields statically in [project]; only version may be dynamic",
+        'error: project.dynamic lists "classifiers", which ironwheel cannot fill in\n'
+        "hint: write these fields statically in [project]; version, readme, dependencies and "
+        "optional-dependencies may be dynamic",
     ),
     (
         "version file without a version",

@@ -85,6 +85,44 @@ def test_regex_version_provider() -> None:
     assert match.group("value") == "1.2"
 
 
+def test_setuptools_scm_and_fancy_pypi_readme_providers(caplog: pytest.LogCaptureFixture) -> None:
+    settings = load(
+        {
+            "metadata": {
+                "version": {"provider": "scikit_build_core.metadata.setuptools_scm"},
+                "readme": {"provider": "scikit_build_core.metadata.fancy_pypi_readme"},
+                "optional-dependencies": {
+                    "provider": "scikit_build_core.metadata.template",
+                    "result": {"dev": ["{project[name]}=={project[version]}"]},
+                },
+            }
+        }
+    )
+    assert settings.metadata.version.provider == "vcs"
+    assert settings.metadata.readme.provider == "fancy-pypi-readme"
+    assert (
+        "ironwheel has no equivalent for these [tool.scikit-build] settings: metadata.optional-dependencies"
+    ) in caplog.text
+
+
+def test_providers_of_the_dynamic_metadata_table() -> None:
+    pyproject = {
+        "project": {},
+        "tool": {
+            "scikit-build": {"minimum-version": "0.11"},
+            "dynamic-metadata": [
+                {"provider": "scikit_build_core.metadata.setuptools_scm"},
+                {"field": "readme", "provider": "scikit_build_core.metadata.fancy_pypi_readme"},
+            ],
+        },
+    }
+    settings = load_settings(pyproject, environ={})
+    assert (settings.metadata.version.provider, settings.metadata.readme.provider) == (
+        "vcs",
+        "fancy-pypi-readme",
+    )
+
+
 def test_ironwheel_table_takes_precedence() -> None:
     settings = load(
         {"cmake": {"build-type": "Debug", "define": {"A": "1", "B": "1"}}}, {"cmake": {"define": {"B": "2"}}}

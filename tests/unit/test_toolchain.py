@@ -21,17 +21,6 @@ def fake_tool(directory: Path, name: str, output: str) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _no_tools_beside_this_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tools are also looked for beside this Python, where the test requirements put ninja."""
-    empty = tmp_path / "scripts"
-    empty.mkdir()
-    get_path = sysconfig.get_path
-    monkeypatch.setattr(
-        sysconfig, "get_path", lambda name, *args: str(empty) if name == "scripts" else get_path(name, *args)
-    )
-
-
 @pytest.fixture
 def bins(tmp_path: Path) -> Path:
     return tmp_path / "bin"
@@ -64,8 +53,18 @@ def test_cmake_executable_is_honoured_and_checked(tmp_path: Path) -> None:
         find_cmake(SpecifierSet(">=3.18"), {"CMAKE_EXECUTABLE": str(tmp_path / "nope"), "PATH": ""})
 
 
-def test_requirements_only_for_what_is_missing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_requirements_only_for_what_is_missing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     caplog.set_level(logging.INFO, logger="ironwheel")
+    # The test runner's own environment may hold cmake or ninja from PyPI: search an empty one.
+    get_path = sysconfig.get_path
+    empty = str(tmp_path / "empty")
+    monkeypatch.setattr(
+        sysconfig,
+        "get_path",
+        lambda name, *args, **kw: empty if name == "scripts" else get_path(name, *args, **kw),
+    )
     cmake = fake_tool(tmp_path / "bin", "cmake", "cmake version 3.25.1")
     fake_tool(tmp_path / "bin", "ninja", "1.11.1")
     environ = {"PATH": str(cmake.parent)}

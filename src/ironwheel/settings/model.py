@@ -25,7 +25,9 @@ __all__ = [
     "ExtensionSettings",
     "GenerateSettings",
     "MetadataSettings",
+    "ReadmeSettings",
     "RepairSettings",
+    "RequirementsSettings",
     "Scalar",
     "SdistSettings",
     "Settings",
@@ -146,6 +148,13 @@ def _check_install_dir(value: str) -> str | None:
 class VersionSettings:
     """``[tool.ironwheel.metadata.version]``: where a dynamic version comes from."""
 
+    provider: Literal["auto", "regex", "vcs"] = setting(
+        "auto",
+        "regex: read from `file` with `regex`; vcs: from git or hg tags, through vcs-versioning "
+        "(setuptools-scm's engine), configured by [tool.setuptools_scm]. auto: regex when `file` "
+        "is set, else vcs when a [tool.setuptools_scm] or [tool.vcs-versioning] table is present. "
+        "A build from an sdist takes the version from its PKG-INFO.",
+    )
     file: str = setting(
         "",
         "File, relative to the project root, that holds the version; used when "
@@ -161,10 +170,67 @@ class VersionSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class RequirementsSettings:
+    """Requirements files that fill in ``dependencies`` or one extra of ``optional-dependencies``."""
+
+    file: tuple[str, ...] = setting(
+        (),
+        "Requirements files, relative to the project root: one PEP 508 requirement a line, "
+        "comments, line continuations and -r includes. They extend the static entries of "
+        "[project] (PEP 808) and go into the sdist.",
+    )
+
+
+_CONTENT_TYPES = ("text/markdown", "text/x-rst", "text/plain")
+
+
+def _check_content_type(value: str) -> str | None:
+    if value and value.split(";", maxsplit=1)[0].strip().lower() not in _CONTENT_TYPES:
+        known = ", ".join(f'"{known}"' for known in _CONTENT_TYPES)
+        return f'expected one of {known}, got "{value}"'
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadmeSettings:
+    """``[tool.ironwheel.metadata.readme]``: where a dynamic readme comes from."""
+
+    provider: Literal["auto", "file", "fancy-pypi-readme"] = setting(
+        "auto",
+        "file: the files of `file`, joined; fancy-pypi-readme: built by hatch-fancy-pypi-readme "
+        "from [tool.hatch.metadata.hooks.fancy-pypi-readme]. auto: file when `file` is set, else "
+        "fancy-pypi-readme when that table is present. A build from an sdist takes the readme "
+        "from its PKG-INFO.",
+    )
+    file: tuple[str, ...] = setting(
+        (),
+        "Files, relative to the project root, joined with a blank line; used when project.dynamic "
+        'lists "readme".',
+    )
+    content_type: str = setting(
+        "",
+        '"text/markdown", "text/x-rst" or "text/plain"; empty infers it from the first file\'s '
+        "suffix (.md, .rst, else plain text).",
+        check=_check_content_type,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class MetadataSettings:
     """``[tool.ironwheel.metadata]``."""
 
     version: VersionSettings = section(VersionSettings, "Dynamic version source.")
+    readme: ReadmeSettings = section(ReadmeSettings, "Dynamic readme source.")
+    dependencies: RequirementsSettings = section(
+        RequirementsSettings,
+        'Requirements files for project.dependencies (with "dependencies" in project.dynamic).',
+    )
+    optional_dependencies: Mapping[str, RequirementsSettings] = setting(
+        {},
+        "Requirements files for extras, one table per extra: "
+        '[tool.ironwheel.metadata.optional-dependencies.test] (with "optional-dependencies" in '
+        "project.dynamic).",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,8 +3,8 @@
 A project written for scikit-build-core should build after changing only
 its ``build-backend`` line. Its table is translated into ironwheel settings
 at the lowest precedence (``[tool.ironwheel]`` wins), including its
-``[[tool.scikit-build.overrides]]`` conditions and the regex version
-provider. Keys that change the result but have no ironwheel equivalent are
+``[[tool.scikit-build.overrides]]`` conditions and the regex, setuptools_scm
+and fancy_pypi_readme metadata providers. Keys that change the result but have no ironwheel equivalent are
 named in a warning; keys about scikit-build-core itself are ignored.
 """
 
@@ -168,17 +168,42 @@ def _context(project_dir: Path | None, environ: Mapping[str, str], state: str) -
     }
 
 
-def _version_source(pyproject: Mapping[str, Any], flat: Mapping[str, Any]) -> dict[str, Any] | None:
-    candidates = [flat.get("metadata.version")]
+def _provided(pyproject: Mapping[str, Any], flat: Mapping[str, Any], field: str) -> list[dict[str, Any]]:
+    """The provider tables of one field: ``metadata.<field>`` and ``[[tool.dynamic-metadata]]``."""
+    candidates = [flat.get(f"metadata.{field}")]
     for entry in pyproject.get("tool", {}).get("dynamic-metadata", []) or []:
-        if isinstance(entry, dict) and entry.get("field", "version") == "version":
+        if isinstance(entry, dict) and entry.get("field", "version") == field:
             candidates.append(entry)
-    for source in candidates:
-        if isinstance(source, dict) and str(source.get("provider", "")).endswith("metadata.regex"):
-            result = {"file": source.get("input", "")}
-            result["regex"] = source.get("regex", _REGEX_DEFAULT)
-            return result
-    return None
+    return [source for source in candidates if isinstance(source, dict)]
+
+
+def _metadata_sources(
+    pyproject: Mapping[str, Any], flat: Mapping[str, Any], skipped: set[str]
+) -> dict[str, Any]:
+    """scikit-build-core's dynamic-metadata providers, as ironwheel's metadata settings."""
+    metadata: dict[str, Any] = {}
+    for source in _provided(pyproject, flat, "version"):
+        provider = str(source.get("provider", ""))
+        if provider.endswith("metadata.regex"):
+            metadata["version"] = {
+                "file": source.get("input", ""),
+                "regex": source.get("regex", _REGEX_DEFAULT),
+            }
+        elif provider.endswith("metadata.setuptools_scm") or provider == "vcs_versioning":
+            # Both read [tool.setuptools_scm] (or [tool.vcs-versioning]), as ironwheel does.
+            metadata["version"] = {"provider": "vcs"}
+        else:
+            continue
+        break
+    for source in _provided(pyproject, flat, "readme"):
+        if str(source.get("provider", "")).endswith("metadata.fancy_pypi_readme"):
+            metadata["readme"] = {"provider": "fancy-pypi-readme"}
+            break
+    for key in flat:
+        field = key.split(".")[1] if key.startswith("metadata.") else ""
+        if field and field not in metadata:
+            skipped.add(key)
+    return metadata
 
 
 def _translate(flat: Mapping[str, Any], environ: Mapping[str, str], skipped: set[str]) -> dict[str, Any]:
@@ -289,9 +314,9 @@ def from_scikit_build(
     skipped: set[str] = set()
     flat = _flatten(table)
     translated = _translate(flat, environ, skipped)
-    version = _version_source(pyproject, flat)
-    if version is not None:
-        translated.setdefault("metadata", {})["version"] = version
+    metadata = _metadata_sources(pyproject, flat, skipped)
+    if metadata:
+        translated.setdefault("metadata", {}).update(metadata)
     conditions = _Conditions(_context(project_dir, environ, state), issues, skipped)
     overrides = table.get("overrides", [])
     for index, override in enumerate(overrides if isinstance(overrides, list) else []):

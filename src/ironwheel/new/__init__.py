@@ -1,0 +1,1 @@
+"""``ironwheel new`` and ``ironwheel init``: a complete project from a template."""

@@ -1,0 +1,2 @@
+from skscm._native import VERSION
+from skscm._version import version
