@@ -94,6 +94,10 @@ WHEELHOUSE_REQUIREMENTS = [
 ]
 
 
+# The wheelhouse's folder of what Pythons older than the running one need.
+OLDER_PYTHONS = "older-pythons"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--slow", action="store_true", help="also run the slow tier (real compilers and frontends)"
@@ -178,9 +182,13 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     subprocess.run([*download, *WHEELHOUSE_REQUIREMENTS], check=True)
     # The pure-Python build dependencies as the oldest supported Python needs them (newer
-    # releases may have dropped it; tomli only Pythons older than 3.11 use).
+    # releases may have dropped it; tomli only Pythons older than 3.11 use), kept apart so
+    # that the wheelhouse itself holds one version of each.
     pure = ["--python-version", "3.9", "--implementation", "py", "--abi", "none", "--platform", "any"]
-    subprocess.run([*download, *pure, "packaging", "pyproject-metadata", "tomli", "pybind11"], check=True)
+    older = ["--dest", str(house / OLDER_PYTHONS)]
+    subprocess.run(
+        [*download, *pure, *older, "packaging", "pyproject-metadata", "tomli", "pybind11"], check=True
+    )
     return house
 
 
@@ -188,7 +196,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def offline_pip(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Make every pip (and pip run by build) install from the wheelhouse only."""
     monkeypatch.setenv("PIP_NO_INDEX", "1")
-    monkeypatch.setenv("PIP_FIND_LINKS", str(wheelhouse))
+    monkeypatch.setenv("PIP_FIND_LINKS", f"{wheelhouse} {wheelhouse / OLDER_PYTHONS}")
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
