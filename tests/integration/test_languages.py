@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Venv, require_tool
-from tests.integration.cuda import cuda_environment
 from tests.integration.frontends import Result, configure_runs, names, pip_wheel, python_build, tail
 from tests.integration.test_failures import backend_error
 
@@ -24,12 +23,6 @@ SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
 PLATFORM = sysconfig.get_platform().replace("-", "_").replace(".", "_")
 # Projects with Fortran sources, which need gfortran (PyPI has no Fortran compiler).
 FORTRAN = {"fortran-f2py", "fortran_from_c", "optional_ext", "cmake_helpers"}
-
-
-@pytest.fixture(scope="session")
-def cuda(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """CUDACXX (and CUDAToolkit_ROOT) for an nvcc: the system's, else one from PyPI."""
-    return cuda_environment(tmp_path_factory.getbasetemp() / "cuda")
 
 
 def dist_info(name: str, version: str = "1.0") -> list[str]:
