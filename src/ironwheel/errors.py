@@ -8,6 +8,7 @@ stable per class and documented in the README.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -21,6 +22,7 @@ __all__ = [
     "ToolError",
     "format_error",
     "from_os_error",
+    "printable",
 ]
 
 
@@ -91,21 +93,37 @@ class ProjectDirError(IronwheelError):
     exit_code = 6
 
 
+# Errors that can only come from writing: the file was reachable, its disk was not.
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
+
+
 def from_os_error(error: OSError) -> IronwheelError:
     """A file-system failure (permissions, a full disk) as an error for the user."""
     what = f" {error.filename}" if error.filename else ""
+    verb = "write" if error.errno in _WRITE_ERRORS else "access"
     return IronwheelError(
-        f"cannot access{what}: {error.strerror or error}",
+        f"cannot {verb}{what}: {error.strerror or error}",
         hint="check that the project and output directories are writable and the disk is not full "
         "(-C build.dir= builds in a temporary directory)",
     )
 
 
+# Control characters (C0, DEL, C1) as escapes: a newline or a terminal escape that came from a
+# setting, a file name or a tool's output must not start a line of its own or drive the terminal.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, with control characters escaped."""
+    return text.translate(_CONTROL)
+
+
 def format_error(error: IronwheelError, *, color: bool = False) -> str:
     """Render an error as ``error: ...`` lines followed by ``hint: ...``."""
     red, yellow, bold, reset = ("\033[31m", "\033[33m", "\033[1m", "\033[0m") if color else ("", "", "", "")
-    lines = [f"{bold}{red}error:{reset} {error.message}"]
-    lines.extend(f"  {detail}" for detail in error.details)
+    lines = [f"{bold}{red}error:{reset} {printable(error.message)}"]
+    lines.extend(f"  {printable(detail)}" for detail in error.details)
     if error.hint:
-        lines.append(f"{bold}{yellow}hint:{reset} {error.hint}")
+        lines.append(f"{bold}{yellow}hint:{reset} {printable(error.hint)}")
     return "\n".join(lines)

@@ -183,7 +183,7 @@ def _floor_or_error(pyproject: Mapping[str, Any], where: str) -> tuple[int, int]
 
 def derived_py_api(pyproject: Mapping[str, Any], settings: Settings, has_cmakelists: bool) -> str:
     """``wheel.py-api``, or ``cp3X`` when every module (all declarative) asks for the limited API."""
-    tables = settings.extension
+    tables = {name: table for name, table in settings.extension.items() if table.enabled}
     if settings.wheel.py_api or has_cmakelists or not tables:
         return settings.wheel.py_api
     if not all(table.py_limited_api for table in tables.values()):
@@ -318,6 +318,8 @@ def load_extensions(project: Project) -> list[Extension]:
     extensions: list[Extension] = []
     root = project.root
     for name, table in project.settings.extension.items():
+        if not table.enabled:
+            continue
         where = _where(name)
         if not all(part.isidentifier() for part in name.split(".")):
             problems.add(

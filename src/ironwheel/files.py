@@ -1,26 +1,41 @@
 """Choosing the project's files: .gitignore-aware, with include/exclude patterns.
 
 Used by the sdist (the whole project) and by the wheel (the files of each
-Python package). Version-control directories, virtual environments, build
-and cache directories (anything with a CACHEDIR.TAG) and bytecode are never
-selected, whatever the patterns say.
+Python package). Whatever the patterns say, some things are never selected:
+version-control data (``.git`` directories and the ``.git`` files of worktrees
+and submodules), bytecode, special files (pipes, devices, sockets, which are
+never read), and directories that belong to a tool rather than to the project,
+recognised by what they hold: virtual environments (``pyvenv.cfg``,
+``conda-meta/``), build trees of CMake, Ninja and Meson, tagged caches
+(``CACHEDIR.TAG``, ironwheel's build directories among them) and directories
+holding built distributions of the project itself (old ``dist/`` and
+``wheelhouse/`` outputs).
+
+Nothing from outside the project is read: a symbolic link whose target lies
+outside the project root is an error, unless ``sdist.follow-external-links``
+allows it. Files that look like secrets (``.env``, private keys) are packed
+with a warning naming them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
+import re
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ironwheel._gitignore import Rules
+from ironwheel.errors import PackagingError
 
-__all__ = ["Selection", "select_files"]
+__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_inside", "select_files"]
 
 log = logging.getLogger("ironwheel")
 
-_VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj"})
+_VCS_NAMES = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", ".fslckout", "_FOSSIL_"})
 _NEVER_FILES = (".pyc", ".pyo")
 # Left out by default; sdist.include can bring them back.
 DEFAULT_EXCLUDES = (
@@ -32,9 +47,36 @@ DEFAULT_EXCLUDES = (
     ".mypy_cache/",
     ".pytest_cache/",
     ".ruff_cache/",
+    "_skbuild/",
     ".DS_Store",
     "/dist/",
 )
+# A directory holding any of these is a tool's, not the project's (checked on
+# the names of its entries, which the walk lists anyway).
+_MARKERS = (
+    ("pyvenv.cfg", "a virtual environment"),
+    ("conda-meta", "a conda environment"),
+    ("CACHEDIR.TAG", "a cache or build directory (CACHEDIR.TAG)"),
+    ("CMakeCache.txt", "a CMake build directory"),
+    ("meson-private", "a Meson build directory"),
+)
+_SPECIAL = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+_SECRET_NAMES = {
+    ".pypirc": "credentials for package indexes",
+    ".netrc": "login credentials",
+    **dict.fromkeys(
+        ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"), "an SSH private key"
+    ),
+}
+_ENV_EXAMPLES = (".example", ".sample", ".template", ".dist", ".defaults")
+_KEY_SUFFIXES = (".pem", ".key", ".p8", ".der", ".ppk", ".asc", ".gpg")
+_PRIVATE_KEY = re.compile(rb"\A\s*-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_DIST_NAME = re.compile(r"[-_.]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,11 +87,93 @@ class Selection:
     exclude: Sequence[str] = ()
     never: Sequence[Path] = ()  # absolute directories never entered (build dirs)
     use_gitignore: bool = True
+    follow_external_links: bool = False
+    # The project's name: directories holding its built wheels or sdists are left out.
+    dist_name: str = ""
 
 
-def _never_enter(path: Path) -> bool:
-    """Virtual environments and tagged cache directories (ironwheel's build dirs)."""
-    return any((path / marker).exists() for marker in ("pyvenv.cfg", "conda-meta", "CACHEDIR.TAG"))
+def _normalise(name: str) -> str:
+    return _DIST_NAME.sub("_", name).lower()
+
+
+def _is_distribution(filename: str, dist_name: str) -> bool:
+    """Whether ``filename`` is a wheel or sdist of the project ``dist_name`` (normalised)."""
+    if not dist_name:
+        return False
+    if filename.endswith(".whl"):
+        return _normalise(filename.split("-", 1)[0]) == dist_name
+    if filename.endswith(".tar.gz"):
+        name, _, version = filename[: -len(".tar.gz")].rpartition("-")
+        return _normalise(name) == dist_name and version[:1].isdigit()
+    return False
+
+
+def _tool_directory(names: set[str], files: Sequence[str], dist_name: str) -> str | None:
+    """Why a directory with these entries is a tool's, or None if it is the project's."""
+    for marker, what in _MARKERS:
+        if marker in names:
+            return what
+    if "build.ninja" in names and ".ninja_log" in names:
+        return "a Ninja build directory"
+    if dist_name and any(_is_distribution(name, dist_name) for name in files):
+        return "it holds built distributions of this project"
+    return None
+
+
+def _secret(path: Path, name: str) -> str | None:
+    """What secret ``path`` seems to hold, or None."""
+    if name in _SECRET_NAMES:
+        return _SECRET_NAMES[name]
+    if name == ".env" or (name.startswith(".env.") and not name.endswith(_ENV_EXAMPLES)):
+        return "environment variables, often credentials"
+    if name.endswith(_KEY_SUFFIXES):
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(256)
+        except OSError:
+            return None
+        if _PRIVATE_KEY.match(head):
+            return "a private key"
+    return None
+
+
+def _inside(root: Path, target: Path) -> bool:
+    return target == root or root in target.parents
+
+
+def _external_link(shown: str, target: Path) -> PackagingError:
+    return PackagingError(
+        f"{shown} is a symbolic link to {target}, outside the project",
+        hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
+        "points to, set tool.ironwheel.sdist.follow-external-links = true",
+    )
+
+
+def check_inside(root: Path, path: Path, *, follow_external_links: bool = False) -> None:
+    """Raise if reading ``path`` (below ``root``) would read a file outside the project.
+
+    The error names the first symbolic link on the way that leads out.
+    """
+    if follow_external_links:
+        return
+    root = Path(os.path.abspath(root))
+    real_root = Path(os.path.realpath(root))
+    path = Path(os.path.abspath(path))
+    if _inside(real_root, Path(os.path.realpath(path))):
+        return
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = ()
+    for depth in range(1, len(parts) + 1):
+        step = root.joinpath(*parts[:depth])
+        target = Path(os.path.realpath(step))
+        if step.is_symlink() and not _inside(real_root, target):
+            raise _external_link("/".join(parts[:depth]), target)
+    raise PackagingError(
+        f"{os.path.relpath(path, root)} is outside the project",
+        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
+    )
 
 
 def _ancestor_rules(root: Path, start: Path) -> list[tuple[str, Rules]]:
@@ -79,54 +203,99 @@ def _ignored(stack: list[tuple[str, Rules]], path: str, is_dir: bool) -> bool:
 def select_files(root: Path, selection: Selection, start: Path | None = None) -> list[str]:
     """Sorted POSIX paths, relative to ``root``, of the files selected under ``start``.
 
-    Symbolic links are followed (their targets are packed as files), except a
-    link back to a directory the walk is already inside.
+    Symbolic links inside the project are followed (their targets are packed
+    as files), except a link back to a directory the walk is already inside.
     """
     root = Path(os.path.abspath(root))
+    real_root = Path(os.path.realpath(root))
     start = Path(os.path.abspath(start or root))
+    check_inside(root, start, follow_external_links=selection.follow_external_links)
     include = Rules(selection.include)
     exclude = Rules((*DEFAULT_EXCLUDES, *selection.exclude))
-    never = {path.resolve() for path in selection.never}
+    never = {Path(os.path.realpath(path)) for path in selection.never}
     stack = _ancestor_rules(root, start) if selection.use_gitignore else []
+    dist_name = _normalise(selection.dist_name) if selection.dist_name else ""
 
     def walk(
         directory: Path, relative: str, stack: list[tuple[str, Rules]], hidden: bool, chain: frozenset[Path]
     ) -> Iterator[str]:
-        real = directory.resolve()
+        real = Path(os.path.realpath(directory))
         if real in chain:
             log.warning("not following %s: it loops back to %s", directory, real)
             return
-        chain = chain | {real}
-        if selection.use_gitignore:
-            rules = Rules.from_file(directory / ".gitignore")
-            if rules:
-                stack = [*stack, (relative, rules)]
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
             log.warning("cannot list %s: %s", directory, error.strerror)
             return
+        names = {entry.name for entry in entries}
+        if chain:  # the directory the walk started in is the project's, whatever it holds
+            files = [entry.name for entry in entries if entry.name.endswith((".whl", ".tar.gz"))]
+            why = _tool_directory(names, files, dist_name)
+            if why is not None:
+                # Environments and caches are expected; old outputs deserve a word.
+                level = logging.INFO if why.startswith("it holds") else logging.DEBUG
+                log.log(level, "leaving out %s/: %s", relative, why)
+                return
+        chain = chain | {real}
+        if selection.use_gitignore and ".gitignore" in names:
+            rules = Rules.from_file(directory / ".gitignore")
+            if rules:
+                stack = [*stack, (relative, rules)]
         for entry in entries:
+            if entry.name in _VCS_NAMES or entry.name.endswith(_NEVER_FILES):
+                continue
             path = f"{relative}/{entry.name}" if relative else entry.name
             full = Path(entry.path)
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if entry.name in _VCS_DIRS or full.resolve() in never or _never_enter(full):
-                    continue
-            elif entry.name.endswith(_NEVER_FILES) or not entry.is_file():
-                if entry.is_symlink() and not full.exists():
-                    log.warning("leaving out %s: the symbolic link is broken", path)
-                continue
-            dropped = hidden or exclude.match(path, is_dir) or _ignored(stack, path, is_dir)
-            if is_dir:
-                # An ignored directory is still entered when includes may pick files in it.
-                if not dropped or include:
-                    yield from walk(full, path, stack, bool(dropped), chain)
-            elif not dropped or include.ignores(path):
-                yield path
+            yield from visit(entry, full, path, stack, hidden, chain)
+
+    def visit(
+        entry: os.DirEntry[str],
+        full: Path,
+        path: str,
+        stack: list[tuple[str, Rules]],
+        hidden: bool,
+        chain: frozenset[Path],
+    ) -> Iterator[str]:
+        link = entry.is_symlink()
+        try:
+            mode = entry.stat().st_mode  # follows links
+        except OSError as error:
+            if link and not (hidden or exclude.match(path, False) or _ignored(stack, path, False)):
+                why = "it loops" if error.errno == errno.ELOOP else "the symbolic link is broken"
+                log.warning("leaving out %s: %s", path, why)
+            return
+        is_dir = stat.S_ISDIR(mode)
+        if is_dir and Path(os.path.realpath(full)) in never:
+            return
+        dropped = hidden or exclude.match(path, is_dir) or _ignored(stack, path, is_dir)
+        if is_dir:
+            # An ignored directory is still entered when includes may pick files in it.
+            if dropped and not include:
+                return
+        elif dropped and not include.ignores(path):
+            return
+        if link and not selection.follow_external_links:
+            target = Path(os.path.realpath(full))
+            if not _inside(real_root, target):
+                raise _external_link(path, target)
+        if is_dir:
+            yield from walk(full, path, stack, bool(dropped), chain)
+            return
+        if not stat.S_ISREG(mode):
+            what = next((what for test, what in _SPECIAL if test(mode)), "a special file")
+            log.warning("leaving out %s: it is %s, not a regular file", path, what)
+            return
+        secret = _secret(full, entry.name)
+        if secret is not None:
+            log.warning(
+                "packing %s, which may hold %s; leave it out with .gitignore or tool.ironwheel.sdist.exclude",
+                path,
+                secret,
+            )
+        yield path
 
     relative = "" if start == root else start.relative_to(root).as_posix()
-    return sorted(walk(start, relative, stack, False, frozenset()))
+    selected = walk(start, relative, stack, False, frozenset())
+    # The project's own wheels and sdists lying in the directory the walk starts from.
+    return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))

@@ -14,11 +14,11 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ironwheel.errors import ConfigError
-from ironwheel.files import Selection, select_files
+from ironwheel.files import Selection, check_inside, select_files
 
 __all__ = ["Package", "discover_packages", "import_name", "package_files"]
 
@@ -62,7 +62,10 @@ def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:
                 f'{where}: "{entry}" is outside the project', hint="ship packages from inside the project"
             )
         if path.is_file() and path.suffix != ".py":
-            raise ConfigError(f'{where}: "{entry}" is neither a directory nor a .py module')
+            raise ConfigError(
+                f'{where}: "{entry}" is neither a directory nor a .py module',
+                hint="list package directories or .py modules relative to the project root",
+            )
         packages.append(Package(path, path.name))
     return packages
 
@@ -75,11 +78,37 @@ def _holds_python(directory: Path) -> bool:
     return False
 
 
-def discover_packages(root: Path, project_name: str, explicit: Sequence[str]) -> list[Package]:
+def _renamed(root: Path, renamed: Mapping[str, str]) -> list[Package]:
+    packages: list[Package] = []
+    for name, entry in renamed.items():
+        where = f"tool.ironwheel.wheel.package-dirs.{name}"
+        path = Path(os.path.abspath(root / entry))
+        if not name.isidentifier():
+            raise ConfigError(
+                f'{where}: "{name}" is not a package name', hint="name the package as it is imported"
+            )
+        if not path.is_dir() or root not in path.parents:
+            raise ConfigError(
+                f'{where}: "{entry}" is not a directory of the project',
+                hint="give the package's directory relative to the project root",
+            )
+        packages.append(Package(path, name))
+    return packages
+
+
+def discover_packages(
+    root: Path, project_name: str, explicit: Sequence[str], renamed: Mapping[str, str] | None = None
+) -> list[Package]:
     """The packages to ship; may be empty for a project that only builds extensions."""
     root = Path(os.path.abspath(root))
-    if explicit:
-        return _explicit(root, explicit)
+    extra = _renamed(root, renamed or {})
+    if explicit or extra:
+        found = _explicit(root, explicit) if explicit else _discovered(root, project_name)
+        return [*(p for p in found if p.name not in {e.name for e in extra}), *extra]
+    return _discovered(root, project_name)
+
+
+def _discovered(root: Path, project_name: str) -> list[Package]:
     name = import_name(project_name)
     for candidate in (root / "src" / name, root / "python" / name):
         if candidate.is_dir() and _holds_python(candidate):
@@ -112,6 +141,7 @@ def package_files(
     files: dict[str, Path] = {}
     for package in packages:
         if package.is_module:
+            check_inside(root, package.source, follow_external_links=selection.follow_external_links)
             files[package.name] = package.source
             continue
         prefix = package.source.relative_to(os.path.abspath(root)).as_posix()

@@ -54,6 +54,7 @@ class Core:
     license_files: tuple[str, ...]  # POSIX paths relative to the project root
     read: tuple[str, ...] = ()  # project files the dynamic fields came from: the sdist carries them
     written: tuple[tuple[str, bytes], ...] = ()  # version files the version provider writes
+    warnings: tuple[str, ...] = ()  # what reading the metadata warned about: the caller shows them
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -129,11 +130,11 @@ def _inputs(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> str
 
 def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Core:
     from ironwheel.dynamic import resolve, sources
-    from ironwheel.metadata import dist_info_name, load_metadata, render_entry_points, render_metadata
+    from ironwheel.metadata import dist_info_name, read_metadata, render_entry_points, render_metadata
 
     resolved = resolve(pyproject, root, settings, sources(pyproject, root, settings))
-    metadata = load_metadata(pyproject, root, settings, resolved)
-    assert metadata.version is not None, "load_metadata always resolves the version"
+    metadata, said = read_metadata(pyproject, root, settings, resolved)
+    assert metadata.version is not None, "read_metadata always resolves the version"
     return Core(
         name=metadata.name,
         version=metadata.version,
@@ -144,6 +145,7 @@ def _render(pyproject: Mapping[str, Any], root: Path, settings: Settings) -> Cor
         license_files=tuple(path.as_posix() for path in metadata.license_files or ()),
         read=resolved.read,
         written=resolved.written,
+        warnings=tuple(said),
     )
 
 
@@ -171,6 +173,7 @@ def _recall(record: Path, inputs: str, root: Path) -> Core | None:
             license_files=tuple(core["license_files"]),
             read=read,
             written=tuple((path, text.encode("utf-8")) for path, text in core["written"]),
+            warnings=tuple(str(message) for message in core["warnings"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -192,6 +195,7 @@ def _remember(record: Path, inputs: str, core: Core, root: Path) -> None:
                 "license_files": list(core.license_files),
                 "read": list(core.read),
                 "written": [[path, content.decode("utf-8")] for path, content in core.written],
+                "warnings": list(core.warnings),
             },
         }
         temporary.write_text(json.dumps(data), encoding="utf-8")

@@ -5,7 +5,6 @@ The dynamic fields are filled in first (:mod:`ironwheel.dynamic`).
 
 from __future__ import annotations
 
-import logging
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,17 +16,16 @@ from packaging.utils import canonicalize_name
 from ironwheel.dynamic import Resolved, resolve, sources
 from ironwheel.errors import ConfigError
 from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
+from ironwheel.metacheck import check_metadata
 from ironwheel.settings import Settings
 
 __all__ = [
     "Metadata",
     "dist_info_name",
-    "load_metadata",
+    "read_metadata",
     "render_entry_points",
     "render_metadata",
 ]
-
-log = logging.getLogger("ironwheel")
 
 Metadata = pyproject_metadata.StandardMetadata
 
@@ -39,7 +37,7 @@ def _errors_of(error: BaseException) -> list[str]:
     return [str(error)]
 
 
-def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path) -> Metadata:
+def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[str]) -> Metadata:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -56,21 +54,25 @@ def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path) -> Metadata
                 details=problems,
                 hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
             ) from error
-    for warning in caught:
-        log.warning("%s", warning.message)
+    said += [str(warning.message) for warning in caught]
     return metadata
 
 
-def load_metadata(
+def read_metadata(
     pyproject: Mapping[str, Any],
     project_dir: Path,
     settings: Settings,
     resolved: Resolved | None = None,
-) -> Metadata:
-    """Read and check ``[project]`` with its dynamic fields filled in (see :mod:`ironwheel.dynamic`)."""
+) -> tuple[Metadata, list[str]]:
+    """Read and check ``[project]`` with its dynamic fields filled in (see :mod:`ironwheel.dynamic`).
+
+    The result renders valid metadata (see :mod:`ironwheel.metacheck`). The
+    warnings come back for the caller to show, once however often it reads.
+    """
     if resolved is None:
         resolved = resolve(pyproject, project_dir, settings, sources(pyproject, project_dir, settings))
-    metadata = _from_pyproject({**pyproject, "project": resolved.project}, project_dir)
+    said: list[str] = []
+    metadata = _from_pyproject({**pyproject, "project": resolved.project}, project_dir, said)
     if resolved.version is not None:
         metadata.version = resolved.version
     if "license-files" not in pyproject["project"] and not isinstance(
@@ -86,7 +88,24 @@ def load_metadata(
         )
         if found:
             metadata.license_files = found
-    return metadata
+    _check_inside(project_dir, metadata, settings)
+    said += check_metadata(metadata)
+    return metadata, said
+
+
+def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
+    """The readme, license and version files end up in the archives: none may come from outside."""
+    from ironwheel.files import check_inside
+
+    readme = metadata.readme.file if metadata.readme is not None else None
+    read = [readme, *(metadata.license_files or ()), settings.metadata.version.file or None]
+    for path in read:
+        if path is not None:
+            check_inside(
+                project_dir,
+                project_dir / path,
+                follow_external_links=settings.sdist.follow_external_links,
+            )
 
 
 def dist_info_name(metadata: Metadata) -> str:

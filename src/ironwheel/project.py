@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,8 @@ class Project:
         self.root = root
         self.pyproject = pyproject
         self.settings = settings
+        self._checked_build_dirs: set[Path] = set()
+        self._said: set[str] = set()
 
     @classmethod
     def load(
@@ -68,14 +70,24 @@ class Project:
     @property
     def native(self) -> bool:
         """Whether CMake builds part of this project: its CMakeLists.txt or extension tables."""
-        return self.has_cmakelists or (self.settings.wheel.cmake and bool(self.settings.extension))
+        enabled = any(table.enabled for table in self.settings.extension.values())
+        return self.has_cmakelists or (self.settings.wheel.cmake and enabled)
+
+    def _warn(self, messages: Sequence[str]) -> None:
+        """Show each warning about the metadata once, whether it was read or recalled."""
+        for message in messages:
+            if message not in self._said:
+                self._said.add(message)
+                log.warning("%s", message)
 
     @functools.cached_property
     def metadata(self) -> Metadata:
         # Imported when needed: get_requires_for_build_wheel never is, and pays no import.
-        from ironwheel.metadata import load_metadata
+        from ironwheel.metadata import read_metadata
 
-        return load_metadata(self.pyproject, self.root, self.settings)
+        metadata, said = read_metadata(self.pyproject, self.root, self.settings)
+        self._warn(said)
+        return metadata
 
     @functools.cached_property
     def core(self) -> Core:
@@ -88,7 +100,9 @@ class Project:
             build_dir = None  # reported by the build that needs the build dir
         state = build_dir / ".ironwheel" if build_dir is not None else None
         record = state / "metadata.json" if state is not None and state.is_dir() else None
-        return load_core(self.pyproject, self.root, self.settings, record)
+        core = load_core(self.pyproject, self.root, self.settings, record)
+        self._warn(core.warnings)
+        return core
 
     @property
     def version(self) -> Version:
@@ -122,10 +136,9 @@ class Project:
                 self.root / template.format(wheel_tag=str(tag), build_type=self.settings.cmake.build_type)
             )
         )
-        for protected in (self.root, self.source_dir):
-            if path == protected or path in protected.parents:
-                raise ConfigError(
-                    f'tool.ironwheel.build.dir: "{template}" is the project directory or contains it',
-                    hint='use a directory of its own, such as "build/{wheel_tag}" (the default)',
-                )
+        if path not in self._checked_build_dirs:
+            from ironwheel.sourcedirs import check_build_dir
+
+            check_build_dir(self, path, template)
+            self._checked_build_dirs.add(path)
         return path

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ironwheel._fs import atomic_output
 from ironwheel._reproducible import source_date_epoch
-from ironwheel.files import Selection, select_files
+from ironwheel.errors import PackagingError
+from ironwheel.files import Selection, check_inside, select_files
 from ironwheel.generate import render_project
 from ironwheel.project import Project
 
@@ -31,11 +32,17 @@ def sdist_files(project: Project, output: Path | None = None, generated: Sequenc
     """
     settings = project.settings.sdist
     never = [output] if output is not None else []
-    selected = select_files(
-        project.root,
-        Selection(include=settings.include, exclude=settings.exclude, never=never),
+    selection = Selection(
+        include=settings.include,
+        exclude=settings.exclude,
+        never=never,
+        follow_external_links=settings.follow_external_links,
+        dist_name=project.name,
     )
+    selected = select_files(project.root, selection)
     required = {"pyproject.toml", *generated}
+    for name in sorted(required - set(selected)):
+        check_inside(project.root, project.root / name, follow_external_links=settings.follow_external_links)
     return sorted((set(selected) | required) - {"PKG-INFO"})
 
 
@@ -69,6 +76,8 @@ def build_sdist(project: Project, sdist_directory: Path) -> str:
         for name in files:
             path = project.root / name
             info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # never read a pipe or a device
+                raise PackagingError(f"{name} is not a regular file", hint="remove it from the project")
             executable = bool(info.st_mode & stat.S_IXUSR)
             with path.open("rb") as handle:
                 archive.addfile(_tar_info(f"{base}/{name}", info.st_size, executable, epoch), handle)

@@ -14,11 +14,12 @@ import io
 import stat
 import time
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Union
 
 from ironwheel import __version__
+from ironwheel._faults import stall
 from ironwheel._fs import atomic_output
 from ironwheel.errors import PackagingError
 
@@ -47,11 +48,29 @@ def render_wheel_file(tags: Sequence[str], *, purelib: bool) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _check_name(name: str) -> None:
-    parts = name.split("/")
-    if name.startswith("/") or "\\" in name or ".." in parts or "" in parts:
-        msg = f'"{name}" is not a valid path inside a wheel'
-        raise PackagingError(msg, hint="install files to relative destinations inside the package")
+def _check_names(names: Iterable[str]) -> None:
+    """Refuse what installers refuse: unsafe paths, and paths that collide once unpacked."""
+    from ironwheel.wheelfile import case_twin, name_problem, nested_member
+
+    for name in names:
+        problem = name_problem(name)
+        if problem is not None:
+            raise PackagingError(
+                f'"{name}" is not a valid path inside a wheel: it {problem}',
+                hint="rename the file, or give its install() a relative DESTINATION inside the package",
+            )
+    twin = case_twin(names)
+    if twin is not None:
+        raise PackagingError(
+            f'"{twin[0]}" and "{twin[1]}" differ only in case',
+            hint="rename one: installed on Windows or macOS, one would overwrite the other",
+        )
+    nested = nested_member(names)
+    if nested is not None:
+        raise PackagingError(
+            f'"{nested[0]}" would be installed inside "{nested[1]}", which is a file',
+            hint="a path cannot be both a file and a directory; rename one",
+        )
 
 
 def _digest(digest: bytes) -> str:
@@ -80,17 +99,21 @@ def write_wheel(
     dist_info: str,
     epoch: int,
     executables: frozenset[str] = frozenset(),
+    work_dir: Path | None = None,
 ) -> Path:
-    """Write ``entries`` (wheel path -> file or bytes) and RECORD to ``target``."""
+    """Write ``entries`` (wheel path -> file or bytes) and RECORD to ``target``.
+
+    The archive is written in ``work_dir`` (else a temporary directory) and moved
+    to ``target`` when complete.
+    """
     record_name = f"{dist_info}/RECORD"
-    for name in entries:
-        _check_name(name)
+    _check_names(list(entries))
     body = sorted(name for name in entries if not name.startswith(f"{dist_info}/"))
     meta = sorted(name for name in entries if name.startswith(f"{dist_info}/") and name != record_name)
     date_time = time.gmtime(epoch)[:6]
     record = io.StringIO()
     writer = csv.writer(record, lineterminator="\n")
-    with atomic_output(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+    with atomic_output(target, work_dir=work_dir) as temporary, zipfile.ZipFile(temporary, "w") as archive:
         for name in (*body, *meta):
             source = entries[name]
             executable = name in executables or _is_executable(source)
@@ -112,6 +135,7 @@ def write_wheel(
                         out.write(chunk)
                         size += len(chunk)
             writer.writerow([name, _digest(hasher.digest()), size])
+        stall("pack")
         writer.writerow([record_name, "", ""])
         archive.writestr(_zip_info(record_name, date_time, False), record.getvalue().encode("utf-8"))
     return target

@@ -11,6 +11,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from tests.archive_checks import check_archive
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
@@ -37,6 +39,9 @@ def _environ(isolated: bool, extra: dict[str, str] | None) -> dict[str, str]:
 
 def _collect(outdir: Path, completed: subprocess.CompletedProcess[str]) -> Result:
     wheels = sorted(outdir.glob("*.whl")) if outdir.is_dir() else []
+    # Whatever a frontend built must satisfy other tools too.
+    for archive in [*wheels, *(sorted(outdir.glob("*.tar.gz")) if outdir.is_dir() else [])]:
+        check_archive(archive)
     return Result(completed.returncode, completed.stdout, wheels)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from tests.conftest import Venv
 from tests.integration.frontends import SRC, names, pip_wheel, python_build, tail
@@ -203,11 +204,15 @@ def test_without_vcs_versioning_an_older_setuptools_scm_serves(
 ) -> None:
     """As in a distribution's build, where setuptools-scm is packaged and vcs-versioning is not."""
     root = checkout(project, "dynmeta", tag="v5.0")
+    # The newest of each: the wheelhouse also holds older ones, for builds by Python 3.9.
     wheels = [
-        *wheelhouse.glob("setuptools_scm-8.*.whl"),
-        *wheelhouse.glob("setuptools-*.whl"),
-        *wheelhouse.glob("packaging-*.whl"),
-        *wheelhouse.glob("pyproject_metadata-*.whl"),
+        max(wheelhouse.glob(pattern), key=lambda path: Version(path.name.split("-")[1]))
+        for pattern in (
+            "setuptools_scm-8.*.whl",
+            "setuptools-*.whl",
+            "packaging-*.whl",
+            "pyproject_metadata-*.whl",
+        )
     ]
     fresh_venv.install(*wheels)
     assert fresh_venv.run("import importlib.util as u; print(u.find_spec('vcs_versioning'))") == "None"

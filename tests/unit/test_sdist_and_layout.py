@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import ironwheel
-from ironwheel.errors import ConfigError
+from ironwheel.errors import ConfigError, PackagingError
 from ironwheel.layout import discover_packages
 
 PYPROJECT = """\
@@ -179,6 +179,29 @@ def test_explicit_packages(tmp_path: Path) -> None:
         assert caught.value.message == message
 
 
+def test_packages_shipped_under_another_name(tmp_path: Path) -> None:
+    root = _make(tmp_path / "p", ["regex_3/__init__.py", "src/p/__init__.py", "notes.txt"])
+    packages = discover_packages(root, "p", [], {"regex": "regex_3"})
+    assert [(package.name, package.source.relative_to(root).as_posix()) for package in packages] == [
+        ("p", "src/p"),
+        ("regex", "regex_3"),
+    ]
+    for renamed, message in [
+        (
+            {"regex": "missing"},
+            'tool.ironwheel.wheel.package-dirs.regex: "missing" is not a directory of the project',
+        ),
+        (
+            {"regex": "notes.txt"},
+            'tool.ironwheel.wheel.package-dirs.regex: "notes.txt" is not a directory of the project',
+        ),
+        ({"re-gex": "regex_3"}, 'tool.ironwheel.wheel.package-dirs.re-gex: "re-gex" is not a package name'),
+    ]:
+        with pytest.raises(ConfigError) as caught:
+            discover_packages(root, "p", [], renamed)
+        assert caught.value.message == message
+
+
 def test_symlinked_package_outside_the_project(tmp_path: Path) -> None:
     from ironwheel.files import Selection
     from ironwheel.layout import package_files
@@ -189,4 +212,10 @@ def test_symlinked_package_outside_the_project(tmp_path: Path) -> None:
     (root / "src" / "demo_pkg").symlink_to(outside / "real", target_is_directory=True)
     packages = discover_packages(root, "demo-pkg", [])
     assert [package.name for package in packages] == ["demo_pkg"]
-    assert sorted(package_files(root, packages, Selection())) == ["demo_pkg/__init__.py", "demo_pkg/data.txt"]
+    with pytest.raises(PackagingError) as caught:
+        package_files(root, packages, Selection())
+    assert caught.value.message == (
+        f"src/demo_pkg is a symbolic link to {outside / 'real'}, outside the project"
+    )
+    follow = Selection(follow_external_links=True)
+    assert sorted(package_files(root, packages, follow)) == ["demo_pkg/__init__.py", "demo_pkg/data.txt"]

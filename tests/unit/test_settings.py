@@ -147,7 +147,7 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     (
         "list of strings with a number",
         {"table": {"wheel": {"exclude": ["a", 1]}}},
-        "error: tool.ironwheel.wheel.exclude: expected an array of strings, got an array\n"
+        "error: tool.ironwheel.wheel.exclude: expected an array of strings, got one holding 1 (an integer)\n"
         "hint: python -m ironwheel config --schema lists every setting",
     ),
     (
@@ -255,8 +255,10 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     (
         "override with an invalid marker",
         {"table": {"overrides": [{"if": "os == 'nt'"}]}},
-        "error: tool.ironwheel.overrides[0].if: invalid marker: Expected a marker variable or quoted string\n"
-        "hint: python -m ironwheel config --schema lists every setting",
+        "error: tool.ironwheel.overrides[0].if: invalid marker \"os == 'nt'\": Expected a marker variable or quoted string\n"
+        "hint: write a PEP 508 marker such as \"sys_platform == 'win32'\"; its variables are os_name, sys_platform, "
+        "platform_machine, platform_system, platform_release, python_version, python_full_version, "
+        "implementation_name and platform_python_implementation",
     ),
     (
         "typo inside an override that does not apply here",

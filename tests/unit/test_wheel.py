@@ -91,6 +91,25 @@ def test_rejects_paths_that_escape_the_wheel(tmp_path: Path, name: str) -> None:
         write_wheel(tmp_path / "x.whl", {name: b""}, dist_info=DIST_INFO, epoch=315532800)
 
 
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["pkg/A.py", "pkg/a.py"], '"pkg/a.py" and "pkg/A.py" differ only in case'),
+        (
+            ["pkg/data", "pkg/data/x.txt"],
+            '"pkg/data/x.txt" would be installed inside "pkg/data", which is a file',
+        ),
+        (["pkg/x\n.py"], '"pkg/x\n.py" is not a valid path inside a wheel: it holds a control character'),
+        (["C:/x.py"], '"C:/x.py" is not a valid path inside a wheel: it starts with a drive letter'),
+    ],
+)
+def test_rejects_paths_that_collide_once_installed(tmp_path: Path, names: list[str], message: str) -> None:
+    with pytest.raises(PackagingError) as caught:
+        write_wheel(tmp_path / "x.whl", dict.fromkeys(names, b""), dist_info=DIST_INFO, epoch=315532800)
+    assert caught.value.message == message
+    assert not (tmp_path / "x.whl").exists()
+
+
 def test_wheel_file_expands_compressed_tags() -> None:
     text = render_wheel_file(["py2.py3-none-any"], purelib=True).decode()
     assert text.splitlines()[2:] == ["Root-Is-Purelib: true", "Tag: py2-none-any", "Tag: py3-none-any"]

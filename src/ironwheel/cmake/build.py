@@ -121,6 +121,25 @@ def _outside_destinations(build_dir: BuildDir) -> list[str]:
     return sorted(outside)
 
 
+def _check_manifest(build_dir: BuildDir) -> None:
+    """Fail when the install wrote files outside the staging trees (install(CODE), install(SCRIPT))."""
+    staging = Path(os.path.abspath(build_dir.staging))
+    outside: list[str] = []
+    for manifest in sorted(build_dir.path.glob("install_manifest*.txt")):
+        for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+            path = Path(os.path.abspath(line)) if line.strip() else staging
+            if path != staging and staging not in path.parents and line not in outside:
+                outside.append(line)
+    if outside:
+        raise PackagingError(
+            f"cmake --install wrote {outside[0]}, outside the wheel"
+            + (f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""),
+            details=outside[1:],
+            hint="an install(CODE) or install(SCRIPT) of the project writes there; install files with "
+            "install(FILES ... DESTINATION <relative path>) instead, then delete what was written",
+        )
+
+
 def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
     """``cmake --install`` into freshly emptied staging trees; return what it put there.
 
@@ -140,15 +159,19 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
     shutil.rmtree(build_dir.staging, ignore_errors=True)
     for tree in STAGING_TREES:
         build_dir.tree(tree).mkdir(parents=True, exist_ok=True)
+    for manifest in build_dir.path.glob("install_manifest*.txt"):
+        manifest.unlink()
     command = [str(cmake.path), "--install", str(build_dir.path), "--prefix", str(plan.install_prefix)]
     if plan.multi_config:
         command += ["--config", plan.build_type]
     try:
-        run(command, env=plan.environment)
+        # DESTDIR would put every file outside the staging trees.
+        run(command, env={**plan.environment, "DESTDIR": ""})
     except CommandError as error:
         from ironwheel.cmake.diagnose import install_error
 
         raise install_error(error) from error
+    _check_manifest(build_dir)
     installed: list[Installed] = []
     for tree in STAGING_TREES:
         root = Path(os.path.abspath(build_dir.tree(tree)))

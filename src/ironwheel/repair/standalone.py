@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from email.parser import HeaderParser
 from pathlib import Path
@@ -20,25 +19,13 @@ from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options
 from ironwheel.repair.mode import Decision, decide
 from ironwheel.repair.pipeline import finish
-from ironwheel.repair.skeleton import extract_wheel
 from ironwheel.settings.model import RepairSettings
 from ironwheel.wheel import Source, write_wheel
+from ironwheel.wheelfile import open_wheel
 
 __all__ = ["repair_wheel_file"]
 
 log = logging.getLogger("ironwheel")
-
-
-def _dist_info(entries: dict[str, Source], wheel: Path) -> str:
-    found = sorted(
-        {name.split("/", 1)[0] for name in entries if name.split("/", 1)[0].endswith(".dist-info")}
-    )
-    if len(found) != 1:
-        raise PackagingError(
-            f"{wheel.name} has {len(found)} .dist-info directories instead of one",
-            hint="pass a wheel built by a PEP 517 backend",
-        )
-    return found[0]
 
 
 def _name_version(entries: dict[str, Source], dist_info: str) -> tuple[str, str]:
@@ -67,13 +54,9 @@ def repair_wheel_file(
         raise PackagingError(f"{wheel}: no such file", hint="pass the path of a .whl file")
     with tempfile.TemporaryDirectory(prefix="ironwheel-repair-") as name:
         work = Path(name)
-        try:
-            entries = extract_wheel(wheel, work / "wheel")
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-            raise PackagingError(
-                f"{wheel.name} cannot be read: {error}", hint="pass a valid wheel"
-            ) from error
-        dist_info = _dist_info(entries, wheel)
+        with open_wheel(wheel) as archive:
+            entries: dict[str, Source] = dict(archive.extract(work / "wheel"))
+            dist_info = archive.dist_info
         dist_name, version = _name_version(entries, dist_info)
         options = Options(
             manylinux=settings.manylinux,

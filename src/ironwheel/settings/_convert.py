@@ -222,8 +222,11 @@ class Checker:
                 return bad("an integer")
             result = value
         elif field.kind == "list":
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            if not isinstance(value, list):
                 return bad("an array of strings")
+            odd = next((item for item in value if not isinstance(item, str)), None)
+            if odd is not None:
+                return self._report(path, f"expected an array of strings, got one holding {_describe(odd)}")
             result = tuple(value)
         elif field.kind == "choice":
             if value not in field.choices:

@@ -288,6 +288,11 @@ class WheelSettings:
         "project root. Empty looks for the project's own package (src/<name>, "
         "src/<name>.py, python/<name>, <name>/, <name>.py), else ships every package in src/.",
     )
+    package_dirs: Mapping[str, str] = setting(
+        {},
+        'Packages shipped under another name than their directory: { regex = "regex_3" } ships '
+        "the directory regex_3 as the package regex, besides the packages above.",
+    )
     py_api: str = setting(
         "",
         'Python API the wheel targets: "" for the running interpreter, "cp39" (or '
@@ -338,6 +343,11 @@ class SdistSettings:
         (), "Gitignore-style patterns to include even when ignored; beats `exclude`."
     )
     exclude: tuple[str, ...] = setting((), "Gitignore-style patterns to leave out.")
+    follow_external_links: bool = setting(
+        False,
+        "Follow symbolic links whose target lies outside the project, packing the files they "
+        "point to (in the sdist and the wheel's package files). false makes such a link an error.",
+    )
 
 
 _MANYLINUX = re.compile(
@@ -458,6 +468,21 @@ class ExtensionSettings:
     )
     cython_directives: Mapping[str, Scalar] = setting(
         {}, "Cython compiler directives, e.g. { language_level = 3, boundscheck = false }."
+    )
+    undef_macros: tuple[str, ...] = setting(
+        (), 'Macros undefined on the compiler command line (-U), e.g. ["NDEBUG"] to keep assert().'
+    )
+    runtime_library_dirs: tuple[str, ...] = setting(
+        (), "Directories the module searches for shared libraries at run time (its RPATH; not on Windows)."
+    )
+    extra_objects: tuple[str, ...] = setting(
+        (), "Object files and static libraries linked into the module, relative to the project root."
+    )
+    cxx_std: int = setting(
+        0, "The C++ standard the module needs (11, 14, 17, 20, ...); 0 leaves it to the compiler."
+    )
+    enabled: bool = setting(
+        True, "false leaves the module out of the build (with an override: on some platforms only)."
     )
 
 

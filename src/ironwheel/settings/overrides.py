@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Override", "parse_overrides"]
 
+_MARKER_HINT = (
+    "write a PEP 508 marker such as \"sys_platform == 'win32'\"; its variables are os_name, "
+    "sys_platform, platform_machine, platform_system, platform_release, python_version, "
+    "python_full_version, implementation_name and platform_python_implementation"
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class Override:
@@ -79,7 +85,13 @@ def parse_overrides(raw: object, issues: list[Issue]) -> list[Override]:
                 marker = Marker(condition)
             except InvalidMarker as error:
                 first_line = str(error).splitlines()[0]
-                issues.append(Issue(f"{prefix}.if", f"invalid marker: {first_line}"))
+                issues.append(
+                    Issue(
+                        f"{prefix}.if",
+                        f'invalid marker "{condition}": {first_line}',
+                        _MARKER_HINT,
+                    )
+                )
         for forbidden in ("minimum-version", "overrides"):
             if forbidden in body:
                 body.pop(forbidden)

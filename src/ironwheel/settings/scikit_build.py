@@ -25,7 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from ironwheel.settings._convert import FALSE_WORDS, Checker, Issue, assign, merge, prefixed
 from ironwheel.settings.model import BUILD_DIR_PLACEHOLDERS, Settings, placeholders
 
-__all__ = ["from_scikit_build"]
+__all__ = ["Translation", "combine", "from_scikit_build", "translate"]
 
 log = logging.getLogger("ironwheel")
 
@@ -233,9 +233,14 @@ def _translate(flat: Mapping[str, Any], environ: Mapping[str, str], skipped: set
             else:
                 skipped.add(key)
         elif key == "wheel.packages":
-            # The table form maps a wheel name to a source directory; same names only.
-            if isinstance(value, dict) and all(Path(str(src)).name == dst for dst, src in value.items()):
-                put("wheel.packages", list(value.values()))
+            # The table form maps a wheel name to a source directory.
+            if isinstance(value, dict):
+                same = [str(src) for dst, src in value.items() if Path(str(src)).name == dst]
+                renamed = {dst: str(src) for dst, src in value.items() if Path(str(src)).name != dst}
+                if same:
+                    put("wheel.packages", same)
+                if renamed:
+                    put("wheel.package-dirs", renamed)
             elif isinstance(value, list):
                 put("wheel.packages", value)
             else:
@@ -296,6 +301,48 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return flat
 
 
+@dataclasses.dataclass(frozen=True)
+class Translation:
+    """``[tool.scikit-build]`` in ironwheel's names, before any condition is evaluated."""
+
+    base: dict[str, Any]  # the table's own settings
+    overrides: list[tuple[int, Any, dict[str, Any], dict[str, str]]]  # index, if, settings, inherit
+    skipped: set[str]  # keys without an ironwheel equivalent
+
+
+def translate(pyproject: Mapping[str, Any], environ: Mapping[str, str]) -> Translation:
+    """The one translation of ``[tool.scikit-build]``: used by builds here and by ``ironwheel migrate``."""
+    tool = pyproject.get("tool")
+    table = tool.get("scikit-build") if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        return Translation({}, [], set())
+    skipped: set[str] = set()
+    flat = _flatten(table)
+    base = _translate(flat, environ, skipped)
+    metadata = _metadata_sources(pyproject, flat, skipped)
+    if metadata:
+        base.setdefault("metadata", {}).update(metadata)
+    overrides = []
+    raw = table.get("overrides", [])
+    for index, override in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(override, dict):
+            continue
+        body = {key: value for key, value in override.items() if key not in ("if", "inherit")}
+        inherit = {
+            _SAME.get(key, key): str(mode)
+            for key, mode in _flatten(override.get("inherit", {}) or {}).items()
+        }
+        overrides.append(
+            (index, override.get("if", {}), _translate(_flatten(body), environ, skipped), inherit)
+        )
+    return Translation(base, overrides, skipped)
+
+
+def combine(base: dict[str, Any], overlay: Mapping[str, Any], inherit: Mapping[str, str]) -> dict[str, Any]:
+    """An override applied scikit-build-core's way (values replace unless ``inherit`` appends)."""
+    return _combine(base, overlay, inherit)
+
+
 def from_scikit_build(
     pyproject: Mapping[str, Any],
     issues: list[Issue],
@@ -311,24 +358,13 @@ def from_scikit_build(
         return {}
     environ = os.environ if environ is None else environ
     log.info("reading [tool.scikit-build] for compatibility ([tool.ironwheel] takes precedence)")
-    skipped: set[str] = set()
-    flat = _flatten(table)
-    translated = _translate(flat, environ, skipped)
-    metadata = _metadata_sources(pyproject, flat, skipped)
-    if metadata:
-        translated.setdefault("metadata", {}).update(metadata)
+    translation = translate(pyproject, environ)
+    skipped = set(translation.skipped)
+    translated = translation.base
     conditions = _Conditions(_context(project_dir, environ, state), issues, skipped)
-    overrides = table.get("overrides", [])
-    for index, override in enumerate(overrides if isinstance(overrides, list) else []):
-        where = f"tool.scikit-build.overrides[{index}]"
-        if not isinstance(override, dict) or not conditions.matches(override.get("if", {}), f"{where}.if"):
-            continue
-        body = {key: value for key, value in override.items() if key not in ("if", "inherit")}
-        inherit = {
-            _SAME.get(key, key): str(mode)
-            for key, mode in _flatten(override.get("inherit", {}) or {}).items()
-        }
-        translated = _combine(translated, _translate(_flatten(body), environ, skipped), inherit)
+    for index, condition, body, inherit in translation.overrides:
+        if conditions.matches(condition, f"tool.scikit-build.overrides[{index}].if"):
+            translated = _combine(translated, body, inherit)
     from_environment = _from_environment(environ)
     if from_environment:
         translated = merge(translated, _translate(from_environment, environ, skipped))

@@ -29,7 +29,8 @@ Cython extension modules, included by ``find_package(ironwheel CONFIG)``.
   Cython runs from the source's package root (the directory above the
   outermost directory holding an ``__init__.py``), so ``cimport`` finds the
   ``.pxd`` files of every package beside it; ``INCLUDE_DIRS`` adds more
-  places to look (``-I``). The ``.pxd`` and ``.pxi`` files a module uses are
+  places to look (``-I``). The C compiler finds headers beside the
+  ``.pyx`` as if the generated file were there. The ``.pxd`` and ``.pxi`` files a module uses are
   tracked: editing one rebuilds the modules that cimport it.
 
   ``MODULE_NAME``
@@ -132,6 +133,10 @@ function(ironwheel_add_cython_module name source)
   # The .pyx is listed too: IDEs show it, and ironwheel leaves it out of the wheel.
   _ironwheel_python_library(${name} "${limited}" "${ARG_WITH_SOABI}" "${output}" ${ARG_SOURCES} "${source}")
   set_source_files_properties("${source}" PROPERTIES HEADER_FILE_ONLY TRUE)
+  # The generated file is not beside the .pyx, but its #include "x.h" (cdef extern
+  # from "x.h") means the .pyx's directory, as it does when Cython writes in place.
+  get_filename_component(source_dir "${source}" DIRECTORY)
+  target_include_directories(${name} PRIVATE "${source_dir}")
   if(ARG_CXX)
     set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CXX)
   endif()

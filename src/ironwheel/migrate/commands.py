@@ -1,0 +1,217 @@
+"""Custom commands (``cmdclass``), optional extensions and the old build's knobs.
+
+A ``build_ext`` subclass is read (never run): one that catches compiler
+errors makes the extensions optional, one that adds NumPy's headers gives
+them ``numpy = true``; what else it does is reported with its lines.
+Environment variables and command-line options setup.py reads are
+classified by what setting them changes, which was found by reading
+setup.py again with the variable set.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from ironwheel.migrate import values as v
+from ironwheel.migrate.report import Report
+
+__all__ = ["Commands", "analyse_commands", "classify_knobs"]
+
+_BUILD_ERRORS = frozenset(
+    {
+        "CCompilerError",
+        "DistutilsExecError",
+        "DistutilsPlatformError",
+        "CompileError",
+        "LinkError",
+        "BuildFailed",
+        "BuildExtFailed",
+        "ExtensionBuildError",
+        "PlatformError",
+        "ExecError",
+        "DistutilsError",
+        "CompilationError",
+    }
+)
+_KNOWN_COMMANDS = {
+    "Cython.Build.build_ext": "Cython's build_ext",
+    "Cython.Distutils.build_ext": "Cython's build_ext",
+    "pybind11.setup_helpers.build_ext": "pybind11's build_ext",
+    "versioneer.cmd_version": "versioneer",
+    "versioneer.cmd_build_py": "versioneer",
+    "versioneer.cmd_sdist": "versioneer",
+}
+_STEPS = {
+    "build_ext": "compiler-specific flags: [[tool.ironwheel.overrides]] on sys_platform, or a CMakeLists.txt",
+    "build_py": "files generated at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
+    "sdist": "sdist contents: tool.ironwheel.sdist include/exclude",
+    "bdist_wheel": "wheel tags: tool.ironwheel.wheel.py-api",
+    "develop": "editable installs are built by ironwheel (pip install -e .)",
+    "install": "install steps: CMake install() rules in a CMakeLists.txt",
+    "test": "run the tests with pytest; not part of the build",
+    "clean": "not part of a build; delete it",
+    "build_clib": "C libraries: build them in a CMakeLists.txt (add_library) and link them",
+}
+
+
+@dataclasses.dataclass
+class Commands:
+    optional: bool = False
+    numpy: bool = False
+    optional_lines: list[int] = dataclasses.field(default_factory=list)
+
+
+def _names(node: ast.expr | None) -> set[str]:
+    found: set[str] = set()
+    if node is None:
+        return found
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif isinstance(child, ast.Attribute):
+            found.add(child.attr)
+    return found
+
+
+def _catches_build_errors(tree: ast.AST) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and _names(node.type) & _BUILD_ERRORS:
+            lines.append(node.lineno)
+    return lines
+
+
+def _classes(tree: ast.Module | None) -> dict[str, ast.ClassDef]:
+    if tree is None:
+        return {}
+    return {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+
+
+def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> Commands:
+    """What the file's commands mean for the new build (see the module docstring)."""
+    result = Commands()
+    if tree is not None:
+        result.optional_lines = _catches_build_errors(tree)
+        result.optional = bool(result.optional_lines)
+    classes = _classes(tree)
+    if isinstance(cmdclass, v.Unknown):
+        report.manual(
+            "cmdclass",
+            f"unknown ({cmdclass.reason})",
+            "check what setup.py's commands do; see docs/porting.md",
+        )
+        return result
+    if not isinstance(cmdclass, Mapping):
+        return result
+    for command, implementation in cmdclass.items():
+        subject = f"cmdclass {command}"
+        name = getattr(implementation, "name", None)
+        if isinstance(implementation, dict):
+            name = implementation.get("__class__")
+            if implementation.get("module") != "__main__":
+                name = f"{implementation.get('module')}.{name}"
+        if isinstance(name, str) and name in _KNOWN_COMMANDS:
+            report.converted(subject, f"{_KNOWN_COMMANDS[name]}: ironwheel builds this itself")
+            continue
+        node = classes.get(str(name).rsplit(".", 1)[-1]) if name else None
+        if node is None:
+            report.manual(
+                subject,
+                f"{name or implementation!r}, which migrate cannot read",
+                _STEPS.get(command, "see docs/porting.md"),
+            )
+            continue
+        lines = f"lines {node.lineno}-{getattr(node, 'end_lineno', node.lineno)}"
+        source = ast.dump(node)
+        if command == "build_ext":
+            did = []
+            if _catches_build_errors(node):
+                did.append("falls back to pure Python when the build fails (-> optional = true)")
+            if "get_include" in source and "numpy" in source:
+                result.numpy = True
+                did.append("adds NumPy's headers (-> numpy = true)")
+            methods = {item.name for item in node.body if isinstance(item, ast.FunctionDef)}
+            others = methods - {
+                "run",
+                "build_extension",
+                "build_extensions",
+                "finalize_options",
+                "__init__",
+                "initialize_options",
+            }
+            plain = not others and all(
+                isinstance(item, ast.FunctionDef)
+                and (_catches_build_errors(item) or "get_include" in ast.dump(item) or len(item.body) <= 2)
+                for item in node.body
+                if isinstance(item, ast.FunctionDef)
+            )
+            if did:
+                report.converted(subject, f"{node.name} ({lines}) " + "; ".join(did))
+            if not plain or not did:
+                report.manual(
+                    subject, f"{node.name} ({lines}) does more than migrate translates", _STEPS["build_ext"]
+                )
+            continue
+        report.manual(subject, f"{node.name} ({lines})", _STEPS.get(command, "see docs/porting.md"))
+    return result
+
+
+def _extension_names(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    listed = kwargs.get("ext_modules")
+    for extension in listed if isinstance(listed, list) else []:
+        if isinstance(extension, v.ExtensionCall) and isinstance(extension.name, str):
+            found[extension.name] = extension.arguments
+    return found
+
+
+def classify_knobs(
+    base: Mapping[str, Any],
+    knobs: Mapping[str, Mapping[str, Any]],
+    lines: Mapping[str, int],
+    report: Report,
+    script: str,
+) -> None:
+    """Report each environment variable setup.py reads, with what it does and the ironwheel equivalent."""
+    before = _extension_names(base)
+    for name, changed in knobs.items():
+        where = f"{script}:{lines.get(name, 0)}"
+        after = _extension_names(changed)
+        if (before and not after) or set(after) < set(before):
+            gone = sorted(set(before) - set(after))
+            report.knob(
+                f"${name}",
+                f"set, it builds without {', '.join(gone)} ({where})",
+                "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions "
+                "(they need optional = true)",
+            )
+        elif after != before:
+            fields = sorted(
+                {
+                    key
+                    for ext in after
+                    for key in after[ext]
+                    if after[ext].get(key) != before.get(ext, {}).get(key)
+                }
+            )
+            debug = any(
+                "-O0" in str(after[e].get("extra_compile_args"))
+                or "-g" in str(after[e].get("extra_compile_args"))
+                for e in after
+            )
+            report.knob(
+                f"${name}",
+                f"set, it changes {', '.join(fields) or 'the extensions'} ({where})",
+                "-C cmake.build-type=Debug"
+                if debug
+                else "[[tool.ironwheel.overrides]] or -C settings (see docs/porting.md)",
+            )
+        else:
+            report.knob(
+                f"${name}",
+                f"read by {script} ({where}); no effect on what migrate converted",
+                "IRONWHEEL_* variables or -C settings",
+            )

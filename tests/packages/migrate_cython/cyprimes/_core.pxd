@@ -1,0 +1,1 @@
+cdef bint prime(long n)

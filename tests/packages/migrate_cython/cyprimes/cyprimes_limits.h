@@ -1,0 +1,1 @@
+#define CYPRIMES_LIMIT 100

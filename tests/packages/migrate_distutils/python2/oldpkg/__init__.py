@@ -1,0 +1,3 @@
+from oldpkg._legacy import answer
+
+PYTHON = 2

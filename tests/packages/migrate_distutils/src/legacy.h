@@ -1,0 +1,1 @@
+#define LEGACY_ANSWER 7

@@ -1,0 +1,3 @@
+def halve(long value):
+    """Half of an integer."""
+    return value // 2

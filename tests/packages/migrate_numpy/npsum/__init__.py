@@ -1,0 +1,3 @@
+from npsum._sum import total
+
+__all__ = ["total"]

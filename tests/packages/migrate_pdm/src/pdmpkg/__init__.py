@@ -1,0 +1,3 @@
+from pdmpkg._accel import accelerate
+
+__all__ = ["accelerate"]

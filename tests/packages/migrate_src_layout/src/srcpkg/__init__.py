@@ -1,0 +1,3 @@
+from srcpkg._fast import double
+
+__all__ = ["double"]

@@ -1,0 +1,6 @@
+#include <Python.h>
+
+static PyObject *answer(PyObject *self, PyObject *unused) { return PyLong_FromLong(42); }
+static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_impl", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__impl(void) { return PyModule_Create(&module); }
