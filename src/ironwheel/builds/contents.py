@@ -31,7 +31,6 @@ from ironwheel.errors import ConfigError, IronwheelError, PackagingError
 from ironwheel.extensions.optional import OptionalPolicy
 from ironwheel.project.generate import Generated
 from ironwheel.project.project import Project
-from ironwheel.settings.keys import prefixed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -176,12 +175,13 @@ def wheel_contents(
                 log.warning('not writing %s: location = "build" needs a CMake build', item.path)
     if exclude:
         entries = {name: source for name, source in entries.items() if not exclude.ignores(name)}
-    forced = forced_files(project.root, project.settings.wheel.force_include, never=selection.never)
-    for name, (source, path) in forced.items():
+    settings = project.settings
+    where = settings.where("wheel.force-include")
+    forced = forced_files(project.root, settings.wheel.force_include, selection.never, where)
+    for name, (entry, path) in forced.items():
         if name in entries:
-            where = prefixed("tool.ironwheel")(("wheel", "force-include", source))
             raise ConfigError(
-                f"{where}: {name} would take the place of a file the wheel already has "
+                f"{entry}: {name} would take the place of a file the wheel already has "
                 "(a package file, a file CMake installed or a generated file)",
                 hint="choose a destination that no other file of the wheel has",
             )

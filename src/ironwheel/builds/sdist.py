@@ -42,7 +42,8 @@ def sdist_files(project: Project, output: Path | None = None, generated: Sequenc
         dist_name=project.name,
     )
     selected = select_files(project.root, selection)
-    forced = forced_files(project.root, project.settings.wheel.force_include, never)
+    where = project.settings.where("wheel.force-include")
+    forced = forced_files(project.root, project.settings.wheel.force_include, never, where)
     required = {"pyproject.toml", *generated}
     required |= {path.relative_to(project.root).as_posix() for _source, path in forced.values()}
     for name in sorted(required - set(selected)):

@@ -40,6 +40,7 @@ from ironwheel.errors import ConfigError
 from ironwheel.extensions.generated import GeneratedProject, extensions_hook
 from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings
+from ironwheel.settings.model import install_prefix_arguments
 from ironwheel.tools.launcher import LANGUAGES, Launcher
 from ironwheel.tools.toolchain import Program
 
@@ -156,7 +157,8 @@ def _split_cmake_args(environ: Mapping[str, str]) -> list[str]:
             f"CMAKE_ARGS cannot be split into arguments: {error}",
             hint="quote the arguments in CMAKE_ARGS the way a shell would",
         ) from None
-    kept = [arg for arg in args if not arg.startswith("-DCMAKE_INSTALL_PREFIX")]
+    dropped = set(install_prefix_arguments(args))
+    kept = [arg for index, arg in enumerate(args) if index not in dropped]
     if len(kept) != len(args):
         log.info("ignoring -DCMAKE_INSTALL_PREFIX from CMAKE_ARGS: the wheel decides where files go")
     return kept

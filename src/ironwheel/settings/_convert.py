@@ -10,7 +10,7 @@ is turned into dataclasses by :func:`build`, which cannot fail.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ironwheel.settings._fields import Field, Kind, fields_of, walk
@@ -23,6 +23,8 @@ __all__ = [
     "Issue",
     "assign",
     "build",
+    "closest",
+    "define_problem",
     "merge",
     "scalar",
     "suggest",
@@ -89,10 +91,24 @@ def suggest(root: type[Any], path: Path, where: Where) -> str:
     return f"did you mean {where(best)}?" if best and score >= 0.6 else ""
 
 
+def closest(wrong: str, known: Iterable[str]) -> str | None:
+    """The known name a mistyped ``wrong`` most likely meant, or None when none is close."""
+    score, best = max(((_similarity(wrong, name), name) for name in known), default=(0.0, ""))
+    return best if score >= 0.6 else None
+
+
 def _similarity(a: str, b: str) -> float:
     import difflib  # only a mistake needs suggestions
 
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def define_problem(value: str) -> str | None:
+    """Why CMake would not take ``value`` as a cache variable's value, or None."""
+    if "\n" in value or "\r" in value:
+        # CMake keeps what comes before the first line break, and says so only in its log.
+        return "a CMake cache value cannot hold a line break (CMake would cut it at the first one)"
+    return None
 
 
 def _cmake_value(value: object) -> str | None:
@@ -271,8 +287,14 @@ def _string_table(checker: Checker, value: Any, field: Field, path: Path) -> Any
     return dict(value)
 
 
-def _table_of(convert: Callable[[object], Any], expected: str) -> Converter:
-    """A table whose values ``convert`` turns into their final form (None: refused, each on its own)."""
+def _table_of(
+    convert: Callable[[object], Any], expected: str, problem: Callable[[Any], str | None] = lambda _: None
+) -> Converter:
+    """A table whose values ``convert`` turns into their final form, each refused on its own.
+
+    ``convert`` gives None for a value of the wrong kind; ``problem`` says what
+    else is wrong with a converted one.
+    """
 
     def table(checker: Checker, value: Any, field: Field, path: Path) -> Any:
         del field
@@ -283,6 +305,10 @@ def _table_of(convert: Callable[[object], Any], expected: str) -> Converter:
             converted = convert(item)
             if converted is None:
                 checker.expected((*path, name), expected, item)
+                continue
+            why = problem(converted)
+            if why is not None:
+                checker._report((*path, name), why)
                 continue
             result[name] = converted
         return result
@@ -306,7 +332,7 @@ _CONVERTERS: dict[Kind, Converter] = {
     "choice": _choice,
     "table": _string_table,
     "scalars": _table_of(_scalar_value, "a string, number or boolean"),
-    "cmake-define": _table_of(_cmake_value, "a string, boolean, number or array"),
+    "cmake-define": _table_of(_cmake_value, "a string, boolean, number or array", define_problem),
 }
 
 
