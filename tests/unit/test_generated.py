@@ -327,6 +327,11 @@ def test_cython_runs_from_the_package_root(tmp_path: Path) -> None:
         (directory / "__init__.py").write_text("")
     assert runner.package_root(str(package / "m.pyx")) == str(tmp_path / "src")
     assert runner.package_root(str(tmp_path / "loose.pyx")) == str(tmp_path)
+    # The module's name says where its package starts, even below a directory with an __init__.py.
+    named = str(package / "m.pyx")
+    assert runner.module_root(named, ["-3", "--module-name", "pkg.sub.m"]) == str(tmp_path / "src")
+    assert runner.module_root(named, ["--module-name", "m"]) == str(package)
+    assert runner.module_root(named, ["--module-name", "other.m"]) == str(tmp_path / "src")
     depfile = tmp_path / "out.c.dep"
     depfile.write_text("../out.c: \\\n  pkg/sub/m.pyx \\\n  pkg/my dir/x.pxd\n")
     runner.rewrite_depfile(str(depfile), str(tmp_path / "build" / "out.c"), str(tmp_path / "src"))

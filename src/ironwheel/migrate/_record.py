@@ -52,7 +52,12 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
-        return None
+        if module.__name__ in ("setuptools.command", "distutils.command"):
+            # `from setuptools.command import build_ext` gives the module, whose
+            # build_ext is the class: `build_ext.build_ext`.
+            for key, item in list(module.__dict__.items()):
+                if item is Command and key.islower():
+                    module.__dict__[key] = importlib.import_module(f"{module.__name__}.{key}")
 
 
 class _RecordingEnviron(MutableMapping[str, str]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sysconfig
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from ironwheel.migrate import values as v
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.world import World, majority, marker_for
 
-__all__ = ["convert_extensions", "merge_worlds"]
+__all__ = ["convert_extensions", "fold_libraries", "merge_worlds"]
 
 _RENAMED = {
     "include_dirs": "include-dirs",
@@ -59,6 +60,16 @@ _RESET: dict[str, Any] = {
     "binding": "auto",
     "cxx-std": 0,
 }
+
+
+def _python_includes() -> frozenset[str]:
+    """Python's own header directories here, as a run of setup.py sees them (the run uses this Python)."""
+    found = {
+        sysconfig.get_path("include"),
+        sysconfig.get_path("platinclude"),
+        sysconfig.get_config_var("INCLUDEPY"),
+    }
+    return frozenset(os.path.normpath(str(path)) for path in found if path)
 
 
 def _relative(root: Path, item: str) -> str | None:
@@ -192,6 +203,16 @@ def _table(
             subject, "no source inside the project", "add its table by hand, or build it with CMake"
         )
         return None
+    missing = [s for s in table["sources"] if not any(c in s for c in "*?[") and not (root / s).exists()]
+    if missing:
+        # Made by setup.py at build time (from a template, a code generator): every build would fail.
+        report.manual(
+            subject,
+            f"{', '.join(missing)} not in the project (setup.py generates it at build time?)",
+            "generate it with [[tool.ironwheel.generate]] or a CMakeLists.txt (add_custom_command), "
+            "then add the table",
+        )
+        return None
     pyx = [s for s in table["sources"] if s.endswith(".pyx")]
     comments = _distutils_comments(root / pyx[0]) if len(pyx) == 1 else {}
     if comments.get("language", "").lower() == "c++":
@@ -231,6 +252,10 @@ def _table(
             if item is v.PYBIND11_INCLUDE or str(item) == str(v.PYBIND11_INCLUDE):
                 table.setdefault("binding", "pybind11")
                 continue
+            if key == "include_dirs" and (
+                str(item) == str(v.PYTHON_INCLUDE) or os.path.normpath(str(item)) in _python_includes()
+            ):
+                continue  # every build compiles against Python's headers
             text = str(item)
             if key in _PATHS:
                 relative = _relative(root, text)
@@ -408,3 +433,41 @@ def merge_worlds(
     for marker, body in overrides.items():
         result.append({"if": marker, "extension": body})
     return tables, result
+
+
+def fold_libraries(kwargs: dict[str, Any]) -> tuple[list[str], str]:
+    """``setup(libraries=[(name, build_info)])`` into every extension: the names folded, or why not.
+
+    setuptools' build_clib compiles each into a static library that build_ext
+    links into every extension; the tables compile its sources into each
+    extension instead, with its include directories and macros.
+    """
+    libraries = kwargs.get("libraries")
+    extensions = kwargs.get("ext_modules")
+    if not libraries or not isinstance(extensions, list):
+        return [], ""
+    if v.contains_unknown(libraries) or not isinstance(libraries, (list, tuple)):
+        reason = v.first_unknown(libraries)
+        return [], f"unknown ({reason.reason})" if reason else "not a list"
+    folded: list[str] = []
+    for entry in libraries:
+        if not (isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], Mapping)):
+            return folded, f"an entry that is not (name, build_info): {entry!r}"
+        name, info = str(entry[0]), entry[1]
+        for extension in extensions:
+            if not isinstance(extension, v.ExtensionCall):
+                continue
+            arguments = extension.arguments
+            for source, target in (
+                ("sources", "sources"),
+                ("include_dirs", "include_dirs"),
+                ("macros", "define_macros"),
+            ):
+                added = list(info.get(source) or [])
+                current = list(arguments.get(target) or [])
+                arguments[target] = [*current, *(item for item in added if item not in current)]
+            if name in (arguments.get("libraries") or []):
+                arguments["libraries"] = [item for item in arguments["libraries"] if item != name]
+        folded.append(name)
+    kwargs["libraries"] = None
+    return folded, ""

@@ -202,6 +202,13 @@ def convert_layout(
     module_files: list[str] = []
     if found is not None:
         tops, listed, module_files = found
+        missing = [
+            f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()
+        ]
+        if missing:
+            report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
+            # A directory that is not there would fail every build: leave it out.
+            tops = {name: directory for name, directory in tops.items() if (root / directory).exists()}
         renamed = {
             name: directory
             for name, directory in tops.items()
@@ -212,11 +219,6 @@ def convert_layout(
             (p.name, p.source.relative_to(root.resolve()).as_posix())
             for p in discover_packages(root.resolve(), project_name, ())
         }
-        missing = [
-            f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()
-        ]
-        if missing:
-            report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
         if same and (set(same.items()) != discovered or renamed):
             layout.wheel["packages"] = [d for _, d in sorted(same.items(), key=lambda item: item[1])]
             report.converted("packages", f"{', '.join(sorted(same))} -> tool.ironwheel.wheel.packages")

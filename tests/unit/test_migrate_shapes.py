@@ -1,0 +1,286 @@
+"""ironwheel migrate on further shapes of real setup.py projects, each in a minimal made-up form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ironwheel import cli
+from ironwheel._compat import tomllib
+from ironwheel.migrate.plan import plan_migration
+
+
+def tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def migrated(root: Path) -> dict[str, Any]:
+    return tomllib.loads(plan_migration(root, run=False).new_text)
+
+
+def test_a_readme_without_a_suffix_names_its_type(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "plain",
+        {
+            "README": "plain words\n",
+            "setup.py": "from setuptools import setup\n"
+            "setup(name='plain', version='1', long_description=open('README').read())\n",
+        },
+    )
+    assert migrated(root)["project"]["readme"] == {"file": "README", "content-type": "text/x-rst"}
+
+
+def test_an_extension_appended_with_a_probed_value_is_kept(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "probed",
+        {
+            "pkg/__init__.py": "",
+            "pkg/fast.pyx": "",
+            "setup.py": "import sysconfig\nfrom setuptools import Extension, setup\n"
+            "modules = []\n"
+            "for name in ['pkg.fast']:\n"
+            "    modules.append(Extension(name, [name.replace('.', '/') + '.pyx'],\n"
+            "                   include_dirs=[sysconfig.get_path('include')], language='c++'))\n"
+            "setup(name='probed', version='1', ext_modules=modules)\n",
+        },
+    )
+    assert migrated(root)["tool"]["ironwheel"]["extension"] == {
+        "pkg.fast": {"sources": ["pkg/fast.pyx"], "language": "c++"}
+    }
+
+
+def test_requirements_on_one_continuation_line_keep_their_commas(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "cfgreq",
+        {
+            "setup.cfg": "[metadata]\nname = cfgreq\nversion = 1\n\n[options]\n"
+            "install_requires =\n    catalog>=2.0.3,<2.1.0\nsetup_requires = a>=1,<2; b\n"
+            "[options.extras_require]\nfast =\n    speedy>=1,<3\n",
+            "setup.py": "from setuptools import setup\nsetup()\n",
+        },
+    )
+    project = migrated(root)["project"]
+    assert project["dependencies"] == ["catalog>=2.0.3,<2.1.0"]
+    assert project["optional-dependencies"] == {"fast": ["speedy>=1,<3"]}
+
+
+def test_no_entry_points_and_a_package_directory_that_is_not_there(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "flat",
+        {
+            "__init__.py": "",
+            "_flat.c": "",
+            "setup.py": "from setuptools import setup, Extension\n"
+            "setup(name='flat.clib', version='1', entry_points=None, packages=['flat.clib'],\n"
+            "      package_dir={'flat.clib': '.'}, ext_modules=[Extension('_flat', ['_flat.c'])])\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    data = tomllib.loads(migration.new_text)
+    assert "wheel" not in data["tool"]["ironwheel"]
+    assert "scripts" not in data["project"]
+    assert [(item.subject, item.text) for item in migration.report.of("manual")] == [
+        ("packages", "not found: flat (flat)")
+    ]
+
+
+def test_license_classifiers_go_beside_an_spdx_license(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "spdx",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            '[project]\nname = "spdx"\nversion = "1"\nlicense = "MIT"\n'
+            'classifiers = ["License :: OSI Approved :: MIT License", "Typing :: Typed"]\n',
+            "setup.py": "from setuptools import setup\nsetup()\n",
+        },
+    )
+    assert migrated(root)["project"]["classifiers"] == ["Typing :: Typed"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "requires"),
+    [("hatchling.build", "hatchling"), ("mesonpy", "meson-python"), ("maturin", "maturin")],
+)
+def test_a_backend_that_does_not_run_setuptools_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: str, requires: str
+) -> None:
+    root = tree(
+        tmp_path / "other",
+        {
+            "pyproject.toml": f'[build-system]\nrequires = ["{requires}"]\nbuild-backend = "{backend}"\n\n'
+            '[project]\nname = "other"\nversion = "1"\n',
+        },
+    )
+    assert cli.main(["migrate", "--no-run", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        f'error: pyproject.toml: build-backend = "{backend}" is not one migrate converts (it converts '
+        "setuptools, pdm-backend, scikit-build-core and in-tree backends over setuptools)\n"
+        "hint: port its build by hand: [tool.ironwheel.extension.*] tables or a CMakeLists.txt "
+        "(docs/porting.md)\n"
+    )
+    assert not (root / "pyproject.toml.orig").exists()
+
+
+def test_build_clib_libraries_are_compiled_into_each_extension(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "clib",
+        {
+            "vendor/lib/a.cc": "",
+            "vendor/lib/sub/b.cc": "",
+            "vendor/include/v.h": "",
+            "src/mod.pyx": "",
+            "setup.py": "import itertools\nfrom pathlib import Path\nfrom setuptools import Extension, setup\n"
+            "LIB = Path('vendor/lib')\n"
+            "FILES = ['*.cc', 'sub/*.cc']\n"
+            "FILES[:] = map(str, itertools.chain(*(LIB.glob(p) for p in FILES)))\n"
+            "setup(name='clib', version='1',\n"
+            "      libraries=[('vendored', {'sources': FILES, 'include_dirs': ['vendor/include'],\n"
+            "                               'macros': [('V_STATIC', '1')]})],\n"
+            "      ext_modules=[Extension('mod', ['src/mod.pyx'], language='c++')])\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    assert tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"]["mod"] == {
+        "sources": ["src/mod.pyx", "vendor/lib/a.cc", "vendor/lib/sub/b.cc"],
+        "include-dirs": ["vendor/include"],
+        "define-macros": {"V_STATIC": "1"},
+        "language": "c++",
+    }
+    assert migration.report.of("manual") == []
+
+
+def test_cffi_and_rust_modules_are_reported(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "foreign",
+        {
+            "setup.py": "from setuptools import setup\n"
+            "setup(name='foreign', version='1', cffi_modules=['build_ffi.py:ffi'], rust_extensions=[1])\n",
+        },
+    )
+    manual = plan_migration(root, run=False).report.of("manual")
+    assert [item.subject for item in manual] == ["cffi_modules", "rust_extensions"]
+
+
+_BUNDLING_BUILD_EXT = """\
+import os, sys
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+class Options:
+    def flags(self):
+        chosen = {"msvc": ["/O2"]}.get(self.compiler.compiler_type, ["-O3"])
+        for ext in self.extensions:
+            ext.extra_compile_args = chosen
+
+class Build(build_ext, Options):
+    user_options = build_ext.user_options + [("use-system-lib", None, "link the system's libfoo")]
+
+    def initialize_options(self):
+        if getattr(self, "_done", False):
+            return
+        super().initialize_options()
+        self.use_system_lib = False
+
+    def finalize_options(self):
+        self.include_dirs.append("common")
+        build_ext.finalize_options(self)
+        self._done = True
+
+    def build_extensions(self):
+        first, second = self.distribution.ext_modules
+        if self.use_system_lib:
+            first.libraries.append("foo")
+        else:
+            first.sources.append("vendor/foo.c")
+            first.include_dirs.append(os.path.join(os.path.dirname(__file__), "vendor"))
+        Options.flags(self)
+        super().build_extensions()
+
+setup(
+    name="bundling",
+    version="1",
+    cmdclass={"build_ext": Build},
+    ext_modules=[Extension("pkg.a", ["pkg/a.c"]), Extension("pkg.b", ["pkg/b.c"])],
+)
+"""
+
+
+def test_a_build_ext_that_adds_sources_and_flags_is_replayed(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "bundling",
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.c": "",
+            "pkg/b.c": "",
+            "vendor/foo.c": "",
+            "setup.py": _BUNDLING_BUILD_EXT,
+        },
+    )
+    migration = plan_migration(root, run=False)
+    ironwheel = tomllib.loads(migration.new_text)["tool"]["ironwheel"]
+    assert ironwheel["extension"] == {
+        "pkg.a": {
+            "sources": ["pkg/a.c", "vendor/foo.c"],
+            "include-dirs": ["vendor", "common"],
+            "compile-args": ["-O3"],
+        },
+        "pkg.b": {"sources": ["pkg/b.c"], "include-dirs": ["common"], "compile-args": ["-O3"]},
+    }
+    assert ironwheel["overrides"] == [
+        {
+            "if": "sys_platform == 'win32'",
+            "extension": {"pkg.a": {"compile-args": ["/O2"]}, "pkg.b": {"compile-args": ["/O2"]}},
+        }
+    ]
+    assert migration.report.of("manual") == []
+    (command,) = [item for item in migration.report.of("converted") if item.subject == "cmdclass build_ext"]
+    assert "was replayed on the extensions" in command.text
+
+
+def test_a_build_ext_whose_replay_stops_leaves_the_extensions_alone(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "stops",
+        {
+            "m.c": "",
+            "extra.c": "",
+            "setup.py": "from setuptools import Extension, setup\n"
+            "from setuptools.command.build_ext import build_ext\n"
+            "class Build(build_ext):\n"
+            "    def run(self):\n"
+            "        self.extensions[0].sources.append('extra.c')\n"
+            "        raise RuntimeError('no')\n"
+            "setup(name='stops', version='1', cmdclass={'build_ext': Build},\n"
+            "      ext_modules=[Extension('m', ['m.c'])])\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    assert tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"] == {"m": {"sources": ["m.c"]}}
+    assert [(item.subject, item.text) for item in migration.report.of("manual")] == [
+        (
+            "cmdclass build_ext",
+            "Build (lines 3-6) does more than migrate translates (replaying it: it stops at line 6)",
+        )
+    ]
+
+
+def test_a_context_manager_of_the_file_is_entered(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "ctx",
+        {
+            "m.c": "",
+            "setup.py": "import contextlib, os\nfrom setuptools import Extension, setup\n"
+            "@contextlib.contextmanager\ndef chdir(path):\n    old = os.getcwd()\n    os.chdir(path)\n"
+            "    yield\n    os.chdir(old)\n"
+            "with chdir(os.path.dirname(os.path.abspath(__file__))):\n"
+            "    setup(name='ctx', version='1', ext_modules=[Extension('m', ['m.c'])])\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    assert list(tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"]) == ["m"]
+    assert migration.report.of("manual") == []
