@@ -9,6 +9,7 @@ import pytest
 
 from ironwheel import cli
 from ironwheel._compat import tomllib
+from ironwheel.metadata import draft_license_files
 from ironwheel.migrate.plan import plan_migration
 
 
@@ -284,3 +285,117 @@ def test_a_context_manager_of_the_file_is_entered(tmp_path: Path) -> None:
     migration = plan_migration(root, run=False)
     assert list(tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"]) == ["m"]
     assert migration.report.of("manual") == []
+
+
+@pytest.mark.parametrize(
+    ("project", "expected", "said"),
+    [
+        (
+            {
+                "license": {"text": "BSD-3-Clause"},
+                "license-files": {"paths": ["COPYING"]},
+                "classifiers": [
+                    "License :: OSI Approved :: BSD License",
+                    "Typing :: Typed",
+                ],
+            },
+            {"license": "BSD-3-Clause", "license-files": ["COPYING"], "classifiers": ["Typing :: Typed"]},
+            "project.license-files is a table (PEP 639's draft); read as a list of paths and globs; "
+            'project.license {text = ...} read as "BSD-3-Clause"',
+        ),
+        (
+            {"license": {"text": "see LICENSE"}, "license-files": {"globs": ["LICEN[CS]E*"]}},
+            {"license": {"text": "see LICENSE"}},
+            "project.license-files is a table (PEP 639's draft); read as a list of paths and globs; "
+            "they are left out: project.license is not an SPDX expression",
+        ),
+        (
+            {"license": "MIT", "license-files": {"globs": ["LICENSE*"], "paths": ["NOTICE"]}},
+            {"license": "MIT", "license-files": ["NOTICE", "LICENSE*"]},
+            "project.license-files is a table (PEP 639's draft); read as a list of paths and globs",
+        ),
+        (
+            {"license": "MIT", "license-files": ["LICENSE"]},
+            {"license": "MIT", "license-files": ["LICENSE"]},
+            "",
+        ),
+    ],
+)
+def test_the_draft_license_files_table(project: dict[str, Any], expected: dict[str, Any], said: str) -> None:
+    assert draft_license_files(project) == (expected, said)
+
+
+def test_a_scikit_build_core_project_with_the_draft_license_files_table(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "draft",
+        {
+            "COPYING": "BSD\n",
+            "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+            'build-backend = "scikit_build_core.build"\n\n[project]\nname = "draft"\nversion = "1"\n'
+            'license = { text = "BSD-3-Clause" }\nlicense-files = { paths = ["COPYING"] }\n',
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\nproject(draft)\n",
+        },
+    )
+    project = migrated(root)["project"]
+    assert (project["license"], project["license-files"]) == ("BSD-3-Clause", ["COPYING"])
+
+
+def test_platform_facts_asked_through_attributes(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "facts",
+        {
+            "m.c": "",
+            "setup.py": "import os, sys, sysconfig\nfrom setuptools import Extension, setup\n"
+            "if getattr(sys, 'getwindowsversion', None):\n    libs = ['ws2_32']\nelse:\n    libs = []\n"
+            "if hasattr(os, 'uname'):\n    libs.append('m')\n"
+            "limited = not sysconfig.get_config_var('Py_GIL_DISABLED')\n"
+            "setup(name='facts', version='1',\n"
+            "      ext_modules=[Extension('m', ['m.c'], libraries=libs, py_limited_api=limited)])\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    ironwheel = tomllib.loads(migration.new_text)["tool"]["ironwheel"]
+    assert ironwheel["extension"]["m"]["libraries"] == ["m"]
+    assert ironwheel["extension"]["m"]["py-limited-api"] is True
+    assert ironwheel["overrides"] == [
+        {"if": "sys_platform == 'win32'", "extension": {"m": {"libraries": ["ws2_32"]}}}
+    ]
+    assert migration.report.of("manual") == []
+
+
+def test_a_command_module_imported_from_setuptools_command(tmp_path: Path) -> None:
+    # The run is needed (the version comes from a subprocess); the command class must resolve.
+    root = tree(
+        tmp_path / "cmdmod",
+        {
+            "m.c": "",
+            "setup.py": "import subprocess\nfrom setuptools import Extension, setup\n"
+            "from setuptools.command import install_lib, build_ext\n"
+            "class Install(install_lib.install_lib):\n    pass\n"
+            "class Build(build_ext.build_ext):\n    pass\n"
+            "version = subprocess.check_output(['echo', '2.0']).decode().strip()\n"
+            "setup(name='cmdmod', version=version, cmdclass={'install_lib': Install, 'build_ext': Build},\n"
+            "      ext_modules=[Extension('m', ['m.c'])])\n",
+        },
+    )
+    migration = plan_migration(root, run=True)
+    data = tomllib.loads(migration.new_text)
+    assert data["project"]["version"] == "2.0"
+    assert list(data["tool"]["ironwheel"]["extension"]) == ["m"]
+
+
+def test_a_readme_that_is_not_there_is_left_out(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "noreadme",
+        {
+            "README.md": "# the real one\n",
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            '[project]\nname = "noreadme"\nversion = "1"\nreadme = "README.rst"\n',
+            "setup.py": "from setuptools import setup\nsetup()\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    assert "readme" not in tomllib.loads(migration.new_text)["project"]
+    assert [(item.subject, item.step) for item in migration.report.of("manual")] == [
+        ("project.readme", "add the file, or point project.readme at the project's README")
+    ]

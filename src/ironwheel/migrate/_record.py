@@ -65,7 +65,8 @@ class _RecordingEnviron(MutableMapping[str, str]):
         self.real = real
 
     def __getitem__(self, key: str) -> str:
-        _environ_reads[key] = None
+        # os.get_exec_path() (subprocess, shutil.which) tries the bytes key b"PATH" first.
+        _environ_reads[os.fsdecode(key)] = None
         return self.real[key]
 
     def __setitem__(self, key: str, item: str) -> None:
@@ -81,7 +82,7 @@ class _RecordingEnviron(MutableMapping[str, str]):
         return len(self.real)
 
     def __contains__(self, key: object) -> bool:
-        _environ_reads[str(key)] = None
+        _environ_reads[os.fsdecode(key) if isinstance(key, (str, bytes)) else str(key)] = None
         return key in self.real
 
     def copy(self) -> dict[str, str]:

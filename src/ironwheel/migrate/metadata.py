@@ -401,8 +401,22 @@ def convert_metadata(
         if drafted:
             report.converted("license-files", drafted)
         _modern_license(root, merged, report)
+        _missing_readme(root, merged, report)
         result.project = merged
     return result
+
+
+def _missing_readme(root: Path, project: dict[str, Any], report: Report) -> None:
+    """setuptools skips a readme file that is not there; PEP 621 backends stop: leave it out, and say so."""
+    readme = project.get("readme")
+    path = readme if isinstance(readme, str) else readme.get("file") if isinstance(readme, Mapping) else None
+    if isinstance(path, str) and not (root / path).is_file():
+        del project["readme"]
+        report.manual(
+            "project.readme",
+            f"{path} is not in the project (setuptools left the description empty); it was removed",
+            "add the file, or point project.readme at the project's README",
+        )
 
 
 def _modern_license(root: Path, project: dict[str, Any], report: Report) -> None:
