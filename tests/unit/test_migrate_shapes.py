@@ -399,3 +399,25 @@ def test_a_readme_that_is_not_there_is_left_out(tmp_path: Path) -> None:
     assert [(item.subject, item.step) for item in migration.report.of("manual")] == [
         ("project.readme", "add the file, or point project.readme at the project's README")
     ]
+
+
+def test_directory_flags_become_directories_of_the_table(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "flags",
+        {
+            "m.c": "",
+            "vendor/lib/z.h": "",
+            "setup.py": "import os\nfrom setuptools import Extension, setup\n"
+            "here = os.path.dirname(os.path.abspath(__file__))\n"
+            "setup(name='flags', version='1', ext_modules=[Extension('m', ['m.c'],\n"
+            "    extra_compile_args=['-O3', '-Ivendor/lib', '-I', os.path.join(here, 'vendor'), '-I/opt/x/include'],\n"
+            "    extra_link_args=['-Lvendor/lib', '-lz'])])\n",
+        },
+    )
+    assert migrated(root)["tool"]["ironwheel"]["extension"]["m"] == {
+        "sources": ["m.c"],
+        "compile-args": ["-O3", "-I/opt/x/include"],
+        "include-dirs": ["vendor/lib", "vendor"],
+        "link-args": ["-lz"],
+        "library-dirs": ["vendor/lib"],
+    }

@@ -156,6 +156,34 @@ def _distutils_comments(path: Path) -> dict[str, str]:
     return found
 
 
+def _directory_flags(root: Path, table: dict[str, Any]) -> None:
+    """``-Izstd/lib`` in compile-args and ``-Lbuild/lib`` in link-args name directories from the
+    project root, where setuptools runs the compiler; the tables' build runs elsewhere, so such
+    flags become include-dirs and library-dirs (relative to the root, as the tables read them)."""
+    for key, flag, target in (("compile-args", "-I", "include-dirs"), ("link-args", "-L", "library-dirs")):
+        kept: list[str] = []
+        moved: list[str] = []
+        items = list(table.get(key, []))
+        index = 0
+        while index < len(items):
+            item = str(items[index])
+            path = item[len(flag) :] if item.startswith(flag) and item != flag else None
+            if item == flag and index + 1 < len(items):
+                path, index = str(items[index + 1]), index + 1
+            relative = _relative(root, path) if path is not None else None
+            if path is None or relative is None:
+                kept.append(item if path is None else f"{flag}{path}")
+            elif relative not in moved:
+                moved.append(relative)
+            index += 1
+        if moved:
+            table[target] = [*table.get(target, []), *(m for m in moved if m not in table.get(target, []))]
+            if kept:
+                table[key] = kept
+            else:
+                table.pop(key, None)
+
+
 def _macros(name: str, macros: Any, table: dict[str, Any], report: Report) -> None:
     result: dict[str, Any] = {}
     for given in macros or []:
@@ -273,6 +301,7 @@ def _table(
         if values:
             table[target] = [*table.get(target, []), *values]
     _macros(name, arguments.get("define_macros"), table, report)
+    _directory_flags(root, table)
     fortran = any(s.lower().endswith((".f", ".for", ".f77", ".f90", ".f95")) for s in table["sources"])
     if (
         extension.kind == "numpy"
