@@ -103,6 +103,10 @@ def main(argv: list[str]) -> int:
         "-m",
         "cython",
         *argv[2:],
+        # The module's own .pxd beside it, found even where the root holds an __init__.py
+        # (Cython would look for it from the parent directory then).
+        "-I",
+        ".",
         "--depfile",
         "--output-file",
         output,
