@@ -421,3 +421,22 @@ def test_directory_flags_become_directories_of_the_table(tmp_path: Path) -> None
         "link-args": ["-lz"],
         "library-dirs": ["vendor/lib"],
     }
+
+
+def test_a_source_generated_at_build_time_is_reported_not_written(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path / "templated",
+        {
+            "pkg/__init__.py": "",
+            "pkg/src/reduce_template.c": "",
+            "pkg/other.c": "",
+            "setup.py": "from setuptools import Extension, setup\n"
+            "setup(name='templated', version='1', packages=['pkg'], ext_modules=[\n"
+            "    Extension('pkg.reduce', ['pkg/src/reduce.c']), Extension('pkg.other', ['pkg/other.c'])])\n",
+        },
+    )
+    migration = plan_migration(root, run=False)
+    assert list(tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"]) == ["pkg.other"]
+    assert [(item.subject, item.text) for item in migration.report.of("manual")] == [
+        ("extension pkg.reduce", "pkg/src/reduce.c not in the project (setup.py generates it at build time?)")
+    ]
