@@ -440,3 +440,27 @@ def test_a_source_generated_at_build_time_is_reported_not_written(tmp_path: Path
     assert [(item.subject, item.text) for item in migration.report.of("manual")] == [
         ("extension pkg.reduce", "pkg/src/reduce.c not in the project (setup.py generates it at build time?)")
     ]
+
+
+def test_a_pdm_project_ships_all_of_its_packages(tmp_path: Path) -> None:
+    # pdm-backend makes the wheel itself, with every file of the packages: no setuptools package data.
+    root = tree(
+        tmp_path / "pdmdata",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["pdm-backend", "setuptools"]\n'
+            'build-backend = "pdm.backend"\n\n[project]\nname = "pdmdata"\nversion = "1"\n\n'
+            "[tool.pdm.build]\nrun-setuptools = true\n",
+            "pdmdata/__init__.py": "",
+            "PKG-INFO": "Metadata-Version: 2.1\nName: pdmdata\nVersion: 1\n",
+            "pdmdata/py.typed": "",
+            "pdmdata/_fast.pyi": "",
+            "pdmdata/_fast.pyx": "",
+            "pdm_build.py": "from setuptools import Extension\n"
+            "def pdm_build_update_setup_kwargs(context, setup_kwargs):\n"
+            "    setup_kwargs.update(packages=['pdmdata'],\n"
+            "                        ext_modules=[Extension('pdmdata._fast', ['pdmdata/_fast.pyx'])])\n",
+        },
+    )
+    ironwheel = migrated(root)["tool"]["ironwheel"]
+    assert "wheel" not in ironwheel
+    assert list(ironwheel["extension"]) == ["pdmdata._fast"]

@@ -192,6 +192,7 @@ def convert_layout(
     *,
     from_sdist: bool,
     tracked: Sequence[str] | None,
+    setuptools_wheel: bool = True,
 ) -> Layout:
     """The wheel and sdist settings that ship what setuptools shipped."""
     layout = Layout({}, {})
@@ -275,7 +276,8 @@ def convert_layout(
             f"{', '.join(sorted(generated))} left out: ironwheel runs Cython at build time (delete them)",
         )
     # The wheel: what setuptools took from the packages against what ironwheel would.
-    if found is None:
+    # pdm-backend makes the wheel itself (all of each package, like ironwheel): nothing to compare.
+    if found is None or not setuptools_wheel:
         return layout
     wheel_files = _setuptools_wheel(
         kwargs,

@@ -345,6 +345,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         consumed,
         report,
         from_sdist=(root / "PKG-INFO").is_file(),
+        setuptools_wheel=legacy.script != "pdm_build.py",
         tracked=_git_files(root)
         if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
         else None,
