@@ -464,3 +464,17 @@ def test_a_pdm_project_ships_all_of_its_packages(tmp_path: Path) -> None:
     ironwheel = migrated(root)["tool"]["ironwheel"]
     assert "wheel" not in ironwheel
     assert list(ironwheel["extension"]) == ["pdmdata._fast"]
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [(">=3.6.*", ">=3.6"), (">=2.7.*, !=3.0.*", ">=2.7,!=3.0.*"), (">=3.8", ">=3.8")],
+)
+def test_a_legacy_python_requires_is_made_pep_440(tmp_path: Path, given: str, written: str) -> None:
+    root = tree(
+        tmp_path / "pyreq",
+        {
+            "setup.py": f"from setuptools import setup\nsetup(name='pyreq', version='1', python_requires={given!r})\n"
+        },
+    )
+    assert migrated(root)["project"]["requires-python"] == written

@@ -303,7 +303,9 @@ def convert_metadata(
     for key, target in (("description", "description"), ("python_requires", "requires-python")):
         item = kwargs.get(key)
         if isinstance(item, str) and item.strip():
-            project[target] = " ".join(item.split()) if key == "description" else item.strip()
+            project[target] = (
+                " ".join(item.split()) if key == "description" else _python_specifier(item, report)
+            )
     _readme(root, kwargs.get("long_description"), kwargs.get("long_description_content_type"), result, report)
     authors = _people(kwargs.get("author"), kwargs.get("author_email"))
     if authors:
@@ -404,6 +406,28 @@ def convert_metadata(
         _missing_readme(root, merged, report)
         result.project = merged
     return result
+
+
+def _python_specifier(text: str, report: Report) -> str:
+    """python_requires as PEP 440 has it: old setuptools took ">=3.6.*", which packaging refuses."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    text = text.strip()
+    try:
+        SpecifierSet(text)
+        return text
+    except InvalidSpecifier:
+        pass
+    fixed = ",".join(
+        re.sub(r"^(>=|<=|>|<|~=)\s*([\d.]+?)(\.\*)+$", r"\1\2", part.strip()) for part in text.split(",")
+    )
+    try:
+        SpecifierSet(fixed)
+    except InvalidSpecifier:
+        report.manual("requires-python", f"{text!r} is not a PEP 440 specifier", "write it as >=3.9")
+        return text
+    report.converted("requires-python", f"{text!r} -> {fixed!r} (.* only goes with == and !=)")
+    return fixed
 
 
 def _missing_readme(root: Path, project: dict[str, Any], report: Report) -> None:
