@@ -175,6 +175,14 @@ def run_case(
     """Run the case's hook in-process; check the exact lines; return what happened."""
     places = places_of(tmp, case)
     root = build_tree(tmp, case)
+    if any("{nvcc}" in value for value in case.env.values()):
+        # The system's nvcc, else NVIDIA's from PyPI (skipped where neither can be had, failed under CI).
+        from tests.integration.cuda import cuda_environment
+
+        cuda = cuda_environment(tmp / "cuda")
+        places["nvcc"] = cuda.pop("CUDACXX")
+        for name, value in cuda.items():
+            monkeypatch.setenv(name, value)
     for name, value in case.env.items():
         monkeypatch.setenv(name, _fill(value, places))
     if case.tools is not None:

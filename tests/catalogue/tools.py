@@ -67,7 +67,7 @@ CASES: list[Case] = [
         name="tools: nvcc without its host compiler",
         files=c_project(lists=LISTS.replace("LANGUAGES C", "LANGUAGES C CUDA")),
         tools=["cmake", "ninja", *C_TOOLS],
-        env={"CUDACXX": "/usr/local/cuda/bin/nvcc"},
+        env={"CUDACXX": "{nvcc}"},
         slow=True,
         error="CMake configuration failed: CMakeLists.txt:2: Compiling the CUDA compiler identification source "
         'file "CMakeCUDACompilerId.cu" failed.',
