@@ -37,6 +37,21 @@ def package_root(source: str) -> str:
     return directory
 
 
+def module_root(source: str, arguments: Sequence[str]) -> str:
+    """Where the package of ``source`` starts: from ``--module-name`` when given (a project whose
+    root holds an ``__init__.py`` must not be searched from its parent), else :func:`package_root`."""
+    for index, argument in enumerate(arguments[:-1]):
+        if argument == "--module-name":
+            packages = arguments[index + 1].split(".")[:-1]
+            directory = os.path.dirname(source)
+            for name in reversed(packages):
+                if os.path.basename(directory) != name:
+                    return package_root(source)  # the file does not lie where its name says
+                directory = os.path.dirname(directory)
+            return directory
+    return package_root(source)
+
+
 def _escape(path: str) -> str:
     return path.replace("\\", "/").replace(" ", "\\ ")
 
@@ -80,7 +95,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(__doc__ or "")
         return 2
     output, source = os.path.abspath(argv[0]), os.path.abspath(argv[1])
-    root = package_root(source)
+    root = module_root(source, argv[2:])
     # Ninja creates the output's directory; Makefile generators do not.
     os.makedirs(os.path.dirname(output), exist_ok=True)
     command = [
@@ -88,6 +103,10 @@ def main(argv: list[str]) -> int:
         "-m",
         "cython",
         *argv[2:],
+        # The module's own .pxd beside it, found even where the root holds an __init__.py
+        # (Cython would look for it from the parent directory then).
+        "-I",
+        ".",
         "--depfile",
         "--output-file",
         output,

@@ -49,6 +49,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     "migrate_skbuild": ("import skpkg; print(skpkg.greeting())", "hello", []),
     "migrate_distutils": ("import oldpkg; print(oldpkg.answer(), oldpkg.PYTHON)", "7 3", []),
     "migrate_pdm": ("import pdmpkg; print(pdmpkg.accelerate(2.0))", "19.62", []),
+    "migrate_build_ext": ("import bundled; print(bundled.answer(), bundled.flag())", "41 7", []),
     "migrate_scm": ("import scmpkg; print(scmpkg.__version__, scmpkg.ping())", "1.4.0 pong", []),
 }
 

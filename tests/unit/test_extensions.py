@@ -144,7 +144,7 @@ BAD_TABLES: list[tuple[str, dict[str, Any], dict[str, str], str]] = [
         {"pkg._core": {"sources": ["src/lib.rs"]}},
         {"src/lib.rs": ""},
         'error: tool.ironwheel.extension."pkg._core".sources: "src/lib.rs" has an unknown suffix ".rs"\n'
-        "hint: sources are .c .cpp .cxx .cc .c++ .pyx .f .for .f77 .f90 .f95 .f03 .f08 .pyf .cu files, "
+        "hint: sources are .c .cpp .cxx .cc .c++ .pyx .f .for .f77 .f90 .f95 .f03 .f08 .pyf .cu .s files, "
         "and headers",
     ),
     (

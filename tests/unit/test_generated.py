@@ -310,6 +310,19 @@ def _runner() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
+def test_cython_finds_the_pxd_beside_a_module_in_a_root_with_an_init(tmp_path: Path) -> None:
+    runner = _runner()
+    root = tmp_path / "flat"
+    root.mkdir()
+    (root / "__init__.py").write_text("")  # the project's root is itself a package directory
+    (root / "_flat.pxd").write_text('cdef extern from *:\n    ctypedef int flat_int "int"\n')
+    (root / "_flat.pyx").write_text("cdef flat_int value = 3\nVALUE = value\n")
+    output = tmp_path / "build" / "_flat.c"
+    assert runner.main([str(output), str(root / "_flat.pyx"), "-3", "--module-name", "_flat"]) == 0
+    assert "flat_int" in output.read_text()
+
+
 def test_cython_runs_from_the_package_root(tmp_path: Path) -> None:
     runner = _runner()
     package = tmp_path / "src" / "pkg" / "sub"
@@ -318,6 +331,11 @@ def test_cython_runs_from_the_package_root(tmp_path: Path) -> None:
         (directory / "__init__.py").write_text("")
     assert runner.package_root(str(package / "m.pyx")) == str(tmp_path / "src")
     assert runner.package_root(str(tmp_path / "loose.pyx")) == str(tmp_path)
+    # The module's name says where its package starts, even below a directory with an __init__.py.
+    named = str(package / "m.pyx")
+    assert runner.module_root(named, ["-3", "--module-name", "pkg.sub.m"]) == str(tmp_path / "src")
+    assert runner.module_root(named, ["--module-name", "m"]) == str(package)
+    assert runner.module_root(named, ["--module-name", "other.m"]) == str(tmp_path / "src")
     depfile = tmp_path / "out.c.dep"
     depfile.write_text("../out.c: \\\n  pkg/sub/m.pyx \\\n  pkg/my dir/x.pxd\n")
     runner.rewrite_depfile(str(depfile), str(tmp_path / "build" / "out.c"), str(tmp_path / "src"))

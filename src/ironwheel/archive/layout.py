@@ -88,7 +88,8 @@ def _renamed(root: Path, renamed: Mapping[str, str]) -> list[Package]:
     for name, entry in renamed.items():
         where = f"tool.ironwheel.wheel.package-dirs.{name}"
         path = Path(os.path.abspath(root / entry))
-        if not name.isidentifier():
+        # PEP 561 stub-only packages are named "<package>-stubs".
+        if not name.removesuffix("-stubs").isidentifier():
             raise ConfigError(
                 f'{where}: "{name}" is not a package name', hint="name the package as it is imported"
             )

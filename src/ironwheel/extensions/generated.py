@@ -171,10 +171,10 @@ def _extension_block(extension: Extension, root: Path) -> list[str]:
 
 def render_lists(project_name: str, extensions: Sequence[Extension], root: Path) -> str:
     """The text of the generated CMakeLists.txt (deterministic for the same tables)."""
+    from ironwheel.extensions.tables import LANGUAGES
+
     languages = [
-        language
-        for language in ("C", "CXX", "Fortran", "CUDA")
-        if any(language in extension.languages for extension in extensions)
+        language for language in LANGUAGES if any(language in extension.languages for extension in extensions)
     ]
     bindings = {extension.binding for extension in extensions}
     lines = [

@@ -27,6 +27,7 @@ from ironwheel.settings.keys import prefixed
 from ironwheel.settings.model import ExtensionSettings, Scalar, Settings
 
 __all__ = [
+    "LANGUAGES",
     "Binding",
     "Extension",
     "derived_py_api",
@@ -55,9 +56,12 @@ SOURCE_KINDS = {
     ".f08": "Fortran",
     ".pyf": "Signature",
     ".cu": "CUDA",
+    ".s": "ASM",  # and .S, preprocessed: CMake's ASM language takes both
     **dict.fromkeys((".h", ".hh", ".hpp", ".hxx", ".h++", ".inc", ".inl", ".cuh", ".pxd", ".pxi"), "Header"),
 }
-_COMPILED = frozenset({"C", "CXX", "Fortran", "CUDA"})
+_COMPILED = frozenset({"C", "CXX", "Fortran", "CUDA", "ASM"})
+# CMake's order: ASM after C and C++, whose compiler it uses.
+LANGUAGES = ("C", "CXX", "Fortran", "CUDA", "ASM")
 _KNOWN_SUFFIXES = " ".join(suffix for suffix, kind in SOURCE_KINDS.items() if kind != "Header")
 _INCLUDE = re.compile(r'^\s*#\s*include\s*[<"](pybind11|nanobind)/', re.MULTILINE)
 _CYTHON_CXX = re.compile(r"^#\s*distutils\s*:\s*language\s*=\s*c\+\+\s*$", re.MULTILINE | re.IGNORECASE)
@@ -108,7 +112,7 @@ class Extension:
             needed |= {"C", "Fortran"}
         if self.binding in ("pybind11", "nanobind"):
             needed.add("CXX")
-        return tuple(language for language in ("C", "CXX", "Fortran", "CUDA") if language in needed)
+        return tuple(language for language in LANGUAGES if language in needed)
 
     @property
     def consumed(self) -> frozenset[Path]:

@@ -22,6 +22,7 @@ from ironwheel.settings import Settings
 __all__ = [
     "Metadata",
     "dist_info_name",
+    "draft_license_files",
     "read_metadata",
     "render_entry_points",
     "render_metadata",
@@ -79,6 +80,39 @@ def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[
     return metadata
 
 
+def draft_license_files(project: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """``license-files = {paths = [...]}`` or ``{globs = [...]}``, PEP 639's draft form that older
+    backends accept, as the final list; a ``license = {text = ...}`` beside it that is an SPDX
+    expression becomes that expression, as the list form requires. The new table, and what was done."""
+    files = project.get("license-files")
+    if not isinstance(files, Mapping) or not set(files) <= {"paths", "globs"}:
+        return dict(project), ""
+    result = dict(project)
+    result["license-files"] = [str(item) for key in ("paths", "globs") for item in files.get(key) or []]
+    said = "project.license-files is a table (PEP 639's draft); read as a list of paths and globs"
+    license_table = project.get("license")
+    if isinstance(license_table, Mapping):
+        text = license_table.get("text")
+        try:
+            from packaging.licenses import canonicalize_license_expression
+
+            result["license"] = canonicalize_license_expression(str(text)) if isinstance(text, str) else None
+        except ValueError:
+            result["license"] = None
+        if result["license"] is None:
+            result["license"] = dict(license_table)
+            del result["license-files"]
+            said += "; they are left out: project.license is not an SPDX expression"
+        else:
+            # An expression replaces the license classifiers (PEP 639).
+            classifiers = [
+                str(c) for c in project.get("classifiers") or [] if not str(c).startswith("License ::")
+            ]
+            result["classifiers"] = classifiers
+            said += f'; project.license {{text = ...}} read as "{result["license"]}"'
+    return result, said
+
+
 def read_metadata(
     pyproject: Pyproject,
     project_dir: Path,
@@ -94,7 +128,10 @@ def read_metadata(
         resolved = resolve(pyproject, project_dir, settings, sources(pyproject, project_dir, settings))
     said: list[str] = []
     _check_named(project_dir, pyproject, settings)
-    metadata = _from_pyproject({**pyproject.data, "project": resolved.project}, project_dir, said)
+    project, drafted = draft_license_files(resolved.project)
+    if drafted:
+        said.append(f"pyproject.toml: {drafted}")
+    metadata = _from_pyproject({**pyproject.data, "project": project}, project_dir, said)
     if resolved.version is not None:
         metadata.version = resolved.version
     if not pyproject.declares("license-files") and not isinstance(

@@ -486,7 +486,7 @@ class ExtensionSettings:
         (),
         "Source files, relative to the project root (glob patterns allowed): C (.c), C++ "
         "(.cpp, .cxx, .cc), Cython (.pyx), Fortran (.f, .f90, ...), f2py signatures "
-        "(.pyf), CUDA (.cu); headers may be listed too. Required.",
+        "(.pyf), CUDA (.cu), assembly (.s, .S: GCC and Clang); headers may be listed too. Required.",
         check=_check_sources,
     )
     include_dirs: tuple[str, ...] = setting((), "Header directories, relative to the project root.")
