@@ -14,6 +14,7 @@ from ironwheel import __version__
 from ironwheel._output import configure_logging, report_error
 from ironwheel._signals import Terminated, interruption, terminable
 from ironwheel.errors import ConfigError, IronwheelError, from_os_error
+from ironwheel.inspect.command import add_command as add_inspect_command
 from ironwheel.new.command import add_commands as add_new_commands
 
 __all__ = ["main"]
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ironwheel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_new_commands(commands)
+    add_inspect_command(commands)
 
     build = commands.add_parser(
         "build",
@@ -248,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _repair(arguments)
             if arguments.command == "migrate":
                 return _migrate(arguments)
+            if arguments.command == "inspect":
+                from ironwheel.inspect.command import run as inspect
+
+                return inspect(arguments)
             if arguments.command in ("new", "init"):
                 from ironwheel.new.command import run as new_project
 

@@ -242,8 +242,10 @@ def test_macho_imported_symbols_agree_with_llvm_nm(tmp_path: Path) -> None:
     (tmp_path / "a.c").write_text(_IMPORTER)
     target = tmp_path / "a.dylib"
     subprocess.run(
-        [sys.executable, "-m", "ziglang", "cc", "-target", "aarch64-macos.11.0", "-shared"]
-        + ["-Wl,-undefined,dynamic_lookup", "-o", str(target), str(tmp_path / "a.c")],
+        [
+            *(sys.executable, "-m", "ziglang", "cc", "-target", "aarch64-macos.11.0", "-shared"),
+            *("-Wl,-undefined,dynamic_lookup", "-o", str(target), str(tmp_path / "a.c")),
+        ],
         check=True,
     )
     found = imported_symbols(target.read_bytes())

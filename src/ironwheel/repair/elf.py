@@ -158,7 +158,9 @@ def undefined_symbols(data: bytes) -> tuple[str, ...]:
         else:
             shoff, (shentsize, shnum) = reader.unpack("I", 32)[0], reader.unpack("HH", 46)
             header, symbol_size = "IIIIIIIIII", 16
-        sections = [reader.unpack(header, shoff + index * shentsize) for index in range(shnum if shoff else 0)]
+        sections = [
+            reader.unpack(header, shoff + index * shentsize) for index in range(shnum if shoff else 0)
+        ]
         names: list[str] = []
         for _name, kind, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
             if kind != _SHT_DYNSYM:

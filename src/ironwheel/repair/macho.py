@@ -104,7 +104,9 @@ def _thin_undefined(data: bytes, base: int) -> list[str]:
             layout = order + ("IBBHQ" if wide else "IBBHI")
             step = struct.calcsize(layout)
             for index in range(nsyms):
-                strx, kind, _sect, _desc, _value = struct.unpack_from(layout, data, base + symoff + index * step)
+                strx, kind, _sect, _desc, _value = struct.unpack_from(
+                    layout, data, base + symoff + index * step
+                )
                 # External (N_EXT), undefined (N_UNDF) and not a debugger entry (N_STAB).
                 if kind & 0xE0 == 0 and kind & 0x0E == 0 and kind & 0x01 and strx:
                     name = _string(data, base + stroff + strx, len(data))

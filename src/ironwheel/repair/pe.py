@@ -81,7 +81,11 @@ def parse_pe(data: bytes, *, symbols: bool = False) -> PEFile:
                 needed[dll] = None
                 if symbols:
                     lookup = next(
-                        (value for table in tables if (value := struct.unpack_from("<I", data, position + table)[0])),
+                        (
+                            value
+                            for table in tables
+                            if (value := struct.unpack_from("<I", data, position + table)[0])
+                        ),
                         0,
                     )
                     imports.update(dict.fromkeys(names_at(dll, lookup) if lookup else ()))
