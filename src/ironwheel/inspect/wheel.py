@@ -53,10 +53,16 @@ def _version_tuple(text: str) -> tuple[int, int] | None:
     return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else None
 
 
-def _tag_findings(filename: str, tags: list[Tag], wheel_file: str, binaries: bool) -> list[Finding]:
+def _tag_findings(filename: str, tags: list[Tag], wheel_file: str | None, binaries: bool) -> list[Finding]:
     findings: list[Finding] = []
-    declared = {value.strip() for key, value in HeaderParser().parsestr(wheel_file).items() if key == "Tag"}
     named = {str(tag) for tag in tags}
+    if wheel_file is None:
+        findings.append(Finding("defect", "missing-wheel-file", "the .dist-info directory has no WHEEL file"))
+        declared = named
+    else:
+        declared = {
+            value.strip() for key, value in HeaderParser().parsestr(wheel_file).items() if key == "Tag"
+        }
     if declared != named:
         findings.append(
             Finding(
@@ -145,7 +151,9 @@ def inspect_wheel(path: Path) -> Report:
         record_entries = sum(
             1 for member in wheel.members if not member.name.startswith(f"{wheel.dist_info}/RECORD")
         )
-        wheel_file = wheel.read(f"{wheel.dist_info}/WHEEL").decode("utf-8", errors="replace")
+        names = {member.name for member in wheel.members}
+        wheel_name = f"{wheel.dist_info}/WHEEL"
+        wheel_file = wheel.read(wheel_name).decode("utf-8", errors="replace") if wheel_name in names else None
         for member in wheel.members:
             sizes[member.name] = member.size
             data = wheel.read(member.name)  # checked against RECORD, every member
