@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from ironwheel.wheel import render_wheel_file, write_wheel
+from tests.conftest import require_tool
 from tests.integration import test_repair_macos as macos
 from tests.integration import test_repair_windows as windows
 from tests.integration.frontends import SRC, tail
@@ -218,6 +219,7 @@ def test_a_macos_wheel_cross_built_with_zig(tmp_path: Path, toolchain: dict[str,
 
 
 def test_a_windows_wheel_cross_built_with_mingw(tmp_path: Path) -> None:
+    require_tool("x86_64-w64-mingw32-gcc")  # the project's toolchain file, and the DLL it grafts
     root = Path(
         shutil.copytree(Path(__file__).parents[1] / "packages" / "repair_win", tmp_path / "repair_win")
     )
@@ -267,7 +269,17 @@ def _compile(tmp_path: Path, name: str, source: str, *libraries: str) -> Path:
     target = tmp_path / f"{name}.so"
     include = sysconfig.get_paths()["include"]
     subprocess.run(
-        ["gcc", "-shared", "-fPIC", "-O1", f"-I{include}", "-o", target, tmp_path / f"{name}.c", *libraries],
+        [
+            require_tool("gcc"),
+            "-shared",
+            "-fPIC",
+            "-O1",
+            f"-I{include}",
+            "-o",
+            target,
+            tmp_path / f"{name}.c",
+            *libraries,
+        ],
         check=True,
     )
     return target

@@ -212,14 +212,14 @@ def test_imported_symbols_of_no_binary() -> None:
 _IMPORTER = '#include <stdio.h>\n#include <string.h>\nint b(void);\nint a(const char *s) { printf("%s", s); return b() + (int)strlen(s); }\n'
 
 
-@pytest.mark.slow  # compiles with mingw-w64
+@pytest.mark.slow  # cross-compiles for Windows
 def test_pe_imported_symbols_agree_with_llvm_readobj(tmp_path: Path) -> None:
     (tmp_path / "b.c").write_text("int b(void) { return 1; }\n")
     (tmp_path / "a.c").write_text(_IMPORTER)
-    gcc = "x86_64-w64-mingw32-gcc"
-    subprocess.run([gcc, "-shared", "-o", tmp_path / "b.dll", tmp_path / "b.c"], check=True)
+    cc = windows_cc()
+    subprocess.run([*cc, "-shared", "-o", tmp_path / "b.dll", tmp_path / "b.c"], check=True)
     subprocess.run(
-        [gcc, "-shared", "-o", tmp_path / "a.dll", tmp_path / "a.c", tmp_path / "b.dll"], check=True
+        [*cc, "-shared", "-o", tmp_path / "a.dll", tmp_path / "a.c", tmp_path / "b.dll"], check=True
     )
     output = subprocess.run(
         [llvm("llvm-readobj"), "--coff-imports", str(tmp_path / "a.dll")],
