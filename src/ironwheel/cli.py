@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,16 +58,24 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser(
         "build",
-        help="build a wheel (and/or an sdist) of a project, without isolation",
+        help="release artifacts: the sdist, then a repaired wheel built from it, in an isolated environment",
         **_examples(
-            "%(prog)s                       a repaired wheel of the project here, in dist/",
-            "%(prog)s --sdist --wheel -o out path/to/project",
+            "%(prog)s                       the sdist and a repaired wheel of the project here, in dist/",
+            "%(prog)s --wheel --no-isolation   only the wheel, from the tree, with this environment's tools",
+            "%(prog)s -o out path/to/project",
             "%(prog)s -C cmake.build-type=Debug -C repair.mode=off",
         ),
     )
     build.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
-    build.add_argument("--wheel", action="store_true", help="build a wheel (the default)")
-    build.add_argument("--sdist", action="store_true", help="build an sdist")
+    build.add_argument("--wheel", action="store_true", help="only a wheel, built from the tree")
+    build.add_argument("--sdist", action="store_true", help="only an sdist")
+    build.add_argument(
+        "--no-isolation",
+        dest="isolation",
+        action="store_false",
+        help="run the hooks in this environment, with what it has installed (default: a new virtual "
+        "environment with the build requirements, as python -m build makes)",
+    )
     build.add_argument("-o", "--outdir", default="dist", help="output directory (default: dist)")
     build.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
@@ -154,19 +161,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(arguments: argparse.Namespace) -> int:
-    from ironwheel import _hooks
+    from ironwheel.release.command import build_release
 
-    settings = _config_settings(arguments.config_setting)
-    outdir = Path(arguments.outdir).absolute()
-    previous = Path.cwd()
-    os.chdir(arguments.project)  # the hooks build the project in the working directory
-    try:
-        if arguments.sdist:
-            print(outdir / _hooks.build_sdist(str(outdir), settings))
-        if arguments.wheel or not arguments.sdist:
-            print(outdir / _hooks.build_wheel(str(outdir), settings, release=True))
-    finally:
-        os.chdir(previous)
+    only = [kind for kind, flag in (("sdist", arguments.sdist), ("wheel", arguments.wheel)) if flag]
+    built = build_release(
+        Path(arguments.project).absolute(),
+        Path(arguments.outdir).absolute(),
+        _config_settings(arguments.config_setting),
+        wanted=only if len(only) == 1 else ["sdist", "wheel"],  # type: ignore[arg-type]
+        isolation=arguments.isolation,
+    )
+    if isinstance(built, int):
+        return built  # a hook failed in its subprocess, and said why
+    for path in built:
+        print(path)
     return 0
 
 

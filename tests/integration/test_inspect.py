@@ -47,7 +47,7 @@ def inspect(*arguments: str | Path) -> tuple[int, dict[str, Any], str]:
 
 
 def built(root: Path, outdir: Path, *options: str) -> Path:
-    result = ironwheel("build", "-o", outdir, root, *options)
+    result = ironwheel("build", "--wheel", "--no-isolation", "-o", outdir, root, *options)
     assert result.returncode == 0, tail(result.output)
     return result.wheel
 

@@ -20,7 +20,7 @@ from ironwheel.inspect.model import Finding, Report, SdistSummary
 from ironwheel.inspect.wheel import archive_summary
 from ironwheel.wheelfile import Limits, name_problem
 
-__all__ = ["default_project", "git_files", "inspect_sdist"]
+__all__ = ["default_project", "extract_sdist", "git_files", "inspect_sdist"]
 
 _HINT = "rebuild the sdist with a standards-compliant build backend; such an sdist is refused, not unpacked"
 _SUMMARY_FIELDS = (
@@ -93,6 +93,25 @@ def _read_members(path: Path, limits: Limits) -> tuple[dict[str, int], bytes | N
     if len(tops) != 1:
         raise _problem(path, f"its files are in {len(tops)} top-level directories instead of one")
     return sizes, pkg_info, next(iter(tops))
+
+
+def extract_sdist(path: Path, directory: Path, limits: Limits | None = None) -> Path:
+    """Check the sdist as :func:`inspect_sdist` does, unpack it into ``directory``; its top directory."""
+    _sizes, _pkg_info, top = _read_members(path, limits or Limits())
+    with tarfile.open(path, "r:gz") as archive:
+        for info in archive:
+            target = directory.joinpath(*info.name.rstrip("/").split("/"))
+            if info.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = archive.extractfile(info)
+            assert source is not None  # a regular file: the checks refused everything else
+            with source, target.open("wb") as handle:
+                while chunk := source.read(1 << 20):
+                    handle.write(chunk)
+            target.chmod(0o755 if info.mode & 0o100 else 0o644)
+    return directory / top
 
 
 def default_project(name: str, directory: Path | None = None) -> Path | None:

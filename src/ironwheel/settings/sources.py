@@ -47,6 +47,7 @@ NON_SETTING_VARIABLES = frozenset(
         "IRONWHEEL_EDITABLE_VERBOSE",
         "IRONWHEEL_EDITABLE_SKIP",
         "IRONWHEEL_EXTENSION_OPTIONAL",
+        "IRONWHEEL_RELEASE",  # set by `ironwheel build` for its hooks: a release build (repair/mode.py)
     }
 )
 
