@@ -47,8 +47,10 @@ def _parser() -> argparse.ArgumentParser:
         description="The ironwheel build backend.",
         **_examples(
             "%(prog)s new my-pkg --template cpp-pybind11   a new project",
-            "%(prog)s build --sdist --wheel                 release artifacts of the project here",
+            "%(prog)s build                                 release artifacts of the project here",
+            "%(prog)s inspect dist/*                        check them before publishing",
             "%(prog)s COMMAND --help                        each command's options and examples",
+            "%(prog)s -q build                              only warnings and errors (-v: debug too)",
         ),
     )
     parser.add_argument("--version", action="version", version=f"ironwheel {__version__}")
@@ -166,7 +168,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     config.add_argument("project", nargs="?", default=".", help="project directory for --show")
     config.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+    _output_options(parser, default=False)
+    for command in commands.choices.values():
+        _output_options(command, default=argparse.SUPPRESS)  # given after the command, as well
     return parser
+
+
+def _output_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="also show debug messages"
+    )
+    shown.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="only warnings and errors (a failing program's output is still shown)",
+    )
 
 
 def _build(arguments: argparse.Namespace) -> int:
@@ -261,7 +280,7 @@ def _migrate(arguments: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
-    configure_logging()
+    configure_logging(verbose=arguments.verbose, quiet=arguments.quiet)
     try:
         with terminable():
             if arguments.command == "build":

@@ -76,8 +76,13 @@ def _runner(
     """pyproject_hooks' subprocess, run the ironwheel way: output streamed, the tail kept."""
     from ironwheel._run import run
 
+    environ = {**(extra_environ or {}), RELEASE_VARIABLE: "1"}
+    if log.isEnabledFor(logging.DEBUG):
+        environ["IRONWHEEL_DEBUG"] = "1"
+    elif not log.isEnabledFor(logging.INFO):
+        environ["IRONWHEEL_QUIET"] = "1"
     try:
-        run(cmd, cwd=Path(cwd) if cwd else None, env={**(extra_environ or {}), RELEASE_VARIABLE: "1"})
+        run(cmd, cwd=Path(cwd) if cwd else None, env=environ)
     except CommandError as error:
         raise HookError(error.returncode, error.output) from None
 

@@ -44,6 +44,7 @@ ConfigSettings = Mapping[str, Union[str, list[str], None]]
 NON_SETTING_VARIABLES = frozenset(
     {
         "IRONWHEEL_DEBUG",
+        "IRONWHEEL_QUIET",
         "IRONWHEEL_EDITABLE_VERBOSE",
         "IRONWHEEL_EDITABLE_SKIP",
         "IRONWHEEL_EXTENSION_OPTIONAL",
