@@ -99,8 +99,11 @@ def build_wheel(
     wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
 ) -> str:
     from ironwheel.builder import build_wheel as build
+    from ironwheel.timings import recording
 
-    return build(_project(config_settings), Path(wheel_directory).absolute(), release=release)
+    project = _project(config_settings)
+    with recording(project.settings.build.timings, project.root, f"{project.core.name} {project.version}"):
+        return build(project, Path(wheel_directory).absolute(), release=release)
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:

@@ -28,6 +28,7 @@ from ironwheel.optional import OptionalPolicy, optional_policy
 from ironwheel.project import Project
 from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
+from ironwheel.timings import step
 from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
 from ironwheel.unbuilt import warn_unbuilt
@@ -214,9 +215,10 @@ def build_native(
 
         declared = load_extensions(project)
         extensions = buildable(declared, policy, defines=project.settings.cmake.define)
-    cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
-    cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
-    cache.save()
+    with step("tools"):
+        cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
+        cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
+        cache.save()
     launcher = find_launcher(project.settings.build.compiler_launcher)
     for item in generated:
         if item.location == "build":
@@ -228,24 +230,27 @@ def build_native(
         project.root,
         standalone=not project.has_cmakelists,
     )
-    plan = make_plan(
-        name=project.core.name,
-        version=project.version,
-        source_dir=project.source_dir,
-        build_dir=build_dir,
-        settings=project.settings,
-        cmake=cmake,
-        ninja=ninja,
-        stable_abi=stable_abi,
-        state=state,
-        platform=tag.platform,
-        compiler_launcher=launcher,
-        generated=cmake_project,
-    )
-    configure(build_dir, plan)
+    with step("environment view"):  # make_plan prepares the build dir's view of the environment
+        plan = make_plan(
+            name=project.core.name,
+            version=project.version,
+            source_dir=project.source_dir,
+            build_dir=build_dir,
+            settings=project.settings,
+            cmake=cmake,
+            ninja=ninja,
+            stable_abi=stable_abi,
+            state=state,
+            platform=tag.platform,
+            compiler_launcher=launcher,
+            generated=cmake_project,
+        )
+    with step("configure"):
+        configure(build_dir, plan)
     optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
     required = [e.name for e in extensions if not e.settings.optional]
-    failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
+    with step("compile", ninja_log=build_dir.path / ".ninja_log"):
+        failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)
     _drop_unbuilt(build_dir, plan, extensions, failed, policy)
     # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
@@ -266,7 +271,8 @@ def build_native(
                 package=package,
             ),
         )
-    installed = install(build_dir, plan, cmake)
+    with step("install"):
+        installed = install(build_dir, plan, cmake)
     # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.
@@ -395,23 +401,25 @@ def _pack(
     if native is not None:
         from ironwheel.repair.project import repair_wheel_entries
 
-        entries, filename = repair_wheel_entries(
-            project,
+        with step("repair"):
+            entries, filename = repair_wheel_entries(
+                project,
+                entries,
+                filename,
+                model=native.model,
+                build_dir=native.build_dir,
+                state=native.state,
+                release=native.release,
+            )
+    with step("pack"):
+        target = write_wheel(
+            wheel_directory / filename,
             entries,
-            filename,
-            model=native.model,
-            build_dir=native.build_dir,
-            state=native.state,
-            release=native.release,
+            dist_info=project.dist_info,
+            epoch=source_date_epoch(),
+            executables=frozenset(executables),
+            work_dir=native.outputs if native is not None else None,
         )
-    target = write_wheel(
-        wheel_directory / filename,
-        entries,
-        dist_info=project.dist_info,
-        epoch=source_date_epoch(),
-        executables=frozenset(executables),
-        work_dir=native.outputs if native is not None else None,
-    )
     size = target.stat().st_size
     log.info(
         "built %s (%d files, %.1f kB) in %.1f s",

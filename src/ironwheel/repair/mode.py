@@ -1,7 +1,8 @@
 """Whether this build repairs its wheel, only checks it, or neither, and why.
 
 ``repair.mode = "auto"`` (the default) repairs release builds (``ironwheel
-build``, ``ironwheel repair``), only checks a plain local build by a
+build``, which sets ``IRONWHEEL_RELEASE=1`` for the hooks it runs in an isolated
+environment, and ``ironwheel repair``), only checks a plain local build by a
 frontend, and leaves repair to cibuildwheel's own repair step under
 ``CIBUILDWHEEL=1``. Editable builds are never repaired. Every decision
 carries the reason the log shows.
@@ -41,6 +42,8 @@ def decide(
     """The repair mode from ``repair.mode`` (``setting``), the kind of build and the environment."""
     environ = os.environ if environ is None else environ
     source = f'repair.mode = "{setting}"'
+    # `ironwheel build` runs the hooks of an isolated build in a subprocess: it says so here.
+    release = release or environ.get("IRONWHEEL_RELEASE") == "1"
     if state == "editable":
         return Decision("off", "editable builds are never repaired")
     if setting in ("on", "check", "off"):
