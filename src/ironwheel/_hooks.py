@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from ironwheel._requires import record
 from ironwheel.project.project import Project
-from ironwheel.request import BuildRequest
+from ironwheel.request import RELEASE_VARIABLE, BuildRequest
 from ironwheel.settings import ConfigSettings
 from ironwheel.tools.toolcache import ToolCache
 from ironwheel.tools.toolchain import build_requirements, cmake_requirement
@@ -107,10 +108,14 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: C
 def build_wheel(
     wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
 ) -> str:
+    from ironwheel.builds.timings import recording
     from ironwheel.builds.wheel import build_wheel as build
 
+    # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
+    release = release or os.environ.get(RELEASE_VARIABLE) == "1"
     project = _project(config_settings, BuildRequest("wheel", release=release))
-    return build(project, Path(wheel_directory).absolute())
+    with recording(project.settings.build.timings, project.root, f"{project.core.name} {project.version}"):
+        return build(project, Path(wheel_directory).absolute())
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:

@@ -51,8 +51,13 @@ class _Formatter(logging.Formatter):
         return f"{prefix} {message}"
 
 
-def configure_logging(*, verbose: bool = False, stream: TextIO | None = None) -> None:
-    """Send ironwheel's log records to stderr (idempotent)."""
+def configure_logging(*, verbose: bool = False, quiet: bool = False, stream: TextIO | None = None) -> None:
+    """Send ironwheel's log records to stderr (idempotent).
+
+    ``verbose`` (or IRONWHEEL_DEBUG) adds debug records; ``quiet`` (or
+    IRONWHEEL_QUIET) keeps warnings and errors only, and the output of the
+    programs run is then shown only when one fails.
+    """
     logger = logging.getLogger("ironwheel")
     stream = stream or sys.stderr
     for handler in logger.handlers:
@@ -62,7 +67,12 @@ def configure_logging(*, verbose: bool = False, stream: TextIO | None = None) ->
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(_Formatter(use_color(stream)))
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose or os.environ.get("IRONWHEEL_DEBUG") else logging.INFO)
+    if verbose or os.environ.get("IRONWHEEL_DEBUG"):
+        logger.setLevel(logging.DEBUG)
+    elif quiet or os.environ.get("IRONWHEEL_QUIET"):
+        logger.setLevel(logging.WARNING)
+    else:
+        logger.setLevel(logging.INFO)
     logger.propagate = False
 
 

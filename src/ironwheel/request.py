@@ -10,7 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-__all__ = ["BuildRequest", "Kind"]
+__all__ = ["RELEASE_VARIABLE", "BuildRequest", "Kind"]
+
+# Set by `ironwheel build` for the hooks it runs in an isolated environment: they build a release.
+RELEASE_VARIABLE = "IRONWHEEL_RELEASE"
 
 # The values of IRONWHEEL_STATE (and scikit-build-core's SKBUILD_STATE) that CMake sees.
 Kind = Literal["wheel", "editable", "sdist", "metadata_wheel", "metadata_editable"]

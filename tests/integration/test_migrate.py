@@ -86,7 +86,17 @@ def migrate(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
 
 def sdist_of(root: Path, outdir: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "ironwheel", "build", "--sdist", "-o", str(outdir), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "ironwheel",
+            "build",
+            "--sdist",
+            "--no-isolation",
+            "-o",
+            str(outdir),
+            str(root),
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

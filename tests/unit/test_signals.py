@@ -58,7 +58,17 @@ def test_an_interrupt_is_one_line_and_leaves_no_output(
     root = _project(tmp_path / "demo")
     outdir = tmp_path / "dist"
     command = (
-        [sys.executable, "-m", "ironwheel", "build", "-o", str(outdir), str(root)]
+        [
+            sys.executable,
+            "-m",
+            "ironwheel",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "-o",
+            str(outdir),
+            str(root),
+        ]
         if entry == "cli"
         else [sys.executable, "-c", HOOK, str(outdir)]
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from ironwheel._fs import write_if_changed
 from ironwheel.archive.layout import discover_packages, import_name
 from ironwheel.builds.contents import drop_unbuilt
+from ironwheel.builds.timings import step
 from ironwheel.cmake.build import Installed, build, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
@@ -71,10 +72,11 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
 
         declared = project.extensions()
         extensions = buildable(declared, policy, environment.environ, defines=settings.cmake.define)
-    cache = ToolCache(build_dir.record("tools"))
-    chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
-    cmake, ninja = keep_tools(build_dir, environment, *chosen)
-    cache.save()
+    with step("tools"):
+        cache = ToolCache(build_dir.record("tools"))
+        chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
+        cmake, ninja = keep_tools(build_dir, environment, *chosen)
+        cache.save()
     tools = Tools(cmake, ninja, find_launcher(settings.build.compiler_launcher, environment.environ))
     for item in generated:
         if item.location == "build":
@@ -86,7 +88,8 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         project.root,
         standalone=not project.has_cmakelists,
     )
-    view = build_dir.prepare_view(environment, ninja.path if ninja is not None else None)
+    with step("environment view"):
+        view = build_dir.prepare_view(environment, ninja.path if ninja is not None else None)
     target = Target(
         name=project.core.name,
         version=project.version,
@@ -97,10 +100,12 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         generated=cmake_project,
     )
     plan = make_plan(target, settings, tools, environment, view, build_dir)
-    configure(build_dir, plan)
+    with step("configure"):
+        configure(build_dir, plan)
     optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
     required = [e.name for e in extensions if not e.settings.optional]
-    failed = build(build_dir, plan, settings, cmake, ninja, optional, required)
+    with step("compile", ninja_log=build_dir.path / ".ninja_log"):
+        failed = build(build_dir, plan, settings, cmake, ninja, optional, required)
     # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
     drop_unbuilt(model, extensions, failed, policy)
@@ -121,7 +126,8 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
                 package=package,
             ),
         )
-    installed = install(build_dir, plan, cmake)
+    with step("install"):
+        installed = install(build_dir, plan, cmake)
     # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.

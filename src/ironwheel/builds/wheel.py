@@ -14,6 +14,7 @@ from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.archive.wheel import write_wheel
 from ironwheel.builds.contents import Contents, dist_info_files, wheel_contents
 from ironwheel.builds.native import NativeBuild, build_native
+from ironwheel.builds.timings import step
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.errors import PackagingError
 from ironwheel.project.generate import render_project
@@ -126,20 +127,22 @@ def _pack(
         from ironwheel.repair.mode import decide
         from ironwheel.repair.project import repair_wheel_entries
 
-        entries, filename = repair_wheel_entries(
-            project,
+        with step("repair"):
+            entries, filename = repair_wheel_entries(
+                project,
+                entries,
+                filename,
+                model=native.model,
+                build_dir=build_dir,
+                decision=decide(project.settings.repair.mode, project.request),
+            )
+    with step("pack"):
+        target = write_wheel(
+            wheel_directory / filename,
             entries,
-            filename,
-            model=native.model,
-            build_dir=build_dir,
-            decision=decide(project.settings.repair.mode, project.request),
+            dist_info=project.dist_info,
+            epoch=source_date_epoch(),
+            executables=contents.executables,
+            work_dir=build_dir.outputs if build_dir is not None else None,
         )
-    target = write_wheel(
-        wheel_directory / filename,
-        entries,
-        dist_info=project.dist_info,
-        epoch=source_date_epoch(),
-        executables=contents.executables,
-        work_dir=build_dir.outputs if build_dir is not None else None,
-    )
     return target, len(entries) + 1  # RECORD

@@ -1,7 +1,8 @@
 """Whether this build repairs its wheel, only checks it, or neither, and why.
 
 ``repair.mode = "auto"`` (the default) repairs release builds (``ironwheel
-build``, ``ironwheel repair``), only checks a plain local build by a
+build``, which sets ``IRONWHEEL_RELEASE=1`` for the hooks it runs in an isolated
+environment, and ``ironwheel repair``), only checks a plain local build by a
 frontend, and leaves repair to cibuildwheel's own repair step under
 ``CIBUILDWHEEL=1``. Editable builds are never repaired. Every decision
 carries the reason the log shows.

@@ -327,6 +327,12 @@ class BuildSettings:
         "program (a name on PATH or a path).",
         check=_check_launcher,
     )
+    timings: str = setting(
+        "",
+        "Write an HTML page of where the wheel build spent its time (each step, the compiles in "
+        'their parallel jobs, wall and CPU time) to this path, relative to the project root; "" '
+        "writes none. See docs/timings.md.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -35,9 +35,11 @@ ConfigSettings = Mapping[str, Union[str, list[str], None]]
 NON_SETTING_VARIABLES = frozenset(
     {
         "IRONWHEEL_DEBUG",
+        "IRONWHEEL_QUIET",
         "IRONWHEEL_EDITABLE_VERBOSE",
         "IRONWHEEL_EDITABLE_SKIP",
         "IRONWHEEL_EXTENSION_OPTIONAL",
+        "IRONWHEEL_RELEASE",  # set by `ironwheel build` for its hooks: a release build (repair/mode.py)
     }
 )
 
