@@ -34,6 +34,7 @@ __all__ = [
     "find_cmake",
     "find_ninja",
     "needs_ninja",
+    "program_key",
 ]
 
 log = logging.getLogger("ironwheel")
@@ -61,11 +62,24 @@ class Program:
         return f"{self.name} {self.version} at {self.path} ({self.origin})"
 
 
-class Versions:
-    """Program versions, each asked once (``--version``) and known by path, modification time and size.
+def program_key(path: str | os.PathLike[str]) -> str | None:
+    """What tells one program file from another at the same path: path, size, times and inode.
 
-    ``known`` is what earlier builds learnt ("path|mtime_ns|size" -> version),
-    kept by ``toolcache``; a replaced binary has another key, and is asked again.
+    A binary replaced in place, even by a copy that keeps its modification
+    time (``cp -p``), changes its status-change time; a new file has a new inode.
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return f"{os.fspath(path)}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}|{info.st_ctime_ns}"
+
+
+class Versions:
+    """Program versions, each asked once (``--version``) and known by :func:`program_key`.
+
+    ``known`` is what earlier builds learnt (key -> version), kept by
+    ``toolcache``; a replaced binary has another key, and is asked again.
     """
 
     def __init__(self, known: Mapping[str, str] | None = None) -> None:
@@ -73,11 +87,9 @@ class Versions:
 
     def of(self, path: Path) -> Version | None:
         """The version of the program at ``path``, or None when it does not run as one."""
-        try:
-            info = path.stat()
-        except OSError:
+        key = program_key(path)
+        if key is None:
             return None
-        key = f"{path}|{info.st_mtime_ns}|{info.st_size}"
         if key in self.known:
             try:
                 return Version(self.known[key])
