@@ -17,6 +17,7 @@ ENV_FILES = "env-files.json"  # hash and time of the environment files ninja rea
 REPAIR_CHECK = "repair-check.json"  # the report of the last repair check
 REQUIRES = "requires.txt"  # the last answer of get_requires_for_build_wheel (_requires.py)
 NEEDS_PATCHELF = "needs-patchelf"  # binaries of the last build that only patchelf could relink
+INSTALL = "install.json"  # what the last cmake --install read and left (cmake/staged.py)
 
 # Files written for CMake on every configure.
 INIT_CACHE = "init-cache.cmake"

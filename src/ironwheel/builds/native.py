@@ -127,7 +127,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
             ),
         )
     with step("install"):
-        installed = install(build_dir, plan, cmake)
+        installed = install(build_dir, plan, cmake, model)
     # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.

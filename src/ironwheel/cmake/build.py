@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import re
@@ -11,9 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._run import run
+from ironwheel.cmake import staged
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
 from ironwheel.cmake.envfiles import remember, restore
+from ironwheel.cmake.fileapi import CodeModel
 from ironwheel.cmake.plan import Plan
+from ironwheel.cmake.staged import Installed
 from ironwheel.errors import CommandError, IronwheelError, PackagingError
 from ironwheel.settings import Settings
 from ironwheel.tools.toolchain import Program
@@ -21,15 +23,6 @@ from ironwheel.tools.toolchain import Program
 __all__ = ["Installed", "build", "install"]
 
 log = logging.getLogger("ironwheel")
-
-
-@dataclasses.dataclass(frozen=True)
-class Installed:
-    """A file ``cmake --install`` placed in one of the staging trees."""
-
-    tree: str
-    path: str  # POSIX, relative to the tree
-    source: Path
 
 
 def _build_command(
@@ -140,14 +133,25 @@ def _check_manifest(build_dir: BuildDir) -> None:
         )
 
 
-def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
+def install(
+    build_dir: BuildDir, plan: Plan, cmake: Program, model: CodeModel | None = None
+) -> list[Installed]:
     """``cmake --install`` into freshly emptied staging trees; return what it put there.
 
     The trees are emptied first so that everything in them comes from this
     install, including files that install(CODE) or install(SCRIPT) write.
     An absolute DESTINATION outside the trees is refused before anything is
-    installed, so nothing is ever written outside the build directory.
+    installed, so nothing is ever written outside the build directory. When
+    nothing the install rules take changed since the last install (see
+    ``cmake/staged.py``, which ``model`` lets decide), the trees it left are
+    taken as they are.
     """
+    kept = staged.recall(build_dir, plan, cmake, model)
+    if kept is not None:
+        log.info("the installed files are up to date: nothing the install rules take has changed")
+        return kept
+    staged.forget(build_dir)
+    inputs = staged.inputs_now(build_dir, model)
     outside = _outside_destinations(build_dir)
     if outside:
         raise PackagingError(
@@ -172,12 +176,6 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
 
         raise install_error(error) from error
     _check_manifest(build_dir)
-    installed: list[Installed] = []
-    for tree in STAGING_TREES:
-        root = Path(os.path.abspath(build_dir.tree(tree)))
-        for directory, _dirs, files in os.walk(root):
-            for name in files:
-                # Not resolved: a symbolic link (libfoo.so.1 -> libfoo.so.1.2.3) is a file of its own.
-                path = Path(directory, name)
-                installed.append(Installed(tree, path.relative_to(root).as_posix(), path))
-    return sorted(installed, key=lambda item: (item.tree, item.path))
+    staged.remember(build_dir, plan, cmake, inputs)
+    # Not resolved: a symbolic link (libfoo.so.1 -> libfoo.so.1.2.3) is a file of its own.
+    return staged.staged_files(build_dir)

@@ -35,7 +35,7 @@ log = logging.getLogger("ironwheel")
 # Subdirectories of the staging tree, by the name CMake sees them under.
 STAGING_TREES = ("platlib", "data", "scripts", "headers", "metadata", "null")
 
-RecordName = Literal["state", "tools", "metadata", "entry-points", "env-files", "repair-check"]
+RecordName = Literal["state", "tools", "metadata", "entry-points", "env-files", "repair-check", "install"]
 _RECORDS: dict[RecordName, str] = {
     "state": _layout.STATE,
     "tools": _layout.TOOLS,
@@ -43,6 +43,7 @@ _RECORDS: dict[RecordName, str] = {
     "entry-points": _layout.ENTRY_POINTS,
     "env-files": _layout.ENV_FILES,
     "repair-check": _layout.REPAIR_CHECK,
+    "install": _layout.INSTALL,
 }
 
 _IGNORE_HEADER = "# Created by ironwheel."
