@@ -225,3 +225,78 @@ def test_a_file_changed_in_the_moment_before_the_install_is_not_trusted(build: B
     build()
     assert INSTALL_SKIPPED in build.output
     assert members(wheel)["reuse/data/table.txt"] == b"one,5\ntwo,2\n"
+
+
+WHEEL_REUSED = "copied its wheel instead of writing it again"
+
+
+def test_an_unchanged_build_hands_out_its_last_wheel(build: Builder) -> None:
+    first = build()
+    assert WHEEL_REUSED not in build.output
+    again = build()
+    assert WHEEL_REUSED in build.output
+    assert again.read_bytes() == first.read_bytes()
+    assert again.read_bytes() == build.scratch().read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("change", "settings"),
+    [
+        (lambda root, env: edit(root / "src" / "reuse" / "__init__.py", "__all__", "__all__ "), {}),
+        (lambda root, env: (root / "src" / "reuse" / "extra.py").write_text("X = 1\n"), {}),
+        (lambda root, env: edit(root / "pyproject.toml", "A build", "One build"), {}),
+        (lambda root, env: env.setenv("SOURCE_DATE_EPOCH", "1700000000"), {}),
+        (lambda root, env: None, {"wheel.exclude": "reuse/assets/README.txt"}),
+        (lambda root, env: None, {"cmake.define.WITH_CODE": "ON"}),
+        (lambda root, env: env.setenv("IRONWHEEL_WHEEL_EXCLUDE", "reuse/data/table.txt"), {}),
+    ],
+    ids=[
+        "a Python file",
+        "a new Python file",
+        "the metadata",
+        "SOURCE_DATE_EPOCH",
+        "a setting",
+        "a CMake definition",
+        "a setting from the environment",
+    ],
+)
+def test_every_input_of_the_wheel_writes_it_again(
+    build: Builder,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path, pytest.MonkeyPatch], object],
+    settings: dict[str, str],
+) -> None:
+    first = build()
+    build()
+    assert WHEEL_REUSED in build.output
+    change(build.root, monkeypatch)
+    wheel = build(settings)
+    assert WHEEL_REUSED not in build.output
+    assert wheel.read_bytes() != first.read_bytes()
+    assert wheel.read_bytes() == build.scratch(settings).read_bytes()
+
+
+def kept_wheel(root: Path) -> Path:
+    (wheel,) = root.glob("build/*/.ironwheel/wheel/*.whl")
+    return wheel
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda wheel: wheel.unlink(),
+        lambda wheel: wheel.write_bytes(b"PK not a wheel"),
+        lambda wheel: rewrite_keeping_times(wheel, bytes(reversed(wheel.read_bytes()))),
+    ],
+    ids=["removed", "replaced", "changed in place, its times kept"],
+)
+def test_a_kept_wheel_that_was_touched_is_not_handed_out(
+    build: Builder, tamper: Callable[[Path], object]
+) -> None:
+    first = build()
+    tamper(kept_wheel(build.root))
+    wheel = build()
+    assert WHEEL_REUSED not in build.output
+    assert wheel.read_bytes() == first.read_bytes()
+    build()
+    assert WHEEL_REUSED in build.output

@@ -13,6 +13,7 @@ from ironwheel.archive.layout import Package, discover_packages, import_name
 from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.archive.wheel import write_wheel
 from ironwheel.builds.contents import Contents, dist_info_files, wheel_contents
+from ironwheel.builds.lastwheel import LastWheel
 from ironwheel.builds.native import NativeBuild, build_native
 from ironwheel.builds.timings import step
 from ironwheel.cmake.builddir import BuildDir
@@ -137,12 +138,25 @@ def _pack(
                 decision=decide(project.settings.repair.mode, project.request),
             )
     with step("pack"):
-        target = write_wheel(
-            wheel_directory / filename,
-            entries,
-            dist_info=project.dist_info,
-            epoch=source_date_epoch(),
-            executables=contents.executables,
-            work_dir=build_dir.outputs if build_dir is not None else None,
-        )
+        target = wheel_directory / filename
+        epoch = source_date_epoch()
+        if build_dir is not None and not build_dir.temporary:
+            # A wheel whose entries are those of the last one is that wheel (builds/lastwheel.py).
+            last = LastWheel(build_dir)
+            key = last.key(
+                entries, contents.executables, dist_info=project.dist_info, epoch=epoch, name=filename
+            )
+            if not last.take(key, target):
+                last.write(
+                    key, target, entries, contents.executables, dist_info=project.dist_info, epoch=epoch
+                )
+        else:
+            write_wheel(
+                target,
+                entries,
+                dist_info=project.dist_info,
+                epoch=epoch,
+                executables=contents.executables,
+                work_dir=build_dir.outputs if build_dir is not None else None,
+            )
     return target, len(entries) + 1  # RECORD
