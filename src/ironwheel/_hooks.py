@@ -113,14 +113,25 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: C
 def build_wheel(
     wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
 ) -> str:
+    import time
+
+    from ironwheel.builds.reusable import Recorder, capture
     from ironwheel.builds.timings import recording
     from ironwheel.builds.wheel import build_wheel as build
 
-    # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
-    release = release or os.environ.get(RELEASE_VARIABLE) == "1"
-    project = _project(config_settings, BuildRequest("wheel", release=release))
-    with recording(project.settings.build.timings, project.root, f"{project.core.name} {project.version}"):
-        return build(project, Path(wheel_directory).absolute())
+    # Before anything is read: what changes from here on makes the build one not to hand out again.
+    recorder = Recorder(time.time_ns(), config_settings)
+    handler = capture(recorder)
+    try:
+        # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
+        release = release or os.environ.get(RELEASE_VARIABLE) == "1"
+        project = _project(config_settings, BuildRequest("wheel", release=release))
+        with recording(
+            project.settings.build.timings, project.root, f"{project.core.name} {project.version}"
+        ):
+            return build(project, Path(wheel_directory).absolute(), recorder=recorder)
+    finally:
+        log.removeHandler(handler)
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:

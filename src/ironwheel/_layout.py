@@ -19,6 +19,7 @@ REQUIRES = "requires.txt"  # the last answer of get_requires_for_build_wheel (_r
 NEEDS_PATCHELF = "needs-patchelf"  # binaries of the last build that only patchelf could relink
 INSTALL = "install.json"  # what the last cmake --install read and left (cmake/staged.py)
 WHEEL = "wheel.json"  # the key and digests of the last wheel (builds/lastwheel.py)
+REUSE = "reuse.json"  # what build_wheel must find unchanged to hand the last wheel out (_reuse.py)
 
 # Files written for CMake on every configure.
 INIT_CACHE = "init-cache.cmake"

@@ -39,7 +39,7 @@ def file_stat(path: str | os.PathLike[str]) -> list[int] | None:
     return [info.st_mtime_ns, info.st_size]
 
 
-def signature(path: str | os.PathLike[str]) -> list[int] | None:
+def signature(path: str | os.PathLike[str], *, ctime: bool = True) -> list[int] | None:
     """What tells a file's content apart without reading it, or None when it cannot be seen.
 
     Type and mode, device and inode, size, and the modification and
@@ -48,19 +48,30 @@ def signature(path: str | os.PathLike[str]) -> list[int] | None:
     its place a new inode. For a symbolic link, the link's and its target's
     (or -1 for a broken link). A directory's times change when an entry is
     added, removed or renamed. A list, as it reads back from JSON.
+
+    ``ctime=False`` leaves the status-change time out (0), for programs:
+    linking one (as builds keep copies of tools) changes it, while nothing
+    replaces a program without a new inode or modification time.
     """
     try:
         info = os.lstat(path)
     except OSError:
         return None
-    found = [info.st_mode, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    found = [
+        info.st_mode,
+        info.st_dev,
+        info.st_ino,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns if ctime else 0,
+    ]
     if (info.st_mode & 0o170000) == 0o120000:  # S_ISLNK, without importing stat
         try:
             target = os.stat(path)
         except OSError:
             return [*found, -1]
         found += [target.st_mode, target.st_dev, target.st_ino, target.st_size]
-        found += [target.st_mtime_ns, target.st_ctime_ns]
+        found += [target.st_mtime_ns, target.st_ctime_ns if ctime else 0]
     return found
 
 
@@ -76,7 +87,7 @@ def is_racy(found: list[int], now_ns: int) -> bool:
 
     Times in whole seconds mean a file system that keeps no finer ones.
     """
-    times = found[4:6] + found[10:12]
+    times = [value for value in found[4:6] + found[10:12] if value]
     coarse = all(value % 1_000_000_000 == 0 for value in times)
     return now_ns - max(times) < (_COARSE_RACY_NS if coarse else _FINE_RACY_NS)
 

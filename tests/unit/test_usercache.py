@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -69,15 +70,17 @@ def test_a_version_is_asked_once_per_machine_not_once_per_build_dir(cmake: Path,
 
 def test_a_program_replaced_at_the_same_path_is_asked_again(cmake: Path, tmp_path: Path) -> None:
     assert find(tmp_path) == "3.28.1"
-    # Same size, same modification time (cp -p over it): its status-change time tells.
-    before = cmake.stat()
+    # Rewritten in place: its modification time changes.
+    time.sleep(0.01)
     cmake.write_text(cmake.read_text().replace("3.28.1", "3.29.2"))
-    os.utime(cmake, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert cmake.stat().st_size == before.st_size
     assert find(tmp_path) == "3.29.2"
     assert runs(tmp_path) == 2
-    # A new file moved into its place.
+    # A new file moved into its place, as package managers install, even with the old one's
+    # size and modification time: a new inode.
+    before = cmake.stat()
     replacement = fake_cmake(tmp_path / "new", "3.30.0", tmp_path / "runs.log")
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert replacement.stat().st_size == before.st_size
     os.replace(replacement, cmake)
     assert find(tmp_path) == "3.30.0"
     assert runs(tmp_path) == 3
@@ -85,6 +88,14 @@ def test_a_program_replaced_at_the_same_path_is_asked_again(cmake: Path, tmp_pat
     versions = user_record("tools.json").load(lambda data: dict(data["versions"]))
     assert versions is not None
     assert list(versions.values()) == ["3.30.0"]
+
+
+def test_a_link_to_a_program_asks_nothing_again(cmake: Path, tmp_path: Path) -> None:
+    # Builds keep hard links to tools that live in Python environments: that is no new program.
+    assert find(tmp_path) == "3.28.1"
+    os.link(cmake, tmp_path / "kept-copy")
+    assert find(tmp_path) == "3.28.1"
+    assert runs(tmp_path) == 1
 
 
 def test_a_missing_cache_directory_is_made(

@@ -17,7 +17,7 @@ from ironwheel._fs import write_if_changed
 from ironwheel.archive.layout import discover_packages, import_name
 from ironwheel.builds.contents import drop_unbuilt
 from ironwheel.builds.timings import step
-from ironwheel.cmake.build import Installed, build, install
+from ironwheel.cmake.build import Installed, build, build_commands, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
 from ironwheel.cmake.environment import BuildEnvironment
@@ -54,6 +54,9 @@ class NativeBuild:
     ninja: Program | None
     model: CodeModel | None
     environment: BuildEnvironment
+    commands: tuple[
+        tuple[str, ...], ...
+    ] = ()  # what compiled: ninja (or cmake --build), each optional target
 
 
 def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
@@ -106,6 +109,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     required = [e.name for e in extensions if not e.settings.optional]
     with step("compile", ninja_log=build_dir.path / ".ninja_log"):
         failed = build(build_dir, plan, settings, cmake, ninja, optional, required)
+    commands = build_commands(build_dir, plan, settings, cmake, ninja, optional, required)
     # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
     drop_unbuilt(model, extensions, failed, policy)
@@ -132,4 +136,6 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.
     consumed |= {path.resolve() for extension in declared for path in extension.consumed}
-    return NativeBuild(plan, installed, consumed, cmake, ninja, model, environment)
+    return NativeBuild(
+        plan, installed, consumed, cmake, ninja, model, environment, tuple(tuple(item) for item in commands)
+    )

@@ -20,7 +20,7 @@ from ironwheel.errors import CommandError, IronwheelError, PackagingError
 from ironwheel.settings import Settings
 from ironwheel.tools.toolchain import Program
 
-__all__ = ["Installed", "build", "install"]
+__all__ = ["Installed", "build", "build_commands", "install"]
 
 log = logging.getLogger("ironwheel")
 
@@ -71,20 +71,20 @@ def build(
     out of the default target) are built one by one afterwards; those that
     fail are returned with the error, the others' failures raise.
     """
-    targets = [*settings.cmake.targets, *required] if settings.cmake.targets else []
+    first, *rest = build_commands(build_dir, plan, settings, cmake, ninja, optional, required)
     uses_ninja = ninja is not None and plan.generator.startswith("Ninja")
     if uses_ninja:
         restore(build_dir)
     try:
-        run(_build_command(build_dir, plan, settings, cmake, ninja, targets), env=plan.environment)
+        run(first, env=plan.environment)
     except CommandError as error:
         from ironwheel.cmake.diagnose import build_error  # only a failure pays for its patterns
 
         raise build_error(error) from error
     failed: dict[str, IronwheelError] = {}
-    for target in optional:
+    for target, command in zip(optional, rest):
         try:
-            run(_build_command(build_dir, plan, settings, cmake, ninja, [target]), env=plan.environment)
+            run(command, env=plan.environment)
         except CommandError as error:
             from ironwheel.cmake.diagnose import build_error
 
@@ -92,6 +92,23 @@ def build(
     if uses_ninja:
         remember(build_dir)
     return failed
+
+
+def build_commands(
+    build_dir: BuildDir,
+    plan: Plan,
+    settings: Settings,
+    cmake: Program,
+    ninja: Program | None,
+    optional: Sequence[str] = (),
+    required: Sequence[str] = (),
+) -> list[list[str]]:
+    """The commands :func:`build` runs: the targets asked for, then each optional one."""
+    targets = [*settings.cmake.targets, *required] if settings.cmake.targets else []
+    commands = [_build_command(build_dir, plan, settings, cmake, ninja, targets)]
+    return commands + [
+        _build_command(build_dir, plan, settings, cmake, ninja, [target]) for target in optional
+    ]
 
 
 _DESTINATION = re.compile(r'file\(INSTALL DESTINATION "([^"]*)"')

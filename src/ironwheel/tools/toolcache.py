@@ -4,7 +4,7 @@ Asking cmake and ninja for their versions costs a process each in every
 hook that looks for them, and choosing them needs packaging's specifiers;
 neither answer changes while the programs stay the same.
 ``.ironwheel/tools.json`` keeps the version of each program by
-``toolchain.program_key`` (path, size, times, inode), and the cmake and
+``toolchain.program_key`` (path, size, modification time, inode), and the cmake and
 ninja the last build chose with everything that decided the choice: the
 project's cmake requirement and ``cmake_minimum_required``, the programs
 found on PATH with their stats, ``CMAKE_EXECUTABLE`` and
@@ -112,7 +112,7 @@ class ToolCache:
             # What is kept there is what still describes a program at its path.
             merged = {**self._user_known, **learnt}
             current = {
-                key: value for key, value in merged.items() if program_key(key.rsplit("|", 4)[0]) == key
+                key: value for key, value in merged.items() if program_key(key.rsplit("|", 3)[0]) == key
             }
             if self._user.save({"versions": current}):
                 self._user_known = current

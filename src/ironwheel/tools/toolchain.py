@@ -63,16 +63,18 @@ class Program:
 
 
 def program_key(path: str | os.PathLike[str]) -> str | None:
-    """What tells one program file from another at the same path: path, size, times and inode.
+    """What tells one program file from another at the same path: path, size, modification time, inode.
 
-    A binary replaced in place, even by a copy that keeps its modification
-    time (``cp -p``), changes its status-change time; a new file has a new inode.
+    A program moved into place (as package managers install) has a new
+    inode, one rewritten in place a new modification time. Not the
+    status-change time: hard links to a program (builds keep such copies of
+    tools) change it, and the version with it would be asked again.
     """
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return f"{os.fspath(path)}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}|{info.st_ctime_ns}"
+    return f"{os.fspath(path)}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}"
 
 
 class Versions:

@@ -1,0 +1,229 @@
+"""What a later ``build_wheel`` must find unchanged to hand out this build's wheel without building.
+
+Written at the end of a full wheel build, under the build dir's lock, for
+``_reuse.py`` to check (see it for the order of the checks). A build is
+recorded only when all it depended on can be told by signatures:
+
+- its build dir is persistent and under ``<project>/build/`` (the only ones looked at);
+- it does not repair with the tool (``repair.mode`` on): the libraries
+  grafted come from the system, whose every change no signature here shows;
+- its version does not come from version control (git is asked for it);
+- it writes no build timings page;
+- its staging trees were kept (``cmake/staged.py``: no ``install(CODE)`` and the like);
+- the project holds at most ``LIMIT`` files and directories;
+- nothing it depends on outside the build dir changed since the build
+  started, nor in the moment before (``_records.is_racy``): a change during
+  the build may not show in its wheel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ironwheel import _layout, _reuse
+from ironwheel._records import is_racy, signature
+from ironwheel._requires import programs
+from ironwheel.archive.files import project_tree
+from ironwheel.builds.native import NativeBuild
+from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.helpers import HELPERS_DIR
+from ironwheel.project.project import Project
+from ironwheel.settings import ConfigSettings
+
+__all__ = ["LIMIT", "Recorder"]
+
+log = logging.getLogger("ironwheel")
+
+LIMIT = 20_000  # files and directories of a project whose every build is recorded
+# Records of the build dir that a full build reads to decide what to do.
+_RECORDS = (
+    _layout.STATE,
+    _layout.TOOLS,
+    _layout.METADATA,
+    _layout.ENTRY_POINTS,
+    _layout.ENV_FILES,
+    _layout.REPAIR_CHECK,
+    _layout.NEEDS_PATCHELF,
+    _layout.INSTALL,
+    _layout.WHEEL,
+)
+
+
+@dataclasses.dataclass
+class Recorder:
+    """What the hook knows of a wheel build that the record needs: its start, settings, warnings."""
+
+    started_ns: int
+    config_settings: ConfigSettings | None
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+class _Warnings(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())
+
+
+def capture(recorder: Recorder) -> logging.Handler:
+    """A handler collecting the warnings of the build, to be given again when its wheel is."""
+    handler = _Warnings(recorder.warnings)
+    logging.getLogger("ironwheel").addHandler(handler)
+    return handler
+
+
+def _files_below(directory: Path) -> list[Path]:
+    found: list[Path] = []
+    for parent, _dirs, files in os.walk(directory):
+        found += [Path(parent, name) for name in files]
+    return found
+
+
+def _mirrored(build_dir: BuildDir, native: NativeBuild) -> list[Path]:
+    """The environment's packages the view holds copies of (``envview``): every file of each."""
+    found: list[Path] = []
+    for index, site in enumerate(native.environment.site_dirs):
+        view = build_dir.view / f"site-{index}"
+        try:
+            entries = list(os.scandir(view))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found += [site / entry.name, *_files_below(site / entry.name)]
+    return found
+
+
+def _outside(
+    project: Project, build_dir: BuildDir, native: NativeBuild, never: list[Path]
+) -> list[Path] | None:
+    """What the build read outside its build dir, but programs; None when there is too much of it."""
+    tree = project_tree(
+        project.root,
+        never,
+        dist_name=project.name,
+        follow_external_links=project.settings.sdist.follow_external_links,
+        limit=LIMIT,
+    )
+    if tree is None:
+        return None
+    paths = [*tree, project.root / ".git" / "info" / "exclude"]
+    paths += [Path(entry) for entry in sys.path if entry]
+    paths += [Path(entry) for entry in os.environ.get("PATH", os.defpath).split(os.pathsep) if entry]
+    paths += _mirrored(build_dir, native)
+    # The code that made the wheel: ironwheel's modules and CMake package.
+    paths += [Path(str(module.__file__)) for _name, module in _modules()]
+    paths += [HELPERS_DIR, *_files_below(HELPERS_DIR)]
+    return list(dict.fromkeys(paths))
+
+
+def _programs(native: NativeBuild) -> list[Path]:
+    """The programs the build ran or chose from: cmake and ninja, the compilers, the interpreter."""
+    paths = [Path(path) for path, _stat in programs(os.environ)]
+    paths += [native.cmake.path, *([native.ninja.path] if native.ninja is not None else [])]
+    launcher = native.plan.fresh_key.get("launcher")
+    paths += [Path(launcher)] if launcher else []
+    paths += [path for _language, path in native.model.compilers] if native.model is not None else []
+    paths += [Path(sys.executable), native.environment.base_executable]
+    return list(dict.fromkeys(paths))
+
+
+def _modules() -> list[tuple[str, Any]]:
+    """ironwheel's modules this process loaded from files."""
+    return [
+        (name, module)
+        for name, module in sorted(sys.modules.items())
+        if (name == "ironwheel" or name.startswith("ironwheel.")) and getattr(module, "__file__", None)
+    ]
+
+
+def _why_not(project: Project, native: NativeBuild | None, build_dir: BuildDir, recorder: Recorder) -> str:
+    path = project.build_dir()
+    if native is None or path is None or build_dir.temporary or path.parent != project.root / "build":
+        return "not a persistent build dir under build/"
+    if project.request.editable or project.settings.build.timings:
+        return "an editable build, or one that writes its timings"
+    from ironwheel.repair.mode import decide
+
+    if decide(project.settings.repair.mode, project.request).mode == "on":
+        return "the repair grafts libraries from the system"
+    if project.pyproject.dynamic:
+        from ironwheel.project.dynamic import sources
+
+        where = sources(project.pyproject, project.root, project.settings)
+        if where.version == "vcs" and not where.from_sdist:
+            return "the version comes from version control"
+    del recorder
+    return ""
+
+
+def _signatures(paths: Iterable[Path], started_ns: int, *, ctime: bool = True) -> list[list[Any]] | None:
+    entries: list[list[Any]] = []
+    for path in paths:
+        found = signature(path, ctime=ctime)
+        if found is not None and is_racy(found, started_ns):
+            log.debug("not recording this build for reuse: %s changed while it ran", path)
+            return None
+        entries.append([str(path), found])
+    return entries
+
+
+def _kept(build_dir: BuildDir, name: str) -> tuple[Mapping[str, Any], list[list[Any]]] | None:
+    """The staged files' record and the kept wheel's, when this build kept both."""
+    install = build_dir.record("install").load(lambda data: data["value"])
+    wheel = build_dir.record("wheel").load(lambda data: data if data["name"] == name else None)
+    if install is None or wheel is None:
+        return None
+    inputs, staged = install
+    return {"signature": wheel["signature"], "inputs": inputs}, staged
+
+
+def record(
+    project: Project,
+    build_dir: BuildDir,
+    native: NativeBuild | None,
+    wheel_name: str,
+    never: list[Path],
+    recorder: Recorder,
+) -> None:
+    """Record the build just done for ``_reuse``, or say (in the debug log) why it cannot be."""
+    why = _why_not(project, native, build_dir, recorder)
+    kept = _kept(build_dir, wheel_name) if not why else None
+    if not why and kept is None:
+        why = "its staging trees or its wheel were not kept"
+    outside = _outside(project, build_dir, native, never) if not why and native is not None else None
+    if not why and outside is None:
+        why = f"the project holds more than {LIMIT} files and directories"
+    before = _signatures(outside, recorder.started_ns) if outside is not None else None
+    tools = _signatures(_programs(native), recorder.started_ns, ctime=False) if native is not None else None
+    if why or before is None or tools is None or kept is None or native is None:
+        if why:
+            log.debug("not recording this build for reuse: %s", why)
+        return
+    wheel, staged = kept
+    records = [build_dir.state_dir / name for name in _RECORDS]
+    reply = build_dir.path / ".cmake" / "api" / "v1" / "reply"
+    after = [*wheel["inputs"], [str(reply), signature(reply)]]
+    _reuse.save(
+        str(build_dir.state_dir),
+        {
+            "process": _reuse.process_key(recorder.config_settings, os.environ),
+            "before": before + [[str(path), signature(path)] for path in records],
+            "programs": tools,
+            "commands": [list(command) for command in native.commands],
+            "environment": dict(native.plan.environment),
+            "after": after,
+            "staged": staged,
+            "wheel": wheel_name,
+            "wheel_signature": wheel["signature"],
+            "warnings": recorder.warnings,
+        },
+    )
