@@ -117,3 +117,32 @@ def test_environment_files_get_their_recorded_times_back(tmp_path: Path) -> None
         envfiles.restore(build_dir)
         assert same.stat().st_mtime_ns == 5 * 10**17
         assert changed.stat().st_mtime_ns != 5 * 10**17
+
+
+def test_copies_are_links_that_never_write_into_an_environment(tmp_path: Path) -> None:
+    one = make_site(tmp_path / "env-1")
+    (view,) = envview.sync_view(tmp_path / "view", [one])
+    config = view / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    original = one / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    assert config.stat().st_ino == original.stat().st_ino  # made at once, where the file system allows
+    # Another environment, used by the same build dir, whose package differs: the first keeps its file.
+    two = make_site(tmp_path / "env-2", version="2")
+    envview.sync_view(tmp_path / "view", [two])
+    assert config.read_text() == "# version 2\n"
+    assert original.read_text() == "# version 1\n"
+    envview.sync_view(tmp_path / "view", [one])
+    assert config.read_text() == "# version 1\n"
+    assert (two / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake").read_text() == "# version 2\n"
+
+
+def test_a_changed_file_gets_a_time_ninja_sees_even_from_an_older_environment(tmp_path: Path) -> None:
+    one = make_site(tmp_path / "env-1")
+    (view,) = envview.sync_view(tmp_path / "view", [one])
+    config = view / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    built = config.stat().st_mtime_ns
+    # An installer that kept the times of its files: the new content is older than the build.
+    two = make_site(tmp_path / "env-2", version="2")
+    os.utime(two / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake", ns=(0, 10**9))
+    envview.sync_view(tmp_path / "view", [two])
+    assert config.read_text() == "# version 2\n"
+    assert config.stat().st_mtime_ns >= built
