@@ -145,9 +145,10 @@ def _modules() -> list[tuple[str, Any]]:
     ]
 
 
-def _why_not(project: Project, native: NativeBuild | None, build_dir: BuildDir, recorder: Recorder) -> str:
+def _why_not(project: Project, build_dir: BuildDir) -> str:
+    """Why this build cannot be handed out again, or ""."""
     path = project.build_dir()
-    if native is None or path is None or build_dir.temporary or path.parent != project.root / "build":
+    if path is None or build_dir.temporary or path.parent != project.root / "build":
         return "not a persistent build dir under build/"
     if project.request.editable or project.settings.build.timings:
         return "an editable build, or one that writes its timings"
@@ -161,7 +162,6 @@ def _why_not(project: Project, native: NativeBuild | None, build_dir: BuildDir, 
         where = sources(project.pyproject, project.root, project.settings)
         if where.version == "vcs" and not where.from_sdist:
             return "the version comes from version control"
-    del recorder
     return ""
 
 
@@ -195,23 +195,23 @@ def record(
     recorder: Recorder,
 ) -> None:
     """Record the build just done for ``_reuse``, or say (in the debug log) why it cannot be."""
-    why = _why_not(project, native, build_dir, recorder)
+    why = "nothing was built with CMake" if native is None else _why_not(project, build_dir)
     kept = _kept(build_dir, wheel_name) if not why else None
     if not why and kept is None:
         why = "its staging trees or its wheel were not kept"
-    outside = _outside(project, build_dir, native, never) if not why and native is not None else None
+    outside = _outside(project, build_dir, native, never) if native is not None and kept is not None else None
     if not why and outside is None:
         why = f"the project holds more than {LIMIT} files and directories"
-    before = _signatures(outside, recorder.started_ns) if outside is not None else None
-    tools = _signatures(_programs(native), recorder.started_ns, ctime=False) if native is not None else None
-    if why or before is None or tools is None or kept is None or native is None:
-        if why:
-            log.debug("not recording this build for reuse: %s", why)
+    if why or native is None or kept is None or outside is None:
+        log.debug("not recording this build for reuse: %s", why)
+        return
+    before = _signatures(outside, recorder.started_ns)
+    tools = _signatures(_programs(native), recorder.started_ns, ctime=False)
+    if before is None or tools is None:
         return
     wheel, staged = kept
     records = [build_dir.state_dir / name for name in _RECORDS]
     reply = build_dir.path / ".cmake" / "api" / "v1" / "reply"
-    after = [*wheel["inputs"], [str(reply), signature(reply)]]
     _reuse.save(
         str(build_dir.state_dir),
         {
@@ -220,7 +220,7 @@ def record(
             "programs": tools,
             "commands": [list(command) for command in native.commands],
             "environment": dict(native.plan.environment),
-            "after": after,
+            "after": [*wheel["inputs"], [str(reply), signature(reply)]],
             "staged": staged,
             "wheel": wheel_name,
             "wheel_signature": wheel["signature"],
