@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import dataclasses
 import functools
+import itertools
 import os
 import platform
 import shutil
@@ -481,20 +482,25 @@ def overhead(bench: Bench, report: Report) -> None:
 
 
 def first_requires(bench: Bench, report: Report, nop: Path) -> None:
-    """get_requires_for_build_wheel of a project never built: no build directory, no record of it."""
-    projects = {
-        system: write_project(bench.work / "first" / system, system, bench.units, bench.weight)
-        for system in ("ironwheel", "scikit-build-core", "setuptools")
-    }
+    """get_requires_for_build_wheel of a project never built: a new directory each time, no record of it.
+
+    What the user cache may know (the versions of the tools on PATH) it knows: earlier scenarios built.
+    """
+    runs = itertools.count()
 
     def first(system: str) -> Callable[[], float]:
         def once() -> float:
-            clean(projects[system])
-            return bench.hook(projects[system], system, "get_requires")
+            project = write_project(
+                bench.work / "first" / f"{system}-{next(runs)}", system, bench.units, bench.weight
+            )
+            try:
+                return bench.hook(project, system, "get_requires")
+            finally:
+                shutil.rmtree(project)
 
         return once
 
-    systems = {name: first(name) for name in projects}
+    systems = {name: first(name) for name in ("ironwheel", "scikit-build-core", "setuptools")}
     systems["do-nothing backend"] = lambda: bench.hook(nop, "nop", "get_requires")
     medians = report.add(
         "get_requires_for_build_wheel through pyproject-hooks, first call (no build directory yet)",
