@@ -20,6 +20,10 @@ from collections.abc import Mapping
 
 from ironwheel.errors import ConfigError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ironwheel.target import Target
+
 __all__ = [
     "MacOSTarget",
     "StableABI",
@@ -30,6 +34,7 @@ __all__ = [
     "is_free_threaded",
     "macos_target",
     "platform_tag",
+    "target_tag",
 ]
 
 log = logging.getLogger("ironwheel")
@@ -227,3 +232,28 @@ def compute_tag(
     return WheelTag(
         interpreter_tag(implementation, version), abi_tag(implementation, version, config), plat
     ), None
+
+
+def target_tag(target: Target, *, native: bool, py_api: str) -> tuple[WheelTag, StableABI | None]:
+    """The wheel's tag for ``target``: its Python's interpreter and ABI, its platform; never the host's."""
+    python = target.python
+    config: dict[str, object] = {
+        "SOABI": python.soabi,
+        "Py_GIL_DISABLED": python.free_threaded,
+        "Py_DEBUG": python.debug,
+    }
+    if native and py_api.startswith("cp") and not python.stable_abi_suffix and not python.free_threaded:
+        log.info(
+            'building a version-specific wheel, not abi3 (wheel.py-api = "%s"): %s has no stable ABI suffix',
+            py_api,
+            python.origin,
+        )
+        py_api = ""
+    return compute_tag(
+        native=native,
+        py_api=py_api,
+        implementation=python.implementation,
+        version=python.version,
+        config=config,
+        platform=target.platform,
+    )
