@@ -189,6 +189,23 @@ def test_an_msvc_environment_for_another_architecture_is_an_error() -> None:
     )
 
 
+def test_an_open_developer_prompt_for_another_machine_is_an_error() -> None:
+    environ = {"VSCMD_ARG_TGT_ARCH": "x86", "VCINSTALLDIR": "C:\\VS\\VC\\", "VSCMD_VER": "17.11.5"}
+    with pytest.raises(ConfigError) as caught:
+        _resolve(WINDOWS_312, environ=environ)
+    assert caught.value.message == (
+        "the active MSVC environment targets x86 (VSCMD_ARG_TGT_ARCH), "
+        "but the Python is win_amd64 (the running interpreter)"
+    )
+    assert caught.value.hint == (
+        "open a Developer Command Prompt for the Python's architecture, or start without one and let "
+        "ironwheel load it; to cross-compile, name the target Python with target.build-details"
+    )
+    # The same prompt for the Python's own machine is fine.
+    same = _resolve(WINDOWS_312, environ={**environ, "VSCMD_ARG_TGT_ARCH": "x64"})
+    assert same.platform == "win_amd64"
+
+
 def test_auditwheel_plat_of_another_architecture_than_the_target_is_an_error() -> None:
     with pytest.raises(ConfigError) as caught:
         _resolve(platform="linux_aarch64", environ={"AUDITWHEEL_PLAT": "manylinux_2_28_x86_64"})

@@ -287,9 +287,20 @@ def resolve_target(inputs: TargetInputs) -> Target:
                 "(vcvarsall.bat with the target architecture), or start without one and let ironwheel "
                 "load it",
             )
+        if wanted and archs and wanted != archs[0]:
+            active = environ.get("VCINSTALLDIR") or environ.get("VSCMD_VER")
+            if active and not environ.get("DIST_EXTRA_CONFIG"):
+                # An open Developer Command Prompt for another machine, not a cross build
+                # (cibuildwheel's come with the target's libraries in DIST_EXTRA_CONFIG).
+                raise ConfigError(
+                    f"the active MSVC environment targets {environ['VSCMD_ARG_TGT_ARCH']} "
+                    f"(VSCMD_ARG_TGT_ARCH), but the Python is {windows_platform(archs[0])} ({origin})",
+                    hint="open a Developer Command Prompt for the Python's architecture, or start without "
+                    "one and let ironwheel load it; to cross-compile, name the target Python with "
+                    "target.build-details",
+                )
+            origin = f"VSCMD_ARG_TGT_ARCH={environ['VSCMD_ARG_TGT_ARCH']}"
         if wanted:
-            if wanted != (archs[0] if archs else ""):
-                origin = f"VSCMD_ARG_TGT_ARCH={environ['VSCMD_ARG_TGT_ARCH']}"
             archs = (wanted,)
         if not archs:
             archs = (host_arch,)
