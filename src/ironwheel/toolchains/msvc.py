@@ -66,16 +66,26 @@ def msvc_wanted(
         return False, f'build.toolchain = "{toolchain}"'
     if generator.startswith("Visual Studio"):
         return False, f"the {generator} generator finds MSVC itself"
-    active = [name for name in ("VSCMD_VER", "VCINSTALLDIR") if environ.get(name)]
+    active = [name for name in ("VSCMD_VER", "VCINSTALLDIR") if _variable(environ, name)]
     if active:
         # Its architecture was checked against the target's (target.model).
         return False, f"an MSVC environment is active ({active[0]} is set)"
     return True, f'build.msvc = "auto", the {generator} generator and no active MSVC environment'
 
 
+def _variable(environ: Mapping[str, str], name: str) -> str:
+    """A variable by its name in any case, as Windows looks them up."""
+    if name in environ:
+        return environ[name]
+    wanted = name.upper()
+    return next((value for key, value in environ.items() if key.upper() == wanted), "")
+
+
 def _vcvars_host(environ: Mapping[str, str]) -> str:
     machine = (
-        environ.get("PROCESSOR_ARCHITEW6432") or environ.get("PROCESSOR_ARCHITECTURE") or platform.machine()
+        _variable(environ, "PROCESSOR_ARCHITEW6432")
+        or _variable(environ, "PROCESSOR_ARCHITECTURE")
+        or platform.machine()
     )
     arch = canonical_arch(machine)
     return _VCVARS.get(arch, arch)
@@ -95,7 +105,7 @@ def vcvarsall_arch(host: str, target: str) -> str:
 
 def vswhere_command(environ: Mapping[str, str]) -> list[str]:
     """vswhere in the Visual Studio Installer's directory, asking for the newest install with MSVC."""
-    base = environ.get("ProgramFiles(x86)") or environ.get("PROGRAMFILES(X86)") or r"C:\Program Files (x86)"
+    base = _variable(environ, "ProgramFiles(x86)") or r"C:\Program Files (x86)"
     vswhere = Path(base) / "Microsoft Visual Studio" / "Installer" / "vswhere.exe"
     return [
         str(vswhere),
@@ -171,7 +181,7 @@ def load_msvc(
     work_dir.mkdir(parents=True, exist_ok=True)
     script = work_dir / "vcvarsall-environment.bat"
     script.write_text(_script(vcvarsall, arch), encoding="utf-8")
-    command = [environ.get("COMSPEC", "cmd.exe"), "/d", "/c", str(script)]
+    command = [_variable(environ, "COMSPEC") or "cmd.exe", "/d", "/c", str(script)]
     log.info("loading the MSVC environment: %s %s", vcvarsall, arch)
     try:
         output = (runner or (lambda argv: capture(argv, timeout=300)))(command)
@@ -189,6 +199,6 @@ def load_msvc(
             hint='open a Developer Command Prompt yourself, or set build.msvc = "off"',
         )
     for name in ("CC", "CXX"):
-        if not environ.get(name):
+        if not _variable(environ, name):
             changed[name] = "cl"
     return MsvcEnvironment(installation, arch, changed)
