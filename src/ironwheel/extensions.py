@@ -24,7 +24,7 @@ from packaging.version import InvalidVersion, Version
 from ironwheel.errors import ConfigError
 from ironwheel.settings._convert import prefixed
 from ironwheel.settings.model import ExtensionSettings, Scalar, Settings
-from ironwheel.tags import compute_tag
+from ironwheel.tags import target_tag
 
 if TYPE_CHECKING:
     from ironwheel.project import Project
@@ -308,7 +308,7 @@ def _limited_api(
     if not table.py_limited_api:
         return ""
     major, minor = _floor_or_error(project.pyproject, where)
-    _tag, possible = compute_tag(native=True, py_api=f"cp{major}{minor}")
+    _tag, possible = target_tag(project.target, native=True, py_api=f"cp{major}{minor}")
     return possible.version if possible is not None else ""
 
 

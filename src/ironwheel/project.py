@@ -15,11 +15,12 @@ from ironwheel.errors import ConfigError
 from ironwheel.pyproject import read_pyproject
 from ironwheel.settings import ConfigSettings, Settings, load_settings
 from ironwheel.settings.model import CMakeSettings
-from ironwheel.tags import StableABI, WheelTag, compute_tag
+from ironwheel.tags import StableABI, WheelTag, target_tag
 
 if TYPE_CHECKING:
     from ironwheel.metacache import Core
     from ironwheel.metadata import Metadata
+    from ironwheel.target import Target
 
 __all__ = ["Project"]
 
@@ -123,7 +124,16 @@ class Project:
             from ironwheel.extensions import derived_py_api
 
             py_api = derived_py_api(self.pyproject, self.settings, self.has_cmakelists)
-        return compute_tag(native=self.native, py_api=py_api)
+        return target_tag(self.target, native=self.native, py_api=py_api)
+
+    @functools.cached_property
+    def target(self) -> Target:
+        """What the wheel is built for (see ironwheel.target)."""
+        from ironwheel.target import load_target
+
+        target = load_target(self.settings, self.root)
+        log.debug("target: %s", target.describe())
+        return target
 
     def build_dir(self, template: str | None = None) -> Path | None:
         """The persistent build directory, or None to build in a temporary one."""

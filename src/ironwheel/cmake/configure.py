@@ -33,11 +33,15 @@ from ironwheel.cmake.fileapi import read_codemodel, write_query
 from ironwheel.cmake.generated import GeneratedProject, extensions_hook
 from ironwheel.cmake.helpers import HELPERS_DIR, numpy_dirs
 from ironwheel.cmake.rpath import ROOM_INCLUDE, default_install_rpath, has_room
+from ironwheel.cmake.targetcache import target_cache
 from ironwheel.errors import CommandError, ConfigError
 from ironwheel.launcher import LANGUAGES, Launcher
 from ironwheel.settings import Settings
-from ironwheel.tags import StableABI, is_free_threaded, macos_target
+from ironwheel.tags import StableABI
+from ironwheel.target import Target, resolve_target, running_python, target_inputs
+from ironwheel.target.arch import macos_arch
 from ironwheel.toolchain import Program
+from ironwheel.toolchains.setup import ZIG_DIR, Toolchain
 
 __all__ = ["Plan", "configure", "make_plan"]
 
@@ -89,6 +93,7 @@ class Plan:
     generator: str
     files: Mapping[str, str]  # state-dir file name -> content, written before configuring
     install_prefix: Path
+    programs: Mapping[str, str] = dataclasses.field(default_factory=dict)  # like files, executable
 
 
 def _quote(value: str) -> str:
@@ -162,13 +167,25 @@ def make_plan(
     environ: Mapping[str, str] | None = None,
     compiler_launcher: Launcher | None = None,
     generated: GeneratedProject | None = None,
+    target: Target | None = None,
+    toolchain: Toolchain | None = None,
 ) -> Plan:
     """Compose the configure command and the initial cache.
 
     ``generated`` is the project written for the extension tables: the top
     level when the project has no CMakeLists.txt, else added to it.
+    ``target`` is what the wheel is for (by default: ``platform``, the tag's,
+    with the settings and the environment), ``toolchain`` the compilers set
+    up for it.
     """
     environ = os.environ if environ is None else environ
+    running = running_python()
+    if target is None:
+        # The platform of the wheel's tag, which the caller decided.
+        inputs = target_inputs(settings, source_dir, environ, running)
+        target = resolve_target(dataclasses.replace(inputs, platform=platform))
+    toolchain = toolchain or Toolchain()
+    about = target_cache(target, running, stable=stable_abi is not None, state_dir=build_dir.state_dir)
     generator = environ.get("CMAKE_GENERATOR") or "Ninja"
     multi_config = generator.startswith(("Visual Studio", "Xcode")) or generator == "Ninja Multi-Config"
     build_type = settings.cmake.build_type
@@ -194,7 +211,7 @@ def make_plan(
     install_prefix = build_dir.tree("platlib")
     if settings.wheel.install_dir:
         install_prefix = install_prefix / settings.wheel.install_dir
-    soabi = "abi3" if stable_abi else str(sysconfig.get_config_var("SOABI") or "")
+    soabi = about.soabi
     sabi_version = stable_abi.version if stable_abi else ""
     sabi_component = "Development.SABIModule" if stable_abi else ""
     defines = dict(settings.cmake.define)
@@ -202,7 +219,8 @@ def make_plan(
     prefix_path += [stable(path) for path in registered.prefix]
     prefix_path.append(stable(HELPERS_DIR))  # find_package(ironwheel CONFIG)
     prefix_path += [site.as_posix() for site in sites]
-    module_path = [item for item in defines.pop("CMAKE_MODULE_PATH", "").split(";") if item]
+    module_path = list(about.module_path)  # a cross build's FindPython goes first
+    module_path += [item for item in defines.pop("CMAKE_MODULE_PATH", "").split(";") if item]
     module_path += [stable(path) for path in registered.module]
 
     lines = [
@@ -232,10 +250,7 @@ def make_plan(
             _cache_line(f"{prefix}_EXECUTABLE", launcher.as_posix(), "FILEPATH")
             for prefix in ("Python", "Python3", "PYTHON")
         ),
-        *(
-            _cache_line(f"{prefix}_INCLUDE_DIR", Path(sysconfig.get_path("include")).as_posix(), "PATH")
-            for prefix in ("Python", "Python3")
-        ),
+        *(_cache_line(name, value, kind) for name, value, kind in about.entries),
         _cache_line("Python_FIND_REGISTRY", "NEVER"),
         _cache_line("Python3_FIND_REGISTRY", "NEVER"),
         _cache_line("CMAKE_PREFIX_PATH", ";".join(prefix_path), "STRING"),
@@ -243,15 +258,26 @@ def make_plan(
         *(_cache_line(f"{name}_ROOT", stable(path), "PATH") for name, path in registered.root),
         _cache_line("CMAKE_FIND_ROOT_PATH_MODE_PACKAGE", "BOTH"),
     ]
-    if platform.startswith("macosx"):
-        target = macos_target(environ)
+    if target.system == "macos" and target.macos_version is not None:
         lines += [
-            _cache_line("CMAKE_OSX_ARCHITECTURES", ";".join(target.archs)),
-            _cache_line("CMAKE_OSX_DEPLOYMENT_TARGET", target.deployment_target),
+            _cache_line("CMAKE_OSX_ARCHITECTURES", ";".join(macos_arch(arch) for arch in target.archs)),
+            _cache_line("CMAKE_OSX_DEPLOYMENT_TARGET", "{}.{}".format(*target.macos_version)),
         ]
+    programs: dict[str, str] = {}
+    if toolchain.zig is not None and toolchain.zig_program is not None:
+        scripts = build_dir.state_dir / ZIG_DIR
+        programs.update(
+            (f"{ZIG_DIR}/{name}", text) for name, text in toolchain.zig.scripts(toolchain.zig_program).items()
+        )
+        lines += [
+            _cache_line(name, value, kind)
+            for name, value, kind in toolchain.zig.cache_entries(scripts, target)
+        ]
+        if target.system == "macos":
+            programs[f"{ZIG_DIR}/rules.cmake"] = toolchain.zig.rules()
     if compiler_launcher is not None:
         lines += [_cache_line(variable, value) for variable, value in compiler_launcher.cache_lines()]
-    if is_free_threaded() and cmake.version >= Version("3.30"):
+    if target.python.free_threaded and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
     numpy = numpy_dirs()
     if numpy is not None:
@@ -264,7 +290,7 @@ def make_plan(
                 for prefix in ("Python", "Python3")
             ),
         ]
-    files: dict[str, str] = {}
+    files: dict[str, str] = dict(about.files)
     includes: list[Path] = []
     if "CMAKE_PROJECT_INCLUDE" not in defines and os.name != "nt":
         files["reproducible.cmake"] = _reproducible_include(source_dir, build_dir.path)
@@ -329,11 +355,16 @@ def make_plan(
         "args": list(settings.cmake.args),
         # A launcher that is no longer wanted would stay in the cache: start over instead.
         "launcher": str(compiler_launcher.path) if compiler_launcher else "",
+        # Another target or other compilers: nothing in the old cache is of use.
+        "target": f"{target.platform} {target.libc} {target.python.extension_suffix}",
+        **toolchain.key(),
     }
     configure_key = hashlib.sha256(
         json.dumps([command, init_cache], sort_keys=True).encode("utf-8")
     ).hexdigest()
     environment = {"SOURCE_DATE_EPOCH": str(source_date_epoch(environ))}
+    if toolchain.msvc is not None:
+        environment.update(toolchain.msvc.variables)
     return Plan(
         command=tuple(command),
         init_cache=init_cache,
@@ -345,6 +376,7 @@ def make_plan(
         generator=generator,
         files=files,
         install_prefix=install_prefix,
+        programs=programs,
     )
 
 
@@ -396,6 +428,8 @@ def configure(build_dir: BuildDir, plan: Plan) -> None:
     build_dir.write_state({"fresh_key": plan.fresh_key, "configure_key": None})
     for name, text in plan.files.items():
         write_if_changed(build_dir.state_dir / name, text)
+    for name, text in plan.programs.items():
+        write_if_changed(build_dir.state_dir / name, text, mode=0o755)
     write_query(build_dir.path)
     try:
         run(plan.command, env=plan.environment)

@@ -29,7 +29,7 @@ from ironwheel.cmake.builddir import BuildDir, site_directories
 from ironwheel.errors import CommandError, ToolError
 from ironwheel.toolchain import Program
 
-__all__ = ["environment_roots", "keep_tools", "temporary_roots"]
+__all__ = ["environment_roots", "keep_tools", "keep_zig", "temporary_roots"]
 
 log = logging.getLogger("ironwheel")
 
@@ -172,3 +172,21 @@ def keep_tools(build_dir: BuildDir, cmake: Program, ninja: Program | None) -> tu
     if ninja is not None and _inside(ninja.path, roots):
         ninja = _keep_ninja(build_dir, ninja)
     return cmake, ninja
+
+
+def keep_zig(build_dir: BuildDir, zig: Path, version: str) -> Path:
+    """The zig program to build with: a kept copy (and its lib directory) when it lives in an environment.
+
+    The ziglang package holds the binary and, next to it, the C libraries and headers it
+    compiles against; both are needed, and the copy is hard-linked where the file system allows.
+    """
+    if build_dir.temporary or not _inside(zig, environment_roots()):
+        return zig
+    tools = build_dir.state_dir / "tools"
+    kept = tools / f"zig-{version}"
+    binary = kept / zig.name
+    if not ((kept / _COMPLETE).is_file() and binary.is_file()):
+        log.info("keeping a copy of zig %s in %s (the build environment is temporary)", version, kept)
+        _replace(kept, {binary: zig, kept / "lib": zig.parent / "lib"})
+        _forget_others(tools, "zig", kept)
+    return binary

@@ -91,6 +91,16 @@ def relink_marker(build_dir: Path) -> Path:
     return build_dir / ".ironwheel" / _NEEDS_PATCHELF
 
 
+def _policy(project: Project) -> str:
+    """repair.manylinux; with zig on Linux the policy of the C library the binaries were built for."""
+    settings = project.settings
+    if settings.build.toolchain == "zig" and project.target.system == "linux":
+        from ironwheel.toolchains.zig import plan_zig
+
+        return plan_zig(project.target, settings.repair.manylinux).policy
+    return settings.repair.manylinux
+
+
 def repair_may_request(project: Project, *, state: str = "wheel") -> bool:
     """Whether :func:`repair_requirements` depends on what the environment has installed."""
     decision = decide(project.settings.repair.mode, state=state)
@@ -141,7 +151,7 @@ def repair_wheel_entries(
             marker.unlink(missing_ok=True)
     stall("repair")
     options = Options(
-        manylinux=settings.manylinux,
+        manylinux=_policy(project),
         exclude=settings.exclude,
         macos_archs=settings.macos_archs,
         lib_dirs=lib_dirs + tuple((project.root / item).resolve() for item in settings.dll_dirs),
