@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -387,3 +388,16 @@ def test_bad_explicit_platform(platform: str, message: str, hint: str) -> None:
     with pytest.raises(ConfigError) as caught:
         _resolve(platform=platform)
     assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+def test_the_running_interpreter_is_not_what_pythons_host_platform_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sysconfig
+
+    from ironwheel.target import running_python
+
+    own = running_python().platform
+    monkeypatch.setenv("_PYTHON_HOST_PLATFORM", "macosx-11.0-arm64")
+    assert sysconfig.get_platform() == ("macosx-11.0-arm64" if sys.platform != "win32" else own)
+    assert running_python().platform == own

@@ -25,6 +25,7 @@ class Decision:
 
     mode: Mode
     reason: str
+    deferred: bool = False  # left to cibuildwheel's repair step
 
     def describe(self) -> str:
         action = {"on": "repairing the wheel", "check": "checking the wheel", "off": "not repairing"}
@@ -51,6 +52,7 @@ def decide(
             f"{source} and CIBUILDWHEEL=1: cibuildwheel's repair-wheel-command repairs the wheel; "
             "set repair-wheel-command to 'python -m ironwheel repair -w {dest_dir} {wheel}' to "
             "repair it the same way",
+            deferred=True,
         )
     if release:
         return Decision("on", f"{source} and a release build")

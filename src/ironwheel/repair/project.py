@@ -157,6 +157,14 @@ def repair_wheel_entries(
         lib_dirs=lib_dirs + tuple((project.root / item).resolve() for item in settings.dll_dirs),
         environ=dict(os.environ),
     )
+    if decision.deferred and repairer is not None:
+        from ironwheel.repair.binaries import binary_format
+        from ironwheel.repair.cibuildwheel import advise
+
+        binaries = [
+            name for name, source in entries.items() if isinstance(source, Path) and binary_format(source)
+        ]
+        advise(project.target.system, entries, binaries, lib_dirs=options.lib_dirs, project=project.root)
     return finish(
         entries,
         wheel_name=wheel_name,

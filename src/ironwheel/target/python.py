@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -60,6 +61,31 @@ def soabi_of(suffix: str) -> str:
     return match.group("soabi") if match else ""
 
 
+def _own_platform() -> str:
+    """sysconfig.get_platform() of this interpreter, whatever _PYTHON_HOST_PLATFORM says.
+
+    On POSIX, sysconfig reports _PYTHON_HOST_PLATFORM when it is set: that is the
+    target's platform, and the host's is wanted here.
+    """
+    import sysconfig
+
+    if os.name != "posix" or "_PYTHON_HOST_PLATFORM" not in os.environ:
+        return sysconfig.get_platform()
+    uname = os.uname()
+    if sys.platform == "darwin":
+        try:
+            import _osx_support  # what sysconfig itself asks on macOS
+
+            osname, release, machine = _osx_support.get_platform_osx(
+                sysconfig.get_config_vars(), "macosx", uname.release, uname.machine
+            )
+            return f"{osname}-{release}-{machine}"
+        except (ImportError, ValueError):
+            return f"macosx-{sysconfig.get_config_var('MACOSX_DEPLOYMENT_TARGET') or '10.9'}-{uname.machine}"
+    name = "linux" if sys.platform.startswith("linux") else sys.platform
+    return f"{name}-{uname.machine}"
+
+
 def running_python() -> PythonFacts:
     """The facts of the interpreter running this build."""
     import importlib.machinery
@@ -83,7 +109,7 @@ def running_python() -> PythonFacts:
         abiflags=flags,
         extension_suffix=suffix,
         stable_abi_suffix=stable,
-        platform=sysconfig.get_platform(),
+        platform=_own_platform(),
         macos_target=str(config.get("MACOSX_DEPLOYMENT_TARGET") or ""),
         headers=Path(sysconfig.get_path("include")),
         libraries=libraries,
