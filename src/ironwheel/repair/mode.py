@@ -25,7 +25,7 @@ class Decision:
 
     mode: Mode
     reason: str
-    deferred: bool = False  # left to cibuildwheel's repair step
+    deferred: bool = dataclasses.field(default=False, compare=False)  # left to cibuildwheel's repair step
 
     def describe(self) -> str:
         action = {"on": "repairing the wheel", "check": "checking the wheel", "off": "not repairing"}
