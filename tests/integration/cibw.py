@@ -1,0 +1,209 @@
+"""cibuildwheel's sequence for one build identifier, run on this machine.
+
+What cibuildwheel does around a backend, read from its source (platforms/linux.py,
+macos.py, windows.py, resources/defaults.toml) and driven by its own option reader:
+
+1. the environment it sets (``CIBUILDWHEEL=1``, ``CIBUILDWHEEL_BUILD_IDENTIFIER``;
+   macOS: ``MACOSX_DEPLOYMENT_TARGET``, ``_PYTHON_HOST_PLATFORM``, ``ARCHFLAGS``;
+   Windows on ARM64: ``VSCMD_ARG_TGT_ARCH``, ``DIST_EXTRA_CONFIG``,
+   ``SETUPTOOLS_EXT_SUFFIX``) and the one its manylinux/musllinux images set
+   (``AUDITWHEEL_PLAT``, ``AUDITWHEEL_POLICY``, ``AUDITWHEEL_ARCH``);
+2. the build frontend it runs (``python -m build --wheel``, ``--installer=uv``
+   for ``build[uv]``) with the project's config-settings;
+3. the project's repair-wheel-command, cibuildwheel's default for the platform
+   unless ``[tool.cibuildwheel]`` sets one, run by ``sh -c``; then exactly one
+   wheel must be in the output directory.
+
+What this machine cannot do: run the Linux build in a manylinux container (no
+container engine here: the image's variables are set, with the policy of this
+machine's glibc), or build on macOS or Windows (those builds cross-compile,
+and the test says how it names the target).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from cibuildwheel.frontend import BuildFrontendConfig, get_build_frontend_extra_flags, prepare_config_settings
+from cibuildwheel.options import CommandLineArguments, compute_options
+from cibuildwheel.util.helpers import prepare_command
+
+__all__ = ["Run", "cibuildwheel_environment", "run_identifier"]
+
+
+@dataclasses.dataclass
+class Run:
+    """What one identifier's build and repair gave."""
+
+    identifier: str
+    built: list[Path]
+    repaired: list[Path]
+    build_output: str
+    repair_output: str
+    repair_command: str
+    build_returncode: int
+    repair_returncode: int
+
+    @property
+    def wheel(self) -> Path:
+        """The one repaired wheel cibuildwheel requires."""
+        assert self.build_returncode == 0, self.build_output[-6000:]
+        assert self.repair_returncode == 0, self.repair_output[-6000:]
+        assert len(self.repaired) == 1, (self.repaired, self.repair_output[-3000:])
+        return self.repaired[0]
+
+
+def _platform(identifier: str) -> Literal["linux", "macos", "windows"]:
+    if "linux" in identifier:
+        return "linux"
+    if "macosx" in identifier:
+        return "macos"
+    if "win" in identifier:
+        return "windows"
+    raise ValueError(identifier)
+
+
+def _python_version(identifier: str) -> tuple[int, int]:
+    match = re.match(r"^[a-z]+3(\d+)", identifier)
+    assert match, identifier
+    return 3, int(match.group(1))
+
+
+def cibuildwheel_environment(identifier: str, workdir: Path, *, linux_policy: str = "") -> dict[str, str]:
+    """The variables cibuildwheel (and, on Linux, its image) set for a build of ``identifier``."""
+    env = {
+        "CIBUILDWHEEL": "1",
+        "CIBUILDWHEEL_BUILD_IDENTIFIER": identifier,
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    platform = _platform(identifier)
+    version = _python_version(identifier)
+    if platform == "linux":
+        arch = re.sub(r"^(many|musl)linux_", "", identifier.split("-", 1)[1])
+        policy = linux_policy or ("musllinux_1_2" if "musllinux" in identifier else "manylinux_2_28")
+        env.update(
+            AUDITWHEEL_PLAT=f"{policy}_{arch}",
+            AUDITWHEEL_POLICY=policy,
+            AUDITWHEEL_ARCH=arch,
+            PIP_ROOT_USER_ACTION="ignore",
+        )
+    elif platform == "macos":
+        if identifier.endswith("arm64"):
+            target, host, archflags = "11.0", "macosx-11.0-arm64", "-arch arm64"
+        else:
+            target = "10.15" if version >= (3, 14) else "10.13" if version >= (3, 12) else "10.9"
+            universal = identifier.endswith("universal2")
+            host = "macosx-10.9-universal2" if universal else "macosx-10.9-x86_64"
+            archflags = "-arch arm64 -arch x86_64" if universal else "-arch x86_64"
+        env.update(MACOSX_DEPLOYMENT_TARGET=target, _PYTHON_HOST_PLATFORM=host, ARCHFLAGS=archflags)
+    else:
+        arch = {"win32": "32", "win_amd64": "64", "win_arm64": "ARM64"}[identifier.split("-", 1)[1]]
+        env.update(PYTHON_VERSION=f"{version[0]}.{version[1]}", PYTHON_ARCH=arch)
+        if arch == "ARM64":
+            # The cross build of an x64 runner: the ARM64 Python's import libraries.
+            config = workdir / "extra-setup.cfg"
+            config.write_text(
+                "[build]\nplat_name=win-arm64\n[build_ext]\n"
+                f"library_dirs={workdir / 'python-arm64' / 'libs'}\nplat_name=win-arm64\n"
+                "[bdist_wheel]\nplat_name=win-arm64\n"
+            )
+            env.update(
+                DIST_EXTRA_CONFIG=str(config),
+                VSCMD_ARG_TGT_ARCH="arm64",
+                SETUPTOOLS_EXT_SUFFIX=f".{identifier.split('-', maxsplit=1)[0]}-win_arm64.pyd",
+                SETUPTOOLS_USE_DISTUTILS="local",
+            )
+    return env
+
+
+def run_identifier(
+    project: Path,
+    identifier: str,
+    workdir: Path,
+    *,
+    frontend: str = "",
+    extra_env: Mapping[str, str] | None = None,
+    config_settings: str = "",
+    linux_policy: str = "",
+    src: Path | None = None,
+) -> Run:
+    """Build ``project`` for ``identifier`` as cibuildwheel would, and run its repair step.
+
+    ``config_settings`` are added to the project's own (cibuildwheel's
+    ``config-settings``); ``frontend`` replaces its build-frontend.
+    """
+    platform = _platform(identifier)
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **cibuildwheel_environment(identifier, workdir, linux_policy=linux_policy)}
+    env.update(extra_env or {})
+    arguments = dataclasses.replace(CommandLineArguments.defaults(), package_dir=project, platform=platform)
+    options = compute_options(platform, arguments, env).build_options(identifier)
+    env = options.environment.as_dictionary(prev_environment=env)
+    chosen = BuildFrontendConfig(name=frontend) if frontend else options.build_frontend  # type: ignore[arg-type]
+    settings = " ".join(filter(None, [options.config_settings, config_settings]))
+    flags = get_build_frontend_extra_flags(
+        chosen, options.build_verbosity, prepare_config_settings(settings, project=project, package=project)
+    )
+    if chosen.name == "build[uv]":
+        flags.append("--installer=uv")
+    built_dir, repaired_dir = workdir / "built_wheel", workdir / "repaired_wheel"
+    built_dir.mkdir()
+    repaired_dir.mkdir()
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "build", str(project), "--wheel", f"--outdir={built_dir}", *flags]
+    built = subprocess.run(
+        command,
+        env=env,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    wheels = sorted(built_dir.glob("*.whl"))
+    repair = options.repair_command
+    output, code = "", 0
+    if built.returncode == 0 and wheels:
+        assert not wheels[0].name.endswith("none-any.whl"), "cibuildwheel refuses pure wheels"
+        if repair:
+            archs = {"arm64": "arm64", "universal2": "x86_64,arm64"}.get(
+                identifier.rsplit("_", 1)[-1], "x86_64"
+            )
+            prepared = prepare_command(
+                repair,
+                wheel=wheels[0],
+                dest_dir=repaired_dir,
+                delocate_archs=archs,
+                package=project,
+                project=project,
+            )
+            done = subprocess.run(
+                ["sh", "-c", prepared],
+                env=env,
+                cwd=project,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                check=False,
+            )
+            output, code = done.stdout, done.returncode
+        else:
+            wheels[0].rename(repaired_dir / wheels[0].name)
+    return Run(
+        identifier=identifier,
+        built=wheels,
+        repaired=sorted(repaired_dir.glob("*.whl")),
+        build_output=built.stdout,
+        repair_output=output,
+        repair_command=repair,
+        build_returncode=built.returncode,
+        repair_returncode=code,
+    )
