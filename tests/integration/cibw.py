@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -32,32 +33,47 @@ from pathlib import Path
 from typing import Literal
 
 from cibuildwheel.frontend import BuildFrontendConfig, get_build_frontend_extra_flags, prepare_config_settings
-from cibuildwheel.options import CommandLineArguments, compute_options
+from cibuildwheel.options import BuildOptions, CommandLineArguments, compute_options
 from cibuildwheel.util.helpers import prepare_command
 
-__all__ = ["Run", "cibuildwheel_environment", "run_identifier"]
+__all__ = ["Built", "Repaired", "build", "cibuildwheel_environment", "repair"]
 
 
 @dataclasses.dataclass
-class Run:
-    """What one identifier's build and repair gave."""
+class Built:
+    """What the build frontend gave for one identifier."""
 
     identifier: str
-    built: list[Path]
-    repaired: list[Path]
-    build_output: str
-    repair_output: str
-    repair_command: str
-    build_returncode: int
-    repair_returncode: int
+    project: Path
+    workdir: Path
+    env: dict[str, str]
+    wheels: list[Path]
+    output: str
+    returncode: int
 
     @property
     def wheel(self) -> Path:
-        """The one repaired wheel cibuildwheel requires."""
-        assert self.build_returncode == 0, self.build_output[-6000:]
-        assert self.repair_returncode == 0, self.repair_output[-6000:]
-        assert len(self.repaired) == 1, (self.repaired, self.repair_output[-3000:])
-        return self.repaired[0]
+        assert self.returncode == 0, self.output[-6000:]
+        assert len(self.wheels) == 1, self.wheels
+        assert not self.wheels[0].name.endswith("none-any.whl"), "cibuildwheel refuses pure wheels"
+        return self.wheels[0]
+
+
+@dataclasses.dataclass
+class Repaired:
+    """What the repair step left in cibuildwheel's output directory."""
+
+    command: str
+    wheels: list[Path]
+    output: str
+    returncode: int
+
+    @property
+    def wheel(self) -> Path:
+        """The one wheel cibuildwheel requires (it fails on none or several)."""
+        assert self.returncode == 0, self.output[-6000:]
+        assert len(self.wheels) == 1, (self.wheels, self.output[-3000:])
+        return self.wheels[0]
 
 
 def _platform(identifier: str) -> Literal["linux", "macos", "windows"]:
@@ -123,7 +139,14 @@ def cibuildwheel_environment(identifier: str, workdir: Path, *, linux_policy: st
     return env
 
 
-def run_identifier(
+def _options(project: Path, identifier: str, env: Mapping[str, str]) -> BuildOptions:
+    """The project's cibuildwheel options for ``identifier``, read by cibuildwheel itself."""
+    platform = _platform(identifier)
+    arguments = dataclasses.replace(CommandLineArguments.defaults(), package_dir=project, platform=platform)
+    return compute_options(platform, arguments, env).build_options(identifier)
+
+
+def build(
     project: Path,
     identifier: str,
     workdir: Path,
@@ -132,19 +155,16 @@ def run_identifier(
     extra_env: Mapping[str, str] | None = None,
     config_settings: str = "",
     linux_policy: str = "",
-    src: Path | None = None,
-) -> Run:
-    """Build ``project`` for ``identifier`` as cibuildwheel would, and run its repair step.
+) -> Built:
+    """Build ``project`` for ``identifier`` as cibuildwheel would.
 
     ``config_settings`` are added to the project's own (cibuildwheel's
     ``config-settings``); ``frontend`` replaces its build-frontend.
     """
-    platform = _platform(identifier)
     workdir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **cibuildwheel_environment(identifier, workdir, linux_policy=linux_policy)}
     env.update(extra_env or {})
-    arguments = dataclasses.replace(CommandLineArguments.defaults(), package_dir=project, platform=platform)
-    options = compute_options(platform, arguments, env).build_options(identifier)
+    options = _options(project, identifier, env)
     env = options.environment.as_dictionary(prev_environment=env)
     chosen = BuildFrontendConfig(name=frontend) if frontend else options.build_frontend  # type: ignore[arg-type]
     settings = " ".join(filter(None, [options.config_settings, config_settings]))
@@ -153,13 +173,10 @@ def run_identifier(
     )
     if chosen.name == "build[uv]":
         flags.append("--installer=uv")
-    built_dir, repaired_dir = workdir / "built_wheel", workdir / "repaired_wheel"
+    built_dir = workdir / "built_wheel"
     built_dir.mkdir()
-    repaired_dir.mkdir()
-    if src is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "build", str(project), "--wheel", f"--outdir={built_dir}", *flags]
-    built = subprocess.run(
+    done = subprocess.run(
         command,
         env=env,
         cwd=project,
@@ -168,42 +185,40 @@ def run_identifier(
         text=True,
         check=False,
     )
-    wheels = sorted(built_dir.glob("*.whl"))
-    repair = options.repair_command
-    output, code = "", 0
-    if built.returncode == 0 and wheels:
-        assert not wheels[0].name.endswith("none-any.whl"), "cibuildwheel refuses pure wheels"
-        if repair:
-            archs = {"arm64": "arm64", "universal2": "x86_64,arm64"}.get(
-                identifier.rsplit("_", 1)[-1], "x86_64"
-            )
-            prepared = prepare_command(
-                repair,
-                wheel=wheels[0],
-                dest_dir=repaired_dir,
-                delocate_archs=archs,
-                package=project,
-                project=project,
-            )
-            done = subprocess.run(
-                ["sh", "-c", prepared],
-                env=env,
-                cwd=project,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                check=False,
-            )
-            output, code = done.stdout, done.returncode
-        else:
-            wheels[0].rename(repaired_dir / wheels[0].name)
-    return Run(
-        identifier=identifier,
-        built=wheels,
-        repaired=sorted(repaired_dir.glob("*.whl")),
-        build_output=built.stdout,
-        repair_output=output,
-        repair_command=repair,
-        build_returncode=built.returncode,
-        repair_returncode=code,
+    return Built(
+        identifier, project, workdir, env, sorted(built_dir.glob("*.whl")), done.stdout, done.returncode
     )
+
+
+def repair(built: Built, *, config_from: Path | None = None, name: str = "repaired_wheel") -> Repaired:
+    """cibuildwheel's repair step on the built wheel: the repair-wheel-command of ``config_from``'s
+    pyproject.toml (by default the built project's), or the move into the output directory when it is empty.
+    """
+    options = _options(config_from or built.project, built.identifier, built.env)
+    out = built.workdir / name
+    out.mkdir()
+    wheel = built.wheel
+    if not options.repair_command:
+        shutil.copy2(wheel, out / wheel.name)
+        return Repaired("", sorted(out.glob("*.whl")), "", 0)
+    archs = {"arm64": "arm64", "universal2": "x86_64,arm64"}.get(
+        built.identifier.rsplit("_", 1)[-1], "x86_64"
+    )
+    prepared = prepare_command(
+        options.repair_command,
+        wheel=wheel,
+        dest_dir=out,
+        delocate_archs=archs,
+        package=built.project,
+        project=built.project,
+    )
+    done = subprocess.run(
+        ["sh", "-c", prepared],
+        env=built.env,
+        cwd=built.project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    return Repaired(options.repair_command, sorted(out.glob("*.whl")), done.stdout, done.returncode)

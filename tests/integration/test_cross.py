@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.frontends import Result, pip_wheel, tail
+from tests.integration.frontends import Result, tail
 from tests.integration.repairing import ironwheel, llvm, members
 
 pytestmark = pytest.mark.slow
@@ -146,22 +146,51 @@ def test_a_windows_extension_from_linux(
     assert "PyInit__ext" in _readobj("--coff-exports", pyd)
 
 
+@pytest.fixture(scope="module")
+def cmake_326(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cmake of 3.26 or later (Python_add_library's USE_SABI), from the wheelhouse."""
+    venv = tmp_path_factory.mktemp("cmake")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            str(wheelhouse),
+            "cmake>=3.26",
+        ],
+        check=True,
+    )
+    return venv / "bin" / "cmake"
+
+
 def test_an_abi3_windows_extension_links_python3_dll(
-    project: Callable[[str], Path], tmp_path: Path, windows_python: Path, offline_pip: Path
+    project: Callable[[str], Path], tmp_path: Path, windows_python: Path, cmake_326: Path
 ) -> None:
-    del offline_pip
-    # Python_add_library(USE_SABI) needs CMake 3.26: a frontend installs one, and ziglang.
     settings = [
         "-C",
         f"target.build-details={windows_python / 'build-details.json'}",
         "-C",
         "wheel.py-api=cp39",
         "-C",
-        "cmake.version=>=3.26",
-        "-C",
         "repair.mode=off",
     ]
-    wheel = _built(pip_wheel(project("cross_win"), tmp_path / "dist", *ZIG, *settings))
+    result = ironwheel(
+        "build",
+        "-o",
+        tmp_path / "dist",
+        project("cross_win"),
+        *ZIG,
+        *settings,
+        env={"CMAKE_EXECUTABLE": str(cmake_326)},
+    )
+    wheel = _built(result)
     assert wheel.name == "cross_win-1.0-cp39-abi3-win_amd64.whl"
     with zipfile.ZipFile(wheel) as archive:
         archive.extract("cross_win/_ext.pyd", tmp_path / "unpacked")

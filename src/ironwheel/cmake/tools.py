@@ -175,12 +175,15 @@ def keep_tools(build_dir: BuildDir, cmake: Program, ninja: Program | None) -> tu
 
 
 def keep_zig(build_dir: BuildDir, zig: Path, version: str) -> Path:
-    """The zig program to build with: a kept copy (and its lib directory) when it lives in an environment.
+    """The zig program to build with: a kept copy (and its lib directory) when it lives in a temporary
+    build environment, else zig where it is.
 
-    The ziglang package holds the binary and, next to it, the C libraries and headers it
-    compiles against; both are needed, and the copy is hard-linked where the file system allows.
+    zig caches what it builds of the C libraries (mingw-w64's takes a minute) under a key that
+    holds the path of its lib directory: zig is moved only when its path would change anyway.
+    The ziglang package holds the binary and, next to it, that lib directory; both are kept,
+    hard-linked where the file system allows.
     """
-    if build_dir.temporary or not _inside(zig, environment_roots()):
+    if build_dir.temporary or not _inside(zig, temporary_roots()):
         return zig
     tools = build_dir.state_dir / "tools"
     kept = tools / f"zig-{version}"

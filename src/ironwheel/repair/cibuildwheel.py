@@ -21,7 +21,7 @@ from ironwheel.repair.binaries import Binary, read_binary
 from ironwheel.repair.external import outside_libraries
 from ironwheel.wheel import Source
 
-__all__ = ["DEFAULT_COMMANDS", "advise", "repair_command"]
+__all__ = ["DEFAULT_COMMANDS", "advise", "advise_repaired", "repair_command"]
 
 log = logging.getLogger("ironwheel")
 
@@ -123,3 +123,20 @@ def advise(
         command,
     )
     return command
+
+
+def advise_repaired(system: str) -> None:
+    """Under cibuildwheel with repair on: its default step repairs again (and on Windows writes nothing)."""
+    if system == "windows":
+        log.warning(
+            'this wheel is repaired here (repair.mode = "on") and cibuildwheel\'s default '
+            "repair-wheel-command (%s) writes no wheel for a wheel delvewheel repaired, so cibuildwheel "
+            'would fail: in pyproject.toml, set [tool.cibuildwheel.windows] repair-wheel-command = ""',
+            DEFAULT_COMMANDS["windows"],
+        )
+    elif system in DEFAULT_COMMANDS:
+        log.info(
+            'this wheel is repaired here (repair.mode = "on"); cibuildwheel\'s repair step repairs it '
+            'again unless [tool.cibuildwheel.%s] repair-wheel-command = ""',
+            system,
+        )

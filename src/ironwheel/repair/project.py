@@ -165,6 +165,10 @@ def repair_wheel_entries(
             name for name, source in entries.items() if isinstance(source, Path) and binary_format(source)
         ]
         advise(project.target.system, entries, binaries, lib_dirs=options.lib_dirs, project=project.root)
+    elif decision.mode == "on" and repairer is not None and os.environ.get("CIBUILDWHEEL") == "1":
+        from ironwheel.repair.cibuildwheel import advise_repaired
+
+        advise_repaired(project.target.system)
     return finish(
         entries,
         wheel_name=wheel_name,

@@ -1,6 +1,7 @@
 """``build.toolchain = "zig"``: C and C++ compiled by zig for the target, from any host.
 
-zig (the ``ziglang`` package from PyPI, ``python -m ziglang``) ships the C
+zig (the ``ziglang`` package from PyPI, ``python -m ziglang``, or a zig on
+PATH, which is used without requesting the package) ships the C
 libraries of many targets: glibc headers and stubs of any version from 2.17
 on, musl, the macOS SDK's C part and mingw-w64. A build with it therefore
 gets manylinux binaries whatever the host's glibc, and musllinux, macOS and
@@ -22,6 +23,7 @@ import importlib.util
 import logging
 import os
 import re
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -174,14 +176,17 @@ def plan_zig(target: Target, policy: str, environ: Mapping[str, str] | None = No
     return ZigPlan(triple, f"manylinux_{glibc[0]}_{glibc[1]}", f"glibc {glibc[0]}.{glibc[1]} ({source})")
 
 
-def find_zig() -> Path | None:
-    """The zig program of the ``ziglang`` package in this environment (what ``python -m ziglang`` runs)."""
+def find_zig(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The zig program: the ``ziglang`` package's here (``python -m ziglang``), else a zig on PATH."""
+    environ = os.environ if environ is None else environ
     spec = importlib.util.find_spec("ziglang")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    directory = Path(next(iter(spec.submodule_search_locations)))
-    program = directory / ("zig.exe" if os.name == "nt" else "zig")
-    return program if program.is_file() else None
+    if spec is not None and spec.submodule_search_locations:
+        directory = Path(next(iter(spec.submodule_search_locations)))
+        program = directory / ("zig.exe" if os.name == "nt" else "zig")
+        if program.is_file():
+            return program
+    found = shutil.which("zig", path=environ.get("PATH", os.defpath))
+    return Path(found) if found else None
 
 
 def require_zig() -> Path:
@@ -189,7 +194,7 @@ def require_zig() -> Path:
     zig = find_zig()
     if zig is None:
         raise ToolError(
-            f'build.toolchain = "zig" needs {ZIGLANG}, which is not installed',
+            f'build.toolchain = "zig" needs zig: {ZIGLANG} is not installed and there is no zig on PATH',
             hint="build with a frontend (pip wheel, python -m build), which installs it, "
             f'or pip install "{ZIGLANG}"',
         )
@@ -197,8 +202,10 @@ def require_zig() -> Path:
 
 
 def zig_requirements() -> list[str]:
-    """``ziglang`` when it is not installed here, for get_requires_for_build_wheel."""
-    if find_zig() is not None:
+    """``ziglang`` when there is no zig (here or on PATH), for get_requires_for_build_wheel."""
+    found = find_zig()
+    if found is not None:
+        log.info('using zig at %s for build.toolchain = "zig"', found)
         return []
     log.info('requesting %s: build.toolchain = "zig"', ZIGLANG)
     return [ZIGLANG]
