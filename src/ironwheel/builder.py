@@ -310,8 +310,13 @@ def find_packages(project: Project) -> list[Package]:
     """The project's Python packages; an error when there is nothing at all to build."""
     name = project.core.name
     warn_marked_sources(project)
+    settings = project.settings
     packages = discover_packages(
-        project.root, name, project.settings.wheel.packages, project.settings.wheel.package_dirs
+        project.root,
+        name,
+        settings.wheel.packages,
+        settings.wheel.package_dirs,
+        where=settings.where("wheel.packages"),
     )
     if not packages and not project.native:
         module = import_name(name)

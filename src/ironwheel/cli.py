@@ -217,7 +217,9 @@ def _config(arguments: argparse.Namespace) -> int:
     from ironwheel.project import Project
 
     project = Project.load(Path(arguments.project), _config_settings(arguments.config_setting))
-    print(json.dumps(dataclasses.asdict(project.settings), indent=2, default=list))
+    shown = dataclasses.asdict(project.settings)
+    del shown["origins"]  # not a setting
+    print(json.dumps(shown, indent=2, default=list))
     return 0
 
 

@@ -245,9 +245,12 @@ def _version_from_pkg_info(message: email.message.Message) -> Version:
 
 
 def _version_from_file(project_dir: Path, settings: Settings) -> Version:
+    from ironwheel.files import check_file
+
     source = settings.metadata.version
     path = project_dir / source.file
-    where = "tool.ironwheel.metadata.version.file"
+    where = settings.where("metadata.version.file")
+    check_file(project_dir, path, follow_external_links=settings.sdist.follow_external_links, where=where)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -289,14 +292,12 @@ def _version_from_file(project_dir: Path, settings: Settings) -> Version:
         ) from None
 
 
-def _inside(root: Path, name: str, where: str) -> Path:
+def _inside(root: Path, name: str, where: str, settings: Settings) -> Path:
+    from ironwheel.files import check_file
+
     path = Path(os.path.normpath(root / name))
-    real, real_root = path.resolve(), root.resolve()
-    if Path(name).is_absolute() or (real != real_root and real_root not in real.parents):
-        raise ConfigError(
-            f'{where}: "{name}" is outside the project',
-            hint="give a file relative to the project root, inside it (the sdist carries it)",
-        )
+    # The rule of every file the sdist carries: inside the project, links out only when allowed.
+    check_file(root, path, follow_external_links=settings.sdist.follow_external_links, where=where)
     if not path.is_file():
         raise ConfigError(f'{where}: no file "{name}"', hint="give a file relative to the project root")
     return path
@@ -304,10 +305,10 @@ def _inside(root: Path, name: str, where: str) -> Path:
 
 def _readme_from_files(root: Path, settings: Settings) -> dict[str, str]:
     readme = settings.metadata.readme
-    where = "tool.ironwheel.metadata.readme.file"
+    where = settings.where("metadata.readme.file")
     texts: list[str] = []
     for name in readme.file:
-        path = _inside(root, name, where)
+        path = _inside(root, name, where, settings)
         try:
             texts.append(path.read_text(encoding="utf-8-sig").rstrip("\n"))
         except UnicodeDecodeError as error:
@@ -319,7 +320,9 @@ def _readme_from_files(root: Path, settings: Settings) -> dict[str, str]:
     return {"text": "\n\n".join(texts) + "\n", "content-type": content_type}
 
 
-def _fancy_readme(root: Path, pyproject: Mapping[str, Any], version: str, read: list[str]) -> dict[str, str]:
+def _fancy_readme(
+    root: Path, pyproject: Mapping[str, Any], settings: Settings, version: str, read: list[str]
+) -> dict[str, str]:
     try:
         from hatch_fancy_pypi_readme._builder import build_text
         from hatch_fancy_pypi_readme._config import load_and_validate_config
@@ -339,7 +342,7 @@ def _fancy_readme(root: Path, pyproject: Mapping[str, Any], version: str, read: 
     for index, fragment in enumerate(fragments if isinstance(fragments, list) else []):
         if isinstance(fragment, dict) and isinstance(fragment.get("path"), str):
             name = fragment["path"]
-            fragment["path"] = str(_inside(root, name, f"{_FANCY_WHERE}.fragments[{index}].path"))
+            fragment["path"] = str(_inside(root, name, f"{_FANCY_WHERE}.fragments[{index}].path", settings))
             read.append(Path(os.path.normpath(name)).as_posix())
     try:
         config = load_and_validate_config(table)
@@ -428,11 +431,15 @@ def resolve(pyproject: Mapping[str, Any], root: Path, settings: Settings, where:
             read += [Path(os.path.normpath(name)).as_posix() for name in settings.metadata.readme.file]
         else:
             project["readme"] = _fancy_readme(
-                root, pyproject, str(version or project.get("version", "")), read
+                root, pyproject, settings, str(version or project.get("version", "")), read
             )
     if where.dependencies:
+        follow = settings.sdist.follow_external_links
         found_deps = read_requirements(
-            root, settings.metadata.dependencies.file, "tool.ironwheel.metadata.dependencies.file"
+            root,
+            settings.metadata.dependencies.file,
+            settings.where("metadata.dependencies.file"),
+            follow_external_links=follow,
         )
         project["dependencies"] = _extended(project.get("dependencies", []), found_deps.requirements)
         read += found_deps.files
@@ -441,7 +448,10 @@ def resolve(pyproject: Mapping[str, Any], root: Path, settings: Settings, where:
         extras = dict(extras) if isinstance(extras, dict) else extras
         for extra, entry in settings.metadata.optional_dependencies.items():
             found_extra = read_requirements(
-                root, entry.file, f"tool.ironwheel.metadata.optional-dependencies.{extra}.file"
+                root,
+                entry.file,
+                f"tool.ironwheel.metadata.optional-dependencies.{extra}.file",
+                follow_external_links=settings.sdist.follow_external_links,
             )
             if isinstance(extras, dict):
                 extras[extra] = _extended(extras.get(extra, []), found_extra.requirements)

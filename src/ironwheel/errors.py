@@ -101,21 +101,28 @@ def from_os_error(error: OSError) -> IronwheelError:
     """A file-system failure (permissions, a full disk) as an error for the user."""
     what = f" {error.filename}" if error.filename else ""
     verb = "write" if error.errno in _WRITE_ERRORS else "access"
-    return IronwheelError(
-        f"cannot {verb}{what}: {error.strerror or error}",
-        hint="check that the project and output directories are writable and the disk is not full "
-        "(-C build.dir= builds in a temporary directory)",
+    hint = (
+        "check that the project and output directories are writable and the disk is not full "
+        "(-C build.dir= builds in a temporary directory)"
     )
+    if error.errno == errno.ENAMETOOLONG:
+        hint = (
+            "shorten the name: file systems allow 255 bytes for one name (the project name is part of many)"
+        )
+    return IronwheelError(f"cannot {verb}{what}: {error.strerror or error}", hint=hint)
 
 
 # Control characters (C0, DEL, C1) as escapes: a newline or a terminal escape that came from a
 # setting, a file name or a tool's output must not start a line of its own or drive the terminal.
 _CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+# A file name that is not UTF-8 reaches Python with its bytes as lone surrogates: shown as the bytes.
+_CONTROL.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)})
+_CONTROL.update({0xDC00 + byte: f"\\x{byte:02x}" for byte in range(0x80, 0x100)})
 
 
 def printable(text: str) -> str:
-    """``text`` on one line, with control characters escaped."""
+    """``text`` on one line, with control characters and undecodable bytes escaped."""
     return text.translate(_CONTROL)
 
 

@@ -193,14 +193,25 @@ def derived_py_api(pyproject: Mapping[str, Any], settings: Settings, has_cmakeli
     return f"cp{major}{minor}"
 
 
-def _expand(root: Path, where: str, patterns: Sequence[str], problems: _Problems) -> list[Path]:
+def _expand(root: Path, where: str, patterns: Sequence[str], problems: _Problems, follow: bool) -> list[Path]:
+    from ironwheel.files import outside_problem
+
     found: list[Path] = []
     for index, pattern in enumerate(patterns):
         at = f"{where}.sources[{index}]"
+        outside = outside_problem(root, root / pattern, follow_external_links=follow, named=True)
+        if outside is not None:
+            # What the wheel is compiled from is held to the rule of what it carries.
+            problems.add(at, outside[0], outside[1])
+            continue
         if _GLOB.search(pattern):
             matches = sorted(path for path in root.glob(pattern) if path.is_file())
             if not matches:
                 problems.add(at, f'"{pattern}" matches no file', f"patterns are relative to {root}")
+            for match in matches:
+                outside = outside_problem(root, match, follow_external_links=follow, named=True)
+                if outside is not None:
+                    problems.add(at, outside[0], outside[1])
             found += matches
         elif not (root / pattern).is_file():
             problems.add(
@@ -331,7 +342,7 @@ def load_extensions(project: Project) -> list[Extension]:
                 f"{where}.sources", "missing", 'list the module\'s files, e.g. sources = ["src/pkg/_core.c"]'
             )
             continue
-        sources = _expand(root, where, table.sources, problems)
+        sources = _expand(root, where, table.sources, problems, project.settings.sdist.follow_external_links)
         kinds: list[str] = []
         for source in sources:
             kind = SOURCE_KINDS.get(source.suffix.lower())

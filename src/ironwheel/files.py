@@ -31,7 +31,7 @@ from pathlib import Path
 from ironwheel._gitignore import Rules
 from ironwheel.errors import PackagingError
 
-__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_inside", "select_files"]
+__all__ = ["DEFAULT_EXCLUDES", "Selection", "check_file", "check_inside", "outside_problem", "select_files"]
 
 log = logging.getLogger("ironwheel")
 
@@ -141,39 +141,84 @@ def _inside(root: Path, target: Path) -> bool:
     return target == root or root in target.parents
 
 
+_OUTSIDE_HINT = "move the file into the project: the sdist and the wheel carry only what is inside it"
+
+
+def _link_hint(named: bool) -> str:
+    if named:
+        # A file a setting names: leaving it out of the sdist would not help.
+        return (
+            "copy the file into the project instead of linking to it, or set "
+            "tool.ironwheel.sdist.follow-external-links = true to read what the link points to"
+        )
+    return (
+        "remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
+        "points to, set tool.ironwheel.sdist.follow-external-links = true"
+    )
+
+
 def _external_link(shown: str, target: Path) -> PackagingError:
     return PackagingError(
-        f"{shown} is a symbolic link to {target}, outside the project",
-        hint="remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it "
-        "points to, set tool.ironwheel.sdist.follow-external-links = true",
+        f"{shown} is a symbolic link to {target}, outside the project", hint=_link_hint(False)
     )
 
 
-def check_inside(root: Path, path: Path, *, follow_external_links: bool = False) -> None:
-    """Raise if reading ``path`` (below ``root``) would read a file outside the project.
+def outside_problem(
+    root: Path, path: Path, *, follow_external_links: bool = False, named: bool = False
+) -> tuple[str, str] | None:
+    """Why reading ``path`` (below ``root``) would read a file outside the project, with a hint; or None.
 
-    The error names the first symbolic link on the way that leads out.
+    A path that leads out by itself (``..``, an absolute path) is always refused;
+    one that leads out through a symbolic link, unless ``follow_external_links``.
+    The reason names the first symbolic link on the way that leads out.
+    ``named``: a setting names the file (the hint cannot be to leave it out).
     """
-    if follow_external_links:
-        return
     root = Path(os.path.abspath(root))
-    real_root = Path(os.path.realpath(root))
     path = Path(os.path.abspath(path))
-    if _inside(real_root, Path(os.path.realpath(path))):
-        return
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        parts = ()
+    if not _inside(root, path):
+        # ../README.md as written; /etc/passwd rather than ../../../../etc/passwd.
+        shown = os.path.relpath(path, root) if os.path.commonpath([root, path]) != path.anchor else str(path)
+        return f"{shown} is outside the project", _OUTSIDE_HINT
+    real_root = Path(os.path.realpath(root))
+    if follow_external_links or _inside(real_root, Path(os.path.realpath(path))):
+        return None
+    parts = path.relative_to(root).parts
+    shown, target = path.relative_to(root).as_posix(), Path(os.path.realpath(path))
     for depth in range(1, len(parts) + 1):
         step = root.joinpath(*parts[:depth])
-        target = Path(os.path.realpath(step))
-        if step.is_symlink() and not _inside(real_root, target):
-            raise _external_link("/".join(parts[:depth]), target)
-    raise PackagingError(
-        f"{os.path.relpath(path, root)} is outside the project",
-        hint="move the file into the project: the sdist and the wheel carry only what is inside it",
-    )
+        if step.is_symlink() and not _inside(real_root, Path(os.path.realpath(step))):
+            shown, target = "/".join(parts[:depth]), Path(os.path.realpath(step))
+            break
+    return f"{shown} is a symbolic link to {target}, outside the project", _link_hint(named)
+
+
+def check_inside(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:
+    """Raise :class:`PackagingError` where :func:`outside_problem` finds one.
+
+    ``where`` names the setting or file that names ``path``, and starts the message.
+    """
+    problem = outside_problem(root, path, follow_external_links=follow_external_links, named=bool(where))
+    if problem is not None:
+        raise PackagingError(f"{where}: {problem[0]}" if where else problem[0], hint=problem[1])
+
+
+def check_file(root: Path, path: Path, *, follow_external_links: bool = False, where: str = "") -> None:
+    """:func:`check_inside`, and refuse a special file (a named pipe would block the read forever).
+
+    A missing file passes: whoever reads it says so in its own words.
+    """
+    check_inside(root, path, follow_external_links=follow_external_links, where=where)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        what = next((what for test, what in _SPECIAL if test(mode)), "a special file")
+        shown = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+        raise PackagingError(
+            f"{where + ': ' if where else ''}{shown} is {what}, not a regular file",
+            hint="name a regular file of the project",
+        )
 
 
 def _ancestor_rules(root: Path, start: Path) -> list[tuple[str, Rules]]:
@@ -200,6 +245,11 @@ def _ignored(stack: list[tuple[str, Rules]], path: str, is_dir: bool) -> bool:
     return False
 
 
+# A directory for select_files to enter: walked by a loop, not by recursion, so that no
+# nesting depth exhausts Python's stack.
+_Enter = tuple[Path, str, list[tuple[str, Rules]], bool, frozenset[Path]]
+
+
 def select_files(root: Path, selection: Selection, start: Path | None = None) -> list[str]:
     """Sorted POSIX paths, relative to ``root``, of the files selected under ``start``.
 
@@ -218,7 +268,7 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
 
     def walk(
         directory: Path, relative: str, stack: list[tuple[str, Rules]], hidden: bool, chain: frozenset[Path]
-    ) -> Iterator[str]:
+    ) -> Iterator[str | _Enter]:
         real = Path(os.path.realpath(directory))
         if real in chain:
             log.warning("not following %s: it loops back to %s", directory, real)
@@ -256,7 +306,7 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         stack: list[tuple[str, Rules]],
         hidden: bool,
         chain: frozenset[Path],
-    ) -> Iterator[str]:
+    ) -> Iterator[str | _Enter]:
         link = entry.is_symlink()
         try:
             mode = entry.stat().st_mode  # follows links
@@ -280,12 +330,18 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
             if not _inside(real_root, target):
                 raise _external_link(path, target)
         if is_dir:
-            yield from walk(full, path, stack, bool(dropped), chain)
+            yield (full, path, stack, bool(dropped), chain)
             return
         if not stat.S_ISREG(mode):
             what = next((what for test, what in _SPECIAL if test(mode)), "a special file")
             log.warning("leaving out %s: it is %s, not a regular file", path, what)
             return
+        if any("\ud800" <= char <= "\udfff" for char in path):
+            raise PackagingError(
+                f"{path}: the file name is not UTF-8",
+                hint="rename it: wheels and sdists name their files in UTF-8 (or leave it out with "
+                ".gitignore or tool.ironwheel.sdist.exclude)",
+            )
         secret = _secret(full, entry.name)
         if secret is not None:
             log.warning(
@@ -296,6 +352,16 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         yield path
 
     relative = "" if start == root else start.relative_to(root).as_posix()
-    selected = walk(start, relative, stack, False, frozenset())
+    selected: list[str] = []
+    # Depth first, in name order, as recursion would go: warnings come in the same order.
+    walks = [walk(start, relative, stack, False, frozenset())]
+    while walks:
+        item = next(walks[-1], None)
+        if item is None:
+            walks.pop()
+        elif isinstance(item, str):
+            selected.append(item)
+        else:
+            walks.append(walk(*item))
     # The project's own wheels and sdists lying in the directory the walk starts from.
     return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))

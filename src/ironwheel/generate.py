@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ironwheel._fs import write_if_changed
-from ironwheel.errors import ConfigError
+from ironwheel.errors import ConfigError, PackagingError
+from ironwheel.files import check_file, outside_problem
 from ironwheel.settings.model import GenerateSettings
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class Generated:
     content: bytes
 
 
-def _template(root: Path, entry: GenerateSettings, where: str) -> str:
+def _template(root: Path, entry: GenerateSettings, where: str, follow_external_links: bool) -> str:
     if bool(entry.template) == bool(entry.template_path):
         raise ConfigError(
             f"{where}: give either template or template-path",
@@ -38,6 +39,13 @@ def _template(root: Path, entry: GenerateSettings, where: str) -> str:
         )
     if entry.template:
         return entry.template
+    # A template's text goes into the wheel: the rule of every file the project ships.
+    check_file(
+        root,
+        root / entry.template_path,
+        follow_external_links=follow_external_links,
+        where=f"{where}.template-path",
+    )
     try:
         return (root / entry.template_path).read_text(encoding="utf-8")
     except OSError as error:
@@ -48,13 +56,20 @@ def _template(root: Path, entry: GenerateSettings, where: str) -> str:
 
 
 def render_all(
-    root: Path, entries: tuple[GenerateSettings, ...], values: Mapping[str, str]
+    root: Path,
+    entries: tuple[GenerateSettings, ...],
+    values: Mapping[str, str],
+    *,
+    follow_external_links: bool = False,
 ) -> list[Generated]:
-    """Render every entry, substituting ``${name}``-style placeholders from ``values``."""
+    """Render every entry, substituting ``${name}``-style placeholders from ``values``.
+
+    ``follow_external_links`` is ``sdist.follow-external-links``, for template files.
+    """
     rendered: list[Generated] = []
     for index, entry in enumerate(entries):
         where = f"tool.ironwheel.generate[{index}]"
-        text = _template(root, entry, where)
+        text = _template(root, entry, where, follow_external_links)
         try:
             content = string.Template(text).substitute(values)
         except KeyError as error:
@@ -79,9 +94,21 @@ def render_project(project: Project) -> list[Generated]:
     """
     core = project.core
     values = {"name": core.name, "version": str(core.version), "description": core.description}
-    rendered = render_all(project.root, project.settings.generate, values)
+    settings = project.settings
+    follow = settings.sdist.follow_external_links
+    rendered = render_all(project.root, settings.generate, values, follow_external_links=follow)
     rendered += [Generated(path, "source", content) for path, content in core.written]
-    for item in rendered:
-        if item.location == "source" and write_if_changed(project.root / item.path, item.content):
+    for index, item in enumerate(rendered):
+        if item.location != "source":
+            continue
+        if index < len(settings.generate):  # version files were checked where they were named
+            outside = outside_problem(project.root, project.root / item.path)
+            if outside is not None:
+                raise PackagingError(
+                    f"tool.ironwheel.generate[{index}].path: {outside[0]}",
+                    hint="remove the link or generate the file elsewhere: nothing is written outside the "
+                    "project, whatever sdist.follow-external-links allows to be read",
+                )
+        if write_if_changed(project.root / item.path, item.content):
             log.info("wrote %s", item.path)
     return rendered

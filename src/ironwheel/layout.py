@@ -47,15 +47,20 @@ def import_name(project_name: str) -> str:
     return _SEPARATORS.sub("_", project_name).lower()
 
 
-def _explicit(root: Path, entries: Sequence[str]) -> list[Package]:
+def _explicit(root: Path, entries: Sequence[str], setting: str) -> list[Package]:
     packages: list[Package] = []
     for index, entry in enumerate(entries):
         path = Path(os.path.abspath(root / entry))
-        where = f"tool.ironwheel.wheel.packages[{index}]"
+        where = f"{setting}[{index}]"
         if not path.exists():
             raise ConfigError(
                 f'{where}: "{entry}" does not exist',
                 hint="list package directories or .py modules relative to the project root",
+            )
+        if path == root:
+            raise ConfigError(
+                f'{where}: "{entry}" is the project directory itself',
+                hint='list the package directories inside it, such as "src/<package>"',
             )
         if root not in path.parents:
             raise ConfigError(
@@ -97,13 +102,21 @@ def _renamed(root: Path, renamed: Mapping[str, str]) -> list[Package]:
 
 
 def discover_packages(
-    root: Path, project_name: str, explicit: Sequence[str], renamed: Mapping[str, str] | None = None
+    root: Path,
+    project_name: str,
+    explicit: Sequence[str],
+    renamed: Mapping[str, str] | None = None,
+    *,
+    where: str = "tool.ironwheel.wheel.packages",
 ) -> list[Package]:
-    """The packages to ship; may be empty for a project that only builds extensions."""
+    """The packages to ship; may be empty for a project that only builds extensions.
+
+    ``where`` names the setting ``explicit`` comes from, for messages.
+    """
     root = Path(os.path.abspath(root))
     extra = _renamed(root, renamed or {})
     if explicit or extra:
-        found = _explicit(root, explicit) if explicit else _discovered(root, project_name)
+        found = _explicit(root, explicit, where) if explicit else _discovered(root, project_name)
         return [*(p for p in found if p.name not in {e.name for e in extra}), *extra]
     return _discovered(root, project_name)
 

@@ -13,8 +13,10 @@ direct URL dependency, an unknown trove classifier) is a warning.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata, parse_email
@@ -26,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pyproject_metadata import StandardMetadata
 
-__all__ = ["check_metadata", "entry_point_problems", "pypi_refusals"]
+__all__ = ["check_metadata", "entry_point_problems", "pypi_refusals", "rst_problem"]
 
 _HINT = "see https://packaging.python.org/en/latest/specifications/pyproject-toml/"
 
@@ -99,8 +101,8 @@ def _field_problems(text: bytes) -> list[str]:
     return problems
 
 
-def pypi_refusals(metadata: StandardMetadata) -> list[str]:
-    """What PyPI refuses to upload although installers accept it."""
+def pypi_refusals(metadata: StandardMetadata, root: Path | None = None) -> list[str]:
+    """What PyPI refuses to upload although installers accept it; files named relative to ``root``."""
     found: list[str] = []
     version = metadata.version
     if version is not None and version.local is not None:
@@ -128,10 +130,47 @@ def pypi_refusals(metadata: StandardMetadata) -> list[str]:
                     f'project.classifiers: "{classifier}" is not a known trove classifier: '
                     "PyPI will refuse the upload"
                 )
+    readme = metadata.readme
+    if readme is not None and (readme.content_type or "").split(";")[0].strip() == "text/x-rst":
+        shown = "project.readme"
+        if readme.file is not None:
+            file = readme.file if root is None else Path(os.path.relpath(root / readme.file, root))
+            shown = file.as_posix()
+        problem = rst_problem(readme.text, shown)
+        if problem is not None:
+            found.append(problem)
     return found
 
 
-def check_metadata(metadata: StandardMetadata) -> list[str]:
+_RST_PROBLEM = re.compile(r"^<string>:(?P<line>\d+): \(\w+/\d\) (?P<what>.*)$", re.MULTILINE)
+
+
+def rst_problem(text: str, shown: str) -> str | None:
+    """Why ``text`` would not render on PyPI, as ``twine check`` says, or None.
+
+    Only where readme_renderer (PyPI's own renderer, which twine uses) is
+    installed: it is no dependency of the backend.
+    """
+    if importlib.util.find_spec("readme_renderer") is None:
+        return None
+    import io
+
+    from readme_renderer.rst import render
+
+    stream = io.StringIO()
+    try:
+        rendered = render(text, stream=stream)
+    except Exception:  # noqa: BLE001 - another library's failure must not fail a build that only warns
+        return None
+    if rendered is not None:
+        return None
+    found = _RST_PROBLEM.search(stream.getvalue())
+    where, what = (f"{shown}:{found.group('line')}", found.group("what")) if found else (shown, "")
+    reason = f" ({what.rstrip('.')})" if what else ""
+    return f"{where}: the readme does not render as reStructuredText{reason}: PyPI will refuse the upload"
+
+
+def check_metadata(metadata: StandardMetadata, root: Path | None = None) -> list[str]:
     """Canonicalise the license expression, refuse what makes invalid metadata; what PyPI would refuse."""
     problems: list[str] = []
     if isinstance(metadata.license, str):
@@ -139,15 +178,28 @@ def check_metadata(metadata: StandardMetadata) -> list[str]:
             metadata.license = canonicalize_license_expression(metadata.license)
         except InvalidLicenseExpression as error:
             problems.append(f"project.license: {error}")
+    # The specification reserves these two groups for [project.scripts] and [project.gui-scripts].
+    reserved = [group for group in _SCRIPT_GROUPS if group in metadata.entrypoints]
+    problems += [
+        f"project.entry-points.{group}: not allowed; write its entries in [{_SCRIPT_GROUPS[group]}]"
+        for group in reserved
+    ]
     scripts = {"console_scripts": metadata.scripts, "gui_scripts": metadata.gui_scripts}
-    problems += entry_point_problems({**scripts, **metadata.entrypoints})
+    groups = {group: entries for group, entries in metadata.entrypoints.items() if group not in reserved}
+    problems += entry_point_problems({**scripts, **groups})
     for problem in _field_problems(bytes(metadata.as_rfc822())):
         if not (
             problem.startswith("project.license:") and problems and problems[0].startswith("project.license:")
         ):
             problems.append(problem)  # an invalid license is reported once, by packaging.licenses
+    if len(problems) == 1 and reserved:
+        table = _SCRIPT_GROUPS[reserved[0]]
+        raise ConfigError(
+            f"invalid [project] table: [project.entry-points.{reserved[0]}] is not allowed",
+            hint=f"move its entries to [{table}]; the specification reserves {reserved[0]} for that table",
+        )
     if len(problems) == 1:
         raise ConfigError(f"invalid [project] table: {problems[0]}", hint=_HINT)
     if problems:
         raise ConfigError(f"{len(problems)} problems with the [project] table:", details=problems, hint=_HINT)
-    return pypi_refusals(metadata)
+    return pypi_refusals(metadata, root)

@@ -30,6 +30,9 @@ __all__ = [
 Metadata = pyproject_metadata.StandardMetadata
 
 
+_SPEC = "see https://packaging.python.org/en/latest/specifications/pyproject-toml/"
+
+
 def _errors_of(error: BaseException) -> list[str]:
     children = getattr(error, "exceptions", None)
     if children:
@@ -37,23 +40,40 @@ def _errors_of(error: BaseException) -> list[str]:
     return [str(error)]
 
 
+def _unknown_keys(project: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(problem, hint) for each key the specification does not define: it forbids them."""
+    from pyproject_metadata.constants import KNOWN_PROJECT_FIELDS
+
+    from ironwheel.settings import closest
+
+    found: list[tuple[str, str]] = []
+    for key in sorted(set(project) - KNOWN_PROJECT_FIELDS, key=str):
+        near = closest(str(key), sorted(KNOWN_PROJECT_FIELDS))
+        found.append((f"project.{key}: unknown key", f"did you mean project.{near}?" if near else _SPEC))
+    return found
+
+
+def _refuse(problems: list[str], unknown: list[tuple[str, str]]) -> ConfigError:
+    if len(unknown) == 1 and len(problems) == 1:
+        return ConfigError(f"invalid [project] table: {unknown[0][0]}", hint=unknown[0][1])
+    if len(problems) == 1:
+        return ConfigError(f"invalid [project] table: {problems[0]}", hint=_SPEC)
+    return ConfigError(f"{len(problems)} problems with the [project] table:", details=problems, hint=_SPEC)
+
+
 def _from_pyproject(pyproject: Mapping[str, Any], project_dir: Path, said: list[str]) -> Metadata:
+    project = pyproject["project"]
+    unknown = _unknown_keys(project) if isinstance(project, dict) else []
+    problems = [problem if hint == _SPEC else f"{problem} ({hint})" for problem, hint in unknown]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            metadata = Metadata.from_pyproject(pyproject, project_dir, all_errors=True)
+            # Unknown keys are reported with the others, with a suggestion.
+            metadata = Metadata.from_pyproject(pyproject, project_dir, all_errors=True, allow_extra_keys=True)
         except Exception as error:
-            problems = _errors_of(error)
-            if len(problems) == 1:
-                raise ConfigError(
-                    f"invalid [project] table: {problems[0]}",
-                    hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
-                ) from error
-            raise ConfigError(
-                f"{len(problems)} problems with the [project] table:",
-                details=problems,
-                hint="see https://packaging.python.org/en/latest/specifications/pyproject-toml/",
-            ) from error
+            raise _refuse(problems + _errors_of(error), unknown) from error
+    if problems:
+        raise _refuse(problems, unknown)
     said += [str(warning.message) for warning in caught]
     return metadata
 
@@ -72,6 +92,7 @@ def read_metadata(
     if resolved is None:
         resolved = resolve(pyproject, project_dir, settings, sources(pyproject, project_dir, settings))
     said: list[str] = []
+    _check_named(project_dir, pyproject["project"], settings)
     metadata = _from_pyproject({**pyproject, "project": resolved.project}, project_dir, said)
     if resolved.version is not None:
         metadata.version = resolved.version
@@ -89,23 +110,45 @@ def read_metadata(
         if found:
             metadata.license_files = found
     _check_inside(project_dir, metadata, settings)
-    said += check_metadata(metadata)
+    said += check_metadata(metadata, project_dir)
     return metadata, said
 
 
-def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
-    """The readme, license and version files end up in the archives: none may come from outside."""
-    from ironwheel.files import check_inside
+def _named_files(project: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, path) of the files ``[project]`` names by path: pyproject-metadata reads them."""
+    named: list[tuple[str, str]] = []
+    for key in ("readme", "license"):
+        value = project.get(key)
+        value = value.get("file") if isinstance(value, dict) else value if key == "readme" else None
+        if isinstance(value, str):
+            named.append((f"project.{key}", value))
+    return named
 
-    readme = metadata.readme.file if metadata.readme is not None else None
-    read = [readme, *(metadata.license_files or ()), settings.metadata.version.file or None]
-    for path in read:
-        if path is not None:
-            check_inside(
-                project_dir,
-                project_dir / path,
-                follow_external_links=settings.sdist.follow_external_links,
-            )
+
+def _check_named(project_dir: Path, project: Mapping[str, Any], settings: Settings) -> None:
+    """Before anything reads them: the readme and license file are the project's, and regular files."""
+    from ironwheel.files import check_file
+
+    for key, name in _named_files(project):
+        check_file(
+            project_dir,
+            project_dir / name,
+            follow_external_links=settings.sdist.follow_external_links,
+            where=key,
+        )
+
+
+def _check_inside(project_dir: Path, metadata: Metadata, settings: Settings) -> None:
+    """The license files end up in the archives: none may come from outside."""
+    from ironwheel.files import check_file
+
+    for path in metadata.license_files or ():
+        check_file(
+            project_dir,
+            project_dir / path,
+            follow_external_links=settings.sdist.follow_external_links,
+            where="project.license-files",
+        )
 
 
 def dist_info_name(metadata: Metadata) -> str:

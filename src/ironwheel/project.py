@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
-from ironwheel.errors import ConfigError
+from ironwheel.errors import ConfigError, PackagingError
 from ironwheel.pyproject import read_pyproject
 from ironwheel.settings import ConfigSettings, Settings, load_settings
 from ironwheel.settings.model import CMakeSettings
@@ -51,10 +51,23 @@ class Project:
         pyproject = read_pyproject(root)
         settings = load_settings(pyproject, config_settings, project_dir=root, state=state)
         project = cls(root, pyproject, settings)
+        from ironwheel.files import check_inside
+
+        # The sdist carries it, and the metadata comes from it: the same rule as every file.
+        try:
+            check_inside(
+                root, root / "pyproject.toml", follow_external_links=settings.sdist.follow_external_links
+            )
+        except PackagingError as error:
+            raise PackagingError(
+                error.message,
+                hint="copy the file into the project instead of linking to it, or set "
+                "tool.ironwheel.sdist.follow-external-links = true to read what the link points to",
+            ) from None
         source_dir = settings.cmake.source_dir
         if source_dir != CMakeSettings.source_dir and not (project.source_dir / "CMakeLists.txt").is_file():
             raise ConfigError(
-                f'tool.ironwheel.cmake.source-dir: no CMakeLists.txt in "{source_dir}"',
+                f'{settings.where("cmake.source-dir")}: no CMakeLists.txt in "{source_dir}"',
                 hint="point it at the directory holding the top-level CMakeLists.txt",
             )
         return project
@@ -137,6 +150,8 @@ class Project:
 
     def build_dir(self, template: str | None = None) -> Path | None:
         """The persistent build directory, or None to build in a temporary one."""
+        # An explicit template is ironwheel's own default, used where the setting does not apply.
+        setting = self.settings.where("build.dir") if template is None else "tool.ironwheel.build.dir"
         template = self.settings.build.dir if template is None else template
         if not template:
             return None
@@ -149,6 +164,6 @@ class Project:
         if path not in self._checked_build_dirs:
             from ironwheel.sourcedirs import check_build_dir
 
-            check_build_dir(self, path, template)
+            check_build_dir(self, path, template, setting)
             self._checked_build_dirs.add(path)
         return path

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,10 @@ def read_pyproject(project_dir: Path) -> dict[str, Any]:
     """Parse ``project_dir/pyproject.toml`` and check the tables ironwheel needs."""
     path = project_dir / "pyproject.toml"
     try:
+        # Looked at before it is read: a named pipe would block the read forever.
+        if not stat.S_ISREG(path.stat().st_mode):
+            what = "a directory" if path.is_dir() else "not a regular file"
+            raise ConfigError(f"{path.name} is {what}", hint=f"make {path} a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
@@ -47,6 +53,11 @@ def read_pyproject(project_dir: Path) -> dict[str, Any]:
             hint="run the build from the project's root directory, which holds "
             "pyproject.toml with a [build-system] table and a [project] table",
         ) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        raise ConfigError(
+            f"{path.name} starts with a byte order mark, which TOML does not allow",
+            hint="save pyproject.toml as UTF-8 without a BOM (pip and build refuse it too)",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -58,6 +69,11 @@ def read_pyproject(project_dir: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, text, error) from None
+    except RecursionError:
+        raise ConfigError(
+            f"{path.name}: invalid TOML: arrays or tables nested too deeply to read",
+            hint=f"fix the nesting in {path}",
+        ) from None
     if "project" not in data:
         raise ConfigError(
             f"{path.name} has no [project] table",

@@ -22,6 +22,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 
 from ironwheel.errors import ConfigError
+from ironwheel.files import check_file
 
 __all__ = ["Requirements", "read_requirements"]
 
@@ -73,26 +74,22 @@ def _looks_like_path(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, follow_external_links: bool) -> None:
         self.root = root
-        self.real_root = root.resolve()
+        self.follow_external_links = follow_external_links
         self.requirements: list[str] = []
         self.files: list[str] = []
 
     def _relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
 
-    def _inside(self, path: Path) -> bool:
-        real = path.resolve()
-        return real == self.real_root or self.real_root in real.parents
+    def _check(self, path: Path, where: str) -> None:
+        # The rule of every file the sdist carries: inside the project, links out only when allowed.
+        check_file(self.root, path, follow_external_links=self.follow_external_links, where=where)
 
     def read_top(self, name: str, where: str) -> None:
         path = Path(os.path.normpath(self.root / name))
-        if Path(name).is_absolute() or not self._inside(path):
-            raise ConfigError(
-                f'{where}: "{name}" is outside the project',
-                hint="give a file relative to the project root, inside it (the sdist carries it)",
-            )
+        self._check(path, where)
         self._read(path, where, name, ())
 
     def _read(self, path: Path, where: str, shown: str, chain: tuple[Path, ...]) -> None:
@@ -170,11 +167,7 @@ class _Reader:
             raise ConfigError(f"{where}: -r takes one file", hint="write -r other-requirements.txt")
         target = arguments[0]
         included = Path(os.path.normpath(path.parent / target))
-        if Path(target).is_absolute() or not self._inside(included):
-            raise ConfigError(
-                f'{where}: -r "{target}" is outside the project',
-                hint="include files of the project only (the sdist carries them)",
-            )
+        self._check(included, f"{where}: -r")
         if included.resolve() in chain:
             raise ConfigError(
                 f'{where}: -r "{target}" includes a file that includes it', hint="remove the circular -r"
@@ -182,9 +175,15 @@ class _Reader:
         self._read(included, where, target, chain)
 
 
-def read_requirements(root: Path, files: tuple[str, ...], where: str) -> Requirements:
-    """The requirements of ``files`` (relative to ``root``); ``where`` names the setting."""
-    reader = _Reader(root)
+def read_requirements(
+    root: Path, files: tuple[str, ...], where: str, *, follow_external_links: bool = False
+) -> Requirements:
+    """The requirements of ``files`` (relative to ``root``); ``where`` names the setting.
+
+    ``follow_external_links`` is ``sdist.follow-external-links``: whether a file may be a
+    symbolic link to one outside the project.
+    """
+    reader = _Reader(root, follow_external_links)
     for name in files:
         reader.read_top(name, where)
     return Requirements(tuple(reader.requirements), tuple(reader.files))

@@ -40,7 +40,10 @@ def source_dirs(project: Project) -> list[tuple[str, Path]]:
     from ironwheel.layout import discover_packages
 
     found: list[tuple[str, Path]] = []
-    for package in discover_packages(project.root, project.name, project.settings.wheel.packages):
+    settings = project.settings
+    for package in discover_packages(
+        project.root, project.name, settings.wheel.packages, where=settings.where("wheel.packages")
+    ):
         if not package.is_module:
             found.append(("the package directory", package.source))
     for name, table in sorted(project.settings.extension.items()):
@@ -48,7 +51,8 @@ def source_dirs(project: Project) -> list[tuple[str, Path]]:
             parts = PurePosixPath(pattern).parts
             fixed = next((index for index, part in enumerate(parts) if _GLOB & set(part)), len(parts) - 1)
             directory = Path(os.path.abspath(project.root.joinpath(*parts[:fixed])))
-            if directory != project.root:
+            # One outside the project is refused with the table; it holds no build directory here.
+            if project.root in directory.parents:
                 found.append((f'the sources of [tool.ironwheel.extension."{name}"]', directory))
     if project.source_dir != project.root:
         found.append(("cmake.source-dir", project.source_dir))
@@ -65,9 +69,12 @@ def _relation(build: Path, directory: Path) -> str | None:
     return None
 
 
-def check_build_dir(project: Project, path: Path, template: str) -> None:
-    """Refuse a build directory that is, holds or lies inside a directory of the project's sources."""
-    where = f'tool.ironwheel.build.dir: "{template}"'
+def check_build_dir(project: Project, path: Path, template: str, setting: str) -> None:
+    """Refuse a build directory that is, holds or lies inside a directory of the project's sources.
+
+    ``setting`` names where ``template`` comes from (``IRONWHEEL_BUILD_DIR``, ``-C build.dir``).
+    """
+    where = f'{setting}: "{template}"'
     hint = 'use a directory of its own, such as "build/{wheel_tag}" (the default)'
     for protected in (project.root, project.source_dir):
         if path == protected or path in protected.parents:

@@ -149,7 +149,33 @@ def cmake_requirement(configured: str, source_dir: Path) -> SpecifierSet:
                 continue
     if not any(bound >= minimum for bound in bounds):
         spec &= SpecifierSet(f">={minimum}")
-    return spec
+    return tightest(spec)
+
+
+def tightest(spec: SpecifierSet) -> SpecifierSet:
+    """``spec`` without the ``>=`` and ``<=`` bounds a tighter one of the same kind implies.
+
+    ``>=3.18,>=3.99`` is ``>=3.99``: the same versions, said as a person would.
+    """
+    from packaging.specifiers import SpecifierSet
+
+    best: dict[str, tuple[Version, str]] = {}
+    kept: list[str] = []
+    for item in spec:
+        try:
+            version = Version(item.version) if item.operator in (">=", "<=") else None
+        except InvalidVersion:
+            version = None
+        if version is None:
+            kept.append(str(item))
+            continue
+        previous = best.get(item.operator)
+        tighter = previous is None or (
+            version > previous[0] if item.operator == ">=" else version < previous[0]
+        )
+        if tighter:
+            best[item.operator] = (version, str(item))
+    return SpecifierSet(",".join([*kept, *(text for _, text in best.values())]))
 
 
 def find_cmake(spec: SpecifierSet, environ: Mapping[str, str] | None = None) -> tuple[Program | None, str]:

@@ -89,7 +89,7 @@ def warn_unbuilt(
     module = (
         os.path.splitext(first)[0].replace("/", ".")
         if first is not None
-        else f"{import_name(project_name)}.{extra[0].stem}"
+        else f"{import_name(project_name)}.{min(extra).stem}"  # the first one listed
     )
     migrate = (
         ", or convert setup.py with `python -m ironwheel migrate`" if (root / "setup.py").is_file() else ""

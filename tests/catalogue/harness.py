@@ -1,6 +1,6 @@
 """The bad-input catalogue: each input paired with the exact lines ironwheel prints.
 
-A :class:`Case` is a project (pyproject.toml text, files, symbolic links), the
+A :class:`Case` is a project (pyproject.toml text, files, symbolic links, named pipes), the
 ``-C`` settings and environment variables of one build, and what must come
 out: the ``error:`` and ``hint:`` lines of a failure, or the ``warning:``
 lines of a build that succeeds. To add a case, append a ``Case`` to the
@@ -9,14 +9,16 @@ lines of a build that succeeds. To add a case, append a ``Case`` to the
 Cases run in-process through the real PEP 517 hook functions with stderr
 captured; ``frontend=True`` cases also run through pip and build
 (``test_frontends.py``). Expected lines may use ``{root}`` (the project
-directory), ``{tmp}`` (the test's temporary directory) and ``{out}`` (the
-output directory); so may file contents, link targets, settings and
-variables.
+directory), ``{tmp}`` (the test's temporary directory), ``{out}`` (the
+output directory) and ``{ext}`` (the file name suffix of extension
+modules); so may file contents, link targets, settings and variables.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -47,6 +49,7 @@ class Case:
     pyproject_bytes: bytes | None = None  # written as is instead, for encodings
     files: Mapping[str, str] = dataclasses.field(default_factory=lambda: {"src/demo/__init__.py": ""})
     links: Mapping[str, str] = dataclasses.field(default_factory=dict)  # link -> target
+    fifos: Sequence[str] = ()  # named pipes: a read that does not check first blocks forever
     config: Mapping[str, str | list[str] | None] = dataclasses.field(default_factory=dict)
     env: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Programs put on an otherwise empty PATH (None leaves PATH alone).
@@ -61,7 +64,11 @@ class Case:
     # the project bind-mounted read-only ("readonly-project"): real file systems, no fault injection.
     mount: Literal["full-output", "readonly-output", "readonly-project"] | None = None
     frontend: bool = False  # also run through pip and build
+    # The archive is one twine check refuses, as a warning says: not cross-checked (conftest.py).
+    twine_refuses: bool = False
     root: str = "demo"  # the project directory's name (spaces, non-ASCII...)
+    # Modules that cannot be imported during the case, as on a machine without them (in-process only).
+    missing: Sequence[str] = ()
 
     @property
     def fails(self) -> bool:
@@ -70,7 +77,14 @@ class Case:
 
 def ids(cases: Sequence[Case]) -> list[Any]:
     """Parameters for ``pytest.mark.parametrize``, slow cases marked."""
-    return [pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.slow else []) for case in cases]
+    return [
+        pytest.param(
+            case,
+            id=case.name,
+            marks=[pytest.mark.slow] * case.slow + [pytest.mark.unchecked_archives] * case.twine_refuses,
+        )
+        for case in cases
+    ]
 
 
 def _fill(text: str, places: Mapping[str, str]) -> str:
@@ -80,7 +94,14 @@ def _fill(text: str, places: Mapping[str, str]) -> str:
 
 
 def places_of(tmp: Path, case: Case) -> dict[str, str]:
-    return {"root": str(tmp / case.root), "tmp": str(tmp), "out": str(tmp / "out")}
+    import sysconfig
+
+    return {
+        "root": str(tmp / case.root),
+        "tmp": str(tmp),
+        "out": str(tmp / "out"),
+        "ext": str(sysconfig.get_config_var("EXT_SUFFIX")),
+    }
 
 
 def build_tree(tmp: Path, case: Case) -> Path:
@@ -100,6 +121,9 @@ def build_tree(tmp: Path, case: Case) -> Path:
         link = root / name
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(_fill(target, places))
+    for name in case.fifos:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / name)
     return root
 
 
@@ -151,6 +175,14 @@ def run_case(
     """Run the case's hook in-process; check the exact lines; return what happened."""
     places = places_of(tmp, case)
     root = build_tree(tmp, case)
+    if any("{nvcc}" in value for value in case.env.values()):
+        # The system's nvcc, else NVIDIA's from PyPI (skipped where neither can be had, failed under CI).
+        from tests.integration.cuda import cuda_environment
+
+        cuda = cuda_environment(tmp / "cuda")
+        places["nvcc"] = cuda.pop("CUDACXX")
+        for name, value in cuda.items():
+            monkeypatch.setenv(name, value)
     for name, value in case.env.items():
         monkeypatch.setenv(name, _fill(value, places))
     if case.tools is not None:
@@ -165,6 +197,8 @@ def run_case(
             return bin_dir if name == "scripts" else real(name, *args, **kwargs)
 
         monkeypatch.setattr(sysconfig, "get_path", get_path)
+    for module in case.missing:
+        monkeypatch.setitem(sys.modules, module, None)  # importing it raises ImportError
     monkeypatch.chdir(root)
     out = tmp / "out"
     if case.mount is not None:
@@ -207,9 +241,7 @@ def can_mount() -> bool:
 
 
 def _run_mounted(case: Case, root: Path, out: Path, places: Mapping[str, str]) -> Outcome:
-    import os
     import subprocess
-    import sys
 
     if not can_mount():
         pytest.skip("needs unshare and mount permission (root) for a real full or read-only file system")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tests.catalogue.harness import Case, tool
 
+_BUILD_DIR_HINT = 'use a directory of its own, such as "build/{wheel_tag}" (the default)'
+
 CASES: list[Case] = [
     Case(
         name="toml: unclosed string",
@@ -302,8 +304,97 @@ CASES: list[Case] = [
     Case(
         name="env: build dir is the project",
         env={"IRONWHEEL_BUILD_DIR": "."},
+        error='IRONWHEEL_BUILD_DIR: "." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="-C: build dir is the project",
+        frontend=True,
+        config={"build.dir": "."},
+        error='-C build.dir: "." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="override: build dir inside a package",
+        pyproject=tool(
+            "[[tool.ironwheel.overrides]]\nif = \"os_name != 'nt' or os_name == 'nt'\"\nbuild.dir = \"src/demo/b\"\n"
+        ),
+        error='tool.ironwheel.overrides[0].build.dir: "src/demo/b" is inside the package directory src/demo, '
+        "whose files it would hide",
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="-C: cmake.source-dir without CMakeLists",
+        config={"cmake.source-dir": "native"},
+        files={"src/demo/__init__.py": "", "native/x.c": ""},
+        error='-C cmake.source-dir: no CMakeLists.txt in "native"',
+        hint="point it at the directory holding the top-level CMakeLists.txt",
+    ),
+    Case(
+        name="env: wheel.packages missing",
+        env={"IRONWHEEL_WHEEL_PACKAGES": "src/missing"},
+        error='IRONWHEEL_WHEEL_PACKAGES[0]: "src/missing" does not exist',
+        hint="list package directories or .py modules relative to the project root",
+    ),
+    Case(
+        name="build.dir: inside a package",
+        frontend=True,
+        config={"build.dir": "src/demo/build/{wheel_tag}"},
+        error='-C build.dir: "src/demo/build/{wheel_tag}" is inside the package directory src/demo, '
+        "whose files it would hide",
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: holds a package",
+        pyproject=tool('[tool.ironwheel.build]\ndir = "src"\n'),
+        error='tool.ironwheel.build.dir: "src" contains the package directory src/demo, whose files it would hide',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: inside an extension's sources",
+        pyproject=tool(
+            '[tool.ironwheel.build]\ndir = "csrc/out"\n[tool.ironwheel.extension."demo._core"]\nsources = ["csrc/*.c"]\n'
+        ),
+        files={"src/demo/__init__.py": "", "csrc/core.c": ""},
+        error='tool.ironwheel.build.dir: "csrc/out" is inside the sources of '
+        '[tool.ironwheel.extension."demo._core"] csrc, whose files it would hide',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: inside cmake.source-dir",
+        pyproject=tool(
+            '[tool.ironwheel.build]\ndir = "native/build"\n[tool.ironwheel.cmake]\nsource-dir = "native"\n'
+        ),
+        files={"src/demo/__init__.py": "", "native/CMakeLists.txt": ""},
+        error='tool.ironwheel.build.dir: "native/build" is inside cmake.source-dir native, whose files it would hide',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: the project itself",
+        pyproject=tool('[tool.ironwheel.build]\ndir = "."\n'),
         error='tool.ironwheel.build.dir: "." is the project directory or contains it',
-        hint='use a directory of its own, such as "build/{wheel_tag}" (the default)',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: above the project",
+        pyproject=tool('[tool.ironwheel.build]\ndir = ".."\n'),
+        error='tool.ironwheel.build.dir: ".." is the project directory or contains it',
+        hint=_BUILD_DIR_HINT,
+    ),
+    Case(
+        name="build.dir: sources an earlier build marked warn",
+        files={
+            "src/demo/__init__.py": "",
+            "src/.gitignore": "# Created by ironwheel.\n*\n",
+            "src/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This directory is a build directory created by ironwheel.\n",
+        },
+        warnings=(
+            "src is marked as an ironwheel build directory (src/CACHEDIR.TAG), so wheels and sdists leave out "
+            "its files: an earlier build had build.dir there; delete src/CACHEDIR.TAG, src/.ironwheel and "
+            "CMake's files in it (CMakeCache.txt, CMakeFiles), and src/.gitignore if it starts with "
+            '"# Created by ironwheel."',
+        ),
     ),
     Case(
         name="env: unknown variable warns and builds",
@@ -364,6 +455,37 @@ CASES: list[Case] = [
         name="-C: key with a newline and an escape sequence",
         config={"x\nhint: all is well\x1b[2J": "1"},
         error="-C x\\nhint: all is well\\x1b[2J: unknown setting",
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
+    # Hostile settings.
+    Case(
+        name="hostile: -C key with non-ASCII letters",
+        config={"b\u00fcild.dir": "x"},
+        error="-C b\u00fcild.dir: unknown setting",
+        hint="did you mean -C build.dir?",
+    ),
+    Case(
+        name="hostile: 3000 -C settings build",
+        config={f"cmake.define.V{index}": str(index) for index in range(3000)},
+    ),
+    Case(
+        name="hostile: IRONWHEEL_ variable with an empty value",
+        env={"IRONWHEEL_BUILD_JOBS": ""},
+        error='IRONWHEEL_BUILD_JOBS: expected an integer, got ""',
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
+    Case(
+        name="hostile: cmake.define with a line break",
+        frontend=True,
+        config={"cmake.define.FOO": 'a")\nfile(WRITE /tmp/x "")\nset(B "'},
+        error="-C cmake.define.FOO: a CMake cache value cannot hold a line break (CMake would cut it at the first one)",
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
+    Case(
+        name="hostile: cmake.args sets the install prefix",
+        pyproject=tool('[tool.ironwheel.cmake]\nargs = ["-D", "CMAKE_INSTALL_PREFIX=/"]\n'),
+        error='tool.ironwheel.cmake.args: "-D CMAKE_INSTALL_PREFIX=/" is not allowed: the wheel decides where '
+        "files go (wheel.install-dir chooses a directory in it)",
         hint="python -m ironwheel config --schema lists every setting",
     ),
 ]

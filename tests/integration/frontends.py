@@ -86,6 +86,42 @@ def python_build(
     return _collect(outdir, completed)
 
 
+def configure_runs(project: Path) -> list[tuple[str, int, int, tuple[str, ...]]]:
+    """What every CMake configure leaves in the project's build dirs, to compare across builds.
+
+    CMake rewrites ``CMakeFiles/cmake.check_cache`` whenever it configures, whether ironwheel
+    runs it or ninja re-runs it, and writes a new File API reply index when it generates
+    replies; other files it only replaces when their contents change.
+    """
+    runs = []
+    for stamp in sorted(project.glob("build/*/CMakeFiles/cmake.check_cache")):
+        build_dir = stamp.parent.parent
+        state = stamp.stat()
+        replies = tuple(sorted(path.name for path in build_dir.glob(".cmake/api/v1/reply/index-*.json")))
+        runs.append((build_dir.name, state.st_ino, state.st_mtime_ns, replies))
+    assert runs, f"no CMake build dir under {project / 'build'}"
+    return runs
+
+
+def path_with_old_cmake(directory: Path) -> str:
+    """A PATH with every program of this one but cmake, which is a cmake 3.20 stand-in."""
+    directory.mkdir()
+    for entry in os.environ["PATH"].split(os.pathsep):
+        folder = Path(entry)
+        if not folder.is_dir():
+            continue
+        for program in folder.iterdir():
+            link = directory / program.name
+            if program.name.startswith("cmake") or link.exists() or link.is_symlink():
+                continue
+            if os.access(program, os.X_OK) and program.is_file():
+                link.symlink_to(program)
+    stand_in = directory / "cmake"
+    stand_in.write_text("#!/bin/sh\necho 'cmake version 3.20.0'\n")
+    stand_in.chmod(0o755)
+    return str(directory)
+
+
 def names(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
         return archive.namelist()
@@ -99,4 +135,13 @@ def tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-__all__: Sequence[str] = ["Result", "names", "pip_wheel", "python_build", "sha256", "tail"]
+__all__: Sequence[str] = [
+    "Result",
+    "configure_runs",
+    "names",
+    "path_with_old_cmake",
+    "pip_wheel",
+    "python_build",
+    "sha256",
+    "tail",
+]

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from tests.conftest import require_tool
 from tests.integration.frontends import SRC, Result
 
-__all__ = ["contents", "ironwheel", "llvm", "member", "members", "readelf_dynamic", "tag_of"]
+__all__ = [
+    "contents",
+    "ironwheel",
+    "llvm",
+    "member",
+    "members",
+    "readelf_dynamic",
+    "tag_of",
+    "windows_cc",
+]
 
 
 def ironwheel(
@@ -64,7 +73,8 @@ def tag_of(wheel: Path) -> str:
 
 def readelf_dynamic(path: Path) -> dict[str, list[str]]:
     """NEEDED, SONAME, RPATH and RUNPATH as binutils' readelf shows them."""
-    output = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True, check=True).stdout
+    readelf = require_tool("readelf")
+    output = subprocess.run([readelf, "-d", str(path)], capture_output=True, text=True, check=True).stdout
     found: dict[str, list[str]] = {}
     for kind, value in re.findall(r"\((NEEDED|SONAME|RPATH|RUNPATH)\)\s+[^\[]*\[([^\]]*)\]", output):
         found.setdefault(kind, []).append(value)
@@ -73,8 +83,9 @@ def readelf_dynamic(path: Path) -> dict[str, list[str]]:
 
 def llvm(tool: str) -> str:
     """An LLVM tool, unversioned or from a versioned install (Debian's llvm-14, say)."""
-    for name in [tool, *(f"{tool}-{version}" for version in range(20, 13, -1))]:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise AssertionError(f"{tool} is missing: install LLVM (apt-get install llvm)")
+    return require_tool(tool, *(f"{tool}-{version}" for version in range(22, 13, -1)))
+
+
+def windows_cc() -> list[str]:
+    """A C compiler for 64-bit Windows DLLs that any machine has: zig, from PyPI (ziglang)."""
+    return [sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-windows-gnu"]

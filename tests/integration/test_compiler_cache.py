@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PACKAGES, copy_project
+from tests.conftest import PACKAGES, copy_project, require_tool
 from tests.integration.frontends import Result, pip_wheel, tail
 
 pytestmark = pytest.mark.slow
@@ -28,11 +27,12 @@ def free_port() -> int:
 @pytest.fixture
 def redis(tmp_path: Path) -> Iterator[str]:
     """A throw-away redis-server on localhost that keeps nothing on disk."""
+    program = require_tool("redis-server")
     port = free_port()
     workdir = tmp_path / "redis"
     workdir.mkdir()
     server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         cwd=workdir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -58,7 +58,7 @@ def redis(tmp_path: Path) -> Iterator[str]:
 
 def stats(cache_dir: Path) -> dict[str, int]:
     printed = subprocess.run(
-        ["ccache", "--print-stats"],
+        [require_tool("ccache"), "--print-stats"],
         env={**os.environ, "CCACHE_DIR": str(cache_dir)},
         capture_output=True,
         text=True,
@@ -69,7 +69,7 @@ def stats(cache_dir: Path) -> dict[str, int]:
 
 def test_a_fresh_clone_hits_the_teams_cache(redis: str, offline_pip: Path, tmp_path: Path) -> None:
     del offline_pip
-    assert shutil.which("ccache") is not None, "ccache is needed (apt-get install ccache)"
+    require_tool("ccache")
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     # As documented: the remote storage, and a base directory holding every checkout.

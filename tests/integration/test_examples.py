@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from tests.conftest import Venv
-from tests.integration.frontends import names, pip_wheel, python_build, tail
+from tests.integration.frontends import names, path_with_old_cmake, pip_wheel, python_build, tail
 
 pytestmark = pytest.mark.slow
 
@@ -95,15 +98,25 @@ def test_example_with_pip_isolated(
     assert fresh_venv.run(code) == expected
 
 
-def test_abi3_example_gets_cmake_from_pypi(
-    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
+@pytest.mark.skipif(os.name == "nt", reason="the cmake stand-in is a shell script")
+def test_abi3_example_gets_cmake_from_pypi_when_the_one_on_path_is_too_old(
+    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path, fresh_venv: Venv
 ) -> None:
-    # USE_SABI needs CMake 3.26; the system cmake of the test machine is older.
+    # USE_SABI (a cp39-abi3 module) needs CMake 3.26.
     del offline_pip
-    result = pip_wheel(project("abi3"), tmp_path / "dist")
+    path = path_with_old_cmake(tmp_path / "bin")
+    result = pip_wheel(project("abi3"), tmp_path / "dist", env={"PATH": path})
     assert result.returncode == 0, tail(result.output)
-    if "requesting cmake>=3.18,>=3.26 from PyPI" not in result.output:
-        assert "satisfies cmake>=3.18,>=3.26" in result.output
+    assert "requesting cmake>=3.26 from PyPI" in result.output
+    # The build used the cmake pip installed into the isolated environment.
+    chosen = re.findall(r"ironwheel: using cmake (\S+) at (\S+) ", result.output)
+    assert chosen, tail(result.output)
+    for version, where in chosen:
+        assert Version(version) >= Version("3.26"), where
+        assert Path(where).parent != tmp_path / "bin"
+    assert result.wheel.name == EXAMPLES["abi3"][0]
+    fresh_venv.install(result.wheel)
+    assert fresh_venv.run(EXAMPLES["abi3"][2]) == EXAMPLES["abi3"][3]
 
 
 @pytest.mark.parametrize("example", ["c-capi", "cpp-pybind11"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Venv
+from tests.conftest import ROOT, Venv, require_tool
 from tests.integration.frontends import names, pip_wheel, python_build, tail
 
 pytestmark = pytest.mark.slow
@@ -19,7 +18,6 @@ pytestmark = pytest.mark.slow
 PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
 SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
 PLATFORM = sysconfig.get_platform().replace("-", "_").replace(".", "_")
-NVCC = shutil.which("nvcc") or ("/usr/local/bin/nvcc" if os.access("/usr/local/bin/nvcc", os.X_OK) else None)
 
 # (template, --cmake) -> the compiled modules in the wheel, and how many tests the project has.
 TEMPLATES: dict[tuple[str, bool], tuple[list[str], int]] = {
@@ -94,13 +92,15 @@ def test_template_builds_and_passes_its_tests(
     offline_pip: Path,
     tmp_path: Path,
     fresh_venv: Venv,
+    request: pytest.FixtureRequest,
 ) -> None:
     del offline_pip
-    if template == "cuda" and NVCC is None:
-        pytest.skip("nvcc (the CUDA toolkit) is not installed")
+    environ: dict[str, str] = request.getfixturevalue("cuda") if template == "cuda" else {}
+    if template == "fortran":
+        require_tool("gfortran")
     ironwheel("new", "my-pkg", "--template", template, *(["--cmake"] if cmake else []), cwd=tmp_path)
     project = tmp_path / "my-pkg"
-    result = pip_wheel(project, tmp_path / "dist")
+    result = pip_wheel(project, tmp_path / "dist", env=environ)
     assert result.returncode == 0, tail(result.output)
     modules, count = TEMPLATES[template, cmake]
     tag = "py3-none-any" if template == "pure" else f"{PY}-{PY}-{PLATFORM}"

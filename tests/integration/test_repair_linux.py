@@ -19,7 +19,12 @@ from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, tail
 from tests.integration.repairing import contents, ironwheel, member, members, readelf_dynamic, tag_of
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        sys.version_info < (3, 10), reason="auditwheel>=6.5, which repairs Linux wheels, needs Python 3.10"
+    ),
+]
 
 PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
 SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")

@@ -1,4 +1,4 @@
-"""Repair of Windows wheels on Linux: DLLs cross-built with mingw-w64, delvewheel, a load under wine."""
+"""Repair of Windows wheels on Linux: DLLs cross-built with mingw-w64 (or zig), delvewheel, a load under wine."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel.repair.binaries import read_binary
+from tests.conftest import require_tool
 from tests.integration.frontends import Result, tail
-from tests.integration.repairing import contents, ironwheel, llvm, member, members
+from tests.integration.repairing import contents, ironwheel, llvm, member, members, windows_cc
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +25,12 @@ PYD = f"repair_win/_ext.{PY}-win_amd64.pyd"
 DIST = "repair_win-1.0.dist-info"
 MINGW_LIB = "/usr/x86_64-w64-mingw32/lib"
 PTHREAD = re.compile(r"^repair_win\.libs/libwinpthread-1-[0-9a-f]{32}\.dll$")
+
+
+def load_order(libs: str, name: str) -> list[str]:
+    """delvewheel's list of DLLs to preload, which it writes for wheels that Pythons before 3.10 install."""
+    return [f"{libs}/.load-order-{name}-1.0"] if PY == "cp39" else []
+
 
 # A stand-in for CPython's import of an extension module on Windows (3.8+): the
 # directories os.add_dll_directory() would add, then LoadLibraryExW with the default
@@ -47,6 +55,8 @@ int wmain(int argc, wchar_t **argv) {
 
 @pytest.fixture
 def root(project: Callable[[str], Path]) -> Path:
+    # The project's toolchain file and the DLL it grafts are mingw-w64's.
+    require_tool("x86_64-w64-mingw32-gcc")
     return project("repair_win")
 
 
@@ -72,13 +82,12 @@ def _imports(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def wine(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
     """Run the loader under wine64 with a prefix of its own; return what it printed."""
-    program = shutil.which("wine64") or "/usr/lib/wine/wine64"
+    program = require_tool("wine64", paths=("/usr/lib/wine/wine64",))
+    gcc = require_tool("x86_64-w64-mingw32-gcc")
     base = tmp_path_factory.mktemp("wine")
     loader = base / "loader.exe"
     (base / "loader.c").write_text(LOADER)
-    subprocess.run(
-        ["x86_64-w64-mingw32-gcc", "-municode", "-o", str(loader), str(base / "loader.c")], check=True
-    )
+    subprocess.run([gcc, "-municode", "-o", str(loader), str(base / "loader.c")], check=True)
     environ = {"WINEPREFIX": str(base / "prefix"), "WINEDEBUG": "-all", "PATH": "/usr/bin:/bin"}
 
     def run(*arguments: Path) -> str:
@@ -108,6 +117,7 @@ def test_a_windows_wheel_is_repaired_with_delvewheel_and_loads(
     pthread = grafted[0].split("/")[1]
     # The internal DLLs moved from bin/ to the module that loads them; only the external one is grafted.
     assert names == [
+        *load_order("repair_win.libs", "repair_win"),
         grafted[0],
         "repair_win/__init__.py",
         PYD,
@@ -178,3 +188,80 @@ def test_a_check_reports_the_dlls_delvewheel_would_graft(root: Path, tmp_path: P
         "repair check: the repaired wheel would be tagged win_amd64 (this one stays win_amd64)"
         in result.output
     )
+
+
+ZIG_PYD = f"repair_win_zig/_ext.{PY}-win_amd64.pyd"
+ZIG_DIST = "repair_win_zig-1.0.dist-info"
+DEP = re.compile(r"^repair_win_zig\.libs/libdep-[0-9a-f]{32}\.dll$")
+
+
+@pytest.fixture(scope="module")
+def zig_windows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """zig cc for 64-bit Windows (from PyPI: no mingw-w64 needed), and libdep.dll built outside the project."""
+    base = tmp_path_factory.mktemp("zig-windows")
+    shim = base / "zig-cc"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ziglang cc -target x86_64-windows-gnu "$@"\n')
+    shim.chmod(0o755)
+    dep = base / "dep"
+    dep.mkdir()
+    (dep / "dep.c").write_text("int dep_value(void) { return 1000; }\n")
+    subprocess.run([*windows_cc(), "-shared", "-o", dep / "libdep.dll", dep / "dep.c"], check=True)
+    return {"ZIG_CC": str(shim), "DEP_DIR": str(dep)}
+
+
+def test_a_windows_wheel_built_by_zig_is_repaired_with_delvewheel(
+    project: Callable[[str], Path], tmp_path: Path, zig_windows: dict[str, str]
+) -> None:
+    root = project("repair_win_zig")
+    env = {
+        "_PYTHON_HOST_PLATFORM": "win-amd64",
+        "CMAKE_TOOLCHAIN_FILE": str(root / "zig-windows.cmake"),
+        "ZIG_CC": zig_windows["ZIG_CC"],
+    }
+    dep_dir = zig_windows["DEP_DIR"]
+    options = ["-C", f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd", "-C", f"cmake.define.DEP_DIR={dep_dir}"]
+    result = ironwheel(
+        "build", "-o", tmp_path / "dist", root, *options, "-C", f"repair.dll-dirs={dep_dir}", env=env
+    )
+    wheel = _wheel(result)
+    assert wheel.name == f"repair_win_zig-1.0-{PY}-{PY}-win_amd64.whl"
+    names = members(wheel)
+    grafted = [name for name in names if DEP.match(name)]
+    assert len(grafted) == 1, names
+    assert names == [
+        *load_order("repair_win_zig.libs", "repair_win_zig"),
+        grafted[0],
+        "repair_win_zig/__init__.py",
+        ZIG_PYD,
+        "repair_win_zig/liba.dll",
+        "repair_win_zig/libb.dll",
+        f"{ZIG_DIST}/DELVEWHEEL",
+        f"{ZIG_DIST}/METADATA",
+        f"{ZIG_DIST}/WHEEL",
+        f"{ZIG_DIST}/sboms/ironwheel.cdx.json",
+        f"{ZIG_DIST}/RECORD",
+    ]
+    assert (
+        "internal library a: bin/liba.dll -> repair_win_zig/liba.dll (next to what loads it)" in result.output
+    )
+    assert "os.add_dll_directory(libs_dir)" in member(wheel, "repair_win_zig/__init__.py").decode()
+    # The module now loads the grafted copy under its new name, and the internal DLL beside it.
+    unpacked = tmp_path / "unpacked"
+    shutil.unpack_archive(wheel, unpacked, format="zip")
+    module = read_binary(unpacked / ZIG_PYD)
+    assert module is not None
+    assert module.format == "pe"
+    assert [name for name in module.needed if name.startswith("lib")] == [
+        grafted[0].split("/")[1],
+        "liba.dll",
+    ]
+    internal = read_binary(unpacked / "repair_win_zig" / "liba.dll")
+    assert internal is not None
+    assert [name for name in internal.needed if name.startswith("lib")] == ["libb.dll"]
+    sbom = json.loads(member(wheel, f"{ZIG_DIST}/sboms/ironwheel.cdx.json"))
+    origins = {
+        component["name"]: {item["name"]: item["value"] for item in component["properties"]}
+        for component in sbom["components"]
+    }
+    assert origins["liba.dll"]["ironwheel:cmake-target"] == "a"
+    assert origins[grafted[0].split("/")[1]]["ironwheel:grafted-by"] == "delvewheel"

@@ -18,19 +18,19 @@ CASES: list[tuple[str, dict[str, str], dict[str, str], str]] = [
         "holds a package",
         {"src/demo/__init__.py": ""},
         {"build.dir": "src"},
-        'error: tool.ironwheel.build.dir: "src" contains the package directory src/demo, whose files it would hide',
+        'error: -C build.dir: "src" contains the package directory src/demo, whose files it would hide',
     ),
     (
         "is a package",
         {"src/demo/__init__.py": ""},
         {"build.dir": "src/demo"},
-        'error: tool.ironwheel.build.dir: "src/demo" is the package directory src/demo, whose files it would hide',
+        'error: -C build.dir: "src/demo" is the package directory src/demo, whose files it would hide',
     ),
     (
         "inside a package",
         {"src/demo/__init__.py": ""},
         {"build.dir": "src/demo/build/{wheel_tag}"},
-        'error: tool.ironwheel.build.dir: "src/demo/build/{wheel_tag}" is inside the package directory src/demo, '
+        'error: -C build.dir: "src/demo/build/{wheel_tag}" is inside the package directory src/demo, '
         "whose files it would hide",
     ),
     (
@@ -51,7 +51,7 @@ CASES: list[tuple[str, dict[str, str], dict[str, str], str]] = [
             "pyproject.toml": PROJECT + '[tool.ironwheel.extension."demo._core"]\nsources = ["csrc/*.c"]\n',
         },
         {"build.dir": "csrc/out"},
-        'error: tool.ironwheel.build.dir: "csrc/out" is inside the sources of [tool.ironwheel.extension."demo._core"] '
+        'error: -C build.dir: "csrc/out" is inside the sources of [tool.ironwheel.extension."demo._core"] '
         "csrc, whose files it would hide",
     ),
     (
@@ -62,7 +62,7 @@ CASES: list[tuple[str, dict[str, str], dict[str, str], str]] = [
             "pyproject.toml": PROJECT + '[tool.ironwheel.cmake]\nsource-dir = "native"\n',
         },
         {"build.dir": "native/build"},
-        'error: tool.ironwheel.build.dir: "native/build" is inside cmake.source-dir native, whose files it would hide',
+        'error: -C build.dir: "native/build" is inside cmake.source-dir native, whose files it would hide',
     ),
 ]
 

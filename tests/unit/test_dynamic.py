@@ -307,8 +307,8 @@ def test_readme_files_that_cannot_be_read(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": README.replace("docs/CHANGES.rst", "../CHANGES.rst")})
     (tmp_path.parent / "CHANGES.rst").write_text("outside\n")
     assert error_of(tmp_path) == (
-        'error: tool.ironwheel.metadata.readme.file: "../CHANGES.rst" is outside the project\n'
-        "hint: give a file relative to the project root, inside it (the sdist carries it)"
+        "error: tool.ironwheel.metadata.readme.file: ../CHANGES.rst is outside the project\n"
+        "hint: move the file into the project: the sdist and the wheel carry only what is inside it"
     )
 
 
@@ -347,8 +347,8 @@ def test_fancy_pypi_readme_problems(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": FANCY.replace("docs/intro.md", "../intro.md")})
     (tmp_path.parent / "intro.md").write_text("outside\n")
     assert error_of(tmp_path) == (
-        'error: tool.hatch.metadata.hooks.fancy-pypi-readme.fragments[1].path: "../intro.md" is outside '
-        "the project\nhint: give a file relative to the project root, inside it (the sdist carries it)"
+        "error: tool.hatch.metadata.hooks.fancy-pypi-readme.fragments[1].path: ../intro.md is outside "
+        "the project\nhint: move the file into the project: the sdist and the wheel carry only what is inside it"
     )
     write(tmp_path, {"pyproject.toml": FANCY.replace('content-type = "text/markdown"', 'content-type = "x"')})
     (tmp_path / "docs").mkdir(exist_ok=True)

@@ -358,14 +358,17 @@ def test_every_module_on_the_limited_api_makes_an_abi3_wheel(tmp_path: Path) -> 
 
 
 def test_one_module_on_the_limited_api_keeps_a_version_specific_wheel(tmp_path: Path) -> None:
+    # The oldest Python the project supports is the running one (a stable ABI newer than the
+    # interpreter's own cannot be built).
+    oldest = f"{sys.version_info[0]}.{sys.version_info[1]}"
     tables = {"a": {"sources": ["a.c"], "py-limited-api": True}, "b": {"sources": ["b.c"]}}
-    project = make(tmp_path, tables, {"a.c": "", "b.c": ""}, project={"requires-python": ">=3.10, <4"})
+    project = make(tmp_path, tables, {"a.c": "", "b.c": ""}, project={"requires-python": f">={oldest}, <4"})
     tag, stable = project.tag
     assert stable is None
     assert tag.abi != "abi3"
     limited = [extension.limited_api for extension in load_extensions(project)]
     assert limited == (
-        ["3.10", ""] if sys.implementation.name == "cpython" and not tag.abi.endswith("t") else ["", ""]
+        [oldest, ""] if sys.implementation.name == "cpython" and not tag.abi.endswith("t") else ["", ""]
     )
 
 

@@ -56,6 +56,24 @@ ERRORS: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "an unknown key among other problems",
+        'descriptions = "x"\nrequires-python = "3.9+"\n',
+        [
+            "error: 2 problems with the [project] table:",
+            "  project.descriptions: unknown key (did you mean project.description?)",
+            "  Field \"project.requires-python\" is an invalid Python version specifier string (got '3.9+')",
+        ],
+    ),
+    (
+        "console_scripts and gui_scripts as entry-point groups",
+        '[project.entry-points.console_scripts]\na = "demo:a"\n[project.entry-points.gui_scripts]\nb = "demo:b"\n',
+        [
+            "error: 2 problems with the [project] table:",
+            "  project.entry-points.console_scripts: not allowed; write its entries in [project.scripts]",
+            "  project.entry-points.gui_scripts: not allowed; write its entries in [project.gui-scripts]",
+        ],
+    ),
+    (
         "every problem at once",
         '[project.gui-scripts]\nrun = "demo:main()"\n[project.entry-points."demo.plugins"]\n'
         'a = "2demo:x"\nb = "demo:"\n"c/d" = "demo"\n',
@@ -160,3 +178,16 @@ def test_a_reused_record_warns_again_without_checking_again(
     name = ironwheel.prepare_metadata_for_build_wheel(str(chdir / "meta"), {"build.dir": "build/record"})
     assert name == "demo-1.dist-info"
     assert warning in capsys.readouterr().err.splitlines()
+
+
+def test_a_readme_is_rendered_only_where_readme_renderer_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = "Demo\n====\n\nA *demo.\n"
+    assert metacheck.rst_problem(broken, "README.rst") == (
+        "README.rst:4: the readme does not render as reStructuredText (Inline emphasis start-string without "
+        "end-string): PyPI will refuse the upload"
+    )
+    assert metacheck.rst_problem("Demo\n====\n\nA *demo*.\n", "README.rst") is None
+    monkeypatch.setitem(__import__("sys").modules, "readme_renderer", None)
+    assert metacheck.rst_problem(broken, "README.rst") is None

@@ -277,7 +277,7 @@ def test_build_dir_must_not_be_the_project(
         ironwheel.build_wheel(str(chdir / "dist"), {"build.dir": directory})
     assert caught.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-2:] == [
-        f'error: tool.ironwheel.build.dir: "{directory}" is the project directory or contains it',
+        f'error: -C build.dir: "{directory}" is the project directory or contains it',
         'hint: use a directory of its own, such as "build/{wheel_tag}" (the default)',
     ]
     assert (chdir / ".gitignore").read_text() == "keep me\n"

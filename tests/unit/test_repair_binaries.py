@@ -14,7 +14,8 @@ from ironwheel.repair.binaries import Binary, binary_format, read_binary
 from ironwheel.repair.elf import parse_elf, read_elf
 from ironwheel.repair.macho import is_macho, parse_macho
 from ironwheel.repair.pe import parse_pe
-from tests.integration.repairing import llvm
+from tests.conftest import require_tool
+from tests.integration.repairing import llvm, windows_cc
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads the ELF files of this Linux system")
 
@@ -27,7 +28,9 @@ def _loaded_elf_files() -> list[Path]:
 
 
 def _readelf(path: Path) -> dict[str, list[str]]:
-    output = subprocess.run(["readelf", "-dW", str(path)], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [require_tool("readelf"), "-dW", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     found: dict[str, list[str]] = {}
     for kind, value in re.findall(r"\((NEEDED|SONAME|RPATH|RUNPATH)\)\s+[^\[]*\[([^\]]*)\]", output):
         found.setdefault(kind, []).append(value)
@@ -35,7 +38,9 @@ def _readelf(path: Path) -> dict[str, list[str]]:
 
 
 def _readelf_versions(path: Path) -> set[tuple[str, str]]:
-    output = subprocess.run(["readelf", "-VW", str(path)], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [require_tool("readelf"), "-VW", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     needs: set[tuple[str, str]] = set()
     library = ""
     section = output.split(".gnu.version_r", 1)[-1] if ".gnu.version_r" in output else ""
@@ -161,17 +166,18 @@ def test_bad_pe_files(data: bytes, message: str) -> None:
         parse_pe(data)
 
 
-@pytest.mark.slow  # compiles with mingw-w64
+@pytest.mark.slow  # cross-compiles for Windows
 def test_pe_imports_agree_with_llvm_readobj(tmp_path: Path) -> None:
+    readobj = llvm("llvm-readobj")
     (tmp_path / "b.c").write_text("int b(void) { return 1; }\n")
     (tmp_path / "a.c").write_text("int b(void);\nint a(void) { return b(); }\n")
-    gcc = "x86_64-w64-mingw32-gcc"
-    subprocess.run([gcc, "-shared", "-o", tmp_path / "b.dll", tmp_path / "b.c"], check=True)
+    cc = windows_cc()
+    subprocess.run([*cc, "-shared", "-o", tmp_path / "b.dll", tmp_path / "b.c"], check=True)
     subprocess.run(
-        [gcc, "-shared", "-o", tmp_path / "a.dll", tmp_path / "a.c", tmp_path / "b.dll"], check=True
+        [*cc, "-shared", "-o", tmp_path / "a.dll", tmp_path / "a.c", tmp_path / "b.dll"], check=True
     )
     output = subprocess.run(
-        [llvm("llvm-readobj"), "--coff-imports", str(tmp_path / "a.dll")],
+        [readobj, "--coff-imports", str(tmp_path / "a.dll")],
         capture_output=True,
         text=True,
         check=True,

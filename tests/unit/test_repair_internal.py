@@ -11,10 +11,9 @@ from ironwheel.cmake.fileapi import CodeModel, Target
 from ironwheel.repair.binaries import read_binary
 from ironwheel.repair.windows import PELinker
 from ironwheel.wheel import Source
+from tests.integration.repairing import windows_cc
 
-pytestmark = pytest.mark.slow  # compiles with mingw-w64
-
-GCC = "x86_64-w64-mingw32-gcc"
+pytestmark = pytest.mark.slow  # cross-compiles for Windows
 
 
 def test_a_dll_goes_next_to_each_module_that_loads_it(tmp_path: Path) -> None:
@@ -23,7 +22,8 @@ def test_a_dll_goes_next_to_each_module_that_loads_it(tmp_path: Path) -> None:
     build = tmp_path / "build"
     build.mkdir()
     (tmp_path / "a.c").write_text("int a(void) { return 1; }\n")
-    subprocess.run([GCC, "-shared", "-o", build / "a.dll", tmp_path / "a.c"], check=True)
+    cc = windows_cc()
+    subprocess.run([*cc, "-shared", "-o", build / "a.dll", tmp_path / "a.c"], check=True)
     staging = tmp_path / "staging"
     (staging / "bin").mkdir(parents=True)
     (staging / "bin" / "a.dll").write_bytes((build / "a.dll").read_bytes())
@@ -34,7 +34,7 @@ def test_a_dll_goes_next_to_each_module_that_loads_it(tmp_path: Path) -> None:
         )
         module = staging / "pkg" / name / f"_{name}.pyd"
         module.parent.mkdir(parents=True)
-        subprocess.run([GCC, "-shared", "-o", module, tmp_path / f"{name}.c", build / "a.dll"], check=True)
+        subprocess.run([*cc, "-shared", "-o", module, tmp_path / f"{name}.c", build / "a.dll"], check=True)
         entries[f"pkg/{name}/_{name}.pyd"] = module
     entries["bin/a.dll"] = staging / "bin" / "a.dll"
     target = Target(

@@ -77,6 +77,37 @@ def test_precedence_table_override_environment_config_settings() -> None:
     assert load(table, None, environ).cmake.build_type == "RelWithDebInfo"
 
 
+def test_each_value_keeps_the_name_of_the_source_that_set_it() -> None:
+    table = {
+        "build": {"dir": "out", "jobs": 2, "verbose": True},
+        "wheel": {"packages": ["src/pkg"]},
+        "overrides": [{"if": "sys_platform == 'linux'", "build": {"jobs": 3, "verbose": False}}],
+    }
+    environ = {"IRONWHEEL_BUILD_JOBS": "4", "IRONWHEEL_CMAKE_SOURCE_DIR": "native"}
+    settings = load(table, {"build.dir": "elsewhere", "wheel.packages": "src/other"}, environ)
+    assert settings.build.dir == "elsewhere"
+    assert [
+        settings.where(key)
+        for key in (
+            "build.dir",
+            "build.jobs",
+            "build.verbose",
+            "cmake.source-dir",
+            "wheel.packages",
+            "cmake.args",
+        )
+    ] == [
+        "-C build.dir",
+        "IRONWHEEL_BUILD_JOBS",
+        "tool.ironwheel.overrides[0].build.verbose",
+        "IRONWHEEL_CMAKE_SOURCE_DIR",
+        "-C wheel.packages",
+        "tool.ironwheel.cmake.args",
+    ]
+    # Where a value came from is no setting: equal settings from different sources are equal.
+    assert load({"build": {"dir": "elsewhere"}}) == load({}, {"build.dir": "elsewhere"})
+
+
 def test_overrides_apply_in_order_and_only_when_their_marker_holds() -> None:
     table = {
         "build": {"jobs": 1},
@@ -259,6 +290,16 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
         "hint: write a PEP 508 marker such as \"sys_platform == 'win32'\"; its variables are os_name, sys_platform, "
         "platform_machine, platform_system, platform_release, python_version, python_full_version, "
         "implementation_name and platform_python_implementation",
+    ),
+    (
+        "a frontend passing a number",
+        {"config": {"build.jobs": 4}},
+        "error: -C build.jobs: config settings are strings, got 4 (int)\nhint: pass -C KEY=VALUE strings",
+    ),
+    (
+        "a frontend passing a key that is not a string",
+        {"config": {3: "x"}},
+        "error: -C 3: config settings are strings, got the key 3\nhint: pass -C KEY=VALUE strings",
     ),
     (
         "typo inside an override that does not apply here",

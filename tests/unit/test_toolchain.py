@@ -94,7 +94,9 @@ def test_old_ninja_is_skipped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("lists", "configured", "expected"),
     [
-        ("cmake_minimum_required(VERSION 3.26...3.31)\n", ">=3.18", ">=3.18,>=3.26"),
+        ("cmake_minimum_required(VERSION 3.26...3.31)\n", ">=3.18", ">=3.26"),
+        ("cmake_minimum_required(VERSION 3.26)\n", ">=3.18,<4,<=3.40,<=3.30", ">=3.26,<4,<=3.30"),
+        ("cmake_minimum_required(VERSION 3.26)\n", ">3.18,!=3.27.0", ">3.18,!=3.27.0,>=3.26"),
         ("CMAKE_MINIMUM_REQUIRED ( VERSION 3.15 )\n", ">=3.18", ">=3.18"),
         ("# cmake_minimum_required(VERSION 3.99)\nproject(x)\n", ">=3.18", ">=3.18"),
         ("cmake_minimum_required(VERSION 3.20)\n", ">=3.21", ">=3.21"),
@@ -104,4 +106,5 @@ def test_requirement_includes_cmake_minimum_required(
     tmp_path: Path, lists: str, configured: str, expected: str
 ) -> None:
     (tmp_path / "CMakeLists.txt").write_text(lists)
-    assert cmake_requirement(configured, tmp_path) == SpecifierSet(expected)
+    # Compared as text: the redundant bounds are gone from what messages and requests say.
+    assert str(cmake_requirement(configured, tmp_path)) == str(SpecifierSet(expected))

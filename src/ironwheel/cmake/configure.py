@@ -37,6 +37,7 @@ from ironwheel.cmake.targetcache import target_cache
 from ironwheel.errors import CommandError, ConfigError
 from ironwheel.launcher import LANGUAGES, Launcher
 from ironwheel.settings import Settings
+from ironwheel.settings.model import install_prefix_arguments
 from ironwheel.tags import StableABI
 from ironwheel.target import Target, resolve_target, running_python, target_inputs
 from ironwheel.target.arch import macos_arch
@@ -146,7 +147,8 @@ def _split_cmake_args(environ: Mapping[str, str]) -> list[str]:
             f"CMAKE_ARGS cannot be split into arguments: {error}",
             hint="quote the arguments in CMAKE_ARGS the way a shell would",
         ) from None
-    kept = [arg for arg in args if not arg.startswith("-DCMAKE_INSTALL_PREFIX")]
+    dropped = set(install_prefix_arguments(args))
+    kept = [arg for index, arg in enumerate(args) if index not in dropped]
     if len(kept) != len(args):
         log.info("ignoring -DCMAKE_INSTALL_PREFIX from CMAKE_ARGS: the wheel decides where files go")
     return kept

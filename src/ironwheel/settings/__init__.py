@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
 from ironwheel.errors import ConfigError
-from ironwheel.settings._convert import Issue, build, merge
+from ironwheel.settings._convert import Issue, build, closest, merge, prefixed
+from ironwheel.settings._fields import env_name, fields_of
 from ironwheel.settings.model import Settings
 from ironwheel.settings.sources import (
     ConfigSettings,
@@ -20,7 +22,7 @@ from ironwheel.settings.sources import (
     from_table,
 )
 
-__all__ = ["ConfigSettings", "Settings", "load_settings"]
+__all__ = ["ConfigSettings", "Settings", "closest", "load_settings"]
 
 log = logging.getLogger("ironwheel")
 
@@ -35,6 +37,28 @@ def _error(issues: list[Issue]) -> ConfigError:
         f"{issue.where}: {issue.problem}" + (f" ({issue.hint})" if issue.hint else "") for issue in issues
     ]
     return ConfigError(f"{len(issues)} problems with the build settings:", details=details, hint=_SCHEMA_HINT)
+
+
+def _note(
+    origins: dict[str, str],
+    tree: Mapping[str, Any],
+    name: Callable[[tuple[str, ...]], str],
+    cls: type[Any] = Settings,
+    prefix: tuple[str, ...] = (),
+) -> None:
+    """Record ``name(path)`` as the origin of every setting ``tree`` gives a value."""
+    for key, value in tree.items():
+        path = (*prefix, key)
+        field = fields_of(cls).get(key)
+        if (
+            field is not None
+            and field.section is not None
+            and field.kind == "section"
+            and isinstance(value, dict)
+        ):
+            _note(origins, value, name, field.section, path)
+        else:
+            origins[".".join(path)] = name(path)
 
 
 def load_settings(
@@ -54,6 +78,7 @@ def load_settings(
     tool = pyproject.get("tool")
     table = tool.get("ironwheel") if isinstance(tool, dict) else None
     tree, overrides = from_table(table, issues)
+    origins: dict[str, str] = {}
     if isinstance(tool, dict) and "scikit-build" in tool:
         from ironwheel.settings.scikit_build import from_scikit_build
 
@@ -63,11 +88,16 @@ def load_settings(
         if override.matches(marker_environment):
             log.debug("applying tool.ironwheel.overrides[%d] (%s)", override.index, override.condition)
             tree = merge(tree, override.values)
-    tree = merge(tree, from_environment(environ, issues))
-    tree = merge(tree, from_config_settings(config_settings, issues))
+            _note(origins, override.values, prefixed(f"tool.ironwheel.overrides[{override.index}]"))
+    environment = from_environment(environ, issues)
+    tree = merge(tree, environment)
+    _note(origins, environment, env_name)
+    config = from_config_settings(config_settings, issues)
+    tree = merge(tree, config)
+    _note(origins, config, lambda path: "-C " + ".".join(path))
     if issues:
         raise _error(issues)
-    settings: Settings = build(Settings, tree)
+    settings: Settings = dataclasses.replace(build(Settings, tree), origins=origins)
     if settings.minimum_version and Version(settings.minimum_version) > Version(__version__):
         raise ConfigError(
             f"this project needs ironwheel {settings.minimum_version} or later "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ironwheel.settings._fields import Field, fields_of, walk
@@ -25,6 +25,8 @@ __all__ = [
     "Where",
     "assign",
     "build",
+    "closest",
+    "define_problem",
     "fixed",
     "merge",
     "prefixed",
@@ -114,10 +116,24 @@ def suggest(root: type[Any], path: Path, where: Where) -> str:
     return f"did you mean {where(best)}?" if best and score >= 0.6 else ""
 
 
+def closest(wrong: str, known: Iterable[str]) -> str | None:
+    """The known name a mistyped ``wrong`` most likely meant, or None when none is close."""
+    score, best = max(((_similarity(wrong, name), name) for name in known), default=(0.0, ""))
+    return best if score >= 0.6 else None
+
+
 def _similarity(a: str, b: str) -> float:
     import difflib  # only a mistake needs suggestions
 
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def define_problem(value: str) -> str | None:
+    """Why CMake would not take ``value`` as a cache variable's value, or None."""
+    if "\n" in value or "\r" in value:
+        # CMake keeps what comes before the first line break, and says so only in its log.
+        return "a CMake cache value cannot hold a line break (CMake would cut it at the first one)"
+    return None
 
 
 def _cmake_value(value: object) -> str | None:
@@ -256,6 +272,10 @@ class Checker:
                 if converted is None:
                     expected = "a string, boolean, number or array"
                     self._report((*path, name), f"expected {expected}, got {_describe(item)}")
+                    continue
+                problem = define_problem(converted)
+                if problem is not None:
+                    self._report((*path, name), problem)
                     continue
                 result[name] = converted
         if field.check is not None:

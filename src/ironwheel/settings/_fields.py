@@ -91,6 +91,8 @@ def fields_of(cls: type[Any]) -> dict[str, Field]:
     hints = typing.get_type_hints(cls)
     result: dict[str, Field] = {}
     for item in dataclasses.fields(cls):
+        if item.metadata.get("origin"):
+            continue  # where the values came from, not a key
         kind, choices, section = _kind_of(hints[item.name], item.metadata)
         if item.default is not dataclasses.MISSING:
             default: Any = item.default

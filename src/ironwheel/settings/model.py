@@ -34,6 +34,7 @@ __all__ = [
     "TargetSettings",
     "VersionSettings",
     "WheelSettings",
+    "install_prefix_arguments",
 ]
 
 Check = Callable[[Any], Optional[str]]
@@ -65,6 +66,29 @@ def setting(
 def section(cls: type[Any], doc: str) -> Any:
     """Declare a nested table."""
     return dataclasses.field(default_factory=cls, metadata={"doc": doc})
+
+
+def install_prefix_arguments(args: tuple[str, ...] | list[str]) -> list[int]:
+    """The indexes of the arguments that set CMAKE_INSTALL_PREFIX, in either spelling of ``-D``."""
+    found: list[int] = []
+    for index, arg in enumerate(args):
+        if arg.startswith("-DCMAKE_INSTALL_PREFIX"):
+            found.append(index)
+        elif arg == "-D" and index + 1 < len(args) and args[index + 1].startswith("CMAKE_INSTALL_PREFIX"):
+            found += [index, index + 1]
+    return found
+
+
+def _check_cmake_args(value: tuple[str, ...]) -> str | None:
+    found = install_prefix_arguments(value)
+    if found:
+        given = " ".join(value[index] for index in found)
+        # It would move every DESTINATION evaluated at configure time out of the wheel.
+        return (
+            f'"{given}" is not allowed: the wheel decides where files go '
+            "(wheel.install-dir chooses a directory in it)"
+        )
+    return None
 
 
 def _check_specifier(value: str) -> str | None:
@@ -247,7 +271,12 @@ class CMakeSettings:
         "Cache variables passed as -D. Booleans become ON/OFF, lists are joined with ';'.",
         kind="cmake-define",
     )
-    args: tuple[str, ...] = setting((), "Extra arguments for the configure step.")
+    args: tuple[str, ...] = setting(
+        (),
+        "Extra arguments for the configure step (not CMAKE_INSTALL_PREFIX: the wheel decides "
+        "where files go).",
+        check=_check_cmake_args,
+    )
     targets: tuple[str, ...] = setting((), "Targets to build; empty builds the default target.")
     version: str = setting(
         ">=3.18",
@@ -585,3 +614,12 @@ class Settings:
         '[tool.ironwheel.extension."pkg._core"].',
     )
     cython: CythonSettings = section(CythonSettings, "Cython defaults for the extension tables.")
+    # Not a key: which source gave each value that did not come from the table (dotted key ->
+    # its name there, "IRONWHEEL_BUILD_DIR", "-C build.dir"), so that messages name what the user wrote.
+    origins: Mapping[str, str] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False, metadata={"origin": True}
+    )
+
+    def where(self, key: str) -> str:
+        """How a message names the setting ``key`` (``"build.dir"``): as the source that set it spells it."""
+        return self.origins.get(key) or f"tool.ironwheel.{key}"

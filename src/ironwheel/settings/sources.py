@@ -17,6 +17,7 @@ from ironwheel.settings._convert import (
     Issue,
     Path,
     assign,
+    define_problem,
     fixed,
     prefixed,
     scalar,
@@ -117,6 +118,18 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
     """Read ``-C key=value`` settings given to the frontend."""
     tree: dict[str, Any] = {}
     for key, raw in (config_settings or {}).items():
+        # PEP 517 promises strings (or lists of them); a frontend that passes other types
+        # gets an error, not a traceback.
+        if not isinstance(key, str) or not (
+            raw is None
+            or isinstance(raw, str)
+            or (isinstance(raw, list) and all(isinstance(v, str) for v in raw))
+        ):
+            got = f"the key {key!r}" if not isinstance(key, str) else f"{raw!r} ({type(raw).__name__})"
+            issues.append(
+                Issue(f"-C {key}", f"config settings are strings, got {got}", "pass -C KEY=VALUE strings")
+            )
+            continue
         values = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
         where_key = f"-C {key}"
         resolved = _resolve(key)
@@ -169,7 +182,8 @@ def from_config_settings(config_settings: ConfigSettings | None, issues: list[Is
 
 def _as_string(field: Field) -> Field:
     """The field of one entry of a string table."""
-    return Field(key=field.key, attr=field.attr, kind="string", doc=field.doc)
+    check = define_problem if field.kind == "cmake-define" else None
+    return Field(key=field.key, attr=field.attr, kind="string", doc=field.doc, check=check)
 
 
 def _cmake_bool(field: Field, value: str) -> str | bool | int:

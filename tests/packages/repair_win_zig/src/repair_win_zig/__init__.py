@@ -1,0 +1,1 @@
+"""A Windows package cross-built with zig."""
