@@ -466,11 +466,13 @@ _TARGET_PLATFORM = re.compile(r"^(|linux_\w+|macosx_\d+_\d+_\w+|win32|win_amd64|
 
 
 def _check_target_platform(value: str) -> str | None:
-    if not _TARGET_PLATFORM.match(re.sub(r"[-.]", "_", value)):
-        return (
-            f'expected a platform such as "linux_aarch64", "macosx_11_0_arm64" or "win_amd64", got "{value}"'
-        )
-    return None
+    spelled = re.sub(r"[-.]", "_", value)
+    if _TARGET_PLATFORM.match(spelled):
+        return None
+    expected = 'expected a platform such as "linux_aarch64", "macosx_11_0_arm64" or "win_amd64"'
+    if spelled.startswith(("manylinux", "musllinux")):
+        return f'{expected}, got the repair policy "{value}" (repair.manylinux takes policies)'
+    return f'{expected}, got "{value}"'
 
 
 @dataclasses.dataclass(frozen=True)
