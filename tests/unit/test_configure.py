@@ -280,3 +280,95 @@ def test_visual_studio_generator_gets_the_platform_of_the_tag(
         environ={"CMAKE_GENERATOR": "Visual Studio 17 2022", "CMAKE_ARGS": "-A x64"},
     )
     assert explicit.command.count("-A") == 1
+
+
+def _cache(result: configure.Plan) -> dict[str, str]:
+    return {
+        line.split(" ", 1)[0][4:]: line.split('"')[1]
+        for line in result.init_cache.splitlines()
+        if line.startswith("set(")
+    }
+
+
+def test_a_native_build_gets_the_interpreters_suffix_and_no_cross_settings(
+    build_dir: BuildDir, environment: Path
+) -> None:
+    del environment
+    import sysconfig
+
+    settings = load_settings({"project": {}, "tool": {"ironwheel": {}}}, environ={})
+    result = configure.make_plan(
+        name="my-pkg",
+        version=Version("1.0"),
+        source_dir=Path("/src/my-pkg"),
+        build_dir=build_dir,
+        settings=settings,
+        cmake=CMAKE,
+        ninja=NINJA,
+        stable_abi=None,
+        state="wheel",
+        platform=sysconfig.get_platform().replace("-", "_").replace(".", "_"),
+        environ={},
+    )
+    cache = _cache(result)
+    assert cache["IRONWHEEL_EXT_SUFFIX"] == sysconfig.get_config_var("EXT_SUFFIX")
+    assert cache["SKBUILD_SOABI"] == sysconfig.get_config_var("SOABI")
+    assert "CMAKE_SYSTEM_NAME" not in cache
+    assert "PYTHON_MODULE_EXTENSION" not in cache
+    assert not any(name.startswith("findpython/") for name in result.files)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a cross build from Linux")
+def test_a_cross_build_tells_cmake_the_target(build_dir: BuildDir, environment: Path) -> None:
+    del environment
+    from ironwheel.target import TargetInputs, resolve_target, running_python
+    from ironwheel.toolchains.msvc import MsvcEnvironment
+    from ironwheel.toolchains.setup import Toolchain
+    from ironwheel.toolchains.zig import plan_zig
+
+    settings = load_settings({"project": {}, "tool": {"ironwheel": {}}}, environ={})
+    running = running_python()
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    target = resolve_target(TargetInputs(running=running, platform="win_arm64", emulator=("wine",)))
+    zig = plan_zig(target, "auto", {})
+    toolchain = Toolchain(
+        zig=zig,
+        zig_program=Path("/opt/zig/zig"),
+        msvc=MsvcEnvironment(Path("C:/VS"), "x64_arm64", {"INCLUDE": "C:/VS/include"}),
+    )
+    result = configure.make_plan(
+        name="my-pkg",
+        version=Version("1.0"),
+        source_dir=Path("/src/my-pkg"),
+        build_dir=build_dir,
+        settings=settings,
+        cmake=CMAKE,
+        ninja=NINJA,
+        stable_abi=None,
+        state="wheel",
+        platform=target.platform,
+        environ={},
+        target=target,
+        toolchain=toolchain,
+    )
+    cache = _cache(result)
+    state = build_dir.state_dir.as_posix()
+    assert (cache["CMAKE_SYSTEM_NAME"], cache["CMAKE_SYSTEM_PROCESSOR"]) == ("Windows", "ARM64")
+    assert cache["CMAKE_CROSSCOMPILING_EMULATOR"] == "wine"
+    assert cache["IRONWHEEL_EXT_SUFFIX"] == cache["PYTHON_MODULE_EXTENSION"] == f".cp{version}-win_arm64.pyd"
+    assert cache["IRONWHEEL_SOABI"] == cache["SKBUILD_SOABI"] == f"cp{version}-win_arm64"
+    assert cache["CMAKE_MODULE_PATH"].split(";")[0] == f"{state}/findpython"
+    assert result.files["findpython/FindPython.cmake"] == (
+        "# Written by ironwheel for a cross build: CMake's FindPython, then the target's\n"
+        "# extension suffix, which it cannot get from an interpreter of another platform.\n"
+        'include("${CMAKE_ROOT}/Modules/FindPython.cmake")\n'
+        "if(Python_FOUND)\n"
+        f'  set(Python_SOABI "cp{version}-win_arm64")\n'
+        '  set(Python_SOSABI "")\n'
+        "endif()\n"
+    )
+    assert cache["CMAKE_C_COMPILER"] == f"{state}/zig/cc"
+    assert result.programs["zig/cc"].endswith('exec "/opt/zig/zig" cc -target aarch64-windows-gnu "$@"\n')
+    assert result.environment["INCLUDE"] == "C:/VS/include"
+    assert result.fresh_key["zig"] == "aarch64-windows-gnu /opt/zig/zig"
+    assert result.fresh_key["target"] == f"win_arm64  .cp{version}-win_arm64.pyd"
