@@ -170,6 +170,9 @@ def test_a_frontend_requests_ziglang(
     wheel = _built(result)
     assert 'requesting ziglang>=0.13: build.toolchain = "zig"' in result.output
     assert _oldest_glibc(wheel) <= 17
+    venv = Venv(tmp_path / "venv")
+    venv.install(wheel)
+    assert venv.run("import internal_lib as m; print(m.value(), m.doubled(), m.one())") == "21 42 1"
 
 
 def test_fortran_is_refused_with_zig(project: Callable[[str], Path], tmp_path: Path) -> None:
