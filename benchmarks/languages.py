@@ -3,7 +3,7 @@
     python benchmarks/languages.py [--runs 5] [example ...]
 
 Each example is copied to a temporary directory and built with
-``python -m ironwheel build`` (no isolation; the running Python needs Cython
+``python -m ironwheel build --wheel --no-isolation`` (no isolation; the running Python needs Cython
 and NumPy) into its persistent build directory. Reported: the first build
 (CMake configures and compiles everything), a build with nothing changed
 (should only run ninja), a build after touching one source (one module is
@@ -44,7 +44,7 @@ def _timed(command: list[str], cwd: Path) -> float:
 
 
 def measure(example: str, runs: int) -> dict[str, float]:
-    build = [sys.executable, "-m", "ironwheel", "build", "-o", "dist", "."]
+    build = [sys.executable, "-m", "ironwheel", "build", "--wheel", "--no-isolation", "-o", "dist", "."]
     with tempfile.TemporaryDirectory(prefix="ironwheel-bench-") as temporary:
         project = Path(temporary) / example
         shutil.copytree(ROOT / "examples" / example, project)

@@ -3,9 +3,10 @@
 Builds tests/packages/repair_elf with about 200 MB of data files in its package
 (half random bytes, half text) and times, alternately, N times each:
 
-  fast:  python -m ironwheel build                    (repair.mode auto -> on: the binaries and
-                                                        .dist-info go through auditwheel; one zip)
-  slow:  python -m ironwheel build -C repair.mode=off  then  python -m auditwheel repair
+  fast:  python -m ironwheel build --wheel --no-isolation
+         (repair.mode auto -> on: the binaries and .dist-info go through auditwheel; one zip)
+  slow:  python -m ironwheel build --wheel --no-isolation -C repair.mode=off
+         then  python -m auditwheel repair
 
 Both start from the same warm build directory (ninja has nothing to do), so the
 difference is packaging and repair. Prints medians, min-max and the ratio.
@@ -67,13 +68,25 @@ def _project(base: Path, megabytes: int) -> Path:
 
 def _fast(project: Path, out: Path) -> float:
     shutil.rmtree(out, ignore_errors=True)
-    return _run([sys.executable, "-m", "ironwheel", "build", "-o", out, project])
+    return _run([sys.executable, "-m", "ironwheel", "build", "--wheel", "--no-isolation", "-o", out, project])
 
 
 def _slow(project: Path, out: Path) -> tuple[float, float]:
     shutil.rmtree(out, ignore_errors=True)
     build = _run(
-        [sys.executable, "-m", "ironwheel", "build", "-o", out / "plain", project, "-C", "repair.mode=off"]
+        [
+            sys.executable,
+            "-m",
+            "ironwheel",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "-o",
+            out / "plain",
+            project,
+            "-C",
+            "repair.mode=off",
+        ]
     )
     (plain,) = (out / "plain").glob("*.whl")
     repair = _run([sys.executable, "-m", "auditwheel", "repair", "-w", out / "repaired", plain])

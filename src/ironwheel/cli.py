@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel import __version__
-from ironwheel._output import configure_logging, report_error
-from ironwheel._signals import Terminated, interruption, terminable
-from ironwheel.errors import ConfigError, IronwheelError, from_os_error
+from ironwheel._output import PRESENTED, configure_logging, present
+from ironwheel._signals import terminable
+from ironwheel._version import __version__
+from ironwheel.errors import ConfigError
+from ironwheel.inspect.command import add_command as add_inspect_command
 from ironwheel.new.command import add_commands as add_new_commands
 
 __all__ = ["main"]
@@ -47,26 +47,46 @@ def _parser() -> argparse.ArgumentParser:
         description="The ironwheel build backend.",
         **_examples(
             "%(prog)s new my-pkg --template cpp-pybind11   a new project",
-            "%(prog)s build --sdist --wheel                 release artifacts of the project here",
+            "%(prog)s build                                 release artifacts of the project here",
+            "%(prog)s inspect dist/*                        check them before publishing",
             "%(prog)s COMMAND --help                        each command's options and examples",
+            "%(prog)s -q build                              only warnings and errors (-v: debug too)",
         ),
     )
     parser.add_argument("--version", action="version", version=f"ironwheel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_new_commands(commands)
+    add_inspect_command(commands)
 
     build = commands.add_parser(
         "build",
-        help="build a wheel (and/or an sdist) of a project, without isolation",
+        help="release artifacts: the sdist, then a repaired wheel built from it, in an isolated environment",
         **_examples(
-            "%(prog)s                       a repaired wheel of the project here, in dist/",
-            "%(prog)s --sdist --wheel -o out path/to/project",
+            "%(prog)s                       the sdist and a repaired wheel of the project here, in dist/",
+            "%(prog)s --wheel --no-isolation   only the wheel, from the tree, with this environment's tools",
+            "%(prog)s -o out path/to/project",
             "%(prog)s -C cmake.build-type=Debug -C repair.mode=off",
+            "%(prog)s --wheel --timings build-times.html   where the time went, as a page",
         ),
     )
     build.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
-    build.add_argument("--wheel", action="store_true", help="build a wheel (the default)")
-    build.add_argument("--sdist", action="store_true", help="build an sdist")
+    build.add_argument("--wheel", action="store_true", help="only a wheel, built from the tree")
+    build.add_argument("--sdist", action="store_true", help="only an sdist")
+    build.add_argument(
+        "--timings",
+        nargs="?",
+        const="ironwheel-timings.html",
+        metavar="PATH",
+        help="write an HTML page of where the wheel build spent its time (default PATH: "
+        "ironwheel-timings.html; the same as -C build.timings=PATH)",
+    )
+    build.add_argument(
+        "--no-isolation",
+        dest="isolation",
+        action="store_false",
+        help="run the hooks in this environment, with what it has installed (default: a new virtual "
+        "environment with the build requirements, as python -m build makes)",
+    )
     build.add_argument("-o", "--outdir", default="dist", help="output directory (default: dist)")
     build.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
 
@@ -148,44 +168,66 @@ def _parser() -> argparse.ArgumentParser:
     )
     config.add_argument("project", nargs="?", default=".", help="project directory for --show")
     config.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE")
+    _output_options(parser, default=False)
+    for command in commands.choices.values():
+        _output_options(command, default=argparse.SUPPRESS)  # given after the command, as well
     return parser
 
 
-def _build(arguments: argparse.Namespace) -> int:
-    from ironwheel import _hooks
+def _output_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="also show debug messages"
+    )
+    shown.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="only warnings and errors (a failing program's output is still shown)",
+    )
 
+
+def _build(arguments: argparse.Namespace) -> int:
+    from ironwheel.release.command import build_release
+
+    only = [kind for kind, flag in (("sdist", arguments.sdist), ("wheel", arguments.wheel)) if flag]
     settings = _config_settings(arguments.config_setting)
-    outdir = Path(arguments.outdir).absolute()
-    previous = Path.cwd()
-    os.chdir(arguments.project)  # the hooks build the project in the working directory
-    try:
-        if arguments.sdist:
-            print(outdir / _hooks.build_sdist(str(outdir), settings))
-        if arguments.wheel or not arguments.sdist:
-            print(outdir / _hooks.build_wheel(str(outdir), settings, release=True))
-    finally:
-        os.chdir(previous)
+    if arguments.timings:  # absolute: the wheel may be built in an unpacked sdist elsewhere
+        settings["build.timings"] = str(Path(arguments.timings).absolute())
+    built = build_release(
+        Path(arguments.project).absolute(),
+        Path(arguments.outdir).absolute(),
+        settings,
+        wanted=only if len(only) == 1 else ["sdist", "wheel"],  # type: ignore[arg-type]
+        isolation=arguments.isolation,
+    )
+    if isinstance(built, int):
+        return built  # a hook failed in its subprocess, and said why
+    for path in built:
+        print(path)
     return 0
 
 
 def _develop(arguments: argparse.Namespace) -> int:
     from ironwheel.editable.wheel import build_in_place
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
+    from ironwheel.request import BuildRequest
 
     project = Project.load(
-        Path(arguments.project), _config_settings(arguments.config_setting), state="editable"
+        Path(arguments.project), _config_settings(arguments.config_setting), request=BuildRequest("editable")
     )
     build_in_place(project)
     return 0
 
 
 def _repair(arguments: argparse.Namespace) -> int:
-    from ironwheel.pyproject import read_pyproject
+    from ironwheel.project.pyproject import read_pyproject
     from ironwheel.repair.standalone import repair_wheel_file
     from ironwheel.settings import load_settings
 
     project = Path(arguments.project)
-    pyproject = read_pyproject(project) if (project / "pyproject.toml").is_file() else {}
+    pyproject = read_pyproject(project).data if (project / "pyproject.toml").is_file() else {}
     settings = load_settings(pyproject, _config_settings(arguments.config_setting), project_dir=project)
     lib_dirs = [Path(item) for item in arguments.lib_dir]
     lib_dirs += [project / item for item in settings.repair.dll_dirs]
@@ -214,7 +256,7 @@ def _config(arguments: argparse.Namespace) -> int:
         return 0
     import dataclasses
 
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
 
     project = Project.load(Path(arguments.project), _config_settings(arguments.config_setting))
     shown = dataclasses.asdict(project.settings)
@@ -239,7 +281,7 @@ def _migrate(arguments: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
-    configure_logging()
+    configure_logging(verbose=arguments.verbose, quiet=arguments.quiet)
     try:
         with terminable():
             if arguments.command == "build":
@@ -250,22 +292,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _repair(arguments)
             if arguments.command == "migrate":
                 return _migrate(arguments)
+            if arguments.command == "inspect":
+                from ironwheel.inspect.command import run as inspect
+
+                return inspect(arguments)
             if arguments.command in ("new", "init"):
                 from ironwheel.new.command import run as new_project
 
                 return new_project(arguments)
             return _config(arguments)
-    except (KeyboardInterrupt, Terminated) as caught:
-        problem, code = interruption(caught)
-        report_error(problem)
-        return code
-    except IronwheelError as error:
-        report_error(error)
-        return error.exit_code
-    except OSError as error:
-        problem = from_os_error(error)
-        report_error(problem)
-        return problem.exit_code
+    except PRESENTED as caught:
+        return present(caught)
 
 
 if __name__ == "__main__":  # pragma: no cover

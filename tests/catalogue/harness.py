@@ -247,7 +247,17 @@ def _run_mounted(case: Case, root: Path, out: Path, places: Mapping[str, str]) -
         pytest.skip("needs unshare and mount permission (root) for a real full or read-only file system")
     out.mkdir()
     src = str(Path(__file__).resolve().parents[2] / "src")
-    command = [sys.executable, "-m", "ironwheel", "build", "-o", str(out), str(root)]
+    command = [
+        sys.executable,
+        "-m",
+        "ironwheel",
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "-o",
+        str(out),
+        str(root),
+    ]
     command += ["--sdist"] if case.hook == "sdist" else []
     for key, value in case.config.items():
         for item in value if isinstance(value, list) else [value or ""]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.toolchains.zig import find_zig
+from ironwheel.tools.zig import find_zig
 from tests.conftest import ROOT, Venv
 from tests.integration.cibw import Built, build, repair
 from tests.integration.repairing import contents, ironwheel, llvm, members

@@ -95,6 +95,8 @@ def _cli(root: Path, outdir: Path, mode: str = "off") -> list[str]:
         "-m",
         "ironwheel",
         "build",
+        "--wheel",
+        "--no-isolation",
         "-o",
         str(outdir),
         str(root),

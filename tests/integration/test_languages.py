@@ -210,6 +210,56 @@ def test_fortran_called_from_c(project: Callable[[str], Path], tmp_path: Path, f
     )
 
 
+ASM_PROJECT = {
+    "pyproject.toml": """
+[build-system]
+requires = ["ironwheel"]
+build-backend = "ironwheel"
+
+[project]
+name = "asmpkg"
+version = "1.0"
+
+[tool.ironwheel.extension."asmpkg._fast"]
+sources = ["asmpkg/_fast.c", "asmpkg/answer_x86_64.S"]
+""",
+    "asmpkg/__init__.py": "",
+    "asmpkg/_fast.c": """
+#include <Python.h>
+int asm_answer(void);
+static PyObject *answer(PyObject *self, PyObject *unused) { return PyLong_FromLong(asm_answer()); }
+static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fast", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__fast(void) { return PyModule_Create(&module); }
+""",
+    # .S goes through the C preprocessor first: ANSWER is a macro.
+    "asmpkg/answer_x86_64.S": """
+#define ANSWER 42
+    .text
+    .globl asm_answer
+    .type asm_answer, @function
+asm_answer:
+    movl $ANSWER, %eax
+    ret
+    .section .note.GNU-stack,"",@progbits
+""",
+}
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or PLATFORM != "linux_x86_64", reason="x86-64 GNU assembler source"
+)
+def test_an_assembly_source(tmp_path: Path, fresh_venv: Venv) -> None:
+    root = tmp_path / "asmpkg"
+    for name, text in ASM_PROJECT.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text.lstrip("\n"))
+    wheel = built(pip_wheel(root, tmp_path / "dist", isolated=False))
+    assert names(wheel) == ["asmpkg/__init__.py", f"asmpkg/_fast{SUFFIX}", *dist_info("asmpkg")]
+    fresh_venv.install(wheel)
+    assert fresh_venv.run("from asmpkg._fast import answer; print(answer())") == "42"
+
+
 def test_no_fortran_compiler(project: Callable[[str], Path], tmp_path: Path) -> None:
     nothing = tmp_path / "empty-path"
     nothing.mkdir()

@@ -49,6 +49,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     "migrate_skbuild": ("import skpkg; print(skpkg.greeting())", "hello", []),
     "migrate_distutils": ("import oldpkg; print(oldpkg.answer(), oldpkg.PYTHON)", "7 3", []),
     "migrate_pdm": ("import pdmpkg; print(pdmpkg.accelerate(2.0))", "19.62", []),
+    "migrate_build_ext": ("import bundled; print(bundled.answer(), bundled.flag())", "41 7", []),
     "migrate_scm": ("import scmpkg; print(scmpkg.__version__, scmpkg.ping())", "1.4.0 pong", []),
 }
 
@@ -85,7 +86,17 @@ def migrate(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
 
 def sdist_of(root: Path, outdir: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "ironwheel", "build", "--sdist", "-o", str(outdir), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "ironwheel",
+            "build",
+            "--sdist",
+            "--no-isolation",
+            "-o",
+            str(outdir),
+            str(root),
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

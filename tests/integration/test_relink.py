@@ -197,7 +197,19 @@ def test_without_room_and_without_patchelf_the_build_fails(
     bare.install("packaging", "pyproject-metadata")
     outdir = tmp_path / "dist"
     completed = subprocess.run(
-        [bare.python, "-m", "ironwheel", "build", "-o", outdir, root, "-C", "repair.mode=off"],
+        [
+            bare.python,
+            "-m",
+            "ironwheel",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "-o",
+            outdir,
+            root,
+            "-C",
+            "repair.mode=off",
+        ],
         env={**os.environ, "PATH": no_patchelf_path, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
         capture_output=True,
         text=True,
@@ -232,6 +244,8 @@ def test_without_room_an_isolated_build_requests_patchelf(
         f"_a{SUFFIX}: it has no DT_RUNPATH or DT_RPATH entry to rewrite; writing the search path with patchelf"
         in result.output
     )
+    # A command that changes a file is echoed, like every other.
+    assert re.search(r"\+ \S*patchelf --set-rpath '\$ORIGIN' \S*_a" + re.escape(SUFFIX), result.output)
     assert _linking(result.wheel, tmp_path / "unpacked") == EXPECTED
     _imports(result.wheel, fresh_venv, root)
 
@@ -243,7 +257,9 @@ def test_a_project_search_path_of_its_own_gets_room_too(root: Path, tmp_path: Pa
             "add_library(core", 'set(CMAKE_INSTALL_RPATH "$ORIGIN/../plugins")\nadd_library(core', 1
         )
     )
-    result = ironwheel("build", "-o", tmp_path / "dist", root, "-C", "repair.mode=off")
+    result = ironwheel(
+        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=off"
+    )
     assert result.returncode == 0, tail(result.output)
     assert "patchelf" not in result.output
     # The project's entry stays; the wheel's are added; the room is gone.

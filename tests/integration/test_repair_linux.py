@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.wheel import write_wheel
+from ironwheel.archive.wheel import write_wheel
 from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, tail
 from tests.integration.repairing import contents, ironwheel, member, members, readelf_dynamic, tag_of
@@ -61,7 +61,7 @@ def root(project: Callable[[str], Path]) -> Path:
 
 
 def test_a_release_build_grafts_and_relinks(root: Path, tmp_path: Path) -> None:
-    wheel = _built(ironwheel("build", "-o", tmp_path / "dist", root))
+    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
     tag = tag_of(wheel)
     assert re.fullmatch(rf"{PY}-{PY}-manylinux_2_\d+_{ARCH}", tag), wheel.name
     # auditwheel, asked independently, agrees with the tag the wheel got.
@@ -108,12 +108,12 @@ def test_a_release_build_grafts_and_relinks(root: Path, tmp_path: Path) -> None:
     assert ours["metadata"]["component"]["purl"].endswith(f"file_name={wheel.name}")
 
     # Repaired wheels are reproducible too.
-    again = _built(ironwheel("build", "-o", tmp_path / "again", root))
+    again = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "again", root))
     assert again.read_bytes() == wheel.read_bytes()
 
 
 def test_the_repaired_wheel_works_without_the_build(root: Path, tmp_path: Path, fresh_venv: Venv) -> None:
-    wheel = _built(ironwheel("build", "-o", tmp_path / "dist", root))
+    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
     shutil.rmtree(root)  # the build directory and the project go
     fresh_venv.install(wheel)
     loaded = fresh_venv.run(
@@ -203,7 +203,7 @@ def _built_output(result: Result) -> str:
     ],
 )
 def test_repair_can_be_left_off(root: Path, tmp_path: Path, env: dict[str, str], said: str) -> None:
-    result = ironwheel("build", "-o", tmp_path / "dist", root, env=env)
+    result = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, env=env)
     wheel = _built(result)
     assert wheel.name == f"repair_elf-1.0-{PY}-{PY}-linux_{ARCH}.whl"
     assert said in result.output
@@ -213,7 +213,18 @@ def test_repair_can_be_left_off(root: Path, tmp_path: Path, env: dict[str, str],
 
 
 def test_excluded_libraries_are_not_grafted(root: Path, tmp_path: Path) -> None:
-    wheel = _built(ironwheel("build", "-o", tmp_path / "dist", root, "-C", "repair.exclude=libsqlite3*"))
+    wheel = _built(
+        ironwheel(
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "-o",
+            tmp_path / "dist",
+            root,
+            "-C",
+            "repair.exclude=libsqlite3*",
+        )
+    )
     grafted = [name for name in members(wheel) if name.startswith("repair_elf.libs/")]
     assert [name.split("/")[1].split("-")[0] for name in grafted] == ["libgomp"]
     core = readelf_dynamic(_unpack(wheel, tmp_path / "unpacked") / CORE)
@@ -222,7 +233,16 @@ def test_excluded_libraries_are_not_grafted(root: Path, tmp_path: Path) -> None:
 
 def test_an_impossible_policy_names_what_prevents_it(root: Path, tmp_path: Path) -> None:
     best = _best_tag(root, tmp_path)
-    result = ironwheel("build", "-o", tmp_path / "dist", root, "-C", "repair.manylinux=manylinux_2_17")
+    result = ironwheel(
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "-o",
+        tmp_path / "dist",
+        root,
+        "-C",
+        "repair.manylinux=manylinux_2_17",
+    )
     assert result.returncode == 5, tail(result.output)
     assert result.wheels == []
     lines = result.output.splitlines()
@@ -242,7 +262,7 @@ def test_an_impossible_policy_names_what_prevents_it(root: Path, tmp_path: Path)
 
 
 def _best_tag(root: Path, tmp_path: Path) -> str:
-    wheel = _built(ironwheel("build", "-o", tmp_path / "best", root))
+    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "best", root))
     return tag_of(wheel).split("-")[-1]
 
 
@@ -252,8 +272,12 @@ def test_the_fast_path_matches_auditwheel_on_the_whole_wheel(root: Path, tmp_pat
     data.mkdir()
     for index in range(50):
         (data / f"table{index:02}.txt").write_text(f"{index}\n" * 1000)
-    plain = _built(ironwheel("build", "-o", tmp_path / "plain", root, "-C", "repair.mode=off"))
-    built = ironwheel("build", "-o", tmp_path / "fast", root)
+    plain = _built(
+        ironwheel(
+            "build", "--wheel", "--no-isolation", "-o", tmp_path / "plain", root, "-C", "repair.mode=off"
+        )
+    )
+    built = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "fast", root)
     fast = _built(built)
     # Only the binaries and .dist-info went through auditwheel.
     assert "repair: auditwheel gave" in built.output

@@ -90,7 +90,7 @@ def _build(root: Path, outdir: Path, toolchain: dict[str, str], *options: str) -
         "-C",
         f"cmake.define.EXT_SUFFIX=.cpython-{PY[2:]}-darwin.so",
     ]
-    return ironwheel("build", "-o", outdir, root, *defines, *options, env=env)
+    return ironwheel("build", "--wheel", "--no-isolation", "-o", outdir, root, *defines, *options, env=env)
 
 
 def _wheel(result: Result) -> Path:

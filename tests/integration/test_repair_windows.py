@@ -63,7 +63,9 @@ def root(project: Callable[[str], Path]) -> Path:
 def _build(root: Path, outdir: Path, *options: str) -> Result:
     env = {"_PYTHON_HOST_PLATFORM": "win-amd64", "CMAKE_TOOLCHAIN_FILE": str(root / "mingw-w64.cmake")}
     suffix = f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd"
-    return ironwheel("build", "-o", outdir, root, "-C", suffix, *options, env=env)
+    return ironwheel(
+        "build", "--wheel", "--no-isolation", "-o", outdir, root, "-C", suffix, *options, env=env
+    )
 
 
 def _wheel(result: Result) -> Path:
@@ -221,7 +223,16 @@ def test_a_windows_wheel_built_by_zig_is_repaired_with_delvewheel(
     dep_dir = zig_windows["DEP_DIR"]
     options = ["-C", f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd", "-C", f"cmake.define.DEP_DIR={dep_dir}"]
     result = ironwheel(
-        "build", "-o", tmp_path / "dist", root, *options, "-C", f"repair.dll-dirs={dep_dir}", env=env
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "-o",
+        tmp_path / "dist",
+        root,
+        *options,
+        "-C",
+        f"repair.dll-dirs={dep_dir}",
+        env=env,
     )
     wheel = _wheel(result)
     assert wheel.name == f"repair_win_zig-1.0-{PY}-{PY}-win_amd64.whl"

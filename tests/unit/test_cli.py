@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -54,10 +55,10 @@ def test_errors_have_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[st
         capsys.readouterr().err.strip()
         == "error: -C nope: expected KEY=VALUE\nhint: e.g. -C cmake.build-type=Debug"
     )
-    assert main(["build", str(tmp_path), "-o", str(tmp_path / "dist")]) == 5
+    assert main(["build", "--no-isolation", str(tmp_path), "-o", str(tmp_path / "dist")]) == 5
 
 
-def test_build_writes_a_wheel_and_an_sdist(tmp_path: Path) -> None:
+def test_build_writes_an_sdist_and_a_wheel_from_it(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     (project / "proj").mkdir(parents=True)
     (project / "proj" / "__init__.py").write_text("")
@@ -68,8 +69,7 @@ def test_build_writes_a_wheel_and_an_sdist(tmp_path: Path) -> None:
             "-m",
             "ironwheel",
             "build",
-            "--sdist",
-            "--wheel",
+            "--no-isolation",
             str(project),
             "-o",
             str(tmp_path / "dist"),
@@ -84,3 +84,23 @@ def test_build_writes_a_wheel_and_an_sdist(tmp_path: Path) -> None:
     ]
     with zipfile.ZipFile(tmp_path / "dist" / "proj-1-py3-none-any.whl") as archive:
         assert "proj/__init__.py" in archive.namelist()
+
+
+def test_an_isolated_build_without_the_build_package(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    script = (
+        "import sys; sys.modules['build'] = None; sys.modules['build.env'] = None; "
+        "from ironwheel.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "build", str(tmp_path), "-o", str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[-2:] == [
+        "error: an isolated build needs the build package, which is not installed",
+        "hint: pip install build, or pass --no-isolation to build in this environment",
+    ]

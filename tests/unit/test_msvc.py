@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import CommandError, ToolError
-from ironwheel.target import PythonFacts, Target, TargetInputs, resolve_target
-from ironwheel.toolchains.msvc import (
+from ironwheel.target import PythonFacts, TargetInputs, WheelTarget, resolve_target
+from ironwheel.tools.msvc import (
     MSVC_COMPONENT,
     environment_changes,
     find_visual_studio,
@@ -44,7 +44,7 @@ def _recorded(name: str) -> str:
     return (RECORDINGS / name).read_bytes().decode()
 
 
-def _target(**fields: Any) -> Target:
+def _target(**fields: Any) -> WheelTarget:
     return resolve_target(TargetInputs(running=WINDOWS_312, **fields))
 
 

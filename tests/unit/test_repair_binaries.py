@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.repair.binaries import Binary, binary_format, read_binary
+from ironwheel.repair.binaries import Binary, binary_format, imported_symbols, read_binary
 from ironwheel.repair.elf import parse_elf, read_elf
 from ironwheel.repair.macho import is_macho, parse_macho
 from ironwheel.repair.pe import parse_pe
@@ -188,3 +188,83 @@ def test_pe_imports_agree_with_llvm_readobj(tmp_path: Path) -> None:
     assert found.format == "pe"
     assert list(found.needed) == expected
     assert "b.dll" in found.needed
+
+
+def _llvm_nm_undefined(path: Path, *options: str) -> list[str]:
+    output = subprocess.run(
+        [llvm("llvm-nm"), "--undefined-only", *options, str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return [line.split()[-1].split("@")[0] for line in output.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", _loaded_elf_files(), ids=lambda path: path.name)
+def test_elf_imports_agree_with_llvm_nm(path: Path) -> None:
+    found = imported_symbols(path.read_bytes())
+    assert found is not None
+    assert sorted(name for _library, name in found) == sorted(_llvm_nm_undefined(path, "-D"))
+
+
+def test_imported_symbols_of_no_binary() -> None:
+    assert imported_symbols(b"not a binary at all") is None
+    assert imported_symbols(b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\xff" * 60) is None
+
+
+_IMPORTER = '#include <stdio.h>\n#include <string.h>\nint b(void);\nint a(const char *s) { printf("%s", s); return b() + (int)strlen(s); }\n'
+
+
+@pytest.mark.slow  # cross-compiles for Windows
+def test_pe_imported_symbols_agree_with_llvm_readobj(tmp_path: Path) -> None:
+    (tmp_path / "b.c").write_text("int b(void) { return 1; }\n")
+    (tmp_path / "a.c").write_text(_IMPORTER)
+    cc = windows_cc()
+    subprocess.run([*cc, "-shared", "-o", tmp_path / "b.dll", tmp_path / "b.c"], check=True)
+    subprocess.run(
+        [*cc, "-shared", "-o", tmp_path / "a.dll", tmp_path / "a.c", tmp_path / "b.dll"], check=True
+    )
+    output = subprocess.run(
+        [llvm("llvm-readobj"), "--coff-imports", str(tmp_path / "a.dll")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    expected: list[tuple[str, str]] = []
+    library = ""
+    for line in output.splitlines():
+        named = re.match(r"\s*Name: (\S+)$", line)
+        if named:
+            library = named.group(1)
+        symbol = re.match(r"\s*Symbol: (\S+) \(\d+\)$", line)
+        if symbol:
+            expected.append((library, symbol.group(1)))
+    found = imported_symbols((tmp_path / "a.dll").read_bytes())
+    assert found is not None
+    assert list(found) == expected
+    assert ("b.dll", "b") in found
+    assert parse_pe((tmp_path / "a.dll").read_bytes()).imports == ()  # only read when asked for
+
+
+@pytest.mark.slow  # compiles with zig cc
+def test_macho_imported_symbols_agree_with_llvm_nm(tmp_path: Path) -> None:
+    (tmp_path / "a.c").write_text(_IMPORTER)
+    target = tmp_path / "a.dylib"
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "ziglang", "cc", "-target", "aarch64-macos.11.0", "-shared"),
+            *("-Wl,-undefined,dynamic_lookup", "-o", str(target), str(tmp_path / "a.c")),
+        ],
+        check=True,
+    )
+    found = imported_symbols(target.read_bytes())
+    assert found is not None
+    expected = [name[1:] if name.startswith("_") else name for name in _llvm_nm_undefined(target)]
+    assert sorted(name for _library, name in found) == sorted(expected)
+    assert {"b", "printf"} <= {name for _library, name in found}
+
+
+def test_macho_symbol_table_of_a_handmade_file() -> None:
+    strings = b"\0_PyLong_FromLong\0_local\0"
+    symbols = struct.pack("<IBBHQ", 1, 0x01, 0, 0, 0) + struct.pack("<IBBHQ", 18, 0x0F, 1, 0, 16)
+    symtab_offset = 32 + 24
+    payload = struct.pack("<IIII", symtab_offset, 2, symtab_offset + len(symbols), len(strings))
+    data = _macho([(0x2, payload)]) + symbols + strings
+    assert imported_symbols(data) == (("", "PyLong_FromLong"),)

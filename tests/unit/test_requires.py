@@ -11,9 +11,18 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from ironwheel import _requires, toolchain
-from ironwheel.tags import compute_tag
-from ironwheel.toolcache import ToolCache
+from ironwheel import _requires
+from ironwheel._records import Record
+from ironwheel.archive.tags import WheelTag, target_tag
+from ironwheel.target import TargetInputs, resolve_target, running_python
+from ironwheel.tools import toolchain
+from ironwheel.tools.toolcache import ToolCache
+
+
+def _running_tag() -> WheelTag:
+    """The tag of a wheel for this interpreter: the name of the default build dir."""
+    return target_tag(resolve_target(TargetInputs(running=running_python())), native=True, py_api="")[0]
+
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -133,7 +142,7 @@ def run_hook(root: Path, tmp_path: Path) -> str:
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 def test_the_hook_answers_a_repeated_question_without_loading_ironwheel(tree: Path, tmp_path: Path) -> None:
     # The first question is answered in full; the build dir exists, so the answer is recorded.
-    tag, _ = compute_tag(native=True, py_api="")
+    tag = _running_tag()
     (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
     assert run_hook(tree, tmp_path) == "[] True\n"
     assert run_hook(tree, tmp_path) == "[] False\n"
@@ -146,7 +155,7 @@ def test_the_hook_answers_a_repeated_question_without_loading_ironwheel(tree: Pa
 
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 def test_a_recalled_answer_follows_the_files_it_came_from(tree: Path, tmp_path: Path) -> None:
-    tag, _ = compute_tag(native=True, py_api="")
+    tag = _running_tag()
     (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
     (tree / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.18)\nadd_subdirectory(sub)\n")
     (tree / "sub").mkdir()
@@ -174,7 +183,7 @@ def test_a_recalled_answer_follows_the_files_it_came_from(tree: Path, tmp_path: 
 
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 def test_a_repair_that_may_request_its_tool_is_never_recorded(tree: Path, tmp_path: Path) -> None:
-    tag, _ = compute_tag(native=True, py_api="")
+    tag = _running_tag()
     (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
     with (tree / "pyproject.toml").open("a") as handle:
         handle.write('[tool.ironwheel.repair]\nmode = "on"\n')
@@ -188,25 +197,21 @@ def test_tool_versions_are_asked_once_per_build_dir(tmp_path: Path, monkeypatch:
     fake_tool(tmp_path / "bin", "cmake", "cmake version 3.28.1", log)
     state = tmp_path / "build" / ".ironwheel"
     state.mkdir(parents=True)
-    monkeypatch.setattr(toolchain, "known_versions", {})
-    cache = ToolCache(state)
-    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    record = Record(state / "tools.json")
+    cache = ToolCache(record)
+    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), cache.versions)
     assert cmake is not None
     cache.save()
     assert log.read_text() == "run\n"
 
     # Another process: the version comes from the record.
-    monkeypatch.setattr(toolchain, "known_versions", {})
-    toolchain._version_of.cache_clear()
-    ToolCache(state)
-    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), ToolCache(record).versions)
     assert again == cmake
     assert log.read_text() == "run\n"
 
     # A replaced program is asked again.
     fake_tool(tmp_path / "bin", "cmake", "cmake version 3.29.0  ", log)
-    toolchain._version_of.cache_clear()
-    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), ToolCache(record).versions)
     assert newer is not None
     assert str(newer.version) == "3.29.0"
     assert log.read_text() == "run\nrun\n"

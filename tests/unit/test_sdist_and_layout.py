@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import ironwheel
+from ironwheel.archive.layout import discover_packages
 from ironwheel.errors import ConfigError, PackagingError
-from ironwheel.layout import discover_packages
 
 PYPROJECT = """\
 [build-system]
@@ -196,15 +196,27 @@ def test_packages_shipped_under_another_name(tmp_path: Path) -> None:
             'tool.ironwheel.wheel.package-dirs.regex: "notes.txt" is not a directory of the project',
         ),
         ({"re-gex": "regex_3"}, 'tool.ironwheel.wheel.package-dirs.re-gex: "re-gex" is not a package name'),
+        (
+            {"re-stubs-x": "regex_3"},
+            'tool.ironwheel.wheel.package-dirs.re-stubs-x: "re-stubs-x" is not a package name',
+        ),
     ]:
         with pytest.raises(ConfigError) as caught:
             discover_packages(root, "p", [], renamed)
         assert caught.value.message == message
 
 
+def test_a_stub_only_package_under_another_name(tmp_path: Path) -> None:
+    root = _make(tmp_path / "p", ["typings/fast/__init__.pyi", "fast.c"])
+    packages = discover_packages(root, "p", [], {"fast-stubs": "typings/fast"})
+    assert [(package.name, package.source.relative_to(root).as_posix()) for package in packages] == [
+        ("fast-stubs", "typings/fast")
+    ]
+
+
 def test_symlinked_package_outside_the_project(tmp_path: Path) -> None:
-    from ironwheel.files import Selection
-    from ironwheel.layout import package_files
+    from ironwheel.archive.files import Selection
+    from ironwheel.archive.layout import package_files
 
     outside = _make(tmp_path / "elsewhere", ["real/__init__.py", "real/data.txt"])
     root = _make(tmp_path / "project", ["pyproject.toml"])

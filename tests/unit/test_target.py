@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from ironwheel.archive.tags import StableABI, target_tag
 from ironwheel.errors import ConfigError
-from ironwheel.tags import StableABI, target_tag
-from ironwheel.target import PythonFacts, Target, TargetInputs, read_build_details, resolve_target
+from ironwheel.target import PythonFacts, TargetInputs, WheelTarget, read_build_details, resolve_target
+from ironwheel.target.python import dist_extra_library_dirs, find_import_libraries
 
 LINUX_311 = PythonFacts(
     implementation="cpython",
@@ -49,11 +50,11 @@ PYPY_310 = dataclasses.replace(
 )
 
 
-def _resolve(running: PythonFacts = LINUX_311, **fields: Any) -> Target:
+def _resolve(running: PythonFacts = LINUX_311, **fields: Any) -> WheelTarget:
     return resolve_target(TargetInputs(running=running, **fields))
 
 
-def _tag(target: Target, py_api: str = "") -> str:
+def _tag(target: WheelTarget, py_api: str = "") -> str:
     return str(target_tag(target, native=True, py_api=py_api)[0])
 
 
@@ -129,8 +130,52 @@ def test_macos_archflags_choose_among_what_the_python_supports() -> None:
         ("x86_64",),
         (10, 13),
     )
-    assert _resolve(MACOS_312).platform == "macosx_10_13_universal2"
+    both = _resolve(MACOS_312, machine="x86_64", environ={"ARCHFLAGS": "-arch arm64 -arch x86_64"})
+    assert (both.platform, both.archs, both.host_arch) == (
+        "macosx_10_13_universal2",
+        ("aarch64", "x86_64"),
+        "x86_64",
+    )
     assert _resolve(MACOS_312, environ={"ARCHFLAGS": "-arch arm64"}).platform == "macosx_11_0_arm64"
+
+
+@pytest.mark.parametrize(
+    ("machine", "platform"), [("arm64", "macosx_11_0_arm64"), ("x86_64", "macosx_10_13_x86_64")]
+)
+def test_a_universal2_interpreter_builds_for_the_machine_it_runs_as(machine: str, platform: str) -> None:
+    # Dependencies found on the machine (Homebrew's) have its architecture only; ARCHFLAGS asks for both.
+    target = _resolve(MACOS_312, machine=machine)
+    assert (target.platform, target.cross) == (platform, False)
+    # Apple silicon starts at macOS 11, whatever older target the interpreter was built for.
+    assert _resolve(MACOS_312, machine=machine, environ={"MACOSX_DEPLOYMENT_TARGET": "14.2"}).platform == (
+        platform.replace("11_0", "14_0").replace("10_13", "14_0")
+    )
+
+
+def test_a_32_bit_interpreter_on_a_64_bit_arm_kernel_is_tagged_as_packaging_does() -> None:
+    running = dataclasses.replace(LINUX_311, platform="linux-aarch64")
+    target = _resolve(running, pointer_bits=32)
+    assert (target.platform, target.cross) == ("linux_armv8l", False)
+    assert _tag(target) == "cp311-cp311-linux_armv8l"
+
+
+def test_a_bad_deployment_target_is_an_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        _resolve(environ={"MACOSX_DEPLOYMENT_TARGET": "latest", "_PYTHON_HOST_PLATFORM": "macosx-11.0-arm64"})
+    assert (
+        caught.value.message
+        == 'MACOSX_DEPLOYMENT_TARGET must be a macOS version such as "11.0", got "latest"'
+    )
+    assert caught.value.hint == "set it to the oldest macOS the wheel supports, or unset it"
+
+
+def test_the_host_platforms_version_is_the_default_deployment_target() -> None:
+    target = _resolve(environ={"_PYTHON_HOST_PLATFORM": "macosx-12.3-x86_64"})
+    assert (target.archs, target.macos_version, target.platform) == (
+        ("x86_64",),
+        (12, 0),
+        "macosx_12_0_x86_64",
+    )
 
 
 def test_explicit_platform_beats_everything_else() -> None:
@@ -159,7 +204,7 @@ def test_cibuildwheel_windows_arm64_cross_build(tmp_path: Path) -> None:
         "DIST_EXTRA_CONFIG": str(config),
         "SETUPTOOLS_EXT_SUFFIX": ".cp312-win_arm64.pyd",
     }
-    target = _resolve(WINDOWS_312, environ=environ)
+    target = _resolve(WINDOWS_312, environ=environ, dist_libraries=dist_extra_library_dirs(environ))
     assert (target.platform, target.arch, target.extension_suffix) == (
         "win_arm64",
         "aarch64",
@@ -313,8 +358,18 @@ def test_build_details_of_a_windows_python(tmp_path: Path) -> None:
     )
     target = _resolve(details=read_build_details(path))
     assert (target.platform, target.extension_suffix) == ("win_amd64", ".cp314-win_amd64.pyd")
-    assert target.python.libraries == ((tmp_path / "prefix").resolve() / "libs",)
+    libs = (tmp_path / "prefix").resolve() / "libs"
+    assert target.python.libraries == (libs,)
     assert _tag(target, "cp39") == "cp39-abi3-win_amd64"
+    # The import libraries are looked for once, when the target is loaded.
+    assert find_import_libraries(target.python) == target.python
+    libs.mkdir(parents=True)
+    (libs / "python314.lib").write_bytes(b"")
+    found = find_import_libraries(target.python)
+    assert (found.library, found.sabi_library) == (libs / "python314.lib", None)
+    (libs / "python3.lib").write_bytes(b"")
+    found = find_import_libraries(target.python)
+    assert (found.library, found.sabi_library) == (libs / "python314.lib", libs / "python3.lib")
 
 
 def test_a_zig_policy_of_another_libc_than_the_target_python_is_an_error(tmp_path: Path) -> None:
@@ -401,3 +456,17 @@ def test_the_running_interpreter_is_not_what_pythons_host_platform_says(
     monkeypatch.setenv("_PYTHON_HOST_PLATFORM", "macosx-11.0-arm64")
     assert sysconfig.get_platform() == ("macosx-11.0-arm64" if sys.platform != "win32" else own)
     assert running_python().platform == own
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checks the Linux tag of this machine")
+def test_the_platform_of_this_machine_is_plain_linux(tmp_path: Path) -> None:
+    import sysconfig
+
+    from ironwheel.settings import load_settings
+    from ironwheel.target import load_target
+
+    settings = load_settings({"project": {}}, environ={})
+    target = load_target(settings, tmp_path, environ={})
+    assert target.platform == sysconfig.get_platform().replace("-", "_")
+    assert (target.cross, target.origin) == (False, "the running interpreter")
+    assert target.extension_suffix == sysconfig.get_config_var("EXT_SUFFIX")

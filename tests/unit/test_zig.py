@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import ConfigError
-from ironwheel.target import PythonFacts, Target, TargetInputs, resolve_target
-from ironwheel.toolchains.zig import ZigPlan, plan_zig, unsupported_error, unsupported_languages
+from ironwheel.target import PythonFacts, TargetInputs, WheelTarget, resolve_target
+from ironwheel.tools.zig import ZigPlan, plan_zig, unsupported_error, unsupported_languages
 
 LINUX_311 = PythonFacts(
     implementation="cpython",
@@ -22,7 +22,7 @@ LINUX_311 = PythonFacts(
 )
 
 
-def _target(policy: str = "auto", **fields: Any) -> Target:
+def _target(policy: str = "auto", **fields: Any) -> WheelTarget:
     return resolve_target(TargetInputs(running=LINUX_311, toolchain="zig", policy=policy, **fields))
 
 

@@ -52,7 +52,12 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
-        return None
+        if module.__name__ in ("setuptools.command", "distutils.command"):
+            # `from setuptools.command import build_ext` gives the module, whose
+            # build_ext is the class: `build_ext.build_ext`.
+            for key, item in list(module.__dict__.items()):
+                if item is Command and key.islower():
+                    module.__dict__[key] = importlib.import_module(f"{module.__name__}.{key}")
 
 
 class _RecordingEnviron(MutableMapping[str, str]):
@@ -60,7 +65,8 @@ class _RecordingEnviron(MutableMapping[str, str]):
         self.real = real
 
     def __getitem__(self, key: str) -> str:
-        _environ_reads[key] = None
+        # os.get_exec_path() (subprocess, shutil.which) tries the bytes key b"PATH" first.
+        _environ_reads[os.fsdecode(key)] = None
         return self.real[key]
 
     def __setitem__(self, key: str, item: str) -> None:
@@ -76,7 +82,7 @@ class _RecordingEnviron(MutableMapping[str, str]):
         return len(self.real)
 
     def __contains__(self, key: object) -> bool:
-        _environ_reads[str(key)] = None
+        _environ_reads[os.fsdecode(key) if isinstance(key, (str, bytes)) else str(key)] = None
         return key in self.real
 
     def copy(self) -> dict[str, str]:

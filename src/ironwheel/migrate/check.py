@@ -179,6 +179,7 @@ def check_migration(migration: Migration) -> int:
                     "ironwheel",
                     "build",
                     "--sdist",
+                    "--no-isolation",  # this ironwheel, the one that migrated the project
                     "-o",
                     str(base / "sdist"),
                     str(new_tree),

@@ -2,7 +2,9 @@
 
 A ``build_ext`` subclass is read (never run): one that catches compiler
 errors makes the extensions optional, one that adds NumPy's headers gives
-them ``numpy = true``; what else it does is reported with its lines.
+them ``numpy = true``, and what it changes in the extensions comes from its
+replay (:mod:`ironwheel.migrate.replay`); what else it does is reported
+with its lines.
 Environment variables and command-line options setup.py reads are
 classified by what setting them changes, which was found by reading
 setup.py again with the variable set.
@@ -90,7 +92,9 @@ def _classes(tree: ast.Module | None) -> dict[str, ast.ClassDef]:
     return {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
 
 
-def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> Commands:
+def analyse_commands(
+    tree: ast.Module | None, cmdclass: Any, report: Report, replayed: Mapping[str, str] | None = None
+) -> Commands:
     """What the file's commands mean for the new build (see the module docstring)."""
     result = Commands()
     if tree is not None:
@@ -148,9 +152,18 @@ def analyse_commands(tree: ast.Module | None, cmdclass: Any, report: Report) -> 
                 for item in node.body
                 if isinstance(item, ast.FunctionDef)
             )
+            outcome = (replayed or {}).get(command)
+            if outcome == "":
+                did.append("was replayed on the extensions: what it adds to them is in the tables")
             if did:
                 report.converted(subject, f"{node.name} ({lines}) " + "; ".join(did))
-            if not plain or not did:
+            if outcome is not None and outcome != "":
+                report.manual(
+                    subject,
+                    f"{node.name} ({lines}) does more than migrate translates (replaying it: {outcome})",
+                    _STEPS["build_ext"],
+                )
+            elif outcome is None and (not plain or not did):
                 report.manual(
                     subject, f"{node.name} ({lines}) does more than migrate translates", _STEPS["build_ext"]
                 )

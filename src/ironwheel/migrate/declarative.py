@@ -83,6 +83,12 @@ def _list(text: str, separator: str = "\n") -> list[str]:
     return [item.strip() for item in items if item.strip() and not item.strip().startswith("#")]
 
 
+def _separator(raw: str, single: str) -> str:
+    """How setuptools splits a list option: by line when the value spans lines, even one
+    continuation line (``install_requires =\n    a>=1,<2`` is one requirement), else by ``single``."""
+    return "\n" if "\n" in raw else single
+
+
 def _mapping(text: str) -> dict[str, str]:
     result: dict[str, str] = {}
     for line in _list(text):
@@ -138,7 +144,7 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
                 item: Any = (
                     _directive(root, raw, package_dir)
                     if raw.strip().startswith("file:")
-                    else _list(raw, "\n" if "\n" in raw.strip() or key == "classifiers" else ",")
+                    else _list(raw, "\n" if key == "classifiers" else _separator(raw, ","))
                 )
                 if key == "license_file":
                     key = "license_files"
@@ -166,7 +172,7 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
                     root, where, include, exclude, namespaces=text.startswith("find_namespace")
                 )
             else:
-                result[key] = _list(raw, "," if "\n" not in text else "\n")
+                result[key] = _list(raw, _separator(raw, ","))
         elif key in (
             "install_requires",
             "setup_requires",
@@ -179,10 +185,7 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
             result[key] = (
                 _directive(root, raw, package_dir)
                 if raw.strip().startswith("file:")
-                else _list(
-                    raw,
-                    ";" if "\n" not in raw.strip() and ";" in raw else "\n" if "\n" in raw.strip() else ",",
-                )
+                else _list(raw, _separator(raw, ";" if key.endswith(("_requires", "_require")) else ","))
             )
         elif key in ("zip_safe", "include_package_data"):
             result[key] = _boolean(raw)
@@ -195,7 +198,7 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
     ):
         if parser.has_section(section):
             table = {
-                name: _list(raw, "\n" if "\n" in raw.strip() else ",")
+                name: _list(raw, _separator(raw, ";" if key == "extras_require" else ","))
                 for name, raw in parser[section].items()
             }
             if key == "package_data" and "*" in table:
@@ -205,8 +208,7 @@ def read_setup_cfg(root: Path) -> dict[str, Any]:
         result["entry_points"] = {group: _list(raw) for group, raw in parser["options.entry_points"].items()}
     if parser.has_section("options.data_files"):
         result["data_files"] = [
-            (target, _list(raw, "\n" if "\n" in raw.strip() else ","))
-            for target, raw in parser["options.data_files"].items()
+            (target, _list(raw, _separator(raw, ","))) for target, raw in parser["options.data_files"].items()
         ]
     for command in ("bdist_wheel", "build_ext", "egg_info", "sdist"):
         if parser.has_section(command):

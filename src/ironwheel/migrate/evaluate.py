@@ -59,6 +59,8 @@ class Evaluator(Expressions):
         self.argv: list[str] = ["setup.py", "bdist_wheel"]
         self.line = 0
         self.instances: list[Any] = []  # the object whose __init__ runs (for super())
+        self.replayed: dict[str, str] = {}  # command -> "" when its replay ran through, else why not
+        self.defining: list[Any] = []  # the class of each method of a replayed command that runs
         self._steps = 0
         self._depth = 0
 
@@ -150,7 +152,7 @@ class Evaluator(Expressions):
             self._try(node, scope)
         elif isinstance(node, ast.With):
             for item in node.items:
-                entered = self.expr(item.context_expr, scope)
+                entered = self._context(item.context_expr, scope)
                 if item.optional_vars is not None:
                     self.assign(item.optional_vars, entered, scope)
             self.block(node.body, scope)
@@ -164,6 +166,17 @@ class Evaluator(Expressions):
             return
         else:
             self._forget([node], scope, f"a {type(node).__name__} statement", node)
+
+    def _context(self, node: ast.expr, scope: Scope) -> Any:
+        """What a ``with`` enters; a @contextmanager generator of the file (``with chdir(here):``)
+        is entered without running it: what it yields is unknown, the block is read."""
+        if isinstance(node, ast.Call):
+            function = self.expr(node.func, scope)
+            if isinstance(function, FunctionValue) and any(
+                isinstance(child, (ast.Yield, ast.YieldFrom)) for child in ast.walk(function.node)
+            ):
+                return Unknown(f"what {function.name}() yields", node.lineno)
+        return self.expr(node, scope)
 
     def _augmented(self, node: ast.AugAssign, scope: Scope) -> None:
         current = self.expr(loaded(node.target), scope)
@@ -293,9 +306,13 @@ class Evaluator(Expressions):
             container = self.expr(target.value, scope)
             index = self.expr(target.slice, scope)
             if isinstance(container, (dict, list)) and not isinstance(index, Unknown):
+                if isinstance(index, slice) and isinstance(container, list):
+                    # items[:] = <unknown>: the list's contents are unknown now, not unchanged
+                    spread = self.library.iterate(self, item, target)
+                    item = [spread] if isinstance(spread, Unknown) else spread
                 try:
                     container[index] = item
-                except (TypeError, IndexError, KeyError):
+                except (TypeError, IndexError, KeyError, ValueError):
                     self.unknown("an assignment that fails", target)
         elif isinstance(target, ast.Attribute):
             owner = self.expr(target.value, scope)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sysconfig
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from ironwheel.migrate import values as v
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.world import World, majority, marker_for
 
-__all__ = ["convert_extensions", "merge_worlds"]
+__all__ = ["convert_extensions", "fold_libraries", "merge_worlds"]
 
 _RENAMED = {
     "include_dirs": "include-dirs",
@@ -59,6 +60,16 @@ _RESET: dict[str, Any] = {
     "binding": "auto",
     "cxx-std": 0,
 }
+
+
+def _python_includes() -> frozenset[str]:
+    """Python's own header directories here, as a run of setup.py sees them (the run uses this Python)."""
+    found = {
+        sysconfig.get_path("include"),
+        sysconfig.get_path("platinclude"),
+        sysconfig.get_config_var("INCLUDEPY"),
+    }
+    return frozenset(os.path.normpath(str(path)) for path in found if path)
 
 
 def _relative(root: Path, item: str) -> str | None:
@@ -145,6 +156,34 @@ def _distutils_comments(path: Path) -> dict[str, str]:
     return found
 
 
+def _directory_flags(root: Path, table: dict[str, Any]) -> None:
+    """``-Izstd/lib`` in compile-args and ``-Lbuild/lib`` in link-args name directories from the
+    project root, where setuptools runs the compiler; the tables' build runs elsewhere, so such
+    flags become include-dirs and library-dirs (relative to the root, as the tables read them)."""
+    for key, flag, target in (("compile-args", "-I", "include-dirs"), ("link-args", "-L", "library-dirs")):
+        kept: list[str] = []
+        moved: list[str] = []
+        items = list(table.get(key, []))
+        index = 0
+        while index < len(items):
+            item = str(items[index])
+            path = item[len(flag) :] if item.startswith(flag) and item != flag else None
+            if item == flag and index + 1 < len(items):
+                path, index = str(items[index + 1]), index + 1
+            relative = _relative(root, path) if path is not None else None
+            if path is None or relative is None:
+                kept.append(item if path is None else f"{flag}{path}")
+            elif relative not in moved:
+                moved.append(relative)
+            index += 1
+        if moved:
+            table[target] = [*table.get(target, []), *(m for m in moved if m not in table.get(target, []))]
+            if kept:
+                table[key] = kept
+            else:
+                table.pop(key, None)
+
+
 def _macros(name: str, macros: Any, table: dict[str, Any], report: Report) -> None:
     result: dict[str, Any] = {}
     for given in macros or []:
@@ -192,6 +231,16 @@ def _table(
             subject, "no source inside the project", "add its table by hand, or build it with CMake"
         )
         return None
+    missing = [s for s in table["sources"] if not any(c in s for c in "*?[") and not (root / s).exists()]
+    if missing:
+        # Made by setup.py at build time (from a template, a code generator): every build would fail.
+        report.manual(
+            subject,
+            f"{', '.join(missing)} not in the project (setup.py generates it at build time?)",
+            "generate it with [[tool.ironwheel.generate]] or a CMakeLists.txt (add_custom_command), "
+            "then add the table",
+        )
+        return None
     pyx = [s for s in table["sources"] if s.endswith(".pyx")]
     comments = _distutils_comments(root / pyx[0]) if len(pyx) == 1 else {}
     if comments.get("language", "").lower() == "c++":
@@ -231,6 +280,10 @@ def _table(
             if item is v.PYBIND11_INCLUDE or str(item) == str(v.PYBIND11_INCLUDE):
                 table.setdefault("binding", "pybind11")
                 continue
+            if key == "include_dirs" and (
+                str(item) == str(v.PYTHON_INCLUDE) or os.path.normpath(str(item)) in _python_includes()
+            ):
+                continue  # every build compiles against Python's headers
             text = str(item)
             if key in _PATHS:
                 relative = _relative(root, text)
@@ -248,6 +301,7 @@ def _table(
         if values:
             table[target] = [*table.get(target, []), *values]
     _macros(name, arguments.get("define_macros"), table, report)
+    _directory_flags(root, table)
     fortran = any(s.lower().endswith((".f", ".for", ".f77", ".f90", ".f95")) for s in table["sources"])
     if (
         extension.kind == "numpy"
@@ -408,3 +462,41 @@ def merge_worlds(
     for marker, body in overrides.items():
         result.append({"if": marker, "extension": body})
     return tables, result
+
+
+def fold_libraries(kwargs: dict[str, Any]) -> tuple[list[str], str]:
+    """``setup(libraries=[(name, build_info)])`` into every extension: the names folded, or why not.
+
+    setuptools' build_clib compiles each into a static library that build_ext
+    links into every extension; the tables compile its sources into each
+    extension instead, with its include directories and macros.
+    """
+    libraries = kwargs.get("libraries")
+    extensions = kwargs.get("ext_modules")
+    if not libraries or not isinstance(extensions, list):
+        return [], ""
+    if v.contains_unknown(libraries) or not isinstance(libraries, (list, tuple)):
+        reason = v.first_unknown(libraries)
+        return [], f"unknown ({reason.reason})" if reason else "not a list"
+    folded: list[str] = []
+    for entry in libraries:
+        if not (isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], Mapping)):
+            return folded, f"an entry that is not (name, build_info): {entry!r}"
+        name, info = str(entry[0]), entry[1]
+        for extension in extensions:
+            if not isinstance(extension, v.ExtensionCall):
+                continue
+            arguments = extension.arguments
+            for source, target in (
+                ("sources", "sources"),
+                ("include_dirs", "include_dirs"),
+                ("macros", "define_macros"),
+            ):
+                added = list(info.get(source) or [])
+                current = list(arguments.get(target) or [])
+                arguments[target] = [*current, *(item for item in added if item not in current)]
+            if name in (arguments.get("libraries") or []):
+                arguments["libraries"] = [item for item in arguments["libraries"] if item != name]
+        folded.append(name)
+    kwargs["libraries"] = None
+    return folded, ""

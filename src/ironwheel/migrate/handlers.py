@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ironwheel.migrate import values as v
 from ironwheel.migrate.evaluate import Evaluator, FunctionValue, ModuleRef
 from ironwheel.migrate.files import glob_files, list_directory, open_file, text_of, walk
-from ironwheel.migrate.objects import BUILTINS, KEEP_TAG, FileHandle, Match, PathValue
+from ironwheel.migrate.objects import BUILTINS, KEEP_TAG, PLATFORM_ATTRIBUTES, FileHandle, Match, PathValue
 from ironwheel.migrate.recorders import cythonize, finder, intree_extensions
 
 if TYPE_CHECKING:
@@ -192,6 +192,8 @@ def _builtin(name: str) -> Callable[..., Any]:
                 if owner.name == "sys" and attribute.startswith("pypy"):
                     ev.consulted.add("implementation")
                     return ev.world.implementation == "pypy"
+                if f"{owner.name}.{attribute}" in PLATFORM_ATTRIBUTES:
+                    return isinstance(library.attribute(ev, owner, attribute, node), ModuleRef)
                 return ev.unknown(f"hasattr({owner.name}, {attribute!r})", node)
             found = library.attribute(ev, owner, attribute, node)
             return not isinstance(found, v.Unknown)
@@ -205,10 +207,15 @@ def _builtin(name: str) -> Callable[..., Any]:
         if name == "compile":
             return args[0]
         if name in ("map", "filter", "sorted", "min", "max") and any(
-            isinstance(a, FunctionValue) for a in [*args, *kwargs.values()]
+            isinstance(a, (FunctionValue, ModuleRef)) for a in [*args, *kwargs.values()]
         ):
+            # map(str, ...), sorted(key=len): functions of the file and of the library alike
+            real = [
+                library._callable(ev, a, node) if isinstance(a, (FunctionValue, ModuleRef)) else a
+                for a in real
+            ]
             kw = {
-                k: library._callable(ev, a, node) if isinstance(a, FunctionValue) else a
+                k: library._callable(ev, a, node) if isinstance(a, (FunctionValue, ModuleRef)) else a
                 for k, a in kwargs.items()
             }
             return (
@@ -220,10 +227,10 @@ def _builtin(name: str) -> Callable[..., Any]:
             return ev.unknown("a very long range()", node)
         try:
             result = _python_builtin(name)(*real, **kwargs)
+            if name in ("map", "filter", "zip", "enumerate", "reversed", "iter"):
+                return list(result)
         except Exception:  # noqa: BLE001
             return ev.unknown(f"{name}() failing", node)
-        if name in ("map", "filter", "zip", "enumerate", "reversed", "iter"):
-            return list(result)
         if name == "str" and args and isinstance(args[0], str):
             return args[0]
         return result
@@ -317,6 +324,37 @@ def _constant(item: Any) -> Callable[..., Any]:
     return lambda library, ev, args, kwargs, node: item
 
 
+def _python_path(
+    library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+) -> Any:
+    """sysconfig.get_path("include") is Python's headers, which every build adds; other paths are unknown."""
+    name = args[0] if args else kwargs.get("name")
+    if name in ("include", "platinclude"):
+        return v.PYTHON_INCLUDE
+    return ev.unknown(f"sysconfig.get_path({name!r})", node)
+
+
+def _config_var(
+    library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+) -> Any:
+    """Py_GIL_DISABLED is unset but on a free-threaded build, which the tables tell apart themselves
+    (free-threaded wheels have their own tag); other variables are facts of this machine."""
+    name = args[0] if args else kwargs.get("name")
+    if name == "Py_GIL_DISABLED":
+        return None
+    return ev.unknown(f"sysconfig.get_config_var({name!r})", node)
+
+
+def _chain(library: Library, ev: Evaluator, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    items: list[Any] = []
+    for part in args:
+        spread = library.iterate(ev, part, node)
+        if isinstance(spread, v.Unknown):
+            return spread
+        items += spread
+    return items
+
+
 HANDLERS: dict[str, Callable[..., Any]] = {
     "platform.system": _fact("system"),
     "platform.python_implementation": _fact("implementation"),
@@ -345,6 +383,10 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     "numpy.get_include": _constant(v.NUMPY_INCLUDE),
     "numpy.get_numpy_include": _constant(v.NUMPY_INCLUDE),
     "pybind11.get_include": _constant(v.PYBIND11_INCLUDE),
+    "sysconfig.get_path": _python_path,
+    "sysconfig.get_config_var": _config_var,
+    "distutils.sysconfig.get_config_var": _config_var,
+    "distutils.sysconfig.get_python_inc": _constant(v.PYTHON_INCLUDE),
     "Cython.Build.cythonize": cythonize,
     "Cython.Build.Dependencies.cythonize": cythonize,
     "pybind11.setup_helpers.intree_extensions": intree_extensions,
@@ -364,6 +406,10 @@ HANDLERS: dict[str, Callable[..., Any]] = {
         "build_py": ModuleRef("versioneer.cmd_build_py"),
         "sdist": ModuleRef("versioneer.cmd_sdist"),
     },
+    "itertools.chain": _chain,
+    "itertools.chain.from_iterable": lambda library, ev, args, kwargs, node: _chain(
+        library, ev, list(args[0]) if args and isinstance(args[0], (list, tuple)) else args, kwargs, node
+    ),
     "json.load": _json_load,
     "json.loads": _json_load,
     "ast.literal_eval": _literal_eval,

@@ -16,9 +16,10 @@ from typing import Any
 
 from ironwheel._compat import tomllib
 from ironwheel.errors import ConfigError
+from ironwheel.migrate import replay
 from ironwheel.migrate import values as v
 from ironwheel.migrate.declarative import read_setup_cfg, read_tool_setuptools
-from ironwheel.migrate.evaluate import Evaluator
+from ironwheel.migrate.evaluate import ClassValue, Evaluator
 from ironwheel.migrate.library import Library
 from ironwheel.migrate.runner import Recorded, run_recorded
 from ironwheel.migrate.world import PYTHONS, World, worlds_for
@@ -48,6 +49,7 @@ class Legacy:
     knobs: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # variable -> kwargs when set
     recorded: Recorded | None = None
     cfg_sections: list[str] = dataclasses.field(default_factory=list)
+    replayed: dict[str, str] = dataclasses.field(default_factory=dict)  # command -> "" or why not
 
     @property
     def base(self) -> dict[str, Any]:
@@ -93,6 +95,7 @@ def _evaluate(
     evaluator.environ = dict(environ)
     if not hook:
         evaluator.run_module(tree)
+        _replay(library, evaluator)
         return evaluator
     scope = evaluator.run_module(tree, {"__name__": "pdm_build"})
     function = scope.names.get(_PDM_HOOK)
@@ -103,6 +106,16 @@ def _evaluate(
             return evaluator
         evaluator.setup_calls.append(v.SetupCall(kwargs))
     return evaluator
+
+
+def _replay(library: Library, evaluator: Evaluator) -> None:
+    """The build_ext subclass of the setup() call, replayed on its extensions (see replay.py)."""
+    chosen = next((call for call in evaluator.setup_calls if call.arguments.get("ext_modules")), None)
+    cmdclass = chosen.arguments.get("cmdclass") if chosen else None
+    command = cmdclass.get("build_ext") if isinstance(cmdclass, dict) else None
+    if chosen is None or not isinstance(command, ClassValue) or not replay.is_build_ext(command):
+        return
+    evaluator.replayed["build_ext"] = replay.replay_build_ext(library, evaluator, command, chosen.arguments)
 
 
 def _resolve(static: Any, executed: Any) -> Any:
@@ -192,6 +205,7 @@ def read_legacy(root: Path, *, run: bool = True, timeout: float = 60.0) -> Legac
         legacy.argv_reads = dict(base.argv_reads)
         legacy.side_effects = list(base.side_effects)
         legacy.probes = list(dict.fromkeys(base.probes))
+        legacy.replayed = dict(base.replayed)
         legacy.unknowns += base.unknowns
         static = {world: _setup_kwargs(e) for world, e in evaluators.items()}
         legacy.worlds = worlds

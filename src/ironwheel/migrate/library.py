@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ironwheel.migrate import replay
 from ironwheel.migrate import values as v
 from ironwheel.migrate.evaluate import BoundMethod, ClassValue, Evaluator, FunctionValue, ModuleRef
 from ironwheel.migrate.files import glob_files, list_directory, open_file
@@ -29,6 +30,7 @@ from ironwheel.migrate.objects import (
     EXTERNAL,
     METHODS,
     PASS_UNKNOWN,
+    PLATFORM_ATTRIBUTES,
     PROBES,
     SIDE_EFFECTS,
     STR_METHODS,
@@ -120,6 +122,10 @@ class Library:
                 if False
                 else ev.unknown(f"{name} of {owner.path}", node)
             )
+        if isinstance(owner, replay.Instance) or (isinstance(owner, ClassValue) and name != "__init__"):
+            return replay.attribute(ev, owner, name, node)
+        if isinstance(owner, Super) and isinstance(owner.instance, replay.Instance):
+            return replay.super_attribute(ev, owner, name, node)
         if isinstance(owner, v.ExtensionCall):
             if name not in owner.arguments and name in EXTENSION_LIST_ATTRIBUTES:
                 owner.arguments[name] = []
@@ -154,6 +160,12 @@ class Library:
     def _module_attribute(self, ev: Evaluator, module: str, name: str, node: ast.AST) -> Any:
         full = f"{module}.{name}"
         world = ev.world
+        if full in PLATFORM_ATTRIBUTES:
+            # getattr(sys, "getwindowsversion", None) and hasattr(os, "uname") ask which platform this is.
+            ev.consulted.add("platform")
+            if (world.platform == "win32") == (PLATFORM_ATTRIBUTES[full] == "win32"):
+                return ModuleRef(full)
+            return v.Unknown(f"{full}, which this platform lacks", getattr(node, "lineno", 0))
         if full in ("sys.platform", "os.name"):
             ev.consulted.add("platform")
             return world.sys_platform if name == "platform" else world.os_name
@@ -236,6 +248,8 @@ class Library:
     def set_attribute(self, ev: Evaluator, owner: Any, name: str, item: Any) -> None:
         if isinstance(owner, v.ExtensionCall):
             owner.arguments[name] = item
+        elif isinstance(owner, replay.Instance):
+            owner.attributes[name] = item
 
     # -- containers and operators ------------------------------------------------------------
 
@@ -337,8 +351,19 @@ class Library:
             if not isinstance(function, ModuleRef) or function.name not in SETUP_FUNCTIONS
             else None
         )
+        if isinstance(function, (replay.Method, replay.BaseMethod)):
+            return replay.invoke(self, ev, function, args, kwargs, node)
+        if (
+            isinstance(function, ModuleRef)
+            and not function.name.startswith("builtins.")
+            and args
+            and isinstance(args[0], replay.Instance)
+        ):
+            # build_ext.run(self): setuptools' own method, on the replayed command
+            base = replay.BaseMethod(args[0], function.name.rsplit(".", 1)[-1])
+            return replay.invoke(self, ev, base, args[1:], kwargs, node)
         if isinstance(function, BoundMethod):
-            if unknown:
+            if unknown and not _stores(function, args, kwargs):
                 return unknown
             return self._method(ev, function, args, kwargs, node)
         if isinstance(function, ClassValue):
@@ -370,7 +395,7 @@ class Library:
                 target.arguments.update(made.arguments)
             return None
         if name == "builtins.super":
-            return Super(ev.instances[-1] if ev.instances else None)
+            return Super(ev.instances[-1] if ev.instances else None, ev.defining[-1] if ev.defining else None)
         if unknown and name not in PASS_UNKNOWN:
             return unknown
         handler = HANDLERS.get(name) or HANDLERS.get(
@@ -519,3 +544,27 @@ class Library:
         if name == "iterdir":
             return list_directory(self, ev, [target.text], {}, node)
         return ev.unknown(f"Path.{name}()", node)
+
+
+_STORING = {
+    list: frozenset(["append", "insert", "extend"]),
+    dict: frozenset(["setdefault", "update"]),
+    set: frozenset(["add"]),
+}
+
+
+def _stores(method: BoundMethod, args: list[Any], kwargs: dict[str, Any]) -> bool:
+    """A container method that keeps a value partly unknown as it is, for the run to fill in.
+
+    ``modules.append(Extension(..., include_dirs=[probe()]))`` must leave the
+    extension in the list: dropping the call would lose the extension. A wholly
+    unknown iterable cannot be spread, nor an unknown key stored.
+    """
+    kinds = [names for kind, names in _STORING.items() if isinstance(method.target, kind)]
+    if not kinds or method.name not in kinds[0]:
+        return False
+    if method.name in ("extend", "update"):
+        return not any(isinstance(item, v.Unknown) for item in [*args, *kwargs.values()])
+    if method.name in ("setdefault", "add"):
+        return bool(args) and not v.contains_unknown(args[0])
+    return True

@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
 from ironwheel.migrate import values as v
 from ironwheel.migrate.licenses import LICENSE_CLASSIFIER, spdx_expression
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.versions import convert_version
 from ironwheel.migrate.world import World, marker_for
+from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS
 
 __all__ = ["MetadataResult", "convert_metadata", "requirement_lines"]
 
@@ -86,10 +86,11 @@ def _readme(root: Path, text: Any, content_type: Any, result: MetadataResult, re
     project = result.project
     if isinstance(text, v.FileText):
         kind = _content_type(text.path, content_type)
-        guessed = _content_type(text.path, None)
+        # A bare path only where the suffix tells the type: a "README" needs it spelled out.
+        known = any(text.path.lower().endswith(suffix) for suffix in _CONTENT_TYPES)
         project["readme"] = (
             text.path
-            if guessed == kind and guessed != "text/plain"
+            if known and _content_type(text.path, None) == kind and kind != "text/plain"
             else {"file": text.path, "content-type": kind}
         )
         return
@@ -302,7 +303,9 @@ def convert_metadata(
     for key, target in (("description", "description"), ("python_requires", "requires-python")):
         item = kwargs.get(key)
         if isinstance(item, str) and item.strip():
-            project[target] = " ".join(item.split()) if key == "description" else item.strip()
+            project[target] = (
+                " ".join(item.split()) if key == "description" else _python_specifier(item, report)
+            )
     _readme(root, kwargs.get("long_description"), kwargs.get("long_description_content_type"), result, report)
     authors = _people(kwargs.get("author"), kwargs.get("author_email"))
     if authors:
@@ -360,7 +363,7 @@ def convert_metadata(
     if urls:
         project["urls"] = urls
     _dependencies(kwargs_by_world, universe, result, report, how)
-    if "entry_points" in kwargs:
+    if kwargs.get("entry_points") is not None:
         _entry_points(kwargs["entry_points"], project, report)
     if kwargs.get("scripts"):
         report.manual(
@@ -394,17 +397,65 @@ def convert_metadata(
         result.dynamic_sources = {k: s for k, s in result.dynamic_sources.items() if k in dynamic}
         if dynamic:
             merged["dynamic"] = dynamic
+        from ironwheel.project.metadata import draft_license_files
+
+        merged, drafted = draft_license_files(merged)
+        if drafted:
+            report.converted("license-files", drafted)
         _modern_license(root, merged, report)
+        _missing_readme(root, merged, report)
         result.project = merged
     return result
+
+
+def _python_specifier(text: str, report: Report) -> str:
+    """python_requires as PEP 440 has it: old setuptools took ">=3.6.*", which packaging refuses."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    text = text.strip()
+    try:
+        SpecifierSet(text)
+        return text
+    except InvalidSpecifier:
+        pass
+    fixed = ",".join(
+        re.sub(r"^(>=|<=|>|<|~=)\s*([\d.]+?)(\.\*)+$", r"\1\2", part.strip()) for part in text.split(",")
+    )
+    try:
+        SpecifierSet(fixed)
+    except InvalidSpecifier:
+        report.manual("requires-python", f"{text!r} is not a PEP 440 specifier", "write it as >=3.9")
+        return text
+    report.converted("requires-python", f"{text!r} -> {fixed!r} (.* only goes with == and !=)")
+    return fixed
+
+
+def _missing_readme(root: Path, project: dict[str, Any], report: Report) -> None:
+    """setuptools skips a readme file that is not there; PEP 621 backends stop: leave it out, and say so."""
+    readme = project.get("readme")
+    path = readme if isinstance(readme, str) else readme.get("file") if isinstance(readme, Mapping) else None
+    if isinstance(path, str) and not (root / path).is_file():
+        del project["readme"]
+        report.manual(
+            "project.readme",
+            f"{path} is not in the project (setuptools left the description empty); it was removed",
+            "add the file, or point project.readme at the project's README",
+        )
 
 
 def _modern_license(root: Path, project: dict[str, Any], report: Report) -> None:
     """A PEP 621 license table of an existing [project] -> a PEP 639 expression, when unambiguous."""
     license_table = project.get("license")
+    classifiers = [str(c) for c in project.get("classifiers", [])]
+    if isinstance(license_table, str):
+        # Other backends let an SPDX expression stand beside license classifiers; PEP 639 does not.
+        kept = [c for c in classifiers if not c.startswith(LICENSE_CLASSIFIER)]
+        if kept != classifiers:
+            _set_classifiers(project, kept)
+            report.converted("license", "license classifiers dropped: project.license is an SPDX expression")
+        return
     if not isinstance(license_table, Mapping):
         return
-    classifiers = [str(c) for c in project.get("classifiers", [])]
     text = license_table.get("text") if isinstance(license_table.get("text"), str) else None
     files = [root / str(license_table["file"])] if isinstance(license_table.get("file"), str) else []
     candidates = files or [
@@ -418,10 +469,12 @@ def _modern_license(root: Path, project: dict[str, Any], report: Report) -> None
     project["license"] = expression
     if files and "license-files" not in project:
         project["license-files"] = [str(license_table["file"])]
-    kept = [c for c in classifiers if not c.startswith(LICENSE_CLASSIFIER)]
-    if kept != classifiers:
-        if kept:
-            project["classifiers"] = kept
-        else:
-            project.pop("classifiers", None)
+    _set_classifiers(project, [c for c in classifiers if not c.startswith(LICENSE_CLASSIFIER)])
     report.converted("license", f"{expression} (SPDX, PEP 639); license classifiers dropped")
+
+
+def _set_classifiers(project: dict[str, Any], kept: list[str]) -> None:
+    if kept:
+        project["classifiers"] = kept
+    else:
+        project.pop("classifiers", None)

@@ -22,6 +22,7 @@ __all__ = [
     "KEEP_TAG",
     "METHODS",
     "PASS_UNKNOWN",
+    "PLATFORM_ATTRIBUTES",
     "PROBES",
     "SIDE_EFFECTS",
     "STR_METHODS",
@@ -37,6 +38,15 @@ __all__ = [
     "extension_kind",
     "kind_of",
 ]
+
+# Module attributes that exist on one kind of platform only: asking for them asks which platform it is.
+PLATFORM_ATTRIBUTES = {
+    **dict.fromkeys(
+        ["sys.getwindowsversion", "sys.winver", "sys.dllhandle", "os.add_dll_directory", "os.startfile"],
+        "win32",
+    ),
+    **dict.fromkeys(["os.uname", "os.getuid", "os.geteuid", "os.fork", "os.sysconf"], "posix"),
+}
 
 STR_METHODS = frozenset(
     [
@@ -259,8 +269,9 @@ class Compiler:
 
 
 class Super:
-    def __init__(self, instance: Any) -> None:
+    def __init__(self, instance: Any, owner: Any = None) -> None:
         self.instance = instance
+        self.owner = owner  # the class whose method called super()
 
 
 def extension_kind(cls: Any, depth: int = 0) -> Any:

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel._gitignore import Rules
-from ironwheel.files import Selection, select_files
-from ironwheel.layout import discover_packages
+from ironwheel.archive.files import Selection, select_files
+from ironwheel.archive.gitignore import Rules
+from ironwheel.archive.layout import discover_packages
 from ironwheel.migrate import values as v
 from ironwheel.migrate.manifest import Manifest, all_files, matches
 from ironwheel.migrate.report import Report
@@ -192,6 +192,7 @@ def convert_layout(
     *,
     from_sdist: bool,
     tracked: Sequence[str] | None,
+    setuptools_wheel: bool = True,
 ) -> Layout:
     """The wheel and sdist settings that ship what setuptools shipped."""
     layout = Layout({}, {})
@@ -202,6 +203,13 @@ def convert_layout(
     module_files: list[str] = []
     if found is not None:
         tops, listed, module_files = found
+        missing = [
+            f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()
+        ]
+        if missing:
+            report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
+            # A directory that is not there would fail every build: leave it out.
+            tops = {name: directory for name, directory in tops.items() if (root / directory).exists()}
         renamed = {
             name: directory
             for name, directory in tops.items()
@@ -212,11 +220,6 @@ def convert_layout(
             (p.name, p.source.relative_to(root.resolve()).as_posix())
             for p in discover_packages(root.resolve(), project_name, ())
         }
-        missing = [
-            f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()
-        ]
-        if missing:
-            report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
         if same and (set(same.items()) != discovered or renamed):
             layout.wheel["packages"] = [d for _, d in sorted(same.items(), key=lambda item: item[1])]
             report.converted("packages", f"{', '.join(sorted(same))} -> tool.ironwheel.wheel.packages")
@@ -273,7 +276,8 @@ def convert_layout(
             f"{', '.join(sorted(generated))} left out: ironwheel runs Cython at build time (delete them)",
         )
     # The wheel: what setuptools took from the packages against what ironwheel would.
-    if found is None:
+    # pdm-backend makes the wheel itself (all of each package, like ironwheel): nothing to compare.
+    if found is None or not setuptools_wheel:
         return layout
     wheel_files = _setuptools_wheel(
         kwargs,

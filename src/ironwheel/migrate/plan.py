@@ -11,7 +11,7 @@ from typing import Any
 from ironwheel.errors import ConfigError, IronwheelError
 from ironwheel.migrate import values as v
 from ironwheel.migrate.commands import analyse_commands, classify_knobs
-from ironwheel.migrate.extensions import convert_extensions, merge_worlds
+from ironwheel.migrate.extensions import convert_extensions, fold_libraries, merge_worlds
 from ironwheel.migrate.legacy import Legacy, read_legacy
 from ironwheel.migrate.manifest import read_manifest
 from ironwheel.migrate.metadata import convert_metadata
@@ -51,6 +51,22 @@ _COMMANDS = frozenset(
         "-h",
         "--version",
     ]
+)
+_STEPS_LIBRARIES = (
+    "add their sources to the extension tables, or build them in a CMakeLists.txt (add_library)"
+)
+# Modules other setuptools plugins build: the tables do not build them, so the report must say so.
+_FOREIGN_EXTENSIONS = (
+    (
+        "cffi_modules",
+        "cffi modules (an FFI builder script makes their C at build time) are not converted",
+        "build them from a CMakeLists.txt that runs the builder (ffi.emit_c_code) in add_custom_command",
+    ),
+    (
+        "rust_extensions",
+        "Rust extensions (setuptools-rust) are not converted: ironwheel builds C, C++, Cython and Fortran",
+        "keep setuptools-rust, or move the Rust crate to maturin",
+    ),
 )
 _HEADERS = (".h", ".hh", ".hpp", ".hxx", ".inc", ".inl", ".pxd", ".pxi")
 
@@ -206,6 +222,20 @@ def _deletable(legacy: Legacy, report: Report, deletable: list[str]) -> None:
         report.delete(path, "ironwheel does not read it")
 
 
+def _check_backend(legacy: Legacy) -> None:
+    """A backend that does not run setuptools keeps its build elsewhere (meson.build, Cargo.toml, hooks)."""
+    backend = legacy.backend
+    system = legacy.pyproject.get("build-system", {})
+    if not backend or backend.split(".")[0] in ("setuptools", "pdm") or system.get("backend-path"):
+        return
+    raise ConfigError(
+        f'pyproject.toml: build-backend = "{backend}" is not one migrate converts '
+        "(it converts setuptools, pdm-backend, scikit-build-core and in-tree backends over setuptools)",
+        hint="port its build by hand: [tool.ironwheel.extension.*] tables or a CMakeLists.txt "
+        "(docs/porting.md)",
+    )
+
+
 def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Migration:
     """Read the project at ``root`` and work out its ironwheel configuration."""
     root = root.resolve()
@@ -224,6 +254,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         from ironwheel.migrate.skbuild import migrate_scikit_build
 
         return migrate_scikit_build(legacy, report)
+    _check_backend(legacy)
     if (
         not legacy.script
         and not (root / "setup.cfg").is_file()
@@ -243,8 +274,16 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             kwargs["ext_modules"] = list(extra_extensions)
     generated: set[str] = set()
     per_world = {}
-    for world in legacy.worlds:
+    for index, world in enumerate(legacy.worlds):
         kwargs = legacy.kwargs[world]
+        folded, why_not = fold_libraries(kwargs)
+        if index == 0 and folded:
+            report.converted(
+                "libraries",
+                f"{', '.join(folded)} (build_clib): their sources are compiled into each extension",
+            )
+        if index == 0 and why_not:
+            report.manual("libraries", f"the build_clib libraries are {why_not}", _STEPS_LIBRARIES)
         prefix = kwargs.get("ext_package") if isinstance(kwargs.get("ext_package"), str) else ""
         per_world[world] = convert_extensions(
             root, kwargs.get("ext_modules") or [], prefix or "", report, generated
@@ -257,7 +296,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         directives = next((by_source[s] for s in table["sources"] if by_source.get(s)), None)
         if directives and "cython-directives" not in table:
             table["cython-directives"] = dict(directives)
-    commands = analyse_commands(legacy.tree, base.get("cmdclass"), report)
+    commands = analyse_commands(legacy.tree, base.get("cmdclass"), report, legacy.replayed)
     py_api = ""
     for name, table in tables.items():
         limited = table.pop("__limited__", None)
@@ -306,6 +345,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         consumed,
         report,
         from_sdist=(root / "PKG-INFO").is_file(),
+        setuptools_wheel=legacy.script != "pdm_build.py",
         tracked=_git_files(root)
         if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
         else None,
@@ -343,6 +383,9 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             "a custom Distribution class",
             "its command-line options become -C settings or IRONWHEEL_* variables; see docs/porting.md",
         )
+    for key, what, step in _FOREIGN_EXTENSIONS:
+        if base.get(key) or (key == "rust_extensions" and "setuptools-rust" in tool):
+            report.manual(key, what, step)
     if base.get("data_files"):
         report.manual(
             "data_files",
@@ -382,7 +425,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         remove.append(("tool", "local", "cythonize"))
     existing = tool.get("ironwheel")
     if isinstance(existing, dict) and existing:
-        from ironwheel.settings._convert import merge
+        from ironwheel.settings import merge
 
         ironwheel = merge(ironwheel, existing)
         report.converted(

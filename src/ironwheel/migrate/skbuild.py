@@ -181,7 +181,11 @@ def migrate_scikit_build(legacy: Legacy, report: Report) -> Migration:
     requires = _requires(
         list(pyproject.get("build-system", {}).get("requires", [])), [], report, tables=False
     )
-    project = dict(pyproject.get("project") or {})
+    from ironwheel.project.metadata import draft_license_files
+
+    project, drafted = draft_license_files(pyproject.get("project") or {})
+    if drafted:
+        report.converted("license-files", drafted)
     new_text = render_new_pyproject(
         legacy.text,
         pyproject,

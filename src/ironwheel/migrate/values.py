@@ -16,6 +16,7 @@ from typing import Any, Literal
 __all__ = [
     "NUMPY_INCLUDE",
     "PYBIND11_INCLUDE",
+    "PYTHON_INCLUDE",
     "VCS_VERSION",
     "Composed",
     "ExtensionCall",
@@ -133,6 +134,7 @@ class Special(str):
 
 NUMPY_INCLUDE = Special("__ironwheel_numpy_include__")
 PYBIND11_INCLUDE = Special("__ironwheel_pybind11_include__")
+PYTHON_INCLUDE = Special("__ironwheel_python_include__")  # every build adds Python's headers
 
 ExtensionKind = Literal["setuptools", "pybind11", "numpy", "cython"]
 

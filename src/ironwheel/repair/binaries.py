@@ -11,11 +11,12 @@ import dataclasses
 from pathlib import Path
 from typing import Literal
 
+from ironwheel.repair import elf, macho
 from ironwheel.repair.elf import is_elf, parse_elf
 from ironwheel.repair.macho import is_macho, parse_macho
 from ironwheel.repair.pe import is_pe, parse_pe
 
-__all__ = ["Binary", "Format", "binary_format", "read_binary"]
+__all__ = ["Binary", "Format", "binary_format", "imported_symbols", "read_binary"]
 
 Format = Literal["elf", "macho", "pe"]
 
@@ -61,6 +62,25 @@ def read_binary(path: Path, data: bytes | None = None) -> Binary | None:
             return Binary("macho", name, macho.needed, macho.rpath)
         if kind == "pe":
             return Binary("pe", path.name, parse_pe(data).needed)
+    except ValueError:
+        return None
+    return None
+
+
+def imported_symbols(data: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The symbols a binary imports, as ``(library, name)``; None when it is no binary or a malformed one.
+
+    Only PE files say which DLL each symbol comes from; ELF and Mach-O
+    (flat namespace, or ``-undefined dynamic_lookup``) give ``""``.
+    """
+    kind = format_of(data[:8])
+    try:
+        if kind == "elf":
+            return tuple(("", name) for name in elf.undefined_symbols(data))
+        if kind == "macho":
+            return tuple(("", name) for name in macho.undefined_symbols(data))
+        if kind == "pe":
+            return parse_pe(data, symbols=True).imports
     except ValueError:
         return None
     return None

@@ -17,9 +17,9 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ironwheel.archive.wheel import Source
 from ironwheel.repair.binaries import Binary, read_binary
 from ironwheel.repair.external import outside_libraries
-from ironwheel.wheel import Source
 
 __all__ = ["DEFAULT_COMMANDS", "advise", "advise_repaired", "repair_command"]
 

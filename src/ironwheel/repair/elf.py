@@ -11,7 +11,16 @@ import dataclasses
 import struct
 from pathlib import Path
 
-__all__ = ["ElfFile", "Reader", "file_offset", "is_elf", "parse_elf", "read_elf", "segments"]
+__all__ = [
+    "ElfFile",
+    "Reader",
+    "file_offset",
+    "is_elf",
+    "parse_elf",
+    "read_elf",
+    "segments",
+    "undefined_symbols",
+]
 
 MAGIC = b"\x7fELF"
 
@@ -25,6 +34,7 @@ _DT_RPATH = 15
 _DT_RUNPATH = 29
 _DT_VERNEED = 0x6FFFFFFE
 _DT_VERNEEDNUM = 0x6FFFFFFF
+_SHT_DYNSYM = 11
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +141,43 @@ def parse_elf(data: bytes) -> ElfFile:
         raise ValueError(msg) from error
     rpath = tuple(item for item in rpath_text.split(":") if item)
     return ElfFile(soname, needed, rpath, tuple(needs), machine)
+
+
+def undefined_symbols(data: bytes) -> tuple[str, ...]:
+    """The names the dynamic symbol table (``.dynsym``) leaves undefined: what the file imports.
+
+    Weak references count too. Read through the section headers; a file
+    without them (stripped with sstrip) has none to report. ValueError if the
+    image is malformed.
+    """
+    reader = Reader(data)
+    try:
+        if reader.wide:
+            shoff, (shentsize, shnum) = reader.unpack("Q", 40)[0], reader.unpack("HH", 58)
+            header, symbol_size = "IIQQQQIIQQ", 24
+        else:
+            shoff, (shentsize, shnum) = reader.unpack("I", 32)[0], reader.unpack("HH", 46)
+            header, symbol_size = "IIIIIIIIII", 16
+        sections = [
+            reader.unpack(header, shoff + index * shentsize) for index in range(shnum if shoff else 0)
+        ]
+        names: list[str] = []
+        for _name, kind, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
+            if kind != _SHT_DYNSYM:
+                continue
+            strtab = sections[link][4]
+            step = entsize or symbol_size
+            for position in range(offset + step, offset + size, step):  # entry 0 is the null symbol
+                if reader.wide:
+                    name, _st_info, _other, shndx = reader.unpack("IBBH", position)
+                else:
+                    name, _value, _size, _st_info, _other, shndx = reader.unpack("IIIBBH", position)
+                if shndx == 0 and name:
+                    names.append(reader.string(strtab + name))
+    except (struct.error, IndexError, OverflowError, ValueError) as error:
+        msg = f"malformed ELF file: {error}"
+        raise ValueError(msg) from error
+    return tuple(names)
 
 
 def read_elf(path: Path) -> ElfFile:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ironwheel.archive.wheel import Source
 from ironwheel.repair.binaries import Format, read_binary
-from ironwheel.wheel import Source
 
-__all__ = ["outside_libraries"]
+__all__ = ["is_system_library", "outside_libraries"]
 
 # The C and C++ runtimes of Linux, which every manylinux policy allows.
 _ELF_SYSTEM = re.compile(
@@ -32,7 +32,8 @@ _PE_SYSTEM = re.compile(
 )
 
 
-def _is_system(format_: Format, needed: str) -> bool:
+def is_system_library(format_: Format, needed: str) -> bool:
+    """Whether every system of the format provides ``needed`` (a short list; see the module's docstring)."""
     if format_ == "elf":
         return bool(_ELF_SYSTEM.match(needed))
     if format_ == "macho":
@@ -54,7 +55,7 @@ def outside_libraries(entries: Mapping[str, Source], names: Iterable[str]) -> li
         wanted.update(
             needed
             for needed in binary.needed
-            if not needed.startswith("@") and not _is_system(binary.format, needed)
+            if not needed.startswith("@") and not is_system_library(binary.format, needed)
         )
     return sorted(
         {posixpath.basename(item) for item in wanted if posixpath.basename(item).lower() not in inside}

@@ -26,6 +26,7 @@ class Policy:
     aliases: tuple[str, ...]
     priority: int
     symbol_versions: Mapping[str, Mapping[str, frozenset[str]]]  # arch -> prefix -> versions
+    libraries: frozenset[str] = frozenset()  # the libraries every system of the policy has
 
     def allows(self, arch: str, version: str) -> bool:
         prefix, _, number = version.partition("_")
@@ -57,7 +58,13 @@ def load_policies(directory: Path | None = None) -> list[Policy]:
                 for arch, table in item.get("symbol_versions", {}).items()
             }
             policies.append(
-                Policy(item["name"], tuple(item.get("aliases", ())), int(item.get("priority", 0)), versions)
+                Policy(
+                    item["name"],
+                    tuple(item.get("aliases", ())),
+                    int(item.get("priority", 0)),
+                    versions,
+                    frozenset(item.get("lib_whitelist", ())),
+                )
             )
     return policies
 

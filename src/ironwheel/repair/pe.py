@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["PEFile", "is_pe", "read_pe"]
@@ -17,14 +18,19 @@ class PEFile:
 
     needed: tuple[str, ...]
     machine: str
+    imports: tuple[tuple[str, str], ...] = ()  # (DLL, symbol); only when asked for (symbols=True)
 
 
 def is_pe(head: bytes) -> bool:
     return head.startswith(b"MZ")
 
 
-def parse_pe(data: bytes) -> PEFile:
-    """Parse the import directories of a PE image; ValueError if it is malformed."""
+def parse_pe(data: bytes, *, symbols: bool = False) -> PEFile:
+    """Parse the import directories of a PE image; ValueError if it is malformed.
+
+    ``symbols`` also reads the names imported from each DLL (an import by
+    ordinal is given as ``#N``).
+    """
     try:
         (pe_offset,) = struct.unpack_from("<I", data, 0x3C)
         if data[pe_offset : pe_offset + 4] != b"PE\0\0":
@@ -35,6 +41,7 @@ def parse_pe(data: bytes) -> PEFile:
         )
         optional = pe_offset + 24
         (magic,) = struct.unpack_from("<H", data, optional)
+        thunk, ordinal_flag = ("<Q", 1 << 63) if magic == 0x20B else ("<I", 1 << 31)
         directories = optional + (112 if magic == 0x20B else 96)
         table = optional + optional_size
         section_list: list[tuple[int, int, int, int]] = [
@@ -52,22 +59,41 @@ def parse_pe(data: bytes) -> PEFile:
             start = offset_of(rva)
             return data[start : data.index(b"\0", start)].decode("ascii", errors="replace")
 
+        def names_at(dll: str, rva: int) -> Iterator[tuple[str, str]]:
+            position, step = offset_of(rva), struct.calcsize(thunk)
+            while entry := struct.unpack_from(thunk, data, position)[0]:
+                yield dll, f"#{entry & 0xFFFF}" if entry & ordinal_flag else name_at(entry + 2)
+                position += step
+
         needed: dict[str, None] = {}
+        imports: dict[tuple[str, str], None] = {}
         # Data directory 1 is the import table (20-byte descriptors), 13 the delay-load
-        # table (32-byte descriptors); both end with an all-zero descriptor.
-        for index, size, name_field in ((1, 20, 12), (13, 32, 4)):
+        # table (32-byte descriptors); both end with an all-zero descriptor. The names
+        # are in the lookup table (field 0, 16 when delay-loaded), else the address table.
+        for index, size, name_field, tables in ((1, 20, 12, (0, 16)), (13, 32, 4, (16, 12))):
             (rva,) = struct.unpack_from("<I", data, directories + index * 8)
             if not rva:
                 continue
             position = offset_of(rva)
             while any(data[position : position + size]):
                 (name_rva,) = struct.unpack_from("<I", data, position + name_field)
-                needed[name_at(name_rva)] = None
+                dll = name_at(name_rva)
+                needed[dll] = None
+                if symbols:
+                    lookup = next(
+                        (
+                            value
+                            for table in tables
+                            if (value := struct.unpack_from("<I", data, position + table)[0])
+                        ),
+                        0,
+                    )
+                    imports.update(dict.fromkeys(names_at(dll, lookup) if lookup else ()))
                 position += size
     except (struct.error, IndexError, OverflowError) as error:
         msg = f"malformed PE file: {error}"
         raise ValueError(msg) from error
-    return PEFile(tuple(needed), _MACHINES.get(machine, hex(machine)))
+    return PEFile(tuple(needed), _MACHINES.get(machine, hex(machine)), tuple(imports))
 
 
 def read_pe(path: Path) -> PEFile:

@@ -24,6 +24,7 @@ _SPELLINGS: dict[str, tuple[str, str, str, str, str]] = {
     "i686": ("i386", "win32", "X86", "x86", "i386"),
     "aarch64": ("arm64", "win_arm64", "ARM64", "aarch64", "aarch64"),
     "armv7l": ("", "", "", "arm", "arm"),
+    "armv8l": ("", "", "", "arm", "arm"),  # 32-bit ARM on a 64-bit kernel
     "ppc64le": ("", "", "", "powerpc64le", "powerpc64le"),
     "ppc64": ("", "", "", "powerpc64", "powerpc64"),
     "s390x": ("", "", "", "s390x", "s390x"),
@@ -85,6 +86,6 @@ def linux_multiarch(arch: str, libc: str) -> str:
     """The triple in CPython's Linux extension suffixes: ``x86_64-linux-gnu``, ``aarch64-linux-musl``."""
     prefix = _SPELLINGS.get(arch, ("",) * 5)[4] or arch
     abi = "musl" if libc == "musl" else "gnu"
-    if arch == "armv7l":
+    if arch in ("armv7l", "armv8l"):
         abi += "eabihf"
     return f"{prefix}-linux-{abi}"

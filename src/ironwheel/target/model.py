@@ -28,7 +28,7 @@ from ironwheel.errors import ConfigError
 from ironwheel.target.arch import canonical_arch, linux_multiarch, macos_arch, windows_platform
 from ironwheel.target.python import PythonFacts
 
-__all__ = ["Libc", "System", "Target", "TargetInputs", "parse_platform", "resolve_target"]
+__all__ = ["Libc", "System", "TargetInputs", "WheelTarget", "parse_platform", "resolve_target"]
 
 System = Literal["linux", "macos", "windows", "other"]
 Libc = Literal["glibc", "musl", ""]
@@ -45,16 +45,19 @@ class TargetInputs:
 
     running: PythonFacts
     pointer_bits: int = 64
+    machine: str = ""  # the machine the process runs as (uname's)
     environ: Mapping[str, str] = dataclasses.field(default_factory=dict)
     platform: str = ""  # target.platform
     details: PythonFacts | None = None  # from target.build-details
     toolchain: str = "native"  # build.toolchain
     policy: str = "auto"  # repair.manylinux
     emulator: tuple[str, ...] = ()  # target.emulator
+    # [build_ext] library_dirs of cibuildwheel's DIST_EXTRA_CONFIG: a Windows target's import libraries
+    dist_libraries: tuple[Path, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
-class Target:
+class WheelTarget:
     """What a wheel is built for."""
 
     system: System
@@ -66,6 +69,7 @@ class Target:
     origin: str  # what decided the platform, for the log
     host_system: System
     host_arch: str
+    host_python: PythonFacts  # the running interpreter
     emulator: tuple[str, ...] = ()
 
     @property
@@ -168,12 +172,15 @@ def _policy_arch(policy: str) -> str:
     return canonical_arch(match.group(3)) if match and match.group(3) else ""
 
 
-def _host(running: PythonFacts, pointer_bits: int) -> tuple[System, str]:
-    """The system and machine the running interpreter is built for (not the kernel's)."""
+def _host(running: PythonFacts, pointer_bits: int, machine: str) -> tuple[System, str]:
+    """The system and machine the running interpreter runs as (not the kernel's)."""
     parsed = parse_platform(running.platform)
     arch = parsed.archs[0] if parsed.archs else ""
+    if len(parsed.archs) > 1 and canonical_arch(machine) in parsed.archs:
+        arch = canonical_arch(machine)  # a universal2 interpreter runs as one of its architectures
     if parsed.system == "linux" and pointer_bits == 32:
-        arch = {"x86_64": "i686", "aarch64": "armv7l"}.get(arch, arch)
+        # As packaging tags a 32-bit interpreter on a 64-bit kernel.
+        arch = {"x86_64": "i686", "aarch64": "armv8l"}.get(arch, arch)
     return parsed.system, arch
 
 
@@ -233,27 +240,11 @@ def _derived_suffixes(python: PythonFacts, system: System, arch: str, libc: Libc
     return f".cpython-{version}{python.abiflags}-{platform}.so", ".abi3.so" if stable is None else ""
 
 
-def _dist_extra_library_dirs(environ: Mapping[str, str]) -> tuple[Path, ...]:
-    """``[build_ext] library_dirs`` of cibuildwheel's DIST_EXTRA_CONFIG: the target's import libraries."""
-    name = environ.get("DIST_EXTRA_CONFIG", "")
-    if not name:
-        return ()
-    import configparser
-
-    parser = configparser.ConfigParser()
-    try:
-        parser.read(name, encoding="utf-8")
-    except (OSError, configparser.Error):
-        return ()
-    value = parser.get("build_ext", "library_dirs", fallback="")
-    return tuple(Path(item.strip()) for item in re.split(r"[;,\n]", value) if item.strip())
-
-
-def resolve_target(inputs: TargetInputs) -> Target:
+def resolve_target(inputs: TargetInputs) -> WheelTarget:
     """The target of this build, from the inputs in their order of precedence."""
     environ = inputs.environ
     running = inputs.running
-    host_system, host_arch = _host(running, inputs.pointer_bits)
+    host_system, host_arch = _host(running, inputs.pointer_bits, inputs.machine)
     level = 4
     if inputs.platform:
         parsed, origin, level = _explicit_platform(inputs.platform), "target.platform", 1
@@ -264,7 +255,8 @@ def resolve_target(inputs: TargetInputs) -> Target:
         parsed, origin, level = parse_platform(host), f"_PYTHON_HOST_PLATFORM={host}", 3
     else:
         parsed, origin = parse_platform(running.platform), "the running interpreter"
-        if parsed.system == "linux":
+        if parsed.system in ("linux", "macos"):
+            # The machine it runs as: a universal2 interpreter builds for one (ARCHFLAGS asks for both).
             parsed = dataclasses.replace(parsed, archs=(host_arch,))
     system, archs = parsed.system, parsed.archs
     python = inputs.details or running
@@ -328,11 +320,11 @@ def resolve_target(inputs: TargetInputs) -> Target:
             extension_suffix=suffix,
             stable_abi_suffix=stable,
             platform=parsed.raw,
-            libraries=_dist_extra_library_dirs(environ) if system == "windows" else (),
+            libraries=inputs.dist_libraries if system == "windows" else (),
         )
     elif system == "windows" and inputs.details is None and environ.get("DIST_EXTRA_CONFIG"):
-        python = dataclasses.replace(python, libraries=_dist_extra_library_dirs(environ) or python.libraries)
-    return Target(
+        python = dataclasses.replace(python, libraries=inputs.dist_libraries or python.libraries)
+    return WheelTarget(
         system=system,
         archs=archs,
         libc=libc,
@@ -341,6 +333,7 @@ def resolve_target(inputs: TargetInputs) -> Target:
         platform=_platform_tag(system, archs, macos, parsed.raw),
         origin=origin,
         host_system=host_system,
+        host_python=running,
         host_arch=host_arch,
         emulator=inputs.emulator,
     )

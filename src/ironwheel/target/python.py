@@ -15,12 +15,20 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ironwheel.errors import ConfigError
 
-__all__ = ["PythonFacts", "read_build_details", "running_python", "soabi_of"]
+__all__ = [
+    "PythonFacts",
+    "dist_extra_library_dirs",
+    "find_import_libraries",
+    "read_build_details",
+    "running_python",
+    "soabi_of",
+]
 
 _SUFFIX = re.compile(r"^\.(?P<soabi>.+)\.(so|pyd|dylib|sl)$")
 _LANGUAGE_VERSION = re.compile(r"^(\d+)\.(\d+)$")
@@ -40,6 +48,9 @@ class PythonFacts:
     headers: Path | None = None  # the C API headers
     libraries: tuple[Path, ...] = ()  # directories with its import libraries (Windows)
     origin: str = "the running interpreter"
+    # Found in ``libraries`` (find_import_libraries): python3XY.lib and python3.lib.
+    library: Path | None = None
+    sabi_library: Path | None = None
 
     @property
     def free_threaded(self) -> bool:
@@ -114,6 +125,39 @@ def running_python() -> PythonFacts:
         headers=Path(sysconfig.get_path("include")),
         libraries=libraries,
     )
+
+
+def find_import_libraries(python: PythonFacts) -> PythonFacts:
+    """``python`` with its import libraries (python3XY.lib, python3.lib) found in its library directories.
+
+    Both are named when both exist in one directory: with one missing, FindPython looks
+    for the other through a python-config program, and finds the host's.
+    """
+    version = f"{python.version[0]}{python.version[1]}{'t' if python.free_threaded else ''}"
+    debug = "_d" if python.debug else ""
+    for directory in python.libraries:
+        library = directory / f"python{version}{debug}.lib"
+        sabi = directory / f"python{python.version[0]}{debug}.lib"
+        found = (library if library.is_file() else None, sabi if sabi.is_file() else None)
+        if found != (None, None):
+            return dataclasses.replace(python, library=found[0], sabi_library=found[1])
+    return python
+
+
+def dist_extra_library_dirs(environ: Mapping[str, str]) -> tuple[Path, ...]:
+    """``[build_ext] library_dirs`` of cibuildwheel's DIST_EXTRA_CONFIG: the target's import libraries."""
+    name = environ.get("DIST_EXTRA_CONFIG", "")
+    if not name:
+        return ()
+    import configparser
+
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(name, encoding="utf-8")
+    except (OSError, configparser.Error):
+        return ()
+    value = parser.get("build_ext", "library_dirs", fallback="")
+    return tuple(Path(item.strip()) for item in re.split(r"[;,\n]", value) if item.strip())
 
 
 def _field(data: dict[str, Any], dotted: str, where: str) -> Any:

@@ -1,1 +1,0 @@
-"""Compiler toolchains ironwheel sets up itself: zig for any target, MSVC on Windows."""

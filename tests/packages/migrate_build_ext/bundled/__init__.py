@@ -1,0 +1,3 @@
+from bundled._core import answer, flag
+
+__all__ = ["answer", "flag"]

@@ -1,0 +1,1 @@
+#define LIMITS_EXTRA 1

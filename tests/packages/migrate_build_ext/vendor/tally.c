@@ -1,0 +1,2 @@
+#include "tally.h"
+int tally_base(void) { return 20; }
