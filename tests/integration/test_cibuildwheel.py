@@ -91,7 +91,15 @@ def test_linux_default_repair(
     assert f"manylinux_{GLIBC[0]}_{GLIBC[1]}_{ARCH}" in wheel.name.split("-")[-1], wheel.name
     # The same wheel as ironwheel's own repair: the project's library unmangled next to its
     # modules, the same grafted libraries.
-    own = ironwheel("build", "-o", tmp_path / "own", root, env={"AUDITWHEEL_PLAT": f"{HOST_POLICY}_{ARCH}"})
+    own = ironwheel(
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "-o",
+        tmp_path / "own",
+        root,
+        env={"AUDITWHEEL_PLAT": f"{HOST_POLICY}_{ARCH}"},
+    )
     assert own.returncode == 0, own.output[-3000:]
     sbom = f"{name}-1.0.dist-info/sboms/ironwheel.cdx.json"
     assert own.wheel.name == wheel.name

@@ -124,7 +124,9 @@ def test_a_windows_extension_from_linux(
     project: Callable[[str], Path], tmp_path: Path, windows_python: Path
 ) -> None:
     details = ["-C", f"target.build-details={windows_python / 'build-details.json'}"]
-    result = ironwheel("build", "-o", tmp_path / "dist", project("cross_win"), *ZIG, *details)
+    result = ironwheel(
+        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", project("cross_win"), *ZIG, *details
+    )
     wheel = _built(result)
     assert wheel.name == f"cross_win-1.0-{PY}-{PY}-win_amd64.whl"
     assert "toolchain: zig " in result.output
@@ -183,6 +185,8 @@ def test_an_abi3_windows_extension_links_python3_dll(
     ]
     result = ironwheel(
         "build",
+        "--wheel",
+        "--no-isolation",
         "-o",
         tmp_path / "dist",
         project("cross_win"),
@@ -251,7 +255,9 @@ def test_macos_extensions_from_linux_and_a_universal2_fusion(
         ("arm64", arm64, "macosx_11_0_arm64", "aarch64-macos.11.0"),
         ("x86_64", x86_64, "macosx_10_13_x86_64", "x86_64-macos.10.13"),
     ):
-        result = ironwheel("build", "-o", tmp_path / name, root, *ZIG, env={**env, **shims})
+        result = ironwheel(
+            "build", "--wheel", "--no-isolation", "-o", tmp_path / name, root, *ZIG, env={**env, **shims}
+        )
         wheel = wheels[name] = _built(result)
         assert wheel.name == f"internal_lib-1.0-{PY}-{PY}-{tag}.whl"
         assert f"for {arch}: " in result.output

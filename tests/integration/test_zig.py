@@ -58,7 +58,9 @@ def cpp_wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """zig_cpp built once with -C repair.mode=on (the project sets build.toolchain = "zig")."""
     base = tmp_path_factory.mktemp("zigcpp")
     root = shutil.copytree(Path(__file__).parents[1] / "packages" / "zig_cpp", base / "zig_cpp")
-    result = ironwheel("build", "-o", base / "dist", root, "-C", "repair.mode=on")
+    result = ironwheel(
+        "build", "--wheel", "--no-isolation", "-o", base / "dist", root, "-C", "repair.mode=on"
+    )
     return _built(result), result
 
 
@@ -108,14 +110,26 @@ def test_cpp_wheel_is_reproducible_in_another_directory(
     root = shutil.copytree(
         Path(__file__).parents[1] / "packages" / "zig_cpp", tmp_path / "elsewhere" / "zig_cpp"
     )
-    again = _built(ironwheel("build", "-o", tmp_path / "dist", root, "-C", "repair.mode=on"))
+    again = _built(
+        ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=on")
+    )
     assert again.name == wheel.name
     assert sha256(again) == sha256(wheel)
 
 
 def test_c_wheel_for_an_explicit_glibc(project: Callable[[str], Path], tmp_path: Path) -> None:
     root = project("internal_lib")
-    result = ironwheel("build", "-o", tmp_path / "dist", root, *ZIG, "-C", "repair.manylinux=manylinux_2_28")
+    result = ironwheel(
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "-o",
+        tmp_path / "dist",
+        root,
+        *ZIG,
+        "-C",
+        "repair.manylinux=manylinux_2_28",
+    )
     wheel = _built(result)
     assert 'for x86_64-linux-gnu.2.28: glibc 2.28 (repair.manylinux = "manylinux_2_28")' in result.output
     assert f"manylinux_2_28_{ARCH}" in wheel.name
@@ -132,6 +146,8 @@ def test_musllinux_wheel_from_a_glibc_host(project: Callable[[str], Path], tmp_p
     root = project("internal_lib")
     result = ironwheel(
         "build",
+        "--wheel",
+        "--no-isolation",
         "-o",
         tmp_path / "dist",
         root,
@@ -176,7 +192,9 @@ def test_a_frontend_requests_ziglang(
 
 
 def test_fortran_is_refused_with_zig(project: Callable[[str], Path], tmp_path: Path) -> None:
-    result = ironwheel("build", "-o", tmp_path / "dist", project("fortran_from_c"), *ZIG)
+    result = ironwheel(
+        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", project("fortran_from_c"), *ZIG
+    )
     assert result.returncode == 3, tail(result.output)
     assert result.output.splitlines()[-2:] == [
         'error: build.toolchain = "zig" compiles C and C++ only, but the extension fortran_from_c._dot (dot.f90) needs Fortran',
@@ -197,7 +215,7 @@ def test_a_cmake_project_enabling_fortran_is_refused_with_zig(tmp_path: Path) ->
     (root / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.18)\nproject(mixed LANGUAGES C Fortran)\n"
     )
-    result = ironwheel("build", "-o", tmp_path / "dist", root, *ZIG)
+    result = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, *ZIG)
     assert result.returncode == 3, tail(result.output)
     assert result.output.splitlines()[-2] == (
         'error: build.toolchain = "zig" compiles C and C++ only, but the CMake project needs Fortran'
