@@ -12,7 +12,10 @@ macos.py, windows.py, resources/defaults.toml) and driven by its own option read
    for ``build[uv]``) with the project's config-settings;
 3. the project's repair-wheel-command, cibuildwheel's default for the platform
    unless ``[tool.cibuildwheel]`` sets one, run by ``sh -c``; then exactly one
-   wheel must be in the output directory.
+   wheel must be in the output directory;
+4. its test step: a new virtual environment (uv's for ``build[uv]``), the
+   repaired wheel installed with its test-extras, then test-requires, then
+   test-command run by ``sh -c`` from an empty directory.
 
 What this machine cannot do: run the Linux build in a manylinux container (no
 container engine here: the image's variables are set, with the policy of this
@@ -34,9 +37,11 @@ from typing import Literal
 
 from cibuildwheel.frontend import BuildFrontendConfig, get_build_frontend_extra_flags, prepare_config_settings
 from cibuildwheel.options import BuildOptions, CommandLineArguments, compute_options
+from cibuildwheel.util import resources
+from cibuildwheel.util.file import copy_test_sources
 from cibuildwheel.util.helpers import prepare_command
 
-__all__ = ["Built", "Repaired", "build", "cibuildwheel_environment", "repair"]
+__all__ = ["Built", "Repaired", "Tested", "build", "cibuildwheel_environment", "repair", "run_tests"]
 
 
 @dataclasses.dataclass
@@ -50,6 +55,7 @@ class Built:
     wheels: list[Path]
     output: str
     returncode: int
+    frontend: str = "build"
 
     @property
     def wheel(self) -> Path:
@@ -186,7 +192,14 @@ def build(
         check=False,
     )
     return Built(
-        identifier, project, workdir, env, sorted(built_dir.glob("*.whl")), done.stdout, done.returncode
+        identifier,
+        project,
+        workdir,
+        env,
+        sorted(built_dir.glob("*.whl")),
+        done.stdout,
+        done.returncode,
+        chosen.name,
     )
 
 
@@ -222,3 +235,72 @@ def repair(built: Built, *, config_from: Path | None = None, name: str = "repair
         check=False,
     )
     return Repaired(options.repair_command, sorted(out.glob("*.whl")), done.stdout, done.returncode)
+
+
+@dataclasses.dataclass
+class Tested:
+    """What cibuildwheel's test step ran, and what it printed."""
+
+    command: str
+    output: str
+    returncode: int
+
+    def check(self) -> str:
+        assert self.returncode == 0, self.output[-6000:]
+        return self.output
+
+
+def _run(command: list[str], env: Mapping[str, str], cwd: Path) -> tuple[int, str]:
+    done = subprocess.run(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
+    )
+    return done.returncode, f"+ {' '.join(command)}\n{done.stdout}"
+
+
+def run_tests(built: Built, repaired: Repaired) -> Tested:
+    """cibuildwheel's test step on the repaired wheel, with the project's test options."""
+    options = _options(built.project, built.identifier, built.env)
+    assert options.test_command, "the project sets no test-command"
+    testing = built.workdir / "testing"
+    venv = testing / "venv"
+    testing.mkdir()
+    # Like cibuildwheel's, the environment has nothing of the build's: only the wheel and test-requires.
+    use_uv = built.frontend in ("build[uv]", "uv")
+    create = (
+        ["uv", "venv", str(venv), "--python", sys.executable]
+        if use_uv
+        else [sys.executable, "-m", "venv", str(venv)]
+    )
+    code, output = _run(create, built.env, testing)
+    log = [output]
+    env = {
+        **built.env,
+        "PATH": os.pathsep.join([str(venv / "bin"), built.env["PATH"]]),
+        "VIRTUAL_ENV": str(venv),
+    }
+    env = options.test_environment.as_dictionary(prev_environment=env)
+    pip = ["uv", "pip"] if use_uv else [str(venv / "bin" / "python"), "-m", "pip"]
+    steps: list[list[str]] = []
+    if options.before_test:
+        steps.append(
+            ["sh", "-c", prepare_command(options.before_test, project=built.project, package=built.project)]
+        )
+    steps.append([*pip, "install", str(repaired.wheel) + options.test_extras])
+    if options.test_requires:
+        steps.append([*pip, "install", *options.test_requires])
+    prepared = prepare_command(
+        options.test_command, project=built.project, package=built.project, wheel=repaired.wheel
+    )
+    cwd = testing / "test_cwd"
+    cwd.mkdir()
+    if options.test_sources:
+        copy_test_sources(options.test_sources, built.project, cwd)
+    else:
+        shutil.copy2(resources.TEST_FAIL_CWD_FILE, cwd / "test_fail.py")
+    steps.append(["sh", "-c", prepared])
+    for step in steps:
+        if code != 0:
+            break
+        code, output = _run(step, env, cwd if step[0] == "sh" else testing)
+        log.append(output)
+    return Tested(options.test_command, "".join(log), code)

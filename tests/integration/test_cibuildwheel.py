@@ -1,9 +1,10 @@
 """cibuildwheel's build and repair steps on ironwheel projects, as far as this Linux machine allows.
 
 Each test runs what cibuildwheel runs for one build identifier (tests/integration/cibw.py):
-its environment, its frontend (isolated ``python -m build``), then the project's
-repair-wheel-command, cibuildwheel's default unless the project sets one. The Linux
-builds run on this machine instead of a manylinux container: the image's AUDITWHEEL_PLAT
+its environment, its frontend (isolated ``python -m build``, or ``build[uv]``), then the
+project's repair-wheel-command, cibuildwheel's default unless the project sets one, and on
+Linux its test step (a new environment, the repaired wheel, the project's test-command). The
+Linux builds run on this machine instead of a manylinux container: the image's AUDITWHEEL_PLAT
 is the policy of this machine's glibc. The macOS and Windows builds cross-compile with
 zig or mingw-w64 (the target named by cibuildwheel's variables, or by target.platform
 where a Windows runner's interpreter would say it), delocate runs through LLVM's tools,
@@ -24,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from ironwheel.tools.zig import find_zig
-from tests.conftest import ROOT, Venv
-from tests.integration.cibw import Built, build, repair
+from tests.conftest import ROOT
+from tests.integration.cibw import Built, build, repair, run_tests
 from tests.integration.repairing import contents, ironwheel, llvm, members
 
 pytestmark = pytest.mark.slow
@@ -74,12 +75,36 @@ def uv_offline(offline_pip: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return offline_pip
 
 
+# What each project's installed modules must do, as a test its cibuildwheel test step runs.
+_INSTALLED_TESTS = {
+    "internal_lib": "import internal_lib as m\n\nassert (m.value(), m.doubled(), m.one()) == (21, 42, 1)\n",
+    "repair_elf": "import repair_elf as m\n\nassert (m.answer(), m.threads()) == (42, True)\n",
+}
+
+
+def _with_tests(root: Path, name: str) -> None:
+    """[tool.cibuildwheel] test-sources and test-command: a unittest of the installed package."""
+    (root / "tests").mkdir()
+    body = _INSTALLED_TESTS[name].replace("\n", "\n        ").rstrip()
+    (root / "tests" / "test_installed.py").write_text(
+        "import unittest\n\n\nclass Installed(unittest.TestCase):\n    def test_modules(self):\n"
+        f"        {body}\n"
+        f"        self.assertNotIn({str(root)!r}, m.__file__)\n"
+    )
+    with (root / "pyproject.toml").open("a") as pyproject:
+        pyproject.write(
+            '\n[tool.cibuildwheel]\ntest-sources = ["tests"]\n'
+            'test-command = "python -m unittest discover -v -s tests"\n'
+        )
+
+
 @pytest.mark.parametrize(("name", "frontend"), [("internal_lib", "build"), ("repair_elf", "build[uv]")])
 def test_linux_default_repair(
     name: str, frontend: str, project: Callable[[str], Path], tmp_path: Path, uv_offline: Path
 ) -> None:
     del uv_offline
     root = project(name)
+    _with_tests(root, name)
     built = build(root, LINUX, tmp_path / "cibw", frontend=frontend, linux_policy=HOST_POLICY)
     assert built.wheel.name == f"{name}-1.0-{PY}-{PY}-linux_{ARCH}.whl"
     assert f"Creating isolated environment: venv+{'uv' if frontend == 'build[uv]' else 'pip'}" in built.output
@@ -104,13 +129,12 @@ def test_linux_default_repair(
     sbom = f"{name}-1.0.dist-info/sboms/ironwheel.cdx.json"
     assert own.wheel.name == wheel.name
     assert contents(wheel, skip=[sbom]).keys() == contents(own.wheel, skip=[sbom]).keys()
-    venv = Venv(tmp_path / "venv")
-    venv.install(wheel)
-    code = {
-        "internal_lib": "import internal_lib as m; print(m.value(), m.doubled(), m.one())",
-        "repair_elf": "import repair_elf as m; print(m.answer(), m.threads())",
-    }[name]
-    assert venv.run(code) == {"internal_lib": "21 42 1", "repair_elf": "42 True"}[name]
+    # cibuildwheel's test step: a new environment with the repaired wheel, the tests run from elsewhere.
+    output = run_tests(built, repaired).check()
+    assert f"install {wheel}" in output
+    assert "test_modules (test_installed.Installed" in output
+    assert "Ran 1 test" in output
+    assert output.rstrip().endswith("OK")
 
 
 def _zig_on_path(directory: Path) -> dict[str, str]:
