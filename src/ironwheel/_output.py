@@ -11,9 +11,13 @@ import os
 import sys
 from typing import TextIO
 
-from ironwheel.errors import IronwheelError, format_error, printable
+from ironwheel._signals import Terminated, interruption
+from ironwheel.errors import IronwheelError, format_error, from_os_error, printable
 
-__all__ = ["configure_logging", "report_error", "use_color"]
+__all__ = ["PRESENTED", "configure_logging", "present", "report_error", "use_color"]
+
+# What the hook wrapper and the command line turn into output and an exit code, never a traceback.
+PRESENTED: tuple[type[BaseException], ...] = (IronwheelError, OSError, KeyboardInterrupt, Terminated)
 
 _HANDLER_NAME = "ironwheel-stderr"
 
@@ -77,3 +81,22 @@ def report_error(error: IronwheelError, stream: TextIO | None = None) -> None:
     stream = stream or sys.stderr
     stream.write(format_error(error, color=use_color(stream)) + "\n")
     stream.flush()
+
+
+def present(caught: BaseException, stream: TextIO | None = None) -> int:
+    """Print a user error, a file-system failure or an interruption (one of PRESENTED); its exit code.
+
+    The one presentation for the hook wrapper and the command line.
+    """
+    if isinstance(caught, (KeyboardInterrupt, Terminated)):
+        # The frontend decides what its own exit means; ours is 128 + the signal.
+        problem, code = interruption(caught)
+    elif isinstance(caught, IronwheelError):
+        problem, code = caught, caught.exit_code
+    elif isinstance(caught, OSError):
+        problem = from_os_error(caught)
+        code = problem.exit_code
+    else:
+        raise caught
+    report_error(problem, stream)
+    return code

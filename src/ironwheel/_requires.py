@@ -25,6 +25,9 @@ from __future__ import annotations
 import os
 import sys
 
+from ironwheel import _layout
+from ironwheel._records import file_stat, read_text, write_text
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -32,32 +35,24 @@ if TYPE_CHECKING:
 
 __all__ = ["programs", "recall", "record"]
 
-_RECORD = os.path.join(".ironwheel", "requires.txt")
+_RECORD = os.path.join(_layout.STATE_DIR, _layout.REQUIRES)
 _PROGRAMS = ("cmake", "cmake3", "ninja", "ninja-build", "samu")
 _VARIABLES = ("CMAKE_EXECUTABLE", "CMAKE_GENERATOR")
 
 
-def _stat(path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
-
-
-def programs(environ: Mapping[str, str]) -> list[tuple[str, tuple[int, int] | None]]:
+def programs(environ: Mapping[str, str]) -> list[tuple[str, list[int] | None]]:
     """Every cmake and ninja on PATH or in this environment's scripts, with their stats."""
     import sysconfig
 
     directories = [entry for entry in environ.get("PATH", os.defpath).split(os.pathsep) if entry]
     directories.append(sysconfig.get_path("scripts"))
     suffixes = [""] + (environ.get("PATHEXT", ".EXE").lower().split(os.pathsep) if os.name == "nt" else [])
-    found: list[tuple[str, tuple[int, int] | None]] = []
+    found: list[tuple[str, list[int] | None]] = []
     for directory in directories:
         for name in _PROGRAMS:
             for suffix in suffixes:
                 path = os.path.join(directory, name + suffix)
-                stat = _stat(path)
+                stat = file_stat(path)
                 if stat is not None:
                     found.append((path, stat))
     return found
@@ -70,7 +65,7 @@ def _key(
     state: str,
     environ: Mapping[str, str],
 ) -> str:
-    from ironwheel import __version__
+    from ironwheel._version import __version__
 
     settings = sorted((str(key), repr(value)) for key, value in (config_settings or {}).items())
     variables = sorted(
@@ -83,8 +78,8 @@ def _key(
         sys.executable,
         sys.version,
         state,
-        _stat(os.path.join(root, "pyproject.toml")),
-        [(path, _stat(path)) for path in inputs],
+        file_stat(os.path.join(root, "pyproject.toml")),
+        [(path, file_stat(path)) for path in inputs],
         settings,
         variables,
         programs(environ),
@@ -105,10 +100,10 @@ def recall(
         return None
     key: dict[str, str] = {}
     for entry in entries:
+        text = read_text(os.path.join(builds, entry, _RECORD))
         try:
-            with open(os.path.join(builds, entry, _RECORD), encoding="utf-8") as handle:
-                inputs, recorded, *answer = handle.read().split("\n")
-        except (OSError, ValueError):
+            inputs, recorded, *answer = (text or "").split("\n")
+        except ValueError:
             continue
         if inputs not in key:
             key[inputs] = _key(root, inputs.split("\t"), config_settings, state, environ)
@@ -131,7 +126,7 @@ def record(
     ``inputs`` are the files the answer was derived from, the CMakeLists.txt first.
     """
     environ = os.environ if environ is None else environ
-    state_dir = os.path.join(build_dir, ".ironwheel")
+    state_dir = os.path.join(build_dir, _layout.STATE_DIR)
     if os.path.dirname(os.path.normpath(build_dir)) != os.path.join(root, "build") or not os.path.isdir(
         state_dir
     ):
@@ -140,10 +135,4 @@ def record(
         return
     files = list(dict.fromkeys(inputs))
     text = "\n".join(["\t".join(files), _key(root, files, config_settings, state, environ), *answer]) + "\n"
-    temporary = os.path.join(state_dir, f".requires.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, os.path.join(build_dir, _RECORD))
-    except OSError:
-        return
+    write_text(os.path.join(build_dir, _RECORD), text)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel import __version__
-from ironwheel._output import configure_logging, report_error
-from ironwheel._signals import Terminated, interruption, terminable
-from ironwheel.errors import ConfigError, IronwheelError, from_os_error
+from ironwheel._output import PRESENTED, configure_logging, present
+from ironwheel._signals import terminable
+from ironwheel._version import __version__
+from ironwheel.errors import ConfigError
 from ironwheel.inspect.command import add_command as add_inspect_command
 from ironwheel.new.command import add_commands as add_new_commands
 
@@ -211,22 +211,23 @@ def _build(arguments: argparse.Namespace) -> int:
 
 def _develop(arguments: argparse.Namespace) -> int:
     from ironwheel.editable.wheel import build_in_place
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
+    from ironwheel.request import BuildRequest
 
     project = Project.load(
-        Path(arguments.project), _config_settings(arguments.config_setting), state="editable"
+        Path(arguments.project), _config_settings(arguments.config_setting), request=BuildRequest("editable")
     )
     build_in_place(project)
     return 0
 
 
 def _repair(arguments: argparse.Namespace) -> int:
-    from ironwheel.pyproject import read_pyproject
+    from ironwheel.project.pyproject import read_pyproject
     from ironwheel.repair.standalone import repair_wheel_file
     from ironwheel.settings import load_settings
 
     project = Path(arguments.project)
-    pyproject = read_pyproject(project) if (project / "pyproject.toml").is_file() else {}
+    pyproject = read_pyproject(project).data if (project / "pyproject.toml").is_file() else {}
     settings = load_settings(pyproject, _config_settings(arguments.config_setting), project_dir=project)
     lib_dirs = [Path(item) for item in arguments.lib_dir]
     lib_dirs += [project / item for item in settings.repair.dll_dirs]
@@ -255,7 +256,7 @@ def _config(arguments: argparse.Namespace) -> int:
         return 0
     import dataclasses
 
-    from ironwheel.project import Project
+    from ironwheel.project.project import Project
 
     project = Project.load(Path(arguments.project), _config_settings(arguments.config_setting))
     shown = dataclasses.asdict(project.settings)
@@ -300,17 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 return new_project(arguments)
             return _config(arguments)
-    except (KeyboardInterrupt, Terminated) as caught:
-        problem, code = interruption(caught)
-        report_error(problem)
-        return code
-    except IronwheelError as error:
-        report_error(error)
-        return error.exit_code
-    except OSError as error:
-        problem = from_os_error(error)
-        report_error(problem)
-        return problem.exit_code
+    except PRESENTED as caught:
+        return present(caught)
 
 
 if __name__ == "__main__":  # pragma: no cover

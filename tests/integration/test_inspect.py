@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ironwheel.wheel import render_wheel_file, write_wheel
+from ironwheel.archive.wheel import render_wheel_file, write_wheel
 from tests.conftest import require_tool
 from tests.integration import test_repair_macos as macos
 from tests.integration import test_repair_windows as windows

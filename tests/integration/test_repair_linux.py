@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.wheel import write_wheel
+from ironwheel.archive.wheel import write_wheel
 from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, tail
 from tests.integration.repairing import contents, ironwheel, member, members, readelf_dynamic, tag_of

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.timings_page import COMPILE_COLOUR, STEP_COLOUR
+from ironwheel.builds.timings_page import COMPILE_COLOUR, STEP_COLOUR
 from tests.conftest import require_tool
 from tests.integration.frontends import tail
 from tests.integration.repairing import ironwheel

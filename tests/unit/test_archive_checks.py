@@ -12,7 +12,7 @@ import pytest
 from installer.exceptions import InstallerError
 
 import tests.conftest
-from ironwheel.wheel import write_wheel
+from ironwheel.archive.wheel import write_wheel
 from tests.archive_checks import check_archive
 
 pytestmark = pytest.mark.unchecked_archives
@@ -88,9 +88,9 @@ def test_every_writer_of_ironwheel_is_checked() -> None:
         for module, attribute, _ in tests.conftest._writer_sites()
     }
     assert {
-        ("ironwheel.builder", "write_wheel"),
+        ("ironwheel.builds.wheel", "write_wheel"),
         ("ironwheel.editable.wheel", "write_wheel"),
         ("ironwheel.repair.standalone", "write_wheel"),
         ("ironwheel.repair.skeleton", "write_wheel"),
-        ("ironwheel.sdist", "build_sdist"),
+        ("ironwheel.builds.sdist", "build_sdist"),
     } <= sites

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.version import Version
 
-from ironwheel.cmake import builddir, configure
+from ironwheel import _layout
+from ironwheel._records import file_stat
+from ironwheel.cmake import configure
 from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.entrypoints import CMakeEntryPoints
+from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.helpers import HELPERS_DIR
+from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
+from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
-from ironwheel.tags import StableABI
-from ironwheel.toolchain import Program
-
-CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
-NINJA = Program("ninja", Path("/usr/bin/ninja"), Version("1.11.1"), "on PATH")
+from tests.unit import probes
 
 
 @pytest.fixture
@@ -27,41 +29,23 @@ def build_dir(tmp_path: Path) -> Iterator[BuildDir]:
 
 
 @pytest.fixture
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def environment(tmp_path: Path) -> BuildEnvironment:
     """A fake isolated environment: its own python path and site-packages."""
-    site = tmp_path / "env-1" / "lib" / "site-packages"
-    (site / "some_pkg").mkdir(parents=True)
-    monkeypatch.setattr(builddir, "site_directories", lambda: [site])
-    monkeypatch.setattr(configure, "site_directories", lambda: [site])
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "env-1" / "bin" / "python"))
-    return tmp_path
+    probe = probes.environment(tmp_path)
+    (probe.site_dirs[0] / "some_pkg").mkdir()
+    return probe
 
 
 def plan(
-    build_dir: BuildDir,
-    *,
-    table: dict[str, object] | None = None,
-    environ: dict[str, str] | None = None,
-    platform: str = "linux_x86_64",
-) -> configure.Plan:
-    settings = load_settings({"project": {}, "tool": {"ironwheel": table or {}}}, environ={})
-    return configure.make_plan(
-        name="my-pkg",
-        version=Version("1.2.3.4.5rc1"),
-        source_dir=Path("/src/my-pkg"),
-        build_dir=build_dir,
-        settings=settings,
-        cmake=CMAKE,
-        ninja=NINJA,
-        stable_abi=StableABI(3, 9),
-        state="wheel",
-        platform=platform,
-        environ=environ or {},
-    )
+    build_dir: BuildDir, probe: BuildEnvironment, *, environ: dict[str, str] | None = None, **kwargs: Any
+) -> Plan:
+    if environ is not None:
+        probe = probes.changed(probe, environ=environ)
+    return probes.plan(build_dir, probe, **kwargs)
 
 
-def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: Path) -> None:
-    result = plan(build_dir, table={"cmake": {"define": {"CMAKE_PREFIX_PATH": "/opt/x;/opt/y"}}})
+def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: BuildEnvironment) -> None:
+    result = plan(build_dir, environment, table={"cmake": {"define": {"CMAKE_PREFIX_PATH": "/opt/x;/opt/y"}}})
     lines = result.init_cache.splitlines()
     staging = build_dir.staging.as_posix()
 
@@ -86,7 +70,7 @@ def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: Pa
     assert value("CMAKE_PREFIX_PATH") == (
         f"/opt/x;/opt/y;{HELPERS_DIR.as_posix()};{build_dir.state_dir.as_posix()}/env/site-0"
     )
-    site = environment / "env-1" / "lib" / "site-packages"
+    site = environment.site_dirs[0]
     assert (build_dir.state_dir / "env" / "site-0" / "some_pkg").resolve() == site / "some_pkg"
     launcher_text = (build_dir.state_dir / "env" / "python").read_text()
     assert (
@@ -95,10 +79,10 @@ def test_initial_cache_carries_the_contract(build_dir: BuildDir, environment: Pa
     )
 
 
-def test_command_line(build_dir: BuildDir, environment: Path) -> None:
-    del environment
+def test_command_line(build_dir: BuildDir, environment: BuildEnvironment) -> None:
     result = plan(
         build_dir,
+        environment,
         table={"cmake": {"define": {"B": True, "A": "x"}, "args": ["--log-level=VERBOSE"]}},
         environ={"CMAKE_ARGS": "-DCMAKE_INSTALL_PREFIX=/conda -DFROM_ENV='a b'"},
     )
@@ -124,20 +108,16 @@ def test_command_line(build_dir: BuildDir, environment: Path) -> None:
 
 
 def test_new_isolated_environment_keeps_both_keys(
-    build_dir: BuildDir, environment: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: BuildDir, environment: BuildEnvironment, tmp_path: Path
 ) -> None:
-    first = plan(build_dir)
-    other_site = environment / "env-2" / "lib" / "site-packages"
-    (other_site / "some_pkg").mkdir(parents=True)
-    monkeypatch.setattr(configure, "site_directories", lambda: [other_site])
-    monkeypatch.setattr(sys, "executable", str(environment / "env-2" / "bin" / "python"))
-    second = plan(build_dir)
+    first = plan(build_dir, environment)
+    other = probes.environment(tmp_path, "env-2")
+    (other.site_dirs[0] / "some_pkg").mkdir()
+    second = plan(build_dir, other)
     assert second.configure_key == first.configure_key
     assert second.fresh_key == first.fresh_key
-    assert (build_dir.state_dir / "env" / "site-0" / "some_pkg").resolve() == other_site / "some_pkg"
-    assert (
-        str(environment / "env-2" / "bin" / "python") in (build_dir.state_dir / "env" / "python").read_text()
-    )
+    assert (build_dir.state_dir / "env" / "site-0" / "some_pkg").resolve() == other.site_dirs[0] / "some_pkg"
+    assert str(other.executable) in (build_dir.state_dir / "env" / "python").read_text()
 
 
 @pytest.mark.parametrize(
@@ -150,45 +130,40 @@ def test_new_isolated_environment_keeps_both_keys(
     ],
 )
 def test_changes_that_need_a_fresh_cache(
-    build_dir: BuildDir, environment: Path, change: dict[str, dict[str, object]], reason: str
+    build_dir: BuildDir, environment: BuildEnvironment, change: dict[str, Any], reason: str
 ) -> None:
-    del environment
-    first = plan(build_dir)
+    first = plan(build_dir, environment)
     (build_dir.path / "CMakeCache.txt").write_text("")
     build_dir.write_state({"fresh_key": dict(first.fresh_key), "configure_key": first.configure_key})
     assert configure._why_fresh(build_dir, first, build_dir.read_state()) == ""
-    changed = plan(build_dir, **change)  # type: ignore[arg-type]
+    changed = plan(build_dir, environment, **change)
     assert configure._why_fresh(build_dir, changed, build_dir.read_state()) == reason
 
 
 def test_changed_define_value_reconfigures_without_a_fresh_cache(
-    build_dir: BuildDir, environment: Path
+    build_dir: BuildDir, environment: BuildEnvironment
 ) -> None:
-    del environment
-    first = plan(build_dir, table={"cmake": {"define": {"X": "1"}}})
-    second = plan(build_dir, table={"cmake": {"define": {"X": "2"}}})
+    first = plan(build_dir, environment, table={"cmake": {"define": {"X": "1"}}})
+    second = plan(build_dir, environment, table={"cmake": {"define": {"X": "2"}}})
     assert first.fresh_key == second.fresh_key
     assert first.configure_key != second.configure_key
 
 
-def test_other_python_needs_a_fresh_cache(
-    build_dir: BuildDir, environment: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    del environment
-    first = plan(build_dir)
-    monkeypatch.setattr(sys, "version", sys.version + " (patched)")
-    assert plan(build_dir).fresh_key["python"] != first.fresh_key["python"]
+def test_other_python_needs_a_fresh_cache(build_dir: BuildDir, environment: BuildEnvironment) -> None:
+    first = plan(build_dir, environment)
+    patched = probes.changed(environment, version=environment.version + " (patched)")
+    assert plan(build_dir, patched).fresh_key["python"] != first.fresh_key["python"]
+    assert plan(build_dir, environment).fresh_key == first.fresh_key
 
 
 def test_replaced_compiler_needs_a_fresh_cache(
-    build_dir: BuildDir, environment: Path, tmp_path: Path
+    build_dir: BuildDir, environment: BuildEnvironment, tmp_path: Path
 ) -> None:
-    del environment
     compiler = tmp_path / "cc"
     compiler.write_text("one")
-    first = plan(build_dir)
+    first = plan(build_dir, environment)
     (build_dir.path / "CMakeCache.txt").write_text("")
-    recorded = [["C", str(compiler), configure._stat(compiler)]]
+    recorded = [["C", str(compiler), file_stat(compiler)]]
     build_dir.write_state({"fresh_key": dict(first.fresh_key), "compilers": recorded})
     assert configure._why_fresh(build_dir, first, build_dir.read_state()) == ""
     compiler.write_text("a new version")
@@ -217,23 +192,17 @@ def test_a_users_gitignore_is_never_overwritten(tmp_path: Path) -> None:
 
 
 def test_packages_register_cmake_directories_through_entry_points(
-    build_dir: BuildDir, environment: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: BuildDir, environment: BuildEnvironment
 ) -> None:
-    site = environment / "env-1" / "lib" / "site-packages"
+    site = environment.site_dirs[0]
     (site / "helper_pkg" / "cmake").mkdir(parents=True)
-    (site / "helper_pkg" / "__init__.py").write_text("")
-    (site / "helper_pkg" / "cmake" / "__init__.py").write_text("")
     (site / "helper_pkg" / "prefix").mkdir()
-    (site / "helper_pkg" / "prefix" / "__init__.py").write_text("")
-    dist_info = site / "helper_pkg-1.0.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: helper-pkg\nVersion: 1.0\n")
-    (dist_info / "entry_points.txt").write_text(
-        "[cmake.module]\nhelper = helper_pkg.cmake\n\n[cmake.prefix]\nhelper = helper_pkg.prefix\n\n"
-        "[cmake.root]\nHelper = helper_pkg\n"
+    registered = CMakeEntryPoints(
+        module=(site / "helper_pkg" / "cmake",),
+        prefix=(site / "helper_pkg" / "prefix",),
+        root=(("Helper", site / "helper_pkg"),),
     )
-    monkeypatch.syspath_prepend(str(site))
-    lines = plan(build_dir).init_cache.splitlines()
+    lines = plan(build_dir, probes.changed(environment, entry_points=registered)).init_cache.splitlines()
     view = (build_dir.state_dir / "env" / "site-0").as_posix()
 
     def value(name: str) -> str:
@@ -246,11 +215,11 @@ def test_packages_register_cmake_directories_through_entry_points(
 
 
 def test_macos_builds_get_the_architectures_and_target_of_the_tag(
-    build_dir: BuildDir, environment: Path
+    build_dir: BuildDir, environment: BuildEnvironment
 ) -> None:
-    del environment
     result = plan(
         build_dir,
+        environment,
         platform="macosx_10_13_universal2",
         environ={"ARCHFLAGS": "-arch x86_64 -arch arm64", "MACOSX_DEPLOYMENT_TARGET": "10.13"},
     )
@@ -261,22 +230,51 @@ def test_macos_builds_get_the_architectures_and_target_of_the_tag(
     assert (
         'set(CMAKE_OSX_DEPLOYMENT_TARGET "10.13" CACHE STRING "Set by ironwheel" FORCE)' in result.init_cache
     )
-    assert "CMAKE_OSX" not in plan(build_dir).init_cache
+    assert "CMAKE_OSX" not in plan(build_dir, environment).init_cache
 
 
 @pytest.mark.parametrize(
     ("platform", "expected"), [("win32", "Win32"), ("win_amd64", "x64"), ("win_arm64", "ARM64")]
 )
 def test_visual_studio_generator_gets_the_platform_of_the_tag(
-    build_dir: BuildDir, environment: Path, platform: str, expected: str
+    build_dir: BuildDir, environment: BuildEnvironment, platform: str, expected: str
 ) -> None:
-    del environment
-    command = plan(build_dir, platform=platform, environ={"CMAKE_GENERATOR": "Visual Studio 17 2022"}).command
+    environ = {"CMAKE_GENERATOR": "Visual Studio 17 2022"}
+    command = plan(build_dir, environment, platform=platform, environ=environ).command
     assert command[command.index("-A") + 1] == expected
     assert "-DCMAKE_BUILD_TYPE=Release" not in command  # a multi-config generator
     explicit = plan(
         build_dir,
+        environment,
         platform=platform,
         environ={"CMAKE_GENERATOR": "Visual Studio 17 2022", "CMAKE_ARGS": "-A x64"},
     )
     assert explicit.command.count("-A") == 1
+
+
+def test_planning_reads_and_writes_nothing(build_dir: BuildDir, environment: BuildEnvironment) -> None:
+    view = build_dir.prepare_view(environment, probes.NINJA.path)
+    before = sorted((path, path.stat().st_mtime_ns) for path in build_dir.path.rglob("*"))
+    target = Target("my-pkg", Version("1.0"), Path("/src/my-pkg"), "linux_x86_64", None, BuildRequest())
+    settings = load_settings({"project": {}}, environ={})
+    first = make_plan(target, settings, Tools(probes.CMAKE, probes.NINJA), environment, view, build_dir)
+    assert sorted((path, path.stat().st_mtime_ns) for path in build_dir.path.rglob("*")) == before
+    # The same facts make the same plan.
+    assert (
+        make_plan(target, settings, Tools(probes.CMAKE, probes.NINJA), environment, view, build_dir) == first
+    )
+    assert first.files[_layout.INIT_CACHE] == first.init_cache
+
+
+def test_a_macos_build_without_archflags_takes_the_probed_machine(
+    build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
+    probe = probes.changed(environment, machine="arm64", macos_target="10.9")
+    lines = plan(build_dir, probe, platform="macosx_11_0_arm64").init_cache.splitlines()
+    assert 'set(CMAKE_OSX_ARCHITECTURES "arm64" CACHE STRING "Set by ironwheel" FORCE)' in lines
+    # Apple silicon starts at macOS 11, whatever older target the interpreter was built for.
+    assert 'set(CMAKE_OSX_DEPLOYMENT_TARGET "11.0" CACHE STRING "Set by ironwheel" FORCE)' in lines
+    intel = probes.changed(environment, machine="x86_64", macos_target="10.13")
+    lines = plan(build_dir, intel, platform="macosx_10_13_x86_64").init_cache.splitlines()
+    assert 'set(CMAKE_OSX_ARCHITECTURES "x86_64" CACHE STRING "Set by ironwheel" FORCE)' in lines
+    assert 'set(CMAKE_OSX_DEPLOYMENT_TARGET "10.13" CACHE STRING "Set by ironwheel" FORCE)' in lines

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 import ironwheel
-from ironwheel.dynamic import sources
+from ironwheel._records import Record
 from ironwheel.errors import IronwheelError, format_error
-from ironwheel.project import Project
+from ironwheel.project.dynamic import sources
+from ironwheel.project.project import Project
 from ironwheel.settings import load_settings
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["ironwheel"]\nbuild-backend = "ironwheel"\n'
@@ -470,14 +471,14 @@ def test_the_recorded_answer_holds_the_library_until_an_sdist_s_pkg_info_appears
 
 
 def test_the_record_renders_again_when_a_requirements_file_or_an_include_changes(tmp_path: Path) -> None:
-    from ironwheel.metacache import load_core
+    from ironwheel.project.metacache import load_core
 
     root = write(tmp_path / "demo", REQUIREMENTS)
     record = tmp_path / "metadata.json"
 
     def requires() -> list[str]:
         project = Project.load(root)
-        core = load_core(project.pyproject, project.root, project.settings, record)
+        core = load_core(project.pyproject, project.root, project.settings, Record(record))
         return email.parser.BytesParser().parsebytes(core.metadata).get_all("Requires-Dist") or []
 
     assert "numpy>=1.22" in requires()

@@ -101,9 +101,9 @@ def test_watch_list_leaves_out_the_build_dir_and_missing_files(tmp_path: Path) -
     (build / "build.ninja").write_text(
         f"build a.o: CC {source}/a.c | {source}/a.h config.h {source}/deleted.h\n"
     )
-    state = tmp_path / "state"
-    assert rebuild.write_watch_list(str(build), str(state)) == 2
-    assert (state / "watch.txt").read_text() == f"{source}/a.c\n{source}/a.h\n"
+    watch = tmp_path / "state" / "watch.txt"
+    assert rebuild.write_watch_list(str(build), str(watch)) == 2
+    assert watch.read_text() == f"{source}/a.c\n{source}/a.h\n"
 
 
 def test_first_change(tmp_path: Path) -> None:
@@ -111,25 +111,26 @@ def test_first_change(tmp_path: Path) -> None:
     source.write_text("")
     os.utime(source, ns=(0, 10**18))
     state = tmp_path / "state"
-    assert rebuild.first_change(str(state)) == "no record of the last build"
+    watch, stamp = str(state / "watch.txt"), str(state / "stamp")
+    assert rebuild.first_change(watch, stamp) == "no record of the last build"
     state.mkdir()
     (state / "watch.txt").write_text(f"{source}\n")
-    pending = rebuild.start_stamp(str(state))
-    assert rebuild.first_change(str(state)) == "no record of the last build"  # not committed yet
-    rebuild.commit_stamp(pending)
-    stamp = (state / "stamp").stat().st_mtime_ns
-    assert rebuild.first_change(str(state)) is None
-    os.utime(source, ns=(0, stamp))  # as new as the build: it may have changed while it ran
-    assert rebuild.first_change(str(state)) == str(source)
-    os.utime(source, ns=(0, stamp - 1))
-    assert rebuild.first_change(str(state)) is None
+    pending = rebuild.start_stamp(stamp)
+    assert rebuild.first_change(watch, stamp) == "no record of the last build"  # not committed yet
+    rebuild.commit_stamp(pending, stamp)
+    started = (state / "stamp").stat().st_mtime_ns
+    assert rebuild.first_change(watch, stamp) is None
+    os.utime(source, ns=(0, started))  # as new as the build: it may have changed while it ran
+    assert rebuild.first_change(watch, stamp) == str(source)
+    os.utime(source, ns=(0, started - 1))
+    assert rebuild.first_change(watch, stamp) is None
     source.unlink()
-    assert rebuild.first_change(str(state)) == str(source)
+    assert rebuild.first_change(watch, stamp) == str(source)
 
 
-def edit(path: Path, state: Path) -> None:
+def edit(path: Path, stamp: Path) -> None:
     """Change a file after the last build started (which was ten seconds ago)."""
-    os.utime(path, ns=(0, (state / "stamp").stat().st_mtime_ns + 5 * 10**9))
+    os.utime(path, ns=(0, stamp.stat().st_mtime_ns + 5 * 10**9))
 
 
 def script(path: Path, text: str) -> str:
@@ -148,8 +149,8 @@ def project(tmp_path: Path) -> tuple[dict[str, object], Path]:
     source.write_text("int one;\n")
     os.utime(source, ns=(0, 10**18))  # long before the build
     (build / "build.ninja").write_text(f"build one.o: CC {source}\n")
-    rebuild.write_watch_list(str(build), str(state))
-    rebuild.commit_stamp(rebuild.start_stamp(str(state)))
+    rebuild.write_watch_list(str(build), str(state / "watch.txt"))
+    rebuild.commit_stamp(rebuild.start_stamp(str(state / "stamp")), str(state / "stamp"))
     os.utime(state / "stamp", ns=(0, time.time_ns() - 10 * 10**9))
     output = tmp_path / "ninja-output.txt"
     ninja = script(
@@ -162,7 +163,9 @@ def project(tmp_path: Path) -> tuple[dict[str, object], Path]:
     install = script(tmp_path / "install", "print('-- Installing: x.so')\n")
     config: dict[str, object] = {
         "build_dir": str(build),
-        "state_dir": str(state),
+        "watch": str(state / "watch.txt"),
+        "stamp": str(state / "stamp"),
+        "lock": str(build / ".ironwheel" / "lock"),
         "build": [ninja],
         "install": [install],
         "project": str(tmp_path),
@@ -183,7 +186,7 @@ def test_a_change_with_nothing_to_compile_stays_silent(
 ) -> None:
     config, source = project
     (tmp_path / "ninja-output.txt").write_text("ninja: no work to do.\n")
-    edit(source, Path(str(config["state_dir"])))
+    edit(source, Path(str(config["stamp"])))
     assert Rebuilder("demo", config).run() is True
     assert capfd.readouterr() == ("", "")
     assert Rebuilder("demo", config).run() is False  # the stamp moved on
@@ -194,7 +197,7 @@ def test_a_compile_is_shown_on_stderr(
 ) -> None:
     config, source = project
     (tmp_path / "ninja-output.txt").write_text("[1/2] Building C object one.o\n[2/2] Linking C module x.so\n")
-    edit(source, Path(str(config["state_dir"])))
+    edit(source, Path(str(config["stamp"])))
     assert Rebuilder("demo", config).run() is True
     out, err = capfd.readouterr()
     assert out == ""
@@ -213,7 +216,7 @@ def test_the_rebuild_marks_its_subprocesses(
 ) -> None:
     config, source = project
     (tmp_path / "ninja-output.txt").write_text("[1/1] SKIP\n")
-    edit(source, Path(str(config["state_dir"])))
+    edit(source, Path(str(config["stamp"])))
     Rebuilder("demo", config).run()
     assert f"[1/1] {config['build_dir']}\n" in capfd.readouterr().err
 
@@ -223,7 +226,7 @@ def test_a_marked_process_does_not_rebuild_its_own_build_dir(
 ) -> None:
     config, source = project
     (tmp_path / "ninja-output.txt").write_text("ninja: no work to do.\n")
-    edit(source, Path(str(config["state_dir"])))
+    edit(source, Path(str(config["stamp"])))
     monkeypatch.setenv("IRONWHEEL_EDITABLE_SKIP", os.pathsep.join(["/elsewhere", str(config["build_dir"])]))
     assert Rebuilder("demo", config).run() is False
     assert Rebuilder("demo", config).run(force=True) is True  # an explicit rebuild still builds
@@ -261,14 +264,16 @@ def test_a_failure_raises_import_error_with_the_first_errors(
 ) -> None:
     config, source = project
     (tmp_path / "ninja-output.txt").write_text(output)
-    edit(source, Path(str(config["state_dir"])))
+    edit(source, Path(str(config["stamp"])))
     with pytest.raises(ImportError) as caught:
         Rebuilder("demo", config).run()
     assert isinstance(caught.value, RebuildError)
     assert str(caught.value) == message
     assert caught.value.name == "demo"
     assert capfd.readouterr().err.count(output.splitlines()[-1]) == 1  # the whole output, once
-    assert rebuild.first_change(str(config["state_dir"])) == str(source)  # and it tries again
+    assert rebuild.first_change(str(config["watch"]), str(config["stamp"])) == str(
+        source
+    )  # and it tries again
 
 
 def test_a_missing_build_dir(project: tuple[dict[str, object], Path]) -> None:

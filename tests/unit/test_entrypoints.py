@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._records import Record
 from ironwheel.cmake.entrypoints import CMakeEntryPoints, cmake_entry_points
 
 
@@ -27,10 +28,11 @@ def test_the_answer_is_kept_until_a_distribution_comes_or_goes(
     site.mkdir()
     distribution(site, "iw_first", "[cmake.prefix]\nfirst = iw_first.share\n")
     monkeypatch.syspath_prepend(str(site))
-    cache = tmp_path / "entry-points.json"
+    path = tmp_path / "entry-points.json"
+    cache = Record(path)
     first = cmake_entry_points(cache)
     assert first == CMakeEntryPoints(prefix=(site / "iw_first" / "share",))
-    assert cache.is_file()
+    assert path.is_file()
 
     # Nothing installed or removed (the directory's time is unchanged): the record answers.
     entry_points = site / "iw_first-1.0.dist-info" / "entry_points.txt"
@@ -45,3 +47,14 @@ def test_the_answer_is_kept_until_a_distribution_comes_or_goes(
     assert cmake_entry_points(cache) == CMakeEntryPoints(
         module=(site / "iw_first" / "share",), root=(("Second", site / "iw_second"),)
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "{", "[]", '{"key": 1}', '{"key": [], "value": {"module": 3}}', '{"module": [], "prefix": []}'],
+)
+def test_a_damaged_or_foreign_record_is_read_again(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "entry-points.json"
+    path.write_text(text)
+    assert cmake_entry_points(Record(path)) == cmake_entry_points()
+    assert Record(path).load(dict) is not None  # rewritten, whole

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import ConfigError, format_error
-from ironwheel.extensions import language_requirements, load_extensions
-from ironwheel.project import Project
+from ironwheel.extensions.tables import language_requirements
+from ironwheel.project.project import Project
+from ironwheel.project.pyproject import Pyproject
 from ironwheel.settings import load_settings
 
 PYBIND11 = "#include <pybind11/pybind11.h>\n"
@@ -40,7 +41,7 @@ def make(
         "project": {"name": "pkg", "version": "1", **(project or {})},
         "tool": {"ironwheel": tool},
     }
-    return Project(root, pyproject, load_settings(pyproject, environ={}))
+    return Project(root, Pyproject(pyproject), load_settings(pyproject, environ={}))
 
 
 AUTO: list[tuple[str, dict[str, str], str, tuple[str, ...], bool]] = [
@@ -91,7 +92,7 @@ def test_binding_and_languages_follow_the_sources(
 ) -> None:
     del name
     project = make(tmp_path, {"pkg._core": {"sources": list(files)}}, files)
-    (extension,) = load_extensions(project)
+    (extension,) = project.extensions()
     assert (extension.binding, extension.languages, extension.cxx) == (binding, languages, cxx)
     assert extension.module == "_core"
     assert extension.package_path == "pkg"
@@ -100,7 +101,7 @@ def test_binding_and_languages_follow_the_sources(
 def test_glob_patterns_expand_sorted_once(tmp_path: Path) -> None:
     files = {"src/b.c": "", "src/a.c": "", "src/sub/c.c": "", "src/a.h": ""}
     project = make(tmp_path, {"_top": {"sources": ["src/*.c", "src/a.c", "src/**/*.h"]}}, files)
-    (extension,) = load_extensions(project)
+    (extension,) = project.extensions()
     assert [path.relative_to(tmp_path).as_posix() for path in extension.sources] == [
         "src/a.c",
         "src/b.c",
@@ -112,7 +113,7 @@ def test_glob_patterns_expand_sorted_once(tmp_path: Path) -> None:
 
 def test_language_c_plus_plus_links_a_c_module_as_c_plus_plus(tmp_path: Path) -> None:
     project = make(tmp_path, {"m": {"sources": ["m.c"], "language": "c++"}}, {"m.c": ""})
-    assert load_extensions(project)[0].cxx is True
+    assert project.extensions()[0].cxx is True
 
 
 # Each bad table, with the files on disk, and the exact message.
@@ -246,14 +247,14 @@ def test_bad_tables(
 ) -> None:
     del name
     with pytest.raises(ConfigError) as caught:
-        load_extensions(make(tmp_path, tables, files))
+        make(tmp_path, tables, files).extensions()
     assert format_error(caught.value) == message.format(root=tmp_path)
 
 
 def test_f2py_in_an_abi3_wheel_is_refused(tmp_path: Path) -> None:
     project = make(tmp_path, {"m": {"sources": ["m.f90"]}}, {"m.f90": ""}, wheel={"py-api": "cp39"})
     with pytest.raises(ConfigError) as caught:
-        load_extensions(project)
+        project.extensions()
     assert format_error(caught.value) == (
         "error: tool.ironwheel.extension.m: f2py modules cannot use the limited API, but the wheel is abi3 "
         "(wheel.py-api)\n"
@@ -354,7 +355,7 @@ def test_every_module_on_the_limited_api_makes_an_abi3_wheel(tmp_path: Path) -> 
     if sys.implementation.name != "cpython" or stable is None:
         pytest.skip("this interpreter has no stable ABI (free-threaded or not CPython)")
     assert (tag.interpreter, tag.abi) == ("cp39", "abi3")
-    assert [extension.limited_api for extension in load_extensions(project)] == ["3.9", "3.9"]
+    assert [extension.limited_api for extension in project.extensions()] == ["3.9", "3.9"]
 
 
 def test_one_module_on_the_limited_api_keeps_a_version_specific_wheel(tmp_path: Path) -> None:
@@ -366,7 +367,7 @@ def test_one_module_on_the_limited_api_keeps_a_version_specific_wheel(tmp_path: 
     tag, stable = project.tag
     assert stable is None
     assert tag.abi != "abi3"
-    limited = [extension.limited_api for extension in load_extensions(project)]
+    limited = [extension.limited_api for extension in project.extensions()]
     assert limited == (
         [oldest, ""] if sys.implementation.name == "cpython" and not tag.abi.endswith("t") else ["", ""]
     )
@@ -376,7 +377,7 @@ def test_an_abi3_wheel_puts_every_module_on_the_limited_api(tmp_path: Path) -> N
     project = make(tmp_path, {"a": {"sources": ["a.c"]}}, {"a.c": ""}, wheel={"py-api": "cp310"})
     _tag, stable = project.tag
     expected = stable.version if stable is not None else ""
-    assert load_extensions(project)[0].limited_api == expected
+    assert project.extensions()[0].limited_api == expected
 
 
 def test_language_requirements(tmp_path: Path) -> None:
@@ -387,11 +388,15 @@ def test_language_requirements(tmp_path: Path) -> None:
         "f": {"sources": ["f.f90"]},
         "p": {"sources": ["p.cpp"]},
     }
-    assert language_requirements(make(tmp_path, tables, files)) == ["cython>=3.0", "numpy", "pybind11"]
+
+    def requirements(project: Project, helpers: frozenset[str] = frozenset()) -> list[str]:
+        return language_requirements(project.extensions(), project.pyproject.build_requires, helpers)
+
+    assert requirements(make(tmp_path, tables, files)) == ["cython>=3.0", "numpy", "pybind11"]
     pinned = make(tmp_path, tables, files, requires=["Cython==3.1.2", "numpy>=2; python_version>'3.9'"])
-    assert language_requirements(pinned) == ["pybind11"]
+    assert requirements(pinned) == ["pybind11"]
     helpers_only = make(tmp_path, {}, {})
-    assert language_requirements(helpers_only, frozenset({"cython"})) == ["cython>=3.0"]
+    assert requirements(helpers_only, frozenset({"cython"})) == ["cython>=3.0"]
 
 
 def test_project_wide_cython_directives(tmp_path: Path) -> None:
@@ -413,7 +418,7 @@ def test_project_wide_cython_directives(tmp_path: Path) -> None:
         (tmp_path / name).write_text(text)
     environ = {"IRONWHEEL_CYTHON_DIRECTIVES": "language_level=3;embedsignature=true"}
     settings = load_settings(pyproject, {"cython.directives.linetrace": "True"}, environ=environ)
-    found = load_extensions(Project(tmp_path, pyproject, settings))
+    found = Project(tmp_path, Pyproject(pyproject), settings).extensions()
     assert [extension.cython_directives for extension in found] == [
         {
             "boundscheck": False,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ironwheel._gitignore import Rules
-from ironwheel.files import Selection, select_files
+from ironwheel.archive.files import Selection, select_files
+from ironwheel.archive.gitignore import Rules
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="git is the oracle for gitignore semantics"

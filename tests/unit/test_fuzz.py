@@ -19,12 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ironwheel.archive.wheel import write_wheel
+from ironwheel.archive.wheelfile import open_wheel
 from ironwheel.errors import IronwheelError, PackagingError, format_error
+from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
 from ironwheel.settings._fields import env_name, walk
 from ironwheel.settings.model import Settings
-from ironwheel.wheel import write_wheel
-from ironwheel.wheelfile import open_wheel
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
@@ -233,8 +234,8 @@ def _make_tree(root: Path, outside: Path, entries: list[tuple[list[str], str]]) 
 def test_sdists_never_hold_anything_from_outside(
     entries: list[tuple[list[str], str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ironwheel.project import Project
-    from ironwheel.sdist import build_sdist
+    from ironwheel.builds.sdist import build_sdist
+    from ironwheel.project.project import Project
 
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -244,7 +245,7 @@ def test_sdists_never_hold_anything_from_outside(
         root = tmp / "demo"
         escapes = _make_tree(root, outside, entries)
         monkeypatch.chdir(root)
-        project = Project.load(root, state="sdist")
+        project = Project.load(root, request=BuildRequest("sdist"))
         error = _refusal(lambda: build_sdist(project, tmp / "out"))
         if isinstance(error, PackagingError):
             assert escapes, error.message  # only a link out is refused

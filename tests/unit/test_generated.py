@@ -15,25 +15,26 @@ from typing import Any
 import pytest
 from packaging.version import Version
 
-from ironwheel.cmake import builddir, configure
+from ironwheel.archive.tags import is_free_threaded
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.cmake.generated import GeneratedProject, render_lists, write_generated
-from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used, numpy_dirs
-from ironwheel.compilers import buildable, find_compiler
+from ironwheel.cmake.environment import BuildEnvironment, numpy_dirs
+from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used
+from ironwheel.cmake.plan import Plan, Tools
 from ironwheel.errors import BuildError, ConfigError, ToolError, format_error
-from ironwheel.extensions import Extension, load_extensions
-from ironwheel.optional import OptionalPolicy, optional_policy
-from ironwheel.project import Project
-from ironwheel.settings import load_settings
-from ironwheel.tags import StableABI, is_free_threaded
-from ironwheel.toolchain import Program
+from ironwheel.extensions.generated import GeneratedProject, render_lists, write_generated
+from ironwheel.extensions.optional import OptionalPolicy, optional_policy
+from ironwheel.extensions.tables import Extension
+from ironwheel.project.project import Project
+from ironwheel.tools.compilers import buildable, find_compiler
+from ironwheel.tools.toolchain import Program
+from tests.unit import probes
 from tests.unit.test_extensions import make
 
 CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
 
 
 def extensions(root: Path, tables: dict[str, Any], files: dict[str, str], **options: Any) -> list[Extension]:
-    return load_extensions(make(root, tables, files, **options))
+    return make(root, tables, files, **options).extensions()
 
 
 def test_generated_lists(tmp_path: Path) -> None:
@@ -170,63 +171,51 @@ def build_dir(tmp_path: Path) -> Iterator[BuildDir]:
 
 def test_generated_file_is_written_only_when_it_changes(tmp_path: Path, build_dir: BuildDir) -> None:
     found = extensions(tmp_path, {"m": {"sources": ["m.c"]}}, {"m.c": ""})
-    generated = write_generated(build_dir, "p", found, tmp_path, standalone=True)
+    generated = write_generated(build_dir.generated, "p", found, tmp_path, standalone=True)
     assert generated == GeneratedProject(build_dir.state_dir / "generated", True)
     lists = generated.directory / "CMakeLists.txt"
     stamp = lists.stat().st_mtime_ns
-    again = write_generated(build_dir, "p", found, tmp_path, standalone=True)
+    again = write_generated(build_dir.generated, "p", found, tmp_path, standalone=True)
     assert again == generated
     assert lists.stat().st_mtime_ns == stamp
-    assert write_generated(build_dir, "p", [], tmp_path, standalone=True) is None
+    assert write_generated(build_dir.generated, "p", [], tmp_path, standalone=True) is None
     assert not generated.directory.exists()
 
 
 @pytest.fixture
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def environment(tmp_path: Path) -> BuildEnvironment:
     """A fake isolated environment with NumPy in it."""
-    site = tmp_path / "env-1" / "lib" / "site-packages"
-    include = site / "numpy" / "_core" / "include"
-    (include / "numpy").mkdir(parents=True)
-    (include / "numpy" / "arrayobject.h").write_text("")
-    monkeypatch.setattr(builddir, "site_directories", lambda: [site])
-    monkeypatch.setattr(configure, "site_directories", lambda: [site])
-    monkeypatch.setattr(configure, "numpy_dirs", lambda: (include, site / "numpy" / "f2py" / "src"))
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "env-1" / "bin" / "python"))
-    return site
+    return probes.environment(tmp_path, numpy=True)
 
 
 def plan(
-    build_dir: BuildDir, generated: GeneratedProject | None, define: dict[str, str] | None = None
-) -> configure.Plan:
-    settings = load_settings(
-        {"project": {}, "tool": {"ironwheel": {"cmake": {"define": define or {}}}}}, environ={}
-    )
-    return configure.make_plan(
-        name="demo",
-        version=Version("1.0"),
+    build_dir: BuildDir,
+    probe: BuildEnvironment,
+    generated: GeneratedProject | None,
+    define: dict[str, str] | None = None,
+) -> Plan:
+    return probes.plan(
+        build_dir,
+        probe,
+        table={"cmake": {"define": define or {}}},
         source_dir=Path("/src/demo"),
-        build_dir=build_dir,
-        settings=settings,
-        cmake=CMAKE,
-        ninja=None,
-        stable_abi=StableABI(3, 9),
-        state="wheel",
-        platform="linux_x86_64",
-        environ={},
         generated=generated,
+        tools=Tools(CMAKE),
     )
 
 
-def cache_value(result: configure.Plan, name: str) -> str:
+def cache_value(result: Plan, name: str) -> str:
     prefix = f"set({name} "
     (line,) = [line for line in result.init_cache.splitlines() if line.startswith(prefix)]
     return line[len(prefix) :].split('" CACHE')[0].strip('"')
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the environment view is a POSIX feature")
-def test_standalone_generated_project_is_the_top_level(build_dir: BuildDir, environment: Path) -> None:
+def test_standalone_generated_project_is_the_top_level(
+    build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
     generated = GeneratedProject(build_dir.state_dir / "generated", standalone=True)
-    result = plan(build_dir, generated)
+    result = plan(build_dir, environment, generated)
     assert result.command[1:3] == ("-S", str(generated.directory))
     assert result.fresh_key["source"] == str(generated.directory)
     state = build_dir.state_dir.as_posix()
@@ -244,10 +233,9 @@ def test_standalone_generated_project_is_the_top_level(build_dir: BuildDir, envi
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the reproducible include is not used on Windows")
-def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environment: Path) -> None:
-    del environment
+def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environment: BuildEnvironment) -> None:
     generated = GeneratedProject(build_dir.state_dir / "generated", standalone=False)
-    result = plan(build_dir, generated)
+    result = plan(build_dir, environment, generated)
     state = build_dir.state_dir.as_posix()
     assert result.command[1:3] == ("-S", "/src/demo")
     assert cache_value(result, "CMAKE_PROJECT_INCLUDE") == f"{state}/project-include.cmake"
@@ -265,10 +253,11 @@ def test_generated_project_joins_the_projects_own(build_dir: BuildDir, environme
     )
 
 
-def test_a_project_include_of_the_users_still_runs(build_dir: BuildDir, environment: Path) -> None:
-    del environment
+def test_a_project_include_of_the_users_still_runs(
+    build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
     generated = GeneratedProject(build_dir.state_dir / "generated", standalone=False)
-    result = plan(build_dir, generated, {"CMAKE_PROJECT_INCLUDE": "/src/demo/hook.cmake"})
+    result = plan(build_dir, environment, generated, {"CMAKE_PROJECT_INCLUDE": "/src/demo/hook.cmake"})
     state = build_dir.state_dir.as_posix()
     assert not [arg for arg in result.command if arg.startswith("-DCMAKE_PROJECT_INCLUDE")]
     assert result.files["project-include.cmake"] == (
@@ -280,10 +269,12 @@ def test_a_project_include_of_the_users_still_runs(build_dir: BuildDir, environm
 def test_numpy_is_located_without_importing_it() -> None:
     found = numpy_dirs()
     assert found is not None, "numpy is in tests/requirements.txt"
-    include, f2py = found
-    assert (include / "numpy" / "arrayobject.h").is_file()
-    assert (f2py / "fortranobject.c").is_file()
-    code = "import sys; from ironwheel.cmake.helpers import numpy_dirs; numpy_dirs(); print('numpy' in sys.modules)"
+    assert (found.include / "numpy" / "arrayobject.h").is_file()
+    assert (found.f2py_source / "fortranobject.c").is_file()
+    code = (
+        "import sys; from ironwheel.cmake.environment import numpy_dirs; numpy_dirs(); "
+        "print('numpy' in sys.modules)"
+    )
     src = str(Path(__file__).resolve().parents[2] / "src")
     environ = {**os.environ, "PYTHONPATH": src}
     imported = subprocess.run(
@@ -412,7 +403,7 @@ def _fortran_project(root: Path, optional: bool) -> Project:
 
 def test_no_fortran_compiler(tmp_path: Path) -> None:
     empty = {"PATH": str(tmp_path / "nothing")}
-    found = load_extensions(_fortran_project(tmp_path, optional=False))
+    found = _fortran_project(tmp_path, optional=False).extensions()
     assert find_compiler("Fortran", empty) is None
     with pytest.raises(ToolError) as caught:
         buildable(found, OptionalPolicy("fallback", ""), empty)
@@ -438,7 +429,7 @@ def test_no_fortran_compiler_for_an_optional_extension(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     empty = {"PATH": str(tmp_path / "nothing")}
-    found = load_extensions(_fortran_project(tmp_path, optional=True))
+    found = _fortran_project(tmp_path, optional=True).extensions()
     with caplog.at_level(logging.WARNING, logger="ironwheel"):
         kept = buildable(found, OptionalPolicy("fallback", ""), empty)
     assert [extension.name for extension in kept] == ["pkg._c"]
@@ -455,7 +446,7 @@ def test_no_fortran_compiler_for_an_optional_extension(
 def test_no_cuda_compiler(tmp_path: Path) -> None:
     project = make(tmp_path, {"g": {"sources": ["g.cu", "g.c"]}}, {"g.cu": "", "g.c": ""})
     with pytest.raises(ToolError) as caught:
-        buildable(load_extensions(project), OptionalPolicy("fallback", ""), {"PATH": str(tmp_path)})
+        buildable(project.extensions(), OptionalPolicy("fallback", ""), {"PATH": str(tmp_path)})
     assert format_error(caught.value) == (
         "error: no CUDA compiler (nvcc) found for g (g.cu)\n"
         "hint: install the CUDA toolkit and put nvcc on PATH, or set CUDACXX to nvcc"

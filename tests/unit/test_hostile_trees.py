@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel.archive.files import Selection, check_inside, select_files
 from ironwheel.errors import PackagingError
-from ironwheel.files import Selection, check_inside, select_files
 
 HINT = (
     "remove the link, or leave it out with tool.ironwheel.sdist.exclude; to pack what it points to, "

@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 from packaging.tags import Tag
 
+from ironwheel.archive.wheel import render_wheel_file, write_wheel
 from ironwheel.inspect.render import size
 from ironwheel.inspect.tags import describe_tag
-from ironwheel.wheel import render_wheel_file, write_wheel
 from tests.unit.test_wheelfile import raw_wheel, with_record
 
 pytestmark = pytest.mark.unchecked_archives

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from packaging.version import Version
 
-from ironwheel.cmake import builddir, configure
+from ironwheel.cmake import configure
 from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.plan import Plan, Tools
 from ironwheel.errors import ConfigError, ToolError, format_error
-from ironwheel.launcher import Launcher, find_launcher
 from ironwheel.settings import load_settings
-from ironwheel.toolchain import Program
+from ironwheel.tools.launcher import Launcher, find_launcher
+from ironwheel.tools.toolchain import Program
+from tests.unit import probes
 
 CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
 
@@ -114,34 +115,14 @@ def test_default_is_auto() -> None:
 
 
 @pytest.fixture
-def build_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[BuildDir]:
-    site = tmp_path / "env" / "lib" / "site-packages"
-    site.mkdir(parents=True)
-    monkeypatch.setattr(builddir, "site_directories", lambda: [site])
-    monkeypatch.setattr(configure, "site_directories", lambda: [site])
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "env" / "bin" / "python"))
+def build_dir(tmp_path: Path) -> Iterator[BuildDir]:
     with BuildDir.open(tmp_path / "build") as opened:
         yield opened
 
 
-def plan(
-    build_dir: BuildDir, launcher: Launcher | None, environ: dict[str, str] | None = None
-) -> configure.Plan:
-    settings = load_settings({"project": {}}, environ={})
-    return configure.make_plan(
-        name="demo",
-        version=Version("1.0"),
-        source_dir=Path("/src/demo"),
-        build_dir=build_dir,
-        settings=settings,
-        cmake=CMAKE,
-        ninja=None,
-        stable_abi=None,
-        state="wheel",
-        platform="linux_x86_64",
-        environ=environ or {},
-        compiler_launcher=launcher,
-    )
+def plan(build_dir: BuildDir, launcher: Launcher | None, environ: dict[str, str] | None = None) -> Plan:
+    probe = probes.environment(build_dir.path.parent, "env", environ=environ)
+    return probes.plan(build_dir, probe, stable_abi=None, tools=Tools(CMAKE, None, launcher))
 
 
 def test_the_launcher_goes_into_the_initial_cache(build_dir: BuildDir) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.metacache import Core, load_core
-from ironwheel.project import Project
+from ironwheel._records import Record
+from ironwheel.project.metacache import Core, load_core
+from ironwheel.project.project import Project
 
 PYPROJECT = """\
 [project]
@@ -41,7 +42,7 @@ def root(tmp_path: Path) -> Path:
 
 def core(root: Path, record: Path | None) -> Core:
     project = Project.load(root)
-    return load_core(project.pyproject, project.root, project.settings, record)
+    return load_core(project.pyproject, project.root, project.settings, Record(record) if record else None)
 
 
 def test_the_record_gives_what_pyproject_metadata_renders(root: Path, tmp_path: Path) -> None:
@@ -113,7 +114,7 @@ def test_a_build_with_a_record_does_not_import_pyproject_metadata(root: Path) ->
     state = Project.load(root).build_dir()
     assert state is not None
     (state / ".ironwheel").mkdir(parents=True)
-    code = "import sys; from ironwheel.project import Project; print(Project.load(__import__('pathlib').Path('.')).dist_info, 'pyproject_metadata' in sys.modules)"
+    code = "import sys; from ironwheel.project.project import Project; print(Project.load(__import__('pathlib').Path('.')).dist_info, 'pyproject_metadata' in sys.modules)"
     environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     first = subprocess.run(
         [sys.executable, "-c", code], cwd=root, env=environ, capture_output=True, text=True, check=True

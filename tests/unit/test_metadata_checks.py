@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import ironwheel
-from ironwheel import metacheck
+from ironwheel.project import metacheck
 from tests.unit.test_project import BUILD_SYSTEM, write
 
 HINT = "hint: see https://packaging.python.org/en/latest/specifications/pyproject-toml/"
@@ -174,7 +174,7 @@ def test_a_reused_record_warns_again_without_checking_again(
         raise AssertionError("checked again")
 
     monkeypatch.setattr(metacheck, "check_metadata", unexpected)
-    monkeypatch.setattr("ironwheel.metadata.check_metadata", unexpected)
+    monkeypatch.setattr("ironwheel.project.metadata.check_metadata", unexpected)
     name = ironwheel.prepare_metadata_for_build_wheel(str(chdir / "meta"), {"build.dir": "build/record"})
     assert name == "demo-1.dist-info"
     assert warning in capsys.readouterr().err.splitlines()

@@ -9,8 +9,8 @@ import pytest
 
 from ironwheel import cli
 from ironwheel._compat import tomllib
-from ironwheel.metadata import draft_license_files
 from ironwheel.migrate.plan import plan_migration
+from ironwheel.project.metadata import draft_license_files
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:

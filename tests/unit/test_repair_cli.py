@@ -70,7 +70,7 @@ def test_bad_wheels(
 
 
 def test_a_pure_wheel_is_written_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ironwheel.wheel import write_wheel
+    from ironwheel.archive.wheel import write_wheel
 
     wheel = write_wheel(
         tmp_path / "in" / "pure-1.0-py3-none-any.whl",

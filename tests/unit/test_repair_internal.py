@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel.archive.wheel import Source
 from ironwheel.cmake.fileapi import CodeModel, Target
 from ironwheel.repair.binaries import read_binary
 from ironwheel.repair.windows import PELinker
-from ironwheel.wheel import Source
 from tests.integration.repairing import windows_cc
 
 pytestmark = pytest.mark.slow  # cross-compiles for Windows

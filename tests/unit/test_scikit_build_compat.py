@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import ConfigError, format_error
-from ironwheel.generate import render_all
+from ironwheel.project.generate import render_all
+from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings, load_settings
 from ironwheel.settings.model import GenerateSettings
 
@@ -188,8 +189,8 @@ def test_override_values_replace_without_inherit() -> None:
 def test_state_condition() -> None:
     table = {"overrides": [{"if": {"state": "^sdist$"}, "sdist": {"exclude": ["docs/"]}}]}
     pyproject = {"project": {}, "tool": {"scikit-build": table}}
-    assert load_settings(pyproject, environ={}, state="sdist").sdist.exclude == ("docs/",)
-    assert load_settings(pyproject, environ={}, state="wheel").sdist.exclude == ()
+    assert load_settings(pyproject, environ={}, request=BuildRequest("sdist")).sdist.exclude == ("docs/",)
+    assert load_settings(pyproject, environ={}, request=BuildRequest("wheel")).sdist.exclude == ()
 
 
 def test_skbuild_environment_variables() -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import ironwheel
+from ironwheel.archive.layout import discover_packages
 from ironwheel.errors import ConfigError, PackagingError
-from ironwheel.layout import discover_packages
 
 PYPROJECT = """\
 [build-system]
@@ -215,8 +215,8 @@ def test_a_stub_only_package_under_another_name(tmp_path: Path) -> None:
 
 
 def test_symlinked_package_outside_the_project(tmp_path: Path) -> None:
-    from ironwheel.files import Selection
-    from ironwheel.layout import package_files
+    from ironwheel.archive.files import Selection
+    from ironwheel.archive.layout import package_files
 
     outside = _make(tmp_path / "elsewhere", ["real/__init__.py", "real/data.txt"])
     root = _make(tmp_path / "project", ["pyproject.toml"])

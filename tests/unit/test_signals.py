@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -11,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._output import PRESENTED, present
+from ironwheel._signals import Terminated
+from ironwheel.errors import ConfigError, ToolError
 from tests.integration.frontends import SRC
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -73,3 +77,30 @@ def test_an_interrupt_is_one_line_and_leaves_no_output(
     assert lines[-1] == line
     assert not any("Traceback" in item for item in lines)
     assert not outdir.exists() or list(outdir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("caught", "lines", "code"),
+    [
+        (ConfigError("bad key", hint="fix it"), "error: bad key\nhint: fix it\n", 2),
+        (ToolError("no cmake"), "error: no cmake\n", 3),
+        (
+            PermissionError(13, "Permission denied", "/out/x.whl"),
+            "error: cannot access /out/x.whl: Permission denied\nhint: check that the project and output "
+            "directories are writable and the disk is not full (-C build.dir= builds in a temporary directory)\n",
+            1,
+        ),
+        (KeyboardInterrupt(), "error: interrupted\n", 130),
+        (Terminated(), "error: terminated\n", 143),
+    ],
+)
+def test_one_presentation_for_hooks_and_command_line(caught: BaseException, lines: str, code: int) -> None:
+    stream = io.StringIO()
+    assert present(caught, stream) == code
+    assert stream.getvalue() == lines
+
+
+def test_what_is_not_presented_is_raised_again() -> None:
+    with pytest.raises(ZeroDivisionError):
+        present(ZeroDivisionError(), io.StringIO())
+    assert not isinstance(ZeroDivisionError(), PRESENTED)

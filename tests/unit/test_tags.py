@@ -7,8 +7,7 @@ import sysconfig
 
 import pytest
 
-from ironwheel.errors import ConfigError
-from ironwheel.tags import (
+from ironwheel.archive.tags import (
     StableABI,
     WheelTag,
     abi_tag,
@@ -17,6 +16,7 @@ from ironwheel.tags import (
     macos_target,
     platform_tag,
 )
+from ironwheel.errors import ConfigError
 
 CPYTHON_311 = {"SOABI": "cpython-311-x86_64-linux-gnu"}
 FREE_THREADED_313 = {"SOABI": "cpython-313t-x86_64-linux-gnu", "Py_GIL_DISABLED": 1}

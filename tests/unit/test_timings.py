@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ironwheel.timings import Compile, Recorder, lanes, read_ninja_log, recording, step
-from ironwheel.timings_page import COMPILE_COLOUR, LINK_COLOUR, STEP_COLOUR, render_page
+from ironwheel.builds.timings import Compile, Recorder, lanes, read_ninja_log, recording, step
+from ironwheel.builds.timings_page import COMPILE_COLOUR, LINK_COLOUR, STEP_COLOUR, render_page
 
 LOG = """# ninja log v7
 0\t85\t1\tCMakeFiles/foo.dir/native/foo.c.o\taaa

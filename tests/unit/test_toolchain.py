@@ -10,7 +10,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from ironwheel.errors import ToolError
-from ironwheel.toolchain import build_requirements, cmake_requirement, find_cmake, find_ninja
+from ironwheel.tools.toolchain import build_requirements, cmake_requirement, find_cmake, find_ninja
 
 
 def fake_tool(directory: Path, name: str, output: str) -> Path:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from packaging.version import Version
 
-from ironwheel.cmake import builddir, tools
+from ironwheel.cmake import tools
 from ironwheel.cmake.builddir import BuildDir
-from ironwheel.toolchain import Program
+from ironwheel.cmake.environment import BuildEnvironment
+from ironwheel.tools.toolchain import Program
+from tests.unit import probes
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 
@@ -28,28 +29,21 @@ def executable(path: Path, text: str) -> Path:
 class Environments:
     """Isolated build environments as pip makes them: a prefix with site-packages and bin/."""
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
-        self.monkeypatch = monkeypatch
-        monkeypatch.setattr(sys, "prefix", sys.base_prefix)
 
-    def new(self, name: str) -> Path:
-        """A new environment, now the one the build runs in."""
-        root = self.tmp_path / name / "overlay"
-        site = root / "lib" / "python3.11" / "site-packages"
-        site.mkdir(parents=True)
-        self.monkeypatch.setattr(builddir, "site_directories", lambda: [site])
-        self.monkeypatch.setattr(tools, "site_directories", lambda: [site])
-        return root
+    def new(self, name: str) -> BuildEnvironment:
+        """A new environment (``prefix`` is its root)."""
+        return probes.environment(self.tmp_path / name, "overlay")
 
 
 @pytest.fixture
-def environments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Environments:
-    return Environments(tmp_path, monkeypatch)
+def environments(tmp_path: Path) -> Environments:
+    return Environments(tmp_path)
 
 
 @pytest.fixture
-def environment(environments: Environments) -> Path:
+def environment(environments: Environments) -> BuildEnvironment:
     return environments.new("pip-build-env-1")
 
 
@@ -74,13 +68,24 @@ def pypi_cmake(root: Path, version: str) -> Program:
     return Program("cmake", script, Version(version), "on PATH")
 
 
-def test_environment_roots(environment: Path) -> None:
-    assert tools.environment_roots() == [environment.resolve()]
+def test_environment_roots(environment: BuildEnvironment, tmp_path: Path) -> None:
+    assert environment.roots() == [environment.prefix.resolve()]
+    base = probes.changed(
+        environment, prefix=Path("/usr"), site_dirs=(Path("/usr/lib/python3/dist-packages"),)
+    )
+    assert base.roots() == []  # the base interpreter's own directories are not an environment
+    # pip makes its isolated environments in the temporary directory, as pytest makes tmp_path.
+    assert tools.temporary_roots(environment) == [environment.prefix.resolve()]
+    kept = probes.changed(environment, prefix=Path("/opt/envs/build"), site_dirs=())
+    assert kept.roots() == [Path("/opt/envs/build")]
+    assert tools.temporary_roots(kept) == []
+    assert tmp_path in environment.prefix.parents
 
 
 def test_cmake_from_the_environment_is_kept(environments: Environments, build_dir: BuildDir) -> None:
-    cmake = pypi_cmake(environments.new("pip-build-env-1"), "4.1.0")
-    kept, ninja = tools.keep_tools(build_dir, cmake, None)
+    first = environments.new("pip-build-env-1")
+    cmake = pypi_cmake(first.prefix, "4.1.0")
+    kept, ninja = tools.keep_tools(build_dir, first, cmake, None)
     assert ninja is None
     copy = build_dir.state_dir / "tools" / "cmake-4.1.0"
     assert kept == Program("cmake", copy / "bin" / "cmake", Version("4.1.0"), f"a copy of {cmake.path}")
@@ -91,47 +96,49 @@ def test_cmake_from_the_environment_is_kept(environments: Environments, build_di
     # The next isolated build: a new environment with the same cmake; the copy is reused as it is.
     (copy / "bin" / "cmake").unlink()
     (copy / "bin" / "cmake").write_text("kept\n")
-    other = pypi_cmake(environments.new("pip-build-env-2"), "4.1.0")
-    again, _ = tools.keep_tools(build_dir, other, None)
+    second = environments.new("pip-build-env-2")
+    other = pypi_cmake(second.prefix, "4.1.0")
+    again, _ = tools.keep_tools(build_dir, second, other, None)
     assert again == Program("cmake", kept.path, Version("4.1.0"), f"a copy of {other.path}")
     assert (copy / "bin" / "cmake").read_text() == "kept\n"
 
 
-def test_a_new_version_replaces_the_copy(environment: Path, build_dir: BuildDir) -> None:
-    tools.keep_tools(build_dir, pypi_cmake(environment, "4.1.0"), None)
-    newer, _ = tools.keep_tools(build_dir, pypi_cmake(environment, "4.2.0"), None)
+def test_a_new_version_replaces_the_copy(environment: BuildEnvironment, build_dir: BuildDir) -> None:
+    tools.keep_tools(build_dir, environment, pypi_cmake(environment.prefix, "4.1.0"), None)
+    newer, _ = tools.keep_tools(build_dir, environment, pypi_cmake(environment.prefix, "4.2.0"), None)
     assert newer.path == build_dir.state_dir / "tools" / "cmake-4.2.0" / "bin" / "cmake"
     assert sorted(path.name for path in (build_dir.state_dir / "tools").iterdir()) == ["cmake-4.2.0"]
 
 
-def test_ninja_binary_and_ninja_behind_a_script(environment: Path, build_dir: BuildDir) -> None:
+def test_ninja_binary_and_ninja_behind_a_script(environment: BuildEnvironment, build_dir: BuildDir) -> None:
     cmake = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
-    binary = executable(environment / "bin" / "ninja", "\x7fELF pretend\n")
-    _, ninja = tools.keep_tools(build_dir, cmake, Program("ninja", binary, Version("1.13.1"), "on PATH"))
+    binary = executable(environment.prefix / "bin" / "ninja", "\x7fELF pretend\n")
+    pretend = Program("ninja", binary, Version("1.13.1"), "on PATH")
+    _, ninja = tools.keep_tools(build_dir, environment, cmake, pretend)
     assert ninja is not None
     assert ninja.path == build_dir.state_dir / "tools" / "ninja-1.13.1" / "ninja"
     assert ninja.path.read_text() == "\x7fELF pretend\n"
 
     # Older ninja wheels: bin/ninja is a Python script, the binary is in the package.
-    executable(environment / "bin" / "ninja", "#!/usr/bin/python\nimport ninja\n")
-    real = environment / "lib" / "python3.11" / "site-packages" / "ninja" / "data" / "bin" / "ninja"
+    executable(environment.prefix / "bin" / "ninja", "#!/usr/bin/python\nimport ninja\n")
+    real = environment.site_dirs[0] / "ninja" / "data" / "bin" / "ninja"
     executable(real, "\x7fELF older\n")
-    _, older = tools.keep_tools(build_dir, cmake, Program("ninja", binary, Version("1.11.1"), "on PATH"))
+    script = Program("ninja", binary, Version("1.11.1"), "on PATH")
+    _, older = tools.keep_tools(build_dir, environment, cmake, script)
     assert older is not None
     assert older.path.read_text() == "\x7fELF older\n"
 
 
 def test_tools_outside_python_environments_stay_where_they_are(
-    environment: Path, build_dir: BuildDir
+    environment: BuildEnvironment, build_dir: BuildDir
 ) -> None:
-    del environment
     cmake = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
     ninja = Program("ninja", Path("/usr/bin/ninja"), Version("1.11.1"), "on PATH")
-    assert tools.keep_tools(build_dir, cmake, ninja) == (cmake, ninja)
+    assert tools.keep_tools(build_dir, environment, cmake, ninja) == (cmake, ninja)
     assert not (build_dir.state_dir / "tools").exists()
 
 
-def test_temporary_build_dirs_keep_nothing(environment: Path) -> None:
-    cmake = pypi_cmake(environment, "4.1.0")
+def test_temporary_build_dirs_keep_nothing(environment: BuildEnvironment) -> None:
+    cmake = pypi_cmake(environment.prefix, "4.1.0")
     with BuildDir.open(None) as temporary:
-        assert tools.keep_tools(temporary, cmake, None) == (cmake, None)
+        assert tools.keep_tools(temporary, environment, cmake, None) == (cmake, None)

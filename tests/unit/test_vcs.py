@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel._records import Record
 from ironwheel.errors import IronwheelError, format_error
-from ironwheel.metacache import Core, load_core
-from ironwheel.project import Project
+from ironwheel.project.metacache import Core, load_core
+from ironwheel.project.project import Project
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PYPROJECT = """\
@@ -242,7 +243,9 @@ def test_the_library_s_warnings_are_ironwheel_s(repo: Path, caplog: pytest.LogCa
 
 def core(root: Path) -> Core:
     project = Project.load(root)
-    return load_core(project.pyproject, project.root, project.settings, root / "build" / "metadata.json")
+    return load_core(
+        project.pyproject, project.root, project.settings, Record(root / "build" / "metadata.json")
+    )
 
 
 def test_the_record_follows_commits_tags_and_the_dirty_state(repo: Path) -> None:
@@ -270,7 +273,7 @@ def test_a_deleted_version_file_is_written_again_from_the_record(repo: Path) -> 
     project = Project.load(repo)
     written = dict(project.core.written)
     (repo / "src" / "demo" / "_version.py").unlink()
-    from ironwheel.generate import render_project
+    from ironwheel.project.generate import render_project
 
     rendered = render_project(Project.load(repo))
     assert [(item.path, item.location) for item in rendered] == [("src/demo/_version.py", "source")]
@@ -284,7 +287,7 @@ def test_a_build_with_a_record_runs_no_library(repo: Path) -> None:
     assert state is not None
     (state / ".ironwheel").mkdir(parents=True)
     code = (
-        "import sys; from pathlib import Path; from ironwheel.project import Project; "
+        "import sys; from pathlib import Path; from ironwheel.project.project import Project; "
         "print(Project.load(Path('.')).version, 'vcs_versioning' in sys.modules)"
     )
     environ = {**os.environ, "PYTHONPATH": str(SRC)}

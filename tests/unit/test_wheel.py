@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel.archive.wheel import render_wheel_file, write_wheel
 from ironwheel.errors import PackagingError
-from ironwheel.wheel import render_wheel_file, write_wheel
 
 DIST_INFO = "demo-1.0.dist-info"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from ironwheel.archive.wheel import write_wheel
+from ironwheel.archive.wheelfile import Limits, open_wheel
 from ironwheel.errors import PackagingError
-from ironwheel.wheel import write_wheel
-from ironwheel.wheelfile import Limits, open_wheel
 
 pytestmark = pytest.mark.unchecked_archives
 

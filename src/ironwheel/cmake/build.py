@@ -12,11 +12,11 @@ from pathlib import Path
 
 from ironwheel._run import run
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
-from ironwheel.cmake.configure import Plan
 from ironwheel.cmake.envfiles import remember, restore
+from ironwheel.cmake.plan import Plan
 from ironwheel.errors import CommandError, IronwheelError, PackagingError
 from ironwheel.settings import Settings
-from ironwheel.toolchain import Program
+from ironwheel.tools.toolchain import Program
 
 __all__ = ["Installed", "build", "install"]
 

@@ -12,27 +12,38 @@ ever sees those. A new environment updates the view; the cache stays valid.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
 import shutil
-import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from ironwheel import _layout
 from ironwheel._fs import clean_stale, write_if_changed
 from ironwheel._lock import file_lock
-from ironwheel.cmake.envview import sync_view
+from ironwheel._records import Record
+from ironwheel.cmake.environment import BuildEnvironment
+from ironwheel.cmake.envview import EnvironmentView, sync_view
 
-__all__ = ["STAGING_TREES", "BuildDir", "site_directories"]
+__all__ = ["STAGING_TREES", "BuildDir", "RecordName"]
 
 log = logging.getLogger("ironwheel")
 
 # Subdirectories of the staging tree, by the name CMake sees them under.
 STAGING_TREES = ("platlib", "data", "scripts", "headers", "metadata", "null")
+
+RecordName = Literal["state", "tools", "metadata", "entry-points", "env-files", "repair-check"]
+_RECORDS: dict[RecordName, str] = {
+    "state": _layout.STATE,
+    "tools": _layout.TOOLS,
+    "metadata": _layout.METADATA,
+    "entry-points": _layout.ENTRY_POINTS,
+    "env-files": _layout.ENV_FILES,
+    "repair-check": _layout.REPAIR_CHECK,
+}
 
 _IGNORE_HEADER = "# Created by ironwheel."
 _CACHEDIR_TAG = (
@@ -42,21 +53,12 @@ _CACHEDIR_TAG = (
 )
 
 
-def site_directories() -> list[Path]:
-    """The site-packages directories of the running (possibly isolated) environment."""
-    found: list[Path] = []
-    for entry in sys.path:
-        if not entry or Path(entry).name not in ("site-packages", "dist-packages"):
-            continue
-        path = Path(entry)
-        if path.is_dir() and path not in found:
-            found.append(path)
-    return found
-
-
 @dataclasses.dataclass
 class BuildDir:
-    """A CMake build tree plus ironwheel's state in ``<build>/.ironwheel``."""
+    """A CMake build tree plus ironwheel's state in ``<build>/.ironwheel``, whose every path it names.
+
+    ``BuildDir(path)`` only names paths; :meth:`open` makes the directory.
+    """
 
     path: Path
     temporary: bool = False
@@ -91,16 +93,68 @@ class BuildDir:
 
     @property
     def state_dir(self) -> Path:
-        return self.path / ".ironwheel"
+        return self.path / _layout.STATE_DIR
+
+    def record(self, name: RecordName) -> Record:
+        """One record of what earlier builds learnt; a temporary build dir keeps none."""
+        return Record(None if self.temporary else self.state_dir / _RECORDS[name])
 
     @property
     def outputs(self) -> Path:
         """Where wheels are written before they are moved, finished, into the output directory."""
-        return self.state_dir / "outputs"
+        return self.state_dir / _layout.OUTPUTS
 
     @property
     def staging(self) -> Path:
-        return self.state_dir / "staging"
+        return self.state_dir / _layout.STAGING
+
+    @property
+    def lock_file(self) -> Path:
+        return self.state_dir / _layout.LOCK
+
+    @property
+    def generated(self) -> Path:
+        """The directory of the CMake project written for the extension tables."""
+        return self.state_dir / _layout.GENERATED
+
+    @property
+    def view(self) -> Path:
+        """The view of the build environment (see ``envview``)."""
+        return self.state_dir / _layout.ENV
+
+    @property
+    def tools(self) -> Path:
+        """Kept copies of cmake and ninja (see ``cmake/tools.py``)."""
+        return self.state_dir / _layout.TOOLS_DIR
+
+    @property
+    def repair_dir(self) -> Path:
+        """The repair tool's work directory."""
+        return self.state_dir / _layout.REPAIR
+
+    @property
+    def relink_marker(self) -> Path:
+        """Lists the binaries of the last build that only patchelf could relink."""
+        return self.state_dir / _layout.NEEDS_PATCHELF
+
+    def cmake_file(self, name: str) -> Path:
+        """A file written for CMake on every configure (``_layout.INIT_CACHE``, ...)."""
+        return self.state_dir / name
+
+    @property
+    def editable_watch(self) -> Path:
+        """The files an editable rebuild watches."""
+        return self.state_dir / _layout.EDITABLE / _layout.EDITABLE_WATCH
+
+    @property
+    def editable_stamp(self) -> Path:
+        """Its time is when the last successful build for an editable install started."""
+        return self.state_dir / _layout.EDITABLE / _layout.EDITABLE_STAMP
+
+    @property
+    def editable_generated(self) -> Path:
+        """``[[generate]]`` files with location "install", served to editable installs."""
+        return self.state_dir / _layout.EDITABLE / _layout.EDITABLE_GENERATED
 
     def tree(self, name: str) -> Path:
         """One staging tree (``platlib``, ``data``, ...)."""
@@ -109,7 +163,7 @@ class BuildDir:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive use of this build dir by this process."""
-        with file_lock(self.state_dir / "lock", what=str(self.path)):
+        with file_lock(self.lock_file, what=str(self.path)):
             # What killed builds left half-written: theirs alone, since the lock is ours.
             shutil.rmtree(self.outputs, ignore_errors=True)
             for directory in (self.path, self.state_dir):
@@ -120,17 +174,18 @@ class BuildDir:
 
     def read_state(self) -> dict[str, Any]:
         """What the last successful configure recorded (empty if nothing)."""
-        try:
-            data = json.loads((self.state_dir / "state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return self._state.load(lambda data: data if isinstance(data, dict) else {}) or {}
 
     def write_state(self, state: dict[str, Any]) -> None:
-        write_if_changed(self.state_dir / "state.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
+        self._state.save(state)
 
     def forget_state(self) -> None:
-        (self.state_dir / "state.json").unlink(missing_ok=True)
+        self._state.forget()
+
+    @property
+    def _state(self) -> Record:
+        # Kept in a temporary build dir too: it describes the tree, for the build in progress.
+        return Record(self.state_dir / _layout.STATE)
 
     def wipe_cache(self) -> None:
         """Drop CMake's cache and object files, keeping fetched dependencies."""
@@ -138,25 +193,16 @@ class BuildDir:
         shutil.rmtree(self.path / "CMakeFiles", ignore_errors=True)
         self.forget_state()
 
-    def stable_program(self, name: str, path: Path) -> Path:
-        """A fixed path for a program that may live in a temporary environment (ninja from PyPI)."""
-        if os.name == "nt" or self.temporary:
-            return path
-        link = self.state_dir / "env" / name
-        link.parent.mkdir(exist_ok=True)
-        if not (link.is_symlink() and os.readlink(link) == str(path)):
-            if link.is_symlink() or link.exists():
-                link.unlink()
-            link.symlink_to(path)
-        return link
+    def prepare_view(self, environment: BuildEnvironment, ninja: Path | None = None) -> EnvironmentView:
+        """Bring the view of ``environment`` up to date (and ninja's stable path); CMake sees only it.
 
-    def environment_view(
-        self, python: Path, base_python: Path, sites: Sequence[Path]
-    ) -> tuple[Path, list[Path]]:
-        """Stable stand-ins for ``python`` and ``sites``: (interpreter, prefix paths)."""
+        A step of its own, before the configure is planned: it writes into
+        the build dir, the plan only reads what it returns.
+        """
+        sites = environment.site_dirs
         if os.name == "nt" or self.temporary:
-            return python, list(sites)
-        view = self.state_dir / "env"
+            return EnvironmentView(environment.executable, sites, sites, ninja)
+        view = self.view
         view.mkdir(exist_ok=True)
         links = sync_view(view, sites)
         # Packages are imported through the view, so that what they report to
@@ -169,8 +215,19 @@ class BuildDir:
             "# Written by ironwheel: the interpreter of the latest build of this tree.\n"
             f'PYTHONPATH="{search}${{PYTHONPATH:+:$PYTHONPATH}}"\n'
             "export PYTHONPATH\n"
-            f'if [ -x "{python}" ]; then exec "{python}" "$@"; fi\n'
-            f'exec "{base_python}" "$@"\n',
+            f'if [ -x "{environment.executable}" ]; then exec "{environment.executable}" "$@"; fi\n'
+            f'exec "{environment.base_executable}" "$@"\n',
             mode=0o755,
         )
-        return launcher, links
+        make_program = self._stable_program("ninja", ninja) if ninja is not None else None
+        return EnvironmentView(launcher, tuple(links), sites, make_program)
+
+    def _stable_program(self, name: str, path: Path) -> Path:
+        """A fixed path for a program that may live in a temporary environment (ninja from PyPI)."""
+        link = self.view / name
+        link.parent.mkdir(exist_ok=True)
+        if not (link.is_symlink() and os.readlink(link) == str(path)):
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(path)
+        return link

@@ -15,12 +15,14 @@ distribution changes.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+from ironwheel._records import Record
 
 __all__ = ["CMakeEntryPoints", "cmake_entry_points"]
 
@@ -73,44 +75,33 @@ def _search_path() -> list[list[object]]:
     return key
 
 
-def _recall(cache: Path, key: list[list[object]]) -> CMakeEntryPoints | None:
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        if data["key"] != key:
-            return None
-        return CMakeEntryPoints(
-            tuple(Path(path) for path in data["module"]),
-            tuple(Path(path) for path in data["prefix"]),
-            tuple((name, Path(path)) for name, path in data["root"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def _decode(data: Any) -> CMakeEntryPoints:
+    return CMakeEntryPoints(
+        tuple(Path(path) for path in data["module"]),
+        tuple(Path(path) for path in data["prefix"]),
+        tuple((str(name), Path(path)) for name, path in data["root"]),
+    )
 
 
-def _remember(cache: Path, key: list[list[object]], found: CMakeEntryPoints) -> None:
-    data = {
-        "key": key,
+def _encode(found: CMakeEntryPoints) -> dict[str, Any]:
+    return {
         "module": [str(path) for path in found.module],
         "prefix": [str(path) for path in found.prefix],
         "root": [[name, str(path)] for name, path in found.root],
     }
-    try:
-        cache.write_text(json.dumps(data), encoding="utf-8")
-    except OSError as error:
-        log.debug("cannot write %s: %s", cache, error)
 
 
-def cmake_entry_points(cache: Path | None = None) -> CMakeEntryPoints:
-    """What the installed packages of this environment register (``cache``: a file to keep it in)."""
+def cmake_entry_points(record: Record | None = None) -> CMakeEntryPoints:
+    """What the installed packages of this environment register (``record``: where to keep it)."""
     key = _search_path()
-    if cache is not None:
-        known = _recall(cache, key)
+    if record is not None:
+        known = record.recall(key, _decode)
         if known is not None:
             return known
     module = [path for _name, value in _group("cmake.module") for path in _directories(value)]
     prefix = [path for _name, value in _group("cmake.prefix") for path in _directories(value)]
     root = [(name, path) for name, value in _group("cmake.root") for path in _directories(value)[:1]]
     found = CMakeEntryPoints(tuple(module), tuple(prefix), tuple(root))
-    if cache is not None:
-        _remember(cache, key, found)
+    if record is not None:
+        record.keep(key, _encode(found))
     return found

@@ -13,21 +13,18 @@ A changed file keeps its new time, and ninja rebuilds what depends on it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
 import struct
 from pathlib import Path
+from typing import Any
 
-from ironwheel._fs import write_if_changed
 from ironwheel.cmake.builddir import BuildDir
 
 __all__ = ["environment_inputs", "remember", "restore"]
 
 log = logging.getLogger("ironwheel")
-
-_RECORD = "env-files.json"
 
 
 def _ninja_deps_paths(path: Path) -> list[str]:
@@ -82,7 +79,7 @@ def environment_inputs(build_dir: BuildDir) -> set[str]:
     Those ninja knows from the manifest, from its dependency log and from the
     dependency files of custom commands, which stay files of their own.
     """
-    view = build_dir.state_dir / "env"
+    view = build_dir.view
     absolute = view.as_posix() + "/"
     relative = view.relative_to(build_dir.path).as_posix() + "/"
     found = {path for path in _ninja_deps_paths(build_dir.path / ".ninja_deps") if path.startswith(absolute)}
@@ -119,17 +116,18 @@ def remember(build_dir: BuildDir) -> None:
             record[name] = [_digest(path), path.stat().st_mtime_ns]
         except OSError:
             continue
-    write_if_changed(build_dir.state_dir / _RECORD, json.dumps(record, indent=0, sort_keys=True))
+    build_dir.record("env-files").save(record)
+
+
+def _decode(data: Any) -> list[tuple[str, str, int]]:
+    return [(str(name), str(digest), int(mtime_ns)) for name, (digest, mtime_ns) in data.items()]
 
 
 def restore(build_dir: BuildDir) -> None:
     """Give unchanged environment files back the times ninja last saw."""
-    try:
-        record = json.loads((build_dir.state_dir / _RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
+    record = build_dir.record("env-files").load(_decode) or []
     restored = 0
-    for name, (digest, mtime_ns) in record.items():
+    for name, digest, mtime_ns in record:
         path = Path(name)
         try:
             info = path.stat()

@@ -13,6 +13,7 @@ not rebuild what includes it. Packages too large to copy stay links.
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 import logging
 import os
@@ -21,9 +22,30 @@ import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["MIRROR_LIMIT", "materialize", "materialize_environment", "sync_view"]
+__all__ = ["MIRROR_LIMIT", "EnvironmentView", "materialize", "materialize_environment", "sync_view"]
 
 log = logging.getLogger("ironwheel")
+
+
+@dataclasses.dataclass(frozen=True)
+class EnvironmentView:
+    """What CMake is shown of the build environment: paths that stay put from one build to the next.
+
+    Where no view is kept (Windows, a temporary build dir) these are the environment's own paths.
+    """
+
+    python: Path  # the interpreter, or the view's launcher of it
+    sites: tuple[Path, ...]  # a stand-in for each site-packages directory, in order
+    real_sites: tuple[Path, ...]  # the environment's site-packages directories
+    make_program: Path | None = None  # ninja, at a path of the view
+
+    def stable(self, path: Path) -> str:
+        """A path inside the environment, seen through the view."""
+        for real, link in zip(self.real_sites, self.sites):
+            if path == real or real in path.parents:
+                return (link / path.relative_to(real)).as_posix()
+        return path.as_posix()
+
 
 MIRROR_LIMIT = 64 * 1024 * 1024  # bytes; larger CMake packages are linked, not copied
 _CONFIG_DIRS = ("cmake", "CMake", "share/cmake/*", "lib/cmake/*", "lib64/cmake/*")

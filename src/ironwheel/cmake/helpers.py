@@ -1,14 +1,14 @@
-"""ironwheel's CMake helpers, and the Python packages that CMake builds read from.
+"""ironwheel's CMake package (``find_package(ironwheel CONFIG)``), and the Python packages its helpers need.
 
-The helpers (``find_package(ironwheel CONFIG)``) live in ``modules/`` beside
-this file, so they ship in ironwheel's wheel. NumPy is located, never
-imported: the backend process stays light, and a NumPy that cannot be
-imported here (another ABI, say) still has its headers found.
+The package is kept in the repository's top-level ``cmake/`` directory, as
+CMake projects keep theirs; ironwheel's wheel carries it at
+``ironwheel/share/cmake/ironwheel`` (``wheel.force-include``), where CMake's
+own search finds it under the prefix ``site-packages/ironwheel``. A build
+from the source tree (``backend-path``, the tests) uses the directory itself.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import re
@@ -16,32 +16,28 @@ from pathlib import Path
 
 from ironwheel.cmake.rpath import disables_install_rpath
 
-__all__ = ["HELPERS_DIR", "helpers_used", "numpy_dirs"]
+__all__ = ["HELPERS_DIR", "INSTALLED", "helpers_used"]
 
 log = logging.getLogger("ironwheel")
 
-HELPERS_DIR = Path(__file__).resolve().parent / "modules"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# Where ironwheel's wheel puts the CMake package (pyproject.toml, wheel.force-include).
+INSTALLED = Path("share", "cmake", "ironwheel")
+
+
+def _cmake_package() -> Path:
+    installed = _PACKAGE / INSTALLED
+    if (installed / "ironwheel-config.cmake").is_file():
+        return installed
+    return _PACKAGE.parents[1] / "cmake"  # src/ironwheel -> the repository's cmake/
+
+
+HELPERS_DIR = _cmake_package()
 
 # Helper functions whose use means a Python package must be in the build environment.
 _NEEDS = {"ironwheel_add_cython_module": "cython", "ironwheel_add_f2py_module": "numpy"}
 _CALL = re.compile(r"\b(" + "|".join(_NEEDS) + r")\s*\(", re.IGNORECASE)
 _COMMENT = re.compile(r"#[^\n]*")
-
-
-def numpy_dirs() -> tuple[Path, Path] | None:
-    """NumPy's C include directory and f2py's source directory, or None without NumPy."""
-    try:
-        spec = importlib.util.find_spec("numpy")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    root = Path(next(iter(spec.submodule_search_locations)))
-    for include in (root / "_core" / "include", root / "core" / "include"):
-        if (include / "numpy" / "arrayobject.h").is_file():
-            return include, root / "f2py" / "src"
-    log.debug("numpy at %s has no C headers", root)
-    return None
 
 
 def _skipped(directory: Path) -> bool:

@@ -20,16 +20,16 @@ import dataclasses
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 from ironwheel._run import capture
-from ironwheel.cmake.builddir import BuildDir, site_directories
+from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.errors import CommandError, ToolError
-from ironwheel.toolchain import Program
+from ironwheel.tools.toolchain import Program
 
-__all__ = ["environment_roots", "keep_tools", "temporary_roots"]
+__all__ = ["keep_tools", "temporary_roots"]
 
 log = logging.getLogger("ironwheel")
 
@@ -37,24 +37,7 @@ _COMPLETE = ".complete"
 _EXE = ".exe" if os.name == "nt" else ""
 
 
-def environment_roots() -> list[Path]:
-    """Prefixes of the Python environments this build runs in, other than the base interpreter's."""
-    base = Path(sys.base_prefix).resolve()
-    roots: list[Path] = []
-    if Path(sys.prefix).resolve() != base:
-        roots.append(Path(sys.prefix).resolve())
-    for site in site_directories():
-        real = site.resolve()
-        if real == base or base in real.parents:
-            continue
-        # <root>/lib/pythonX.Y/site-packages, or <root>/Lib/site-packages on Windows
-        root = real.parents[2] if real.parent.name.startswith("python") else real.parents[1]
-        if root not in roots:
-            roots.append(root)
-    return roots
-
-
-def temporary_roots() -> list[Path]:
+def temporary_roots(environment: BuildEnvironment) -> list[Path]:
     """The environment roots that the frontend deletes after the build.
 
     pip, build and pdm make their isolated environments in the temporary
@@ -64,7 +47,7 @@ def temporary_roots() -> list[Path]:
     temporary = Path(tempfile.gettempdir()).resolve()
     return [
         root
-        for root in environment_roots()
+        for root in environment.roots()
         if temporary in root.parents or any(part.startswith("builds-v") for part in root.parts)
     ]
 
@@ -121,7 +104,7 @@ def _cmake_locations(cmake: Program, probe_dir: Path) -> tuple[Path, Path]:
 
 
 def _keep_cmake(build_dir: BuildDir, cmake: Program) -> Program:
-    tools = build_dir.state_dir / "tools"
+    tools = build_dir.tools
     kept = tools / f"cmake-{cmake.version}"
     binary = kept / "bin" / f"cmake{_EXE}"
     if not ((kept / _COMPLETE).is_file() and binary.is_file()):
@@ -134,25 +117,25 @@ def _keep_cmake(build_dir: BuildDir, cmake: Program) -> Program:
     return dataclasses.replace(cmake, path=binary, origin=f"a copy of {cmake.path}")
 
 
-def _real_ninja(ninja: Program) -> Path | None:
+def _real_ninja(ninja: Program, environment: BuildEnvironment) -> Path | None:
     """The ninja binary itself: older PyPI ninjas install a Python script in front of it."""
     path = ninja.path.resolve()
     with path.open("rb") as handle:
         if handle.read(2) != b"#!":
             return path
-    for site in site_directories():
+    for site in environment.site_dirs:
         candidate = site / "ninja" / "data" / "bin" / f"ninja{_EXE}"
         if candidate.is_file():
             return candidate
     return None
 
 
-def _keep_ninja(build_dir: BuildDir, ninja: Program) -> Program:
-    tools = build_dir.state_dir / "tools"
+def _keep_ninja(build_dir: BuildDir, ninja: Program, environment: BuildEnvironment) -> Program:
+    tools = build_dir.tools
     kept = tools / f"ninja-{ninja.version}"
     binary = kept / f"ninja{_EXE}"
     if not ((kept / _COMPLETE).is_file() and binary.is_file()):
-        real = _real_ninja(ninja)
+        real = _real_ninja(ninja, environment)
         if real is None:
             log.warning("cannot find the ninja binary behind %s; the build dir depends on it", ninja.path)
             return ninja
@@ -162,13 +145,15 @@ def _keep_ninja(build_dir: BuildDir, ninja: Program) -> Program:
     return dataclasses.replace(ninja, path=binary, origin=f"a copy of {ninja.path}")
 
 
-def keep_tools(build_dir: BuildDir, cmake: Program, ninja: Program | None) -> tuple[Program, Program | None]:
+def keep_tools(
+    build_dir: BuildDir, environment: BuildEnvironment, cmake: Program, ninja: Program | None
+) -> tuple[Program, Program | None]:
     """The tools to build with: kept copies of those that live in a Python environment."""
     if build_dir.temporary:
         return cmake, ninja
-    roots = environment_roots()
+    roots = environment.roots()
     if _inside(cmake.path, roots):
         cmake = _keep_cmake(build_dir, cmake)
     if ninja is not None and _inside(ninja.path, roots):
-        ninja = _keep_ninja(build_dir, ninja)
+        ninja = _keep_ninja(build_dir, ninja, environment)
     return cmake, ninja

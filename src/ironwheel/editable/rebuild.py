@@ -7,8 +7,9 @@ only and starts its subprocesses itself.
 
 *When*: after every build the files ninja knows the build depends on (the
 inputs of ``build.ninja`` and the headers in ``.ninja_deps``, outside the
-build directory) are listed in ``watch.txt``, and ``stamp`` gets the time the
-build started. Something may need rebuilding exactly when a listed file is as
+build directory) are listed in the *watch* file, and the *stamp* file gets the
+time the build started (the build directory names both, and its lock, in
+the hook's configuration). Something may need rebuilding exactly when a listed file is as
 new as the stamp, or gone. Deciding that costs one ``stat`` per file, no
 subprocess.
 
@@ -30,9 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SKIP",
-    "STAMP",
     "VERBOSE",
-    "WATCH",
     "RebuildError",
     "Rebuilder",
     "commit_stamp",
@@ -44,8 +43,6 @@ __all__ = [
 
 SKIP = "IRONWHEEL_EDITABLE_SKIP"  # build dirs being rebuilt: their finders do not rebuild again
 VERBOSE = "IRONWHEEL_EDITABLE_VERBOSE"
-WATCH = "watch.txt"  # the files the build depends on, one per line
-STAMP = "stamp"  # its modification time: when the last successful build started
 
 
 def _say(message: str) -> None:
@@ -171,48 +168,48 @@ def ninja_inputs(build_dir: str) -> list[str]:
     return sorted(inputs - outputs)
 
 
-def write_watch_list(build_dir: str, state_dir: str) -> int:
-    """Record the existing files outside ``build_dir`` the build depends on; return how many."""
+def write_watch_list(build_dir: str, watch: str) -> int:
+    """List the existing files outside ``build_dir`` the build depends on in ``watch``; return how many."""
     inside = os.path.join(os.path.normpath(build_dir), "")
     watched = [path for path in ninja_inputs(build_dir) if not path.startswith(inside)]
     watched = [path for path in watched if os.path.exists(path)]  # ninja built without them
-    os.makedirs(state_dir, exist_ok=True)
-    temporary = os.path.join(state_dir, WATCH + ".tmp")
+    os.makedirs(os.path.dirname(watch), exist_ok=True)
+    temporary = watch + ".tmp"
     with open(temporary, "w", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write("".join(path + "\n" for path in watched))
-    os.replace(temporary, os.path.join(state_dir, WATCH))
+    os.replace(temporary, watch)
     return len(watched)
 
 
-def first_change(state_dir: str) -> str | None:
+def first_change(watch: str, stamp: str) -> str | None:
     """A watched file changed since the last successful build started (or why that is unknown)."""
     try:
-        stamp = os.stat(os.path.join(state_dir, STAMP)).st_mtime_ns
-        with open(os.path.join(state_dir, WATCH), encoding="utf-8", errors="surrogateescape") as handle:
+        started = os.stat(stamp).st_mtime_ns
+        with open(watch, encoding="utf-8", errors="surrogateescape") as handle:
             watched = handle.read().splitlines()
     except OSError:
         return "no record of the last build"
     stat = os.stat
     for path in watched:
         try:
-            if stat(path).st_mtime_ns >= stamp:
+            if stat(path).st_mtime_ns >= started:
                 return path
         except OSError:
             return path
     return None
 
 
-def start_stamp(state_dir: str) -> str:
+def start_stamp(stamp: str) -> str:
     """Mark the start of a build; :func:`commit_stamp` makes it the last successful one."""
-    os.makedirs(state_dir, exist_ok=True)
-    pending = os.path.join(state_dir, STAMP + ".new")
+    os.makedirs(os.path.dirname(stamp), exist_ok=True)
+    pending = stamp + ".new"
     with open(pending, "w", encoding="utf-8"):
         pass  # a new file: its time comes from the file system's clock, like the sources'
     return pending
 
 
-def commit_stamp(pending: str) -> None:
-    os.replace(pending, os.path.join(os.path.dirname(pending), STAMP))
+def commit_stamp(pending: str, stamp: str) -> None:
+    os.replace(pending, stamp)
 
 
 class _Lock:
@@ -296,7 +293,9 @@ class Rebuilder:
     def __init__(self, name: str, config: Mapping[str, Any]) -> None:
         self.name = name
         self.build_dir: str = config["build_dir"]
-        self.state_dir: str = config["state_dir"]
+        self.watch: str = config["watch"]
+        self.stamp: str = config["stamp"]
+        self.lock: str = config["lock"]
         self.build: list[str] = list(config["build"])
         self.build_verbose: list[str] = list(config.get("build_verbose", self.build))
         self.install: list[str] = list(config["install"])
@@ -382,16 +381,16 @@ class Rebuilder:
             return False  # this process is part of a rebuild of this very build dir
         if not os.path.isdir(self.build_dir):
             raise self._gone()
-        if not force and first_change(self.state_dir) is None:
+        if not force and first_change(self.watch, self.stamp) is None:
             return False  # the common case: nothing to do, decided without a lock or a subprocess
-        with _Lock(os.path.join(self.build_dir, ".ironwheel", "lock")):
-            changed = first_change(self.state_dir)  # again: another process may have just rebuilt
+        with _Lock(self.lock):
+            changed = first_change(self.watch, self.stamp)  # again: another process may have just rebuilt
             if changed is None and not force:
                 return False
             if _verbose():
                 _say(f"{self.name}: {changed or 'rebuild requested'}")
             started = time.monotonic()
-            pending = start_stamp(self.state_dir)
+            pending = start_stamp(self.stamp)
             command = self.build_verbose if _verbose() else self.build
             returncode, output, worked, shown = self._run(command, quiet_until_work=not force)
             if returncode != 0:
@@ -400,8 +399,8 @@ class Rebuilder:
             returncode, output, _, shown = self._run(self.install, quiet_until_work=True)
             if returncode != 0:
                 raise self._fail("cmake --install", output, shown)
-            write_watch_list(self.build_dir, self.state_dir)
-            commit_stamp(pending)
+            write_watch_list(self.build_dir, self.watch)
+            commit_stamp(pending, self.stamp)
             if worked or force or _verbose():
                 _say(f"rebuilt {self.name} in {time.monotonic() - started:.1f} s")
             return True

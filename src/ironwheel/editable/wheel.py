@@ -23,18 +23,20 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel._fs import write_if_changed
-from ironwheel._reproducible import source_date_epoch
-from ironwheel.builder import NativeBuild, add_installed, build_native, dist_info_files, find_packages
+from ironwheel.archive.layout import Package, import_name
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source, write_wheel
+from ironwheel.builds.contents import add_installed, dist_info_files
+from ironwheel.builds.native import NativeBuild, build_native
+from ironwheel.builds.wheel import find_packages
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.envfiles import environment_inputs
 from ironwheel.cmake.envview import materialize, materialize_environment
 from ironwheel.cmake.tools import temporary_roots
 from ironwheel.editable import finder, rebuild
-from ironwheel.generate import render_project
-from ironwheel.layout import Package, import_name
-from ironwheel.project import Project
+from ironwheel.project.generate import render_project
+from ironwheel.project.project import Project
 from ironwheel.settings.model import BuildSettings
-from ironwheel.wheel import Source, write_wheel
 
 __all__ = ["InPlace", "build_editable", "build_in_place"]
 
@@ -45,7 +47,7 @@ log = logging.getLogger("ironwheel")
 class InPlace:
     """The result of building a project in place for its editable install."""
 
-    build_dir: Path
+    build_dir: BuildDir
     generated: Path  # files of [[tool.ironwheel.generate]] with location "install"
     platlib: Path  # the staging tree compiled modules are served from
     native: NativeBuild | None
@@ -84,26 +86,26 @@ def build_in_place(project: Project) -> InPlace:
     started = time.monotonic()
     generated = render_project(project)
     with BuildDir.open(_build_root(project)) as build_dir, build_dir.lock():
-        state_dir = build_dir.state_dir / "editable"
-        generated_dir = state_dir / "generated"
+        generated_dir = build_dir.editable_generated
         _write_generated(
             generated_dir, {item.path: item.content for item in generated if item.location == "install"}
         )
         native = None
         if project.native:
-            pending = rebuild.start_stamp(str(state_dir))
-            native = build_native(project, build_dir, generated, state="editable")
-            view = build_dir.state_dir / "env"
+            pending = rebuild.start_stamp(str(build_dir.editable_stamp))
+            native = build_native(project, build_dir, generated)
+            view = build_dir.view
             copied = materialize(view, environment_inputs(build_dir))
             # What the build's commands import (Cython, f2py's numpy, code generators).
-            copied += materialize_environment(view, temporary_roots(), skip=("cmake", "ninja"))
+            roots = temporary_roots(native.environment)
+            copied += materialize_environment(view, roots, skip=("cmake", "ninja"))
             if copied:
                 log.info("copied %s into the build dir: the build reads from it", ", ".join(copied))
-            watched = rebuild.write_watch_list(str(build_dir.path), str(state_dir))
-            rebuild.commit_stamp(pending)
+            watched = rebuild.write_watch_list(str(build_dir.path), str(build_dir.editable_watch))
+            rebuild.commit_stamp(pending, str(build_dir.editable_stamp))
             log.info("an import rebuilds when one of %d files changes", watched)
         log.info("built %s in place in %.1f s", project.core.name, time.monotonic() - started)
-        return InPlace(build_dir.path, generated_dir, build_dir.tree("platlib"), native)
+        return InPlace(build_dir, generated_dir, build_dir.tree("platlib"), native)
 
 
 _MODULE_SUFFIXES = (*EXTENSION_SUFFIXES, *SOURCE_SUFFIXES)
@@ -151,7 +153,7 @@ def finder_layout(packages: list[Package], roots: list[Path]) -> tuple[dict[str,
 def _rebuild_config(project: Project, place: InPlace, native: NativeBuild) -> tuple[dict[str, Any], bool]:
     """What the hook runs to rebuild, and whether it may do so on import."""
     plan, settings = native.plan, project.settings
-    build_dir = str(place.build_dir)
+    build_dir = str(place.build_dir.path)
     auto = settings.editable.rebuild
     if native.ninja is not None and plan.generator == "Ninja":
         build = [str(native.ninja.path)]
@@ -176,7 +178,9 @@ def _rebuild_config(project: Project, place: InPlace, native: NativeBuild) -> tu
     config = {
         "project": str(project.root),
         "build_dir": build_dir,
-        "state_dir": str(place.build_dir / ".ironwheel" / "editable"),
+        "watch": str(place.build_dir.editable_watch),
+        "stamp": str(place.build_dir.editable_stamp),
+        "lock": str(place.build_dir.lock_file),
         "platlib": str(place.platlib),
         "build": build,
         "build_verbose": verbose,

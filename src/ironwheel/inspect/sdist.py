@@ -15,10 +15,10 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from ironwheel._compat import tomllib
+from ironwheel.archive.wheelfile import Limits, name_problem
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.inspect.model import Finding, Report, SdistSummary
 from ironwheel.inspect.wheel import archive_summary
-from ironwheel.wheelfile import Limits, name_problem
 
 __all__ = ["default_project", "extract_sdist", "git_files", "inspect_sdist"]
 

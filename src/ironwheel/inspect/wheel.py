@@ -10,6 +10,7 @@ from pathlib import Path
 from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
+from ironwheel.archive.wheelfile import open_wheel
 from ironwheel.errors import PackagingError
 from ironwheel.inspect.abi import audit_module, is_module_name, limited_api_data
 from ironwheel.inspect.libraries import allow_list, resolve_libraries
@@ -17,7 +18,6 @@ from ironwheel.inspect.model import Archive, Finding, Module, Report, SbomSummar
 from ironwheel.inspect.tags import describe_tag, python_version
 from ironwheel.repair.binaries import Binary, imported_symbols, read_binary
 from ironwheel.repair.macho import parse_macho
-from ironwheel.wheelfile import open_wheel
 
 __all__ = ["LARGEST", "archive_summary", "inspect_wheel", "summarise_sbom"]
 

@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel.metacache import DEFAULT_LICENSE_GLOBS
 from ironwheel.migrate import values as v
 from ironwheel.migrate.licenses import LICENSE_CLASSIFIER, spdx_expression
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.versions import convert_version
 from ironwheel.migrate.world import World, marker_for
+from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS
 
 __all__ = ["MetadataResult", "convert_metadata", "requirement_lines"]
 
@@ -397,7 +397,7 @@ def convert_metadata(
         result.dynamic_sources = {k: s for k, s in result.dynamic_sources.items() if k in dynamic}
         if dynamic:
             merged["dynamic"] = dynamic
-        from ironwheel.metadata import draft_license_files
+        from ironwheel.project.metadata import draft_license_files
 
         merged, drafted = draft_license_files(merged)
         if drafted:

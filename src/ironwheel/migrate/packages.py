@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ironwheel._gitignore import Rules
-from ironwheel.files import Selection, select_files
-from ironwheel.layout import discover_packages
+from ironwheel.archive.files import Selection, select_files
+from ironwheel.archive.gitignore import Rules
+from ironwheel.archive.layout import discover_packages
 from ironwheel.migrate import values as v
 from ironwheel.migrate.manifest import Manifest, all_files, matches
 from ironwheel.migrate.report import Report

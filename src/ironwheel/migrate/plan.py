@@ -425,7 +425,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         remove.append(("tool", "local", "cythonize"))
     existing = tool.get("ironwheel")
     if isinstance(existing, dict) and existing:
-        from ironwheel.settings._convert import merge
+        from ironwheel.settings import merge
 
         ironwheel = merge(ironwheel, existing)
         report.converted(

@@ -181,7 +181,7 @@ def migrate_scikit_build(legacy: Legacy, report: Report) -> Migration:
     requires = _requires(
         list(pyproject.get("build-system", {}).get("requires", [])), [], report, tables=False
     )
-    from ironwheel.metadata import draft_license_files
+    from ironwheel.project.metadata import draft_license_files
 
     project, drafted = draft_license_files(pyproject.get("project") or {})
     if drafted:

@@ -112,7 +112,7 @@ def _print_list(title: str, paths: Sequence[str]) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     """Carry out ``new`` or ``init``; errors are raised for the CLI to report."""
-    from ironwheel import __version__
+    from ironwheel._version import __version__
     from ironwheel.new import scaffold
     from ironwheel.new.names import project_name, shadows_stdlib
     from ironwheel.new.templates import TEMPLATES, render

@@ -153,10 +153,10 @@ def require_git(vcs: Vcs) -> None:
 
 def init_git(directory: Path) -> bool:
     """``git init`` in ``directory``; a failure is a warning, since the project is there."""
-    from ironwheel._run import capture
+    from ironwheel._run import run
 
     try:
-        capture(["git", "init", "--quiet", str(directory)])
+        run(["git", "init", "--quiet", str(directory)])
     except (CommandError, ToolError) as error:
         reason = error.output[-1] if isinstance(error, CommandError) and error.output else error.message
         log.warning(

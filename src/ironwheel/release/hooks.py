@@ -20,15 +20,14 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from ironwheel.errors import CommandError, ToolError
+from ironwheel.request import RELEASE_VARIABLE
 
-__all__ = ["RELEASE_VARIABLE", "HookError", "Hooks", "in_process", "isolated"]
+__all__ = ["HookError", "Hooks", "in_process", "isolated"]
 
 log = logging.getLogger("ironwheel")
 
 Distribution = Literal["sdist", "wheel"]
 Settings = Mapping[str, "str | list[str]"]
-# Set for the hooks of a release build: repair.mode = "auto" then repairs (repair/mode.py).
-RELEASE_VARIABLE = "IRONWHEEL_RELEASE"
 
 
 class HookError(Exception):

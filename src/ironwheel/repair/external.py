@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ironwheel.archive.wheel import Source
 from ironwheel.repair.binaries import Format, read_binary
-from ironwheel.wheel import Source
 
 __all__ = ["is_system_library", "outside_libraries"]
 

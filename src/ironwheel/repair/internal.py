@@ -24,12 +24,12 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ironwheel.archive.wheel import Source
 from ironwheel.cmake.fileapi import CodeModel, Target
 from ironwheel.cmake.rpath import project_entries
 from ironwheel.errors import PackagingError, ToolError
 from ironwheel.repair.base import Linker
 from ironwheel.repair.binaries import Binary, read_binary
-from ironwheel.wheel import Source
 
 __all__ = ["InternalLibrary", "link_internal_libraries", "search_dirs"]
 

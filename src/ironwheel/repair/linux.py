@@ -112,7 +112,7 @@ class ElfLinker:
         for old, new in changes.items():
             command += ["--replace-needed", old, new]
         command += ["--set-rpath", ":".join(rpath)] if rpath else ["--remove-rpath"]
-        capture([*command, path])
+        run([*command, path])
 
 
 def _excluded(name: str, patterns: tuple[str, ...]) -> bool:

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ironwheel._run import capture
+from ironwheel._run import run
 from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
@@ -33,36 +33,8 @@ log = logging.getLogger("ironwheel")
 _ARCH_FLAG = re.compile(r"-arch\s+(\S+)")
 _ERROR_PREFIX = "ironwheel-delocate-error: "
 
-# Run by the build environment's interpreter: argv[1] is a JSON object of arguments.
-_SCRIPT = """
-import fnmatch, json, os, sys
-from delocate import delocate_wheel
-from delocate.delocating import DelocationError
-from packaging.version import Version
-
-args = json.loads(sys.argv[1])
-
-def copy_filter(name):
-    if name.startswith(("/usr/lib", "/System")):
-        return False
-    base = os.path.basename(name)
-    return not any(fnmatch.fnmatchcase(base, pattern) for pattern in args["exclude"])
-
-target = args["target"]
-try:
-    copied = delocate_wheel(
-        args["wheel"],
-        args["out"],
-        lib_sdir=".dylibs",
-        copy_filt_func=copy_filter,
-        require_archs=args["archs"] or None,
-        require_target_macos_version=Version(target) if target else None,
-    )
-except DelocationError as error:
-    print("ironwheel-delocate-error: " + " | ".join(str(error).splitlines()))
-    sys.exit(3)
-print(json.dumps(sorted(copied)))
-"""
+# Run by the build environment's interpreter (delocate is never imported into the backend).
+_SCRIPT = Path(__file__).with_name("_delocate.py")
 
 
 def required_archs(options: Options, wheel_name: str) -> list[str]:
@@ -108,10 +80,10 @@ class MachOLinker:
             command += ["-change", old, new]
         if install_name:
             command += ["-id", install_name]
-        capture([*command, path])
+        run([*command, path])
         codesign = shutil.which("codesign", path=tool_environment()["PATH"])
         if codesign is not None:
-            capture([codesign, "--force", "--sign", "-", path])
+            run([codesign, "--force", "--sign", "-", path])
         else:
             log.warning("%s: codesign was not found; its signature is stale after relinking", path.name)
 
@@ -156,7 +128,7 @@ class MacOSRepairer:
             env["DYLD_FALLBACK_LIBRARY_PATH"] = ":".join(search)
         log.info("delocate_wheel(%s, require_archs=%s)", job.wheel.name, ",".join(archs))
         try:
-            output = capture([sys.executable, "-c", _SCRIPT, json.dumps(arguments)], env=env, timeout=3600)
+            output = run([sys.executable, _SCRIPT, json.dumps(arguments)], env=env)
         except CommandError as error:
             message = next((line for line in error.output if line.startswith(_ERROR_PREFIX)), None)
             if message is None:
@@ -168,7 +140,7 @@ class MacOSRepairer:
                 hint="build every binary for the required architectures (tool.ironwheel.repair.macos-archs, "
                 "ARCHFLAGS), and make sure the libraries it names are found (DYLD_FALLBACK_LIBRARY_PATH)",
             ) from error
-        copied = json.loads(output.strip().splitlines()[-1])
+        copied = json.loads(output[-1])
         for library in copied:
             log.info("grafted %s", library)
         wheels = sorted(job.out_dir.glob("*.whl"))

@@ -15,9 +15,14 @@ import os
 from collections.abc import Mapping
 from typing import Literal
 
-__all__ = ["Decision", "Mode", "decide"]
+from ironwheel.request import BuildRequest
+
+__all__ = ["Decision", "Mode", "Setting", "decide", "decide_for_repair_command"]
 
 Mode = Literal["on", "check", "off"]
+Setting = Literal["auto", "on", "check", "off"]
+
+_EXPLICIT: dict[str, Mode] = {"on": "on", "check": "check", "off": "off"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,22 +37,18 @@ class Decision:
         return f"{action[self.mode]} ({self.reason})"
 
 
-def decide(
-    setting: str,
-    *,
-    state: str = "wheel",
-    release: bool = False,
-    environ: Mapping[str, str] | None = None,
-) -> Decision:
-    """The repair mode from ``repair.mode`` (``setting``), the kind of build and the environment."""
+def decide(setting: Setting, request: BuildRequest, environ: Mapping[str, str] | None = None) -> Decision:
+    """The repair mode from ``repair.mode`` (``setting``), the kind of build and the environment.
+
+    Taken once per build; the build carries the answer to wherever it repairs.
+    """
     environ = os.environ if environ is None else environ
     source = f'repair.mode = "{setting}"'
-    # `ironwheel build` runs the hooks of an isolated build in a subprocess: it says so here.
-    release = release or environ.get("IRONWHEEL_RELEASE") == "1"
-    if state == "editable":
+    if request.editable:
         return Decision("off", "editable builds are never repaired")
-    if setting in ("on", "check", "off"):
-        return Decision(setting, source)  # type: ignore[arg-type]
+    explicit = _EXPLICIT.get(setting)
+    if explicit is not None:
+        return Decision(explicit, source)
     if environ.get("CIBUILDWHEEL") == "1":
         return Decision(
             "off",
@@ -55,10 +56,18 @@ def decide(
             "set repair-wheel-command to 'python -m ironwheel repair -w {dest_dir} {wheel}' to "
             "repair it the same way",
         )
-    if release:
+    if request.release:
         return Decision("on", f"{source} and a release build")
     return Decision(
         "check",
         f"{source} and a build by a frontend; run `python -m ironwheel build` or pass "
         "-C repair.mode=on to repair",
     )
+
+
+def decide_for_repair_command(setting: Setting) -> Decision:
+    """``ironwheel repair``: "auto" repairs, also under cibuildwheel, whose repair step it is."""
+    explicit = _EXPLICIT.get(setting)
+    if explicit is not None:
+        return Decision(explicit, f'repair.mode = "{setting}"')
+    return Decision("on", 'repair.mode = "auto" and `ironwheel repair`')

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import os
 import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from ironwheel._fs import write_if_changed
-from ironwheel._reproducible import source_date_epoch
+from ironwheel._records import Record
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source
 from ironwheel.errors import IronwheelError, ToolError
 from ironwheel.repair.base import Job, Options, Repairer, Report
 from ironwheel.repair.binaries import binary_format
@@ -28,7 +29,6 @@ from ironwheel.repair.mode import Decision
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.sbom import SBOM_NAME, Library, previous_libraries, render_sbom
 from ironwheel.repair.skeleton import merge_output, select_skeleton, wheel_tags, write_skeleton
-from ironwheel.wheel import Source
 
 __all__ = ["finish"]
 
@@ -101,15 +101,11 @@ def _check_key(
     return hasher.hexdigest()
 
 
-def _recall_report(cache: Path, key: str) -> Report | None:
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        if data["key"] != key:
-            return None
-        grafted = tuple((str(library), where) for library, where in data["grafted"])
-        return Report(grafted, str(data["tag"]), tuple(data["problems"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def _report(data: Any) -> Report:
+    grafted = tuple(
+        (str(library), None if where is None else str(where)) for library, where in data["grafted"]
+    )
+    return Report(grafted, str(data["tag"]), tuple(str(problem) for problem in data["problems"]))
 
 
 def _check(
@@ -120,7 +116,7 @@ def _check(
     dist_info: str,
     options: Options,
     work_dir: Path,
-    cache: Path | None = None,
+    cache: Record | None = None,
 ) -> None:
     """Report what repair would do; a missing or failing tool is a warning, never a failed build.
 
@@ -147,7 +143,7 @@ def _check(
             log.info("repair check: the binaries load no library from outside the wheel but the system's own")
         return
     key = _check_key(entries, names, tools, wheel_name, options) if cache is not None else ""
-    report = _recall_report(cache, key) if cache is not None else None
+    report = cache.recall(key, _report) if cache is not None else None
     if report is not None:
         log.info("repair check: the binaries are those checked before (%s)", tools)
         _log_report(report, repairer, wheel_name)
@@ -162,7 +158,7 @@ def _check(
         return
     _log_report(report, repairer, wheel_name)
     if cache is not None:
-        write_if_changed(cache, json.dumps({"key": key, **dataclasses.asdict(report)}, indent=1) + "\n")
+        cache.keep(key, dataclasses.asdict(report))
 
 
 def _repair(
@@ -208,11 +204,11 @@ def finish(
     name: str,
     version: str,
     internal: Sequence[InternalLibrary] = (),
-    check_cache: Path | None = None,
+    check_cache: Record | None = None,
 ) -> tuple[dict[str, Source], str]:
     """Repair (or check) ``entries`` as decided; add the SBOM; return the entries and the wheel name.
 
-    ``check_cache`` is a file that keeps the last check's report (see :func:`_check`).
+    ``check_cache`` keeps the last check's report (see :func:`_check`).
     """
     platform = wheel_tags(wheel_name).split("-")[-1].split(".")[0]
     repairer = repairer_for(platform, options.environ or None)

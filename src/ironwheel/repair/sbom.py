@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ironwheel import __version__
-from ironwheel.wheel import Source
+from ironwheel._version import __version__
+from ironwheel.archive.wheel import Source
 
 __all__ = ["SBOM_NAME", "Library", "previous_libraries", "render_sbom"]
 

@@ -15,9 +15,9 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ironwheel.archive.wheel import Source, write_wheel
+from ironwheel.archive.wheelfile import open_wheel
 from ironwheel.repair.binaries import binary_format
-from ironwheel.wheel import Source, write_wheel
-from ironwheel.wheelfile import open_wheel
 
 __all__ = ["Merged", "extract_wheel", "merge_output", "select_skeleton", "wheel_tags", "write_skeleton"]
 

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from email.parser import HeaderParser
 from pathlib import Path
 
-from ironwheel._reproducible import source_date_epoch
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source, write_wheel
+from ironwheel.archive.wheelfile import open_wheel
 from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options
-from ironwheel.repair.mode import Decision, decide
+from ironwheel.repair.mode import decide_for_repair_command
 from ironwheel.repair.pipeline import finish
 from ironwheel.settings.model import RepairSettings
-from ironwheel.wheel import Source, write_wheel
-from ironwheel.wheelfile import open_wheel
 
 __all__ = ["repair_wheel_file"]
 
@@ -33,12 +33,6 @@ def _name_version(entries: dict[str, Source], dist_info: str) -> tuple[str, str]
     raw = b"" if source is None else source if isinstance(source, bytes) else source.read_bytes()
     headers = HeaderParser().parsestr(raw.decode("utf-8", errors="replace"))
     return headers.get("Name", ""), headers.get("Version", "")
-
-
-def _decision(settings: RepairSettings) -> Decision:
-    if settings.mode == "auto":
-        return Decision("on", 'repair.mode = "auto" and `ironwheel repair`')
-    return decide(settings.mode)
 
 
 def repair_wheel_file(
@@ -69,7 +63,7 @@ def repair_wheel_file(
             entries,
             wheel_name=wheel.name,
             dist_info=dist_info,
-            decision=_decision(settings),
+            decision=decide_for_repair_command(settings.mode),
             options=options,
             work_dir=work / "tool",
             name=dist_name,

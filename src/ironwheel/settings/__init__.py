@@ -12,8 +12,10 @@ from typing import Any
 from packaging.version import Version
 
 from ironwheel.errors import ConfigError
-from ironwheel.settings._convert import Issue, build, closest, merge, prefixed
+from ironwheel.request import BuildRequest
+from ironwheel.settings._convert import Issue, build, closest, merge
 from ironwheel.settings._fields import env_name, fields_of
+from ironwheel.settings.keys import prefixed
 from ironwheel.settings.model import Settings
 from ironwheel.settings.sources import (
     ConfigSettings,
@@ -22,7 +24,8 @@ from ironwheel.settings.sources import (
     from_table,
 )
 
-__all__ = ["ConfigSettings", "Settings", "closest", "load_settings"]
+# merge: overlay one table of settings on another, tables key by key (what every source does).
+__all__ = ["ConfigSettings", "Settings", "closest", "load_settings", "merge"]
 
 log = logging.getLogger("ironwheel")
 
@@ -68,10 +71,10 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     marker_environment: Mapping[str, str] | None = None,
     project_dir: Path | None = None,
-    state: str = "wheel",
+    request: BuildRequest = BuildRequest(),
 ) -> Settings:
     """Merge every source in precedence order; report all problems at once."""
-    from ironwheel import __version__
+    from ironwheel._version import __version__
 
     environ = os.environ if environ is None else environ
     issues: list[Issue] = []
@@ -82,7 +85,9 @@ def load_settings(
     if isinstance(tool, dict) and "scikit-build" in tool:
         from ironwheel.settings.scikit_build import from_scikit_build
 
-        compat = from_scikit_build(pyproject, issues, environ=environ, project_dir=project_dir, state=state)
+        compat = from_scikit_build(
+            pyproject, issues, environ=environ, project_dir=project_dir, state=request.kind
+        )
         tree = merge(compat, tree)
     for override in overrides:
         if override.matches(marker_environment):

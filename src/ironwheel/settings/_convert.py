@@ -10,50 +10,25 @@ is turned into dataclasses by :func:`build`, which cannot fail.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ironwheel.settings._fields import Field, fields_of, walk
+from ironwheel.settings._fields import Field, Kind, fields_of, walk
+from ironwheel.settings.keys import FALSE_WORDS, TRUE_WORDS, Where
+from ironwheel.settings.keys import KeyPath as Path
 
 __all__ = [
-    "FALSE_WORDS",
     "INVALID",
-    "TRUE_WORDS",
     "Checker",
     "Issue",
-    "Where",
     "assign",
     "build",
     "closest",
     "define_problem",
-    "fixed",
     "merge",
-    "prefixed",
     "scalar",
     "suggest",
 ]
-
-Path = tuple[str, ...]
-Where = Callable[[Path], str]
-
-
-def fixed(text: str) -> Where:
-    """Every path of a source is shown as the same text (one -C option, one variable)."""
-    return lambda _path: text
-
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$|^\[")
-
-
-def _key(part: str) -> str:
-    """A key as TOML spells it: quoted when it holds a dot or another special character."""
-    return part if _BARE_KEY.match(part) else '"' + part.replace('"', '\\"') + '"'
-
-
-def prefixed(prefix: str) -> Where:
-    """Paths shown below a prefix, e.g. ``tool.ironwheel.cmake.build-type``."""
-    return lambda path: (prefix + "." + ".".join(_key(part) for part in path)).replace(".[", "[")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,10 +121,6 @@ def _cmake_value(value: object) -> str | None:
     return None
 
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
-
-
 def scalar(text: str) -> str | bool | int:
     """A value of a scalars table given as text (-C, environment): true/false, an integer, else text."""
     if text.strip().lower() in ("true", "false"):
@@ -194,95 +165,21 @@ class Checker:
                 self._report((*path, key), "missing", "this key is required")
         return checked
 
+    def expected(self, path: Path, expected: str, value: object) -> Any:
+        """Report a value of the wrong kind; INVALID."""
+        return self._report(path, f"expected {expected}, got {_describe(value)}")
+
     def value(self, value: object, field: Field, path: Path) -> Any:
-        """Check one TOML value against its field; return it in its final type."""
+        """Check one TOML value against its field; return it in its final type.
 
-        def bad(expected: str) -> Any:
-            return self._report(path, f"expected {expected}, got {_describe(value)}")
-
-        result: Any
-        if field.kind == "section-list":
-            if not isinstance(value, list):
-                return bad("an array of tables")
-            assert field.section is not None
-            entries = []
-            for index, body in enumerate(value):
-                if not isinstance(body, dict):
-                    self._report((*path, f"[{index}]"), f"expected a table, got {_describe(body)}")
-                    continue
-                entries.append(self.table(body, field.section, (*path, f"[{index}]")))
-            return tuple(entries)
-        if field.kind in ("section", "sections"):
-            if not isinstance(value, dict):
-                return bad("a table")
-            assert field.section is not None
-            if field.kind == "section":
-                return self.table(value, field.section, path)
-            result = {}
-            for name, body in value.items():
-                if not isinstance(body, dict):
-                    self._report((*path, name), f"expected a table, got {_describe(body)}")
-                    continue
-                result[name] = self.table(body, field.section, (*path, name))
+        The field's kind chooses the converter; a value that converted is then
+        held to the field's own check (tables of settings are checked key by key).
+        """
+        result = _CONVERTERS[field.kind](self, value, field, path)
+        if result is INVALID or field.has_sections or field.check is None:
             return result
-        if field.kind == "string":
-            if not isinstance(value, str):
-                return bad("a string")
-            result = value
-        elif field.kind == "boolean":
-            if not isinstance(value, bool):
-                return bad("true or false")
-            result = value
-        elif field.kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return bad("an integer")
-            result = value
-        elif field.kind == "list":
-            if not isinstance(value, list):
-                return bad("an array of strings")
-            odd = next((item for item in value if not isinstance(item, str)), None)
-            if odd is not None:
-                return self._report(path, f"expected an array of strings, got one holding {_describe(odd)}")
-            result = tuple(value)
-        elif field.kind == "choice":
-            if value not in field.choices:
-                return bad("one of " + ", ".join(f'"{choice}"' for choice in field.choices))
-            result = value
-        elif field.kind == "table":
-            if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
-                return bad("a table of strings")
-            result = dict(value)
-        elif field.kind == "scalars":
-            if not isinstance(value, dict):
-                return bad("a table")
-            result = {}
-            for name, item in value.items():
-                if not isinstance(item, (str, bool, int, float)):
-                    self._report(
-                        (*path, name), f"expected a string, number or boolean, got {_describe(item)}"
-                    )
-                    continue
-                result[name] = item
-        else:  # cmake-define
-            if not isinstance(value, dict):
-                return bad("a table")
-            result = {}
-            for name, item in value.items():
-                converted = _cmake_value(item)
-                if converted is None:
-                    expected = "a string, boolean, number or array"
-                    self._report((*path, name), f"expected {expected}, got {_describe(item)}")
-                    continue
-                problem = define_problem(converted)
-                if problem is not None:
-                    self._report((*path, name), problem)
-                    continue
-                result[name] = converted
-        if field.check is not None:
-            problem = field.check(result)
-            if problem:
-                return self._report(path, problem)
-        return result
+        problem = field.check(result)
+        return self._report(path, problem) if problem else result
 
     def text(self, values: Sequence[str], field: Field, path: Path) -> Any:
         """Turn the string(s) from -C or an environment variable into a checked value."""
@@ -316,6 +213,127 @@ class Checker:
             except ValueError:
                 return self._report(path, f'expected an integer, got "{text}"')
         return self.value(parsed, field, path)
+
+
+Converter = Callable[[Checker, Any, Field, Path], Any]
+
+
+def _section_list(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+    if not isinstance(value, list):
+        return checker.expected(path, "an array of tables", value)
+    assert field.section is not None
+    entries = []
+    for index, body in enumerate(value):
+        at = (*path, f"[{index}]")
+        if not isinstance(body, dict):
+            checker.expected(at, "a table", body)
+            continue
+        entries.append(checker.table(body, field.section, at))
+    return tuple(entries)
+
+
+def _section(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+    if not isinstance(value, dict):
+        return checker.expected(path, "a table", value)
+    assert field.section is not None
+    return checker.table(value, field.section, path)
+
+
+def _sections(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+    if not isinstance(value, dict):
+        return checker.expected(path, "a table", value)
+    assert field.section is not None
+    result = {}
+    for name, body in value.items():
+        if not isinstance(body, dict):
+            checker.expected((*path, name), "a table", body)
+            continue
+        result[name] = checker.table(body, field.section, (*path, name))
+    return result
+
+
+def _of_type(kind: type[Any] | tuple[type[Any], ...], expected: str) -> Converter:
+    """A value taken as it is when it has the right type (a boolean is no integer)."""
+
+    def convert(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+        del field
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+            return checker.expected(path, expected, value)
+        return value
+
+    return convert
+
+
+def _strings(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+    del field
+    if not isinstance(value, list):
+        return checker.expected(path, "an array of strings", value)
+    odd = next((item for item in value if not isinstance(item, str)), None)
+    if odd is not None:
+        return checker._report(path, f"expected an array of strings, got one holding {_describe(odd)}")
+    return tuple(value)
+
+
+def _choice(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+    if value not in field.choices:
+        return checker.expected(path, "one of " + ", ".join(f'"{choice}"' for choice in field.choices), value)
+    return value
+
+
+def _string_table(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+    del field
+    if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+        return checker.expected(path, "a table of strings", value)
+    return dict(value)
+
+
+def _table_of(
+    convert: Callable[[object], Any], expected: str, problem: Callable[[Any], str | None] = lambda _: None
+) -> Converter:
+    """A table whose values ``convert`` turns into their final form, each refused on its own.
+
+    ``convert`` gives None for a value of the wrong kind; ``problem`` says what
+    else is wrong with a converted one.
+    """
+
+    def table(checker: Checker, value: Any, field: Field, path: Path) -> Any:
+        del field
+        if not isinstance(value, dict):
+            return checker.expected(path, "a table", value)
+        result = {}
+        for name, item in value.items():
+            converted = convert(item)
+            if converted is None:
+                checker.expected((*path, name), expected, item)
+                continue
+            why = problem(converted)
+            if why is not None:
+                checker._report((*path, name), why)
+                continue
+            result[name] = converted
+        return result
+
+    return table
+
+
+def _scalar_value(item: object) -> object:
+    return item if isinstance(item, (str, bool, int, float)) else None
+
+
+# One converter per kind of field (see _fields.Kind).
+_CONVERTERS: dict[Kind, Converter] = {
+    "section-list": _section_list,
+    "section": _section,
+    "sections": _sections,
+    "string": _of_type(str, "a string"),
+    "boolean": _of_type(bool, "true or false"),
+    "integer": _of_type(int, "an integer"),
+    "list": _strings,
+    "choice": _choice,
+    "table": _string_table,
+    "scalars": _table_of(_scalar_value, "a string, number or boolean"),
+    "cmake-define": _table_of(_cmake_value, "a string, boolean, number or array", define_problem),
+}
 
 
 def assign(tree: dict[str, Any], path: Sequence[str], value: Any) -> None:

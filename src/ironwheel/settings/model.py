@@ -168,6 +168,28 @@ def _check_install_dir(value: str) -> str | None:
     return None
 
 
+def _relative_parts(value: str) -> list[str] | None:
+    """The parts of a relative path that stays below where it starts, else None."""
+    text = value.replace("\\", "/")
+    parts = [part for part in text.split("/") if part not in ("", ".")]
+    if text.startswith("/") or re.match(r"^[A-Za-z]:", text) or ".." in parts:
+        return None
+    return parts
+
+
+def _check_force_include(value: Mapping[str, str]) -> str | None:
+    for source, destination in value.items():
+        shown = f'"{source}" = "{destination}"'
+        if not source or _relative_parts(source) is None:
+            return f"{shown}: the source must be a path inside the project, relative to its root"
+        parts = _relative_parts(destination)
+        if not parts:
+            return f'{shown}: the destination must be a path inside the wheel, such as "mypkg/data"'
+        if parts[0].endswith(".dist-info"):
+            return f"{shown}: the .dist-info directory is written by ironwheel, not taken from the project"
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class VersionSettings:
     """``[tool.ironwheel.metadata.version]``: where a dynamic version comes from."""
@@ -347,6 +369,15 @@ class WheelSettings:
         True,
         "Run CMake. false builds a pure-Python wheel even though the project has a "
         "CMakeLists.txt (one used only for development, say) or extension tables.",
+    )
+    force_include: Mapping[str, str] = setting(
+        {},
+        'Files or directories of the project put into the wheel at a path of their own: { "data/models" '
+        '= "mypkg/models" } ships every file under data/models/ in mypkg/models/, whatever .gitignore '
+        "and the file selection say (wheel.exclude too). Sources stay inside the project (no links out), "
+        "destinations inside the wheel, and none takes the place of another file of the wheel. The "
+        "sdist carries the sources.",
+        check=_check_force_include,
     )
 
 

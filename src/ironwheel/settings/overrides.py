@@ -10,7 +10,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
-from ironwheel.settings._convert import Checker, Issue, prefixed
+from ironwheel.settings._convert import Checker, Issue
+from ironwheel.settings.keys import prefixed
 from ironwheel.settings.model import Settings
 
 if TYPE_CHECKING:

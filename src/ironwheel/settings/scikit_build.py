@@ -22,7 +22,8 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ironwheel.settings._convert import FALSE_WORDS, Checker, Issue, assign, merge, prefixed
+from ironwheel.settings._convert import Checker, Issue, assign, merge
+from ironwheel.settings.keys import FALSE_WORDS, prefixed
 from ironwheel.settings.model import BUILD_DIR_PLACEHOLDERS, Settings, placeholders
 
 __all__ = ["Translation", "combine", "from_scikit_build", "translate"]

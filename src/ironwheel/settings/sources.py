@@ -11,19 +11,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Union
 
-from ironwheel.settings._convert import (
-    INVALID,
-    Checker,
-    Issue,
-    Path,
-    assign,
-    define_problem,
-    fixed,
-    prefixed,
-    scalar,
-    suggest,
-)
+from ironwheel.settings._convert import INVALID, Checker, Issue, assign, define_problem, scalar, suggest
 from ironwheel.settings._fields import Field, env_name, fields_of, walk
+from ironwheel.settings.keys import KeyPath as Path
+from ironwheel.settings.keys import fixed, prefixed
 from ironwheel.settings.model import Settings
 from ironwheel.settings.overrides import Override, parse_overrides
 

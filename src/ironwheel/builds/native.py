@@ -1,0 +1,135 @@
+"""The native part of a build: tools, configure (when needed), build and install into the staging trees.
+
+One sequence for wheels and editable installs, in the order the data flows:
+the build environment is probed once, the tools chosen, the extension
+tables' CMake project and the environment view written, the configure
+planned (a pure function of all that) and run when something relevant
+changed, then ninja and ``cmake --install``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from ironwheel._fs import write_if_changed
+from ironwheel.archive.layout import discover_packages, import_name
+from ironwheel.builds.contents import drop_unbuilt
+from ironwheel.builds.timings import step
+from ironwheel.cmake.build import Installed, build, install
+from ironwheel.cmake.builddir import BuildDir
+from ironwheel.cmake.configure import configure
+from ironwheel.cmake.environment import BuildEnvironment
+from ironwheel.cmake.fileapi import CodeModel, read_codemodel
+from ironwheel.cmake.installrules import Layout, check_install_rules
+from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
+from ironwheel.cmake.tools import keep_tools
+from ironwheel.extensions.generated import write_generated
+from ironwheel.extensions.optional import optional_policy
+from ironwheel.project.generate import Generated
+from ironwheel.project.project import Project
+from ironwheel.tools.choice import choose_tools
+from ironwheel.tools.launcher import find_launcher
+from ironwheel.tools.toolcache import ToolCache
+from ironwheel.tools.toolchain import Program
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ironwheel.extensions.tables import Extension
+
+__all__ = ["NativeBuild", "build_native"]
+
+log = logging.getLogger("ironwheel")
+
+
+@dataclasses.dataclass(frozen=True)
+class NativeBuild:
+    """What one configure + build + install of the CMake project gave."""
+
+    plan: Plan
+    installed: list[Installed]
+    consumed: frozenset[Path]  # project files CMake compiled or read: not shipped as package files
+    cmake: Program
+    ninja: Program | None
+    model: CodeModel | None
+    environment: BuildEnvironment
+
+
+def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
+    """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
+    tag, stable_abi = project.tag
+    settings = project.settings
+    if settings.extension and not settings.wheel.cmake:
+        log.warning("ignoring the extension tables: wheel.cmake = false")
+    environment = BuildEnvironment.probe(build_dir.record("entry-points"))
+    declared: list[Extension] = []
+    extensions: list[Extension] = []
+    policy = optional_policy(environment.environ)
+    if settings.extension and settings.wheel.cmake:
+        # Only projects with extension tables pay for their machinery.
+        from ironwheel.tools.compilers import buildable
+
+        declared = project.extensions()
+        extensions = buildable(declared, policy, environment.environ, defines=settings.cmake.define)
+    with step("tools"):
+        cache = ToolCache(build_dir.record("tools"))
+        chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
+        cmake, ninja = keep_tools(build_dir, environment, *chosen)
+        cache.save()
+    tools = Tools(cmake, ninja, find_launcher(settings.build.compiler_launcher, environment.environ))
+    for item in generated:
+        if item.location == "build":
+            write_if_changed(build_dir.path / item.path, item.content)
+    cmake_project = write_generated(
+        build_dir.generated,
+        project.core.name.replace("-", "_").replace(".", "_"),
+        extensions,
+        project.root,
+        standalone=not project.has_cmakelists,
+    )
+    with step("environment view"):
+        view = build_dir.prepare_view(environment, ninja.path if ninja is not None else None)
+    target = Target(
+        name=project.core.name,
+        version=project.version,
+        source_dir=project.source_dir,
+        platform=tag.platform,
+        stable_abi=stable_abi,
+        request=project.request,
+        generated=cmake_project,
+    )
+    plan = make_plan(target, settings, tools, environment, view, build_dir)
+    with step("configure"):
+        configure(build_dir, plan)
+    optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
+    required = [e.name for e in extensions if not e.settings.optional]
+    with step("compile", ninja_log=build_dir.path / ".ninja_log"):
+        failed = build(build_dir, plan, settings, cmake, ninja, optional, required)
+    # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
+    model = read_codemodel(build_dir.path, plan.build_type)
+    drop_unbuilt(model, extensions, failed, policy)
+    if model is not None:
+
+        def package() -> str:
+            shipped = discover_packages(project.root, project.core.name, settings.wheel.packages)
+            return next((p.name for p in shipped if not p.is_module), import_name(project.core.name))
+
+        check_install_rules(
+            model,
+            Layout(
+                prefix=plan.install_prefix,
+                staging=build_dir.staging,
+                root=project.root,
+                generated=build_dir.generated,
+                data=f"{project.core.dist_info_name}.data",
+                package=package,
+            ),
+        )
+    with step("install"):
+        installed = install(build_dir, plan, cmake)
+    # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
+    consumed = model.build_inputs() if model else frozenset()
+    # The sources of every table, built or not, are not package files.
+    consumed |= {path.resolve() for extension in declared for path in extension.consumed}
+    return NativeBuild(plan, installed, consumed, cmake, ninja, model, environment)

@@ -1,0 +1,1 @@
+"""The project: pyproject.toml, the Project, its metadata and its [[generate]] files."""
