@@ -215,3 +215,29 @@ def test_tool_versions_are_asked_once_per_build_dir(tmp_path: Path, monkeypatch:
     assert newer is not None
     assert str(newer.version) == "3.29.0"
     assert log.read_text() == "run\nrun\n"
+
+
+@pytest.mark.parametrize(("variable", "mode"), [(None, "check"), ("1", "on")])
+def test_a_release_asks_for_what_its_repair_needs(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, variable: str | None, mode: str
+) -> None:
+    # `ironwheel build` marks its hooks as a release's through the environment: the question
+    # before the build must see the same decision as the build, or the repair tool is missing.
+    from ironwheel import _hooks
+    from ironwheel.repair import project as repair_project
+    from ironwheel.repair.mode import Decision
+    from ironwheel.request import RELEASE_VARIABLE
+
+    seen: list[Decision] = []
+
+    def spy(project: object, decision: Decision) -> list[str]:
+        seen.append(decision)
+        return []
+
+    monkeypatch.setattr(repair_project, "repair_requirements", spy)
+    if variable is None:
+        monkeypatch.delenv(RELEASE_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(RELEASE_VARIABLE, variable)
+    _hooks.get_requires_for_build_wheel({"build.dir": str(tree / "elsewhere")})
+    assert [decision.mode for decision in seen] == [mode]
