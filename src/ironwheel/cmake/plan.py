@@ -2,13 +2,16 @@
 
 Nothing here reads the process or writes a file. The build environment was
 probed once (``cmake/environment.py``), its view prepared in the build dir
-(``BuildDir.prepare_view``), the tools chosen; :func:`make_plan` turns
-those and the settings into the initial cache, the command line and the two
-keys that decide whether CMake runs at all (see ``cmake/configure.py``):
+(``BuildDir.prepare_view``), the target decided (``ironwheel.target``), the
+tools chosen and the compilers set up (``tools/compilerset.py``);
+:func:`make_plan` turns those and the settings into the initial cache (the
+target's part from ``cmake/crossbuild.py``), the command line, zig's wrapper
+scripts, the build's environment and the two keys that decide whether CMake
+runs at all (see ``cmake/configure.py``):
 
 - the *fresh key* holds everything CMake cannot change in an existing cache
-  (compilers and flags from the environment, generator, Python, cmake
-  itself): when it changes, the cache is dropped;
+  (compilers and flags from the environment, zig or MSVC, the target,
+  generator, Python, cmake itself): when it changes, the cache is dropped;
 - the *configure key* is the exact command and initial cache: when it is
   unchanged and the tree is generated, configuring is skipped altogether.
 """
