@@ -132,6 +132,7 @@ def _programs(native: NativeBuild) -> list[Path]:
     launcher = native.plan.fresh_key.get("launcher")
     paths += [Path(launcher)] if launcher else []
     paths += [path for _language, path in native.model.compilers] if native.model is not None else []
+    paths += native.compiler_programs
     paths += [Path(sys.executable), native.environment.base_executable]
     return list(dict.fromkeys(paths))
 

@@ -198,7 +198,13 @@ class LinuxRepairer:
         command: list[str | os.PathLike[str]] = [sys.executable, "-m", "auditwheel", "repair"]
         command += ["-w", job.out_dir, "-z", "0"]
         requested = self._requested(job.options, job.wheel)
-        if requested is not None:
+        expected = ""
+        if requested is not None and requested.startswith("musllinux") and not _host_is_musl():
+            # auditwheel offers the host's C library's policies only; it tells a musl wheel by
+            # its binaries, and the target says which policy it must get.
+            command += ["--plat", "auto"]
+            expected = requested
+        elif requested is not None:
             command += ["--plat", requested]
         for pattern in job.options.exclude:
             command += ["--exclude", pattern]
@@ -212,6 +218,14 @@ class LinuxRepairer:
             raise PackagingError(
                 f"auditwheel wrote {len(wheels)} wheels instead of one",
                 hint="report this as a bug in ironwheel",
+            )
+        got = wheel_tags(wheels[0].name).split("-")[-1].split(".")
+        if expected and expected not in got:
+            policy = got[0].removesuffix("_" + wheel_arch(wheels[0].name))
+            raise PackagingError(
+                f"auditwheel tagged the wheel {'.'.join(got)}, not {expected} as the target asks",
+                hint="auditwheel on a glibc host knows the newest musllinux policy only; set "
+                f'tool.ironwheel.repair.manylinux = "{policy}"',
             )
         return wheels[0]
 
@@ -342,6 +356,13 @@ def _best_tag(data: Mapping[str, Any]) -> str:
 
 def _not_found_message(library: str) -> str:
     return f"{library} was not found"
+
+
+def _host_is_musl() -> bool:
+    """Whether this interpreter (and so auditwheel's choice of policies) runs on musl."""
+    import sysconfig
+
+    return "-linux-musl" in str(sysconfig.get_config_var("EXT_SUFFIX") or "")
 
 
 def _wheel_elf_files(wheel: Path) -> list[tuple[str, ElfFile]]:
