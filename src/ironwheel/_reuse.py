@@ -14,9 +14,10 @@ the same tree checks it with the standard library alone:
    project (version-control data, bytecode, build trees and environments
    apart), of the directories of ``sys.path`` and ``PATH``, of the programs
    the build ran or chose from (cmake, ninja, the compilers, the compiler
-   launcher; their status-change time apart, which links to them change),
-   of the packages CMake reads from the environment through copies, of
-   ironwheel's own modules and of its records in the build dir;
+   launcher), of the packages CMake reads from the environment through
+   copies (programs, and files the view holds hard links to, without their
+   status-change time, which links to them change), of ironwheel's own
+   modules and of its records in the build dir;
 3. then, with the build dir locked, it runs the build commands (ninja: only
    ninja knows what it has to do, with every header and generated file), and
    checks what that may have changed: every file ``cmake --install`` would
@@ -180,7 +181,11 @@ def _reusable(
     data: Mapping[str, Any], key: str, state_dir: str, environ: Mapping[str, str], wheel_directory: str
 ) -> str | None:
     """Copy the kept wheel out when the record still describes this build; the wheel, else None."""
-    if data.get("process") != key or not _same(data["before"]) or not _same(data["programs"], ctime=False):
+    if (
+        data.get("process") != key
+        or not _same(data["before"])
+        or not _same(data["without_ctime"], ctime=False)
+    ):
         return None
     lock = _lock(os.path.join(state_dir, _layout.LOCK))
     if lock is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import ironwheel
+from ironwheel import _records
 from tests.conftest import copy_project
 
 pytestmark = pytest.mark.slow
@@ -214,20 +215,26 @@ def test_an_install_code_rule_always_installs(build: Builder) -> None:
     assert wheel.read_bytes() == build.scratch(settings).read_bytes()
 
 
-def test_a_file_changed_in_the_moment_before_the_install_is_not_trusted(build: Builder) -> None:
+def test_a_file_changed_in_the_moment_before_the_install_is_not_trusted(
+    build: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build()
     build()
     assert INSTALL_SKIPPED in build.output
-    # Changed just now: whatever the build after this one sees of it, its times prove nothing.
+    # Changed "a moment" before the install read it (the moment made a minute long, so that
+    # it surely is): whatever the next build sees of it, its times prove nothing.
+    moment = _records._FINE_RACY_NS
+    monkeypatch.setattr(_records, "_FINE_RACY_NS", 60 * 10**9)
     edit(build.root / "src" / "table.txt", "one,1", "one,5")
     build()
     assert INSTALL_SKIPPED not in build.output
-    wheel = build()
-    assert INSTALL_SKIPPED not in build.output
+    monkeypatch.setattr(_records, "_FINE_RACY_NS", moment)
     settle()
+    wheel = build()
+    assert INSTALL_SKIPPED not in build.output  # nothing was kept of the install before
+    assert members(wheel)["reuse/data/table.txt"] == b"one,5\ntwo,2\n"
     build()
     assert INSTALL_SKIPPED in build.output or HANDED_OUT in build.output
-    assert members(wheel)["reuse/data/table.txt"] == b"one,5\ntwo,2\n"
 
 
 def test_an_unchanged_build_hands_out_its_last_wheel(build: Builder) -> None:

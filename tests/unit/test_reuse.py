@@ -52,7 +52,7 @@ def write_record(root: Path, environ: dict[str, str], script: str = "", **change
     data: dict[str, Any] = {
         "process": _reuse.process_key({"a": "1"}, environ),
         "before": [[str(root / "pyproject.toml"), signature(root / "pyproject.toml")]],
-        "programs": [[str(command), signature(command, ctime=False)]],
+        "without_ctime": [[str(command), signature(command, ctime=False)]],
         "commands": [[str(command)]],
         "environment": {"SOURCE_DATE_EPOCH": "315532800"},
         "after": [],

@@ -87,9 +87,15 @@ def _files_below(directory: Path) -> list[Path]:
     return found
 
 
-def _mirrored(build_dir: BuildDir, native: NativeBuild) -> list[Path]:
-    """The environment's packages the view holds copies of (``envview``): every file of each."""
-    found: list[Path] = []
+def _mirrored(build_dir: BuildDir, native: NativeBuild) -> tuple[list[Path], list[Path]]:
+    """The environment's packages the view holds copies of (``envview``): their directories and
+    copied files, and apart the files the view holds hard links to.
+
+    A hard link is the environment's very file, ninja reads it, and other build dirs linking
+    it change its status-change time: like a program, it is compared without it.
+    """
+    copied: list[Path] = []
+    linked: list[Path] = []
     for index, site in enumerate(native.environment.site_dirs):
         view = build_dir.view / f"site-{index}"
         try:
@@ -97,9 +103,22 @@ def _mirrored(build_dir: BuildDir, native: NativeBuild) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                found += [site / entry.name, *_files_below(site / entry.name)]
-    return found
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            for parent, _dirs, files in os.walk(site / entry.name):
+                copied.append(Path(parent))
+                for name in files:
+                    source = Path(parent, name)
+                    mine = view / entry.name / source.relative_to(site / entry.name)
+                    (linked if _same_file(source, mine) else copied).append(source)
+    return copied, linked
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _outside(
@@ -118,15 +137,19 @@ def _outside(
     paths = [*tree, project.root / ".git" / "info" / "exclude"]
     paths += [Path(entry) for entry in sys.path if entry]
     paths += [Path(entry) for entry in os.environ.get("PATH", os.defpath).split(os.pathsep) if entry]
-    paths += _mirrored(build_dir, native)
+    paths += _mirrored(build_dir, native)[0]
     # The code that made the wheel: ironwheel's modules and CMake package.
     paths += [Path(str(module.__file__)) for _name, module in _modules()]
     paths += [HELPERS_DIR, *_files_below(HELPERS_DIR)]
     return list(dict.fromkeys(paths))
 
 
-def _programs(native: NativeBuild) -> list[Path]:
-    """The programs the build ran or chose from: cmake and ninja, the compilers, the interpreter."""
+def _without_ctime(build_dir: BuildDir, native: NativeBuild) -> list[Path]:
+    """What is compared without its status-change time, which links to it change.
+
+    The programs the build ran or chose from (cmake and ninja, the compilers, the
+    interpreter), and the environment's files the view links to.
+    """
     paths = [Path(path) for path, _stat in programs(os.environ)]
     paths += [native.cmake.path, *([native.ninja.path] if native.ninja is not None else [])]
     launcher = native.plan.fresh_key.get("launcher")
@@ -134,6 +157,7 @@ def _programs(native: NativeBuild) -> list[Path]:
     paths += [path for _language, path in native.model.compilers] if native.model is not None else []
     paths += native.compiler_programs
     paths += [Path(sys.executable), native.environment.base_executable]
+    paths += _mirrored(build_dir, native)[1]
     return list(dict.fromkeys(paths))
 
 
@@ -207,7 +231,7 @@ def record(
         log.debug("not recording this build for reuse: %s", why)
         return
     before = _signatures(outside, recorder.started_ns)
-    tools = _signatures(_programs(native), recorder.started_ns, ctime=False)
+    tools = _signatures(_without_ctime(build_dir, native), recorder.started_ns, ctime=False)
     if before is None or tools is None:
         return
     wheel, staged = kept
@@ -218,7 +242,7 @@ def record(
         {
             "process": _reuse.process_key(recorder.config_settings, os.environ),
             "before": before + [[str(path), signature(path)] for path in records],
-            "programs": tools,
+            "without_ctime": tools,
             "commands": [list(command) for command in native.commands],
             "environment": dict(native.plan.environment),
             "after": [*wheel["inputs"], [str(reply), signature(reply)]],
