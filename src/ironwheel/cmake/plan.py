@@ -239,10 +239,12 @@ def _project_includes(
     """CMAKE_PROJECT_INCLUDE (chaining the user's, taken out of ``defines``): cache lines and files."""
     files: dict[str, str] = {}
     includes: list[Path] = []
-    if "CMAKE_PROJECT_INCLUDE" not in defines and os.name != "nt":
+    if os.name != "nt":
         files[_layout.REPRODUCIBLE] = _reproducible_include(target.source_dir, build_dir.path)
         includes.append(build_dir.cmake_file(_layout.REPRODUCIBLE))
-    lines: list[str] = []
+    # The linker hashes the build tree's RPATH into the GNU build-id (and pads the string
+    # to its length): relative entries keep the build directory out of both.
+    lines = [_cache_line("CMAKE_BUILD_RPATH_USE_ORIGIN", "ON", "BOOL")]
     install_rpath = default_install_rpath(target.platform)
     if install_rpath is not None:
         lines.append(_cache_line("CMAKE_INSTALL_RPATH", install_rpath))
