@@ -36,7 +36,7 @@ from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.elf import ElfFile, is_elf, parse_elf, read_elf
-from ironwheel.repair.elfedit import NoRoomError, set_search_path
+from ironwheel.repair.elfedit import NoRoomError, refresh_build_id, set_search_path
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import extract_wheel, wheel_tags
@@ -153,6 +153,9 @@ class ElfLinker:
             command += ["--replace-needed", old, new]
         command += ["--set-rpath", ":".join(rpath)] if rpath else ["--remove-rpath"]
         run([*command, path])
+        data = bytearray(path.read_bytes())
+        refresh_build_id(data)
+        path.write_bytes(data)
 
 
 def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
