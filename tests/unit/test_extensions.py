@@ -397,6 +397,11 @@ def test_language_requirements(tmp_path: Path) -> None:
     assert requirements(pinned) == ["pybind11"]
     helpers_only = make(tmp_path, {}, {})
     assert requirements(helpers_only, frozenset({"cython"})) == ["cython>=3.0"]
+    # include-packages: each top-level module, unless build-system.requires names it (any spelling).
+    headers = {"h": {"sources": ["n.c"], "include-packages": ["cppy", "my_pkg.sub:headers", "pythran"]}}
+    assert requirements(make(tmp_path, headers, files)) == ["cppy", "my_pkg", "pythran"]
+    declared = make(tmp_path, headers, files, requires=["cppy>=1.3", "My-Pkg"])
+    assert requirements(declared) == ["pythran"]
 
 
 def test_project_wide_cython_directives(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
+from ironwheel.cmake.includes import package_includes
 from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_tools
@@ -72,6 +73,10 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
 
         declared = project.extensions()
         extensions = buildable(declared, policy, environment.environ, defines=settings.cmake.define)
+        asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
+        if asked:
+            includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
+            environment = dataclasses.replace(environment, package_includes=includes)
     with step("tools"):
         cache = ToolCache(build_dir.record("tools"))
         chosen = choose_tools(settings.cmake.version, project.source_dir, cache)

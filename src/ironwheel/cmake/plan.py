@@ -37,7 +37,7 @@ from ironwheel.cmake.envview import EnvironmentView
 from ironwheel.cmake.helpers import HELPERS_DIR
 from ironwheel.cmake.rpath import ROOM_INCLUDE, default_install_rpath, has_room
 from ironwheel.errors import ConfigError
-from ironwheel.extensions.generated import GeneratedProject, extensions_hook
+from ironwheel.extensions.generated import GeneratedProject, extensions_hook, include_variable
 from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings
 from ironwheel.settings.model import install_prefix_arguments
@@ -199,8 +199,12 @@ def _interpreter_lines(environment: BuildEnvironment, view: EnvironmentView) -> 
 
 
 def _abi_and_numpy_lines(environment: BuildEnvironment, view: EnvironmentView, cmake: Program) -> list[str]:
-    """A free-threaded interpreter's ABI, and NumPy's headers when the environment has NumPy."""
-    lines: list[str] = []
+    """A free-threaded interpreter's ABI, NumPy's headers when the environment has NumPy, and
+    the include directories of the tables' include-packages."""
+    lines = [
+        _cache_line(include_variable(entry), ";".join(view.stable(path) for path in directories))
+        for entry, directories in sorted(environment.package_includes.items())
+    ]
     if environment.free_threaded and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
     if environment.numpy is not None:
