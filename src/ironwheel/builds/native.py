@@ -61,13 +61,11 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     tag, stable_abi = project.tag
     settings = project.settings
-    if settings.extension and not settings.wheel.cmake:
-        log.warning("ignoring the extension tables: wheel.cmake = false")
     environment = BuildEnvironment.probe(build_dir.record("entry-points"))
     declared: list[Extension] = []
     extensions: list[Extension] = []
     policy = optional_policy(environment.environ)
-    if settings.extension and settings.wheel.cmake:
+    if settings.extension:
         # Only projects with extension tables pay for their machinery.
         from ironwheel.tools.compilers import buildable
 

@@ -367,8 +367,9 @@ class WheelSettings:
     )
     cmake: bool = setting(
         True,
-        "Run CMake. false builds a pure-Python wheel even though the project has a "
-        "CMakeLists.txt (one used only for development, say) or extension tables.",
+        "Build the project's CMakeLists.txt. false leaves it out (one used only for development, "
+        "or the C++ library's own build, say): the wheel is pure unless extension tables build "
+        "modules (a table's enabled = false leaves it out too).",
     )
     force_include: Mapping[str, str] = setting(
         {},
