@@ -46,6 +46,11 @@ _KNOWN_COMMANDS = {
     "versioneer.cmd_build_py": "versioneer",
     "versioneer.cmd_sdist": "versioneer",
 }
+# build_ext classes of build requirements, and what they do to every extension, in table keys.
+_KNOWN_BUILD_EXT: dict[str, tuple[str, dict[str, Any]]] = {
+    # Adds cppy's headers and compiles C++ as C++11 (/EHsc, MSVC's default, on Windows).
+    "cppy.CppyBuildExt": ("cppy's build_ext", {"include-packages": ["cppy"], "cxx-std": 11}),
+}
 _STEPS = {
     "build_ext": "compiler-specific flags: [[tool.ironwheel.overrides]] on sys_platform, or a CMakeLists.txt",
     "build_py": "files generated at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
@@ -64,6 +69,8 @@ class Commands:
     optional: bool = False
     numpy: bool = False
     optional_lines: list[int] = dataclasses.field(default_factory=list)
+    # Table keys a known build_ext gives every extension ("cxx-std" only those in C++).
+    tables: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def _names(node: ast.expr | None) -> set[str]:
@@ -120,6 +127,15 @@ def analyse_commands(
         if isinstance(name, str) and name in _KNOWN_COMMANDS:
             report.converted(subject, f"{_KNOWN_COMMANDS[name]}: ironwheel builds this itself")
             continue
+        if command == "build_ext" and isinstance(name, str) and name in _KNOWN_BUILD_EXT:
+            what, keys = _KNOWN_BUILD_EXT[name]
+            result.tables.update(keys)
+            given = ", ".join(
+                f"{key} = {_toml(value)}" + (" (C++ modules)" if key == "cxx-std" else "")
+                for key, value in keys.items()
+            )
+            report.converted(subject, f"{what} ({name}) -> {given} in the extension tables")
+            continue
         node = classes.get(str(name).rsplit(".", 1)[-1]) if name else None
         if node is None:
             report.manual(
@@ -170,6 +186,12 @@ def analyse_commands(
             continue
         report.manual(subject, f"{node.name} ({lines})", _STEPS.get(command, "see docs/porting.md"))
     return result
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(f'"{item}"' for item in value) + "]"
+    return str(value)
 
 
 def _extension_names(kwargs: Mapping[str, Any]) -> dict[str, Any]:
