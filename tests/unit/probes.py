@@ -15,12 +15,35 @@ from ironwheel.cmake.environment import BuildEnvironment, NumPyDirs
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
+from ironwheel.target import PythonFacts, TargetInputs, WheelTarget, resolve_target
 from ironwheel.tools.toolchain import Program
 
 CMAKE = Program("cmake", Path("/usr/bin/cmake"), Version("3.25.1"), "on PATH")
 NINJA = Program("ninja", Path("/usr/bin/ninja"), Version("1.11.1"), "on PATH")
 ABI3 = StableABI(3, 9)
 TOOLS = Tools(CMAKE, NINJA)
+# The interpreter of environment(): CPython 3.11 on x86_64 Linux.
+LINUX_311 = PythonFacts(
+    implementation="cpython",
+    version=(3, 11),
+    abiflags="",
+    extension_suffix=".cpython-311-x86_64-linux-gnu.so",
+    stable_abi_suffix=".abi3.so",
+    platform="linux-x86_64",
+    headers=Path("/usr/include/python3.11"),
+)
+
+
+def wheel_target(
+    platform: str = "",
+    *,
+    running: PythonFacts = LINUX_311,
+    environ: dict[str, str] | None = None,
+    **inputs: Any,
+) -> WheelTarget:
+    """What a wheel is for, decided by the target model: ``platform`` (target.platform), else the
+    variables and the running interpreter."""
+    return resolve_target(TargetInputs(running=running, platform=platform, environ=environ or {}, **inputs))
 
 
 def environment(
@@ -47,7 +70,6 @@ def environment(
         version="3.11.9 (main) [GCC 12.2.0]",
         soabi="cpython-311-x86_64-linux-gnu",
         include_dir=Path("/usr/include/python3.11"),
-        free_threaded=False,
         prefix=prefix,
         base_prefix=Path("/usr"),
         site_dirs=(site,),
@@ -65,15 +87,20 @@ def plan(
     platform: str = "linux_x86_64",
     stable_abi: StableABI | None = ABI3,
     tools: Tools = TOOLS,
+    wheel: WheelTarget | None = None,
     **target: Any,
 ) -> Plan:
-    """The plan for a project "my-pkg" 1.2.3.4.5rc1 in /src/my-pkg, its view prepared first."""
+    """The plan for a project "my-pkg" 1.2.3.4.5rc1 in /src/my-pkg, its view prepared first.
+
+    The wheel is for ``wheel``, else for ``platform`` from the running interpreter of
+    :func:`environment` (with the probe's variables).
+    """
     settings = load_settings({"project": {}, "tool": {"ironwheel": table or {}}}, environ={})
     fields = {
         "name": "my-pkg",
         "version": Version("1.2.3.4.5rc1"),
         "source_dir": Path("/src/my-pkg"),
-        "platform": platform,
+        "wheel": wheel or wheel_target(platform, environ=dict(probe.environ)),
         "stable_abi": stable_abi,
         "request": BuildRequest(),
         **target,

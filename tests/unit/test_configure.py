@@ -19,6 +19,7 @@ from ironwheel.cmake.helpers import HELPERS_DIR
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.request import BuildRequest
 from ironwheel.settings import load_settings
+from ironwheel.target import PythonFacts, WheelTarget
 from tests.unit import probes
 
 
@@ -255,7 +256,8 @@ def test_visual_studio_generator_gets_the_platform_of_the_tag(
 def test_planning_reads_and_writes_nothing(build_dir: BuildDir, environment: BuildEnvironment) -> None:
     view = build_dir.prepare_view(environment, probes.NINJA.path)
     before = sorted((path, path.stat().st_mtime_ns) for path in build_dir.path.rglob("*"))
-    target = Target("my-pkg", Version("1.0"), Path("/src/my-pkg"), "linux_x86_64", None, BuildRequest())
+    wheel = probes.wheel_target()
+    target = Target("my-pkg", Version("1.0"), Path("/src/my-pkg"), wheel, None, BuildRequest())
     settings = load_settings({"project": {}}, environ={})
     first = make_plan(target, settings, Tools(probes.CMAKE, probes.NINJA), environment, view, build_dir)
     assert sorted((path, path.stat().st_mtime_ns) for path in build_dir.path.rglob("*")) == before
@@ -266,15 +268,20 @@ def test_planning_reads_and_writes_nothing(build_dir: BuildDir, environment: Bui
     assert first.files[_layout.INIT_CACHE] == first.init_cache
 
 
-def test_a_macos_build_without_archflags_takes_the_probed_machine(
+def test_a_macos_build_without_archflags_takes_the_interpreters_machine(
     build_dir: BuildDir, environment: BuildEnvironment
 ) -> None:
-    probe = probes.changed(environment, machine="arm64", macos_target="10.9")
-    lines = plan(build_dir, probe, platform="macosx_11_0_arm64").init_cache.splitlines()
+    def macos(platform: str, target: str) -> WheelTarget:
+        running = PythonFacts(
+            "cpython", (3, 11), "", ".cpython-311-darwin.so", ".abi3.so", platform, macos_target=target
+        )
+        return probes.wheel_target(running=running)
+
+    lines = plan(build_dir, environment, wheel=macos("macosx-10.9-arm64", "10.9")).init_cache.splitlines()
     assert 'set(CMAKE_OSX_ARCHITECTURES "arm64" CACHE STRING "Set by ironwheel" FORCE)' in lines
     # Apple silicon starts at macOS 11, whatever older target the interpreter was built for.
     assert 'set(CMAKE_OSX_DEPLOYMENT_TARGET "11.0" CACHE STRING "Set by ironwheel" FORCE)' in lines
-    intel = probes.changed(environment, machine="x86_64", macos_target="10.13")
-    lines = plan(build_dir, intel, platform="macosx_10_13_x86_64").init_cache.splitlines()
+    intel = macos("macosx-10.13-x86_64", "10.13")
+    lines = plan(build_dir, environment, wheel=intel).init_cache.splitlines()
     assert 'set(CMAKE_OSX_ARCHITECTURES "x86_64" CACHE STRING "Set by ironwheel" FORCE)' in lines
     assert 'set(CMAKE_OSX_DEPLOYMENT_TARGET "10.13" CACHE STRING "Set by ironwheel" FORCE)' in lines

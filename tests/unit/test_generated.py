@@ -447,6 +447,29 @@ def test_no_fortran_compiler_for_an_optional_extension(
     )
 
 
+def test_zig_compiles_no_fortran_whatever_is_installed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ironwheel.tools.compilerset import Compilers
+    from ironwheel.tools.zig import plan_zig
+
+    zig = Compilers(zig=plan_zig(probes.wheel_target(), "auto", {}), zig_program=Path("/opt/zig/zig"))
+    gfortran = {"PATH": str(tmp_path), "FC": sys.executable}  # a "compiler" that exists
+    required = _fortran_project(tmp_path / "required", optional=False).extensions()
+    assert buildable(required, OptionalPolicy("fallback", ""), gfortran) == required
+    with pytest.raises(ToolError) as caught:
+        buildable(required, OptionalPolicy("fallback", ""), gfortran, compilers=zig)
+    assert caught.value.message == (
+        'build.toolchain = "zig" compiles C and C++ only, but the extension pkg._f (f.f90) needs Fortran'
+    )
+    optional = _fortran_project(tmp_path / "optional", optional=True).extensions()
+    with caplog.at_level(logging.WARNING, logger="ironwheel"):
+        kept = buildable(optional, OptionalPolicy("fallback", ""), gfortran, compilers=zig)
+    assert [extension.name for extension in kept] == ["pkg._c"]
+    assert "the optional extension pkg._f was NOT built" in caplog.text
+    assert buildable(optional, OptionalPolicy("fallback", ""), gfortran, compilers=Compilers()) == optional
+
+
 def test_no_cuda_compiler(tmp_path: Path) -> None:
     project = make(tmp_path, {"g": {"sources": ["g.cu", "g.c"]}}, {"g.cu": "", "g.c": ""})
     with pytest.raises(ToolError) as caught:

@@ -140,3 +140,29 @@ def test_decisions_are_described_for_the_log() -> None:
     assert Decision("on", "why").describe() == "repairing the wheel (why)"
     assert Decision("check", "why").describe() == "checking the wheel (why)"
     assert Decision("off", "why").describe() == "not repairing (why)"
+
+
+def test_cibuildwheel_repair_commands_name_the_directories_and_the_wheels_own_dlls() -> None:
+    from ironwheel.repair.cibuildwheel import repair_command
+
+    assert repair_command("windows", ["{project}/dlls", "C:/deps/bin"], ignore_existing=True) == (
+        "delvewheel repair --ignore-existing --add-path {project}/dlls;C:/deps/bin -w {dest_dir} -v {wheel}"
+    )
+    assert repair_command("windows", [], ignore_existing=True) == (
+        "delvewheel repair --ignore-existing -w {dest_dir} -v {wheel}"
+    )
+    assert repair_command("macos", ["/opt/dep/lib"], ignore_existing=False) == (
+        "DYLD_FALLBACK_LIBRARY_PATH=/opt/dep/lib delocate-wheel --require-archs {delocate_archs} "
+        "-w {dest_dir} -v {wheel}"
+    )
+    assert repair_command("linux", ["{project}/third_party/lib", "/opt/x"], ignore_existing=False) == (
+        "AUDITWHEEL_LD_LIBRARY_PATH={project}/third_party/lib:/opt/x auditwheel repair -w {dest_dir} {wheel}"
+    )
+
+
+def test_a_decision_under_cibuildwheel_is_deferred() -> None:
+    from ironwheel.repair.mode import decide
+
+    assert decide("auto", BuildRequest(), environ={"CIBUILDWHEEL": "1"}).deferred
+    assert not decide("on", BuildRequest(), environ={"CIBUILDWHEEL": "1"}).deferred
+    assert not decide("auto", BuildRequest(), environ={}).deferred

@@ -13,9 +13,16 @@ from packaging.specifiers import SpecifierSet
 
 from ironwheel import _requires
 from ironwheel._records import Record
-from ironwheel.archive.tags import compute_tag
+from ironwheel.archive.tags import WheelTag, target_tag
+from ironwheel.target import TargetInputs, resolve_target, running_python
 from ironwheel.tools import toolchain
 from ironwheel.tools.toolcache import ToolCache
+
+
+def _running_tag() -> WheelTag:
+    """The tag of a wheel for this interpreter: the name of the default build dir."""
+    return target_tag(resolve_target(TargetInputs(running=running_python())), native=True, py_api="")[0]
+
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -135,7 +142,7 @@ def run_hook(root: Path, tmp_path: Path) -> str:
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 def test_the_hook_answers_a_repeated_question_without_loading_ironwheel(tree: Path, tmp_path: Path) -> None:
     # The first question is answered in full; the build dir exists, so the answer is recorded.
-    tag, _ = compute_tag(native=True, py_api="")
+    tag = _running_tag()
     (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
     assert run_hook(tree, tmp_path) == "[] True\n"
     assert run_hook(tree, tmp_path) == "[] False\n"
@@ -148,7 +155,7 @@ def test_the_hook_answers_a_repeated_question_without_loading_ironwheel(tree: Pa
 
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 def test_a_recalled_answer_follows_the_files_it_came_from(tree: Path, tmp_path: Path) -> None:
-    tag, _ = compute_tag(native=True, py_api="")
+    tag = _running_tag()
     (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
     (tree / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.18)\nadd_subdirectory(sub)\n")
     (tree / "sub").mkdir()
@@ -176,7 +183,7 @@ def test_a_recalled_answer_follows_the_files_it_came_from(tree: Path, tmp_path: 
 
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
 def test_a_repair_that_may_request_its_tool_is_never_recorded(tree: Path, tmp_path: Path) -> None:
-    tag, _ = compute_tag(native=True, py_api="")
+    tag = _running_tag()
     (tree / "build" / str(tag) / ".ironwheel").mkdir(parents=True)
     with (tree / "pyproject.toml").open("a") as handle:
         handle.write('[tool.ironwheel.repair]\nmode = "on"\n')
@@ -208,3 +215,29 @@ def test_tool_versions_are_asked_once_per_build_dir(tmp_path: Path, monkeypatch:
     assert newer is not None
     assert str(newer.version) == "3.29.0"
     assert log.read_text() == "run\nrun\n"
+
+
+@pytest.mark.parametrize(("variable", "mode"), [(None, "check"), ("1", "on")])
+def test_a_release_asks_for_what_its_repair_needs(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, variable: str | None, mode: str
+) -> None:
+    # `ironwheel build` marks its hooks as a release's through the environment: the question
+    # before the build must see the same decision as the build, or the repair tool is missing.
+    from ironwheel import _hooks
+    from ironwheel.repair import project as repair_project
+    from ironwheel.repair.mode import Decision
+    from ironwheel.request import RELEASE_VARIABLE
+
+    seen: list[Decision] = []
+
+    def spy(project: object, decision: Decision) -> list[str]:
+        seen.append(decision)
+        return []
+
+    monkeypatch.setattr(repair_project, "repair_requirements", spy)
+    if variable is None:
+        monkeypatch.delenv(RELEASE_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(RELEASE_VARIABLE, variable)
+    _hooks.get_requires_for_build_wheel({"build.dir": str(tree / "elsewhere")})
+    assert [decision.mode for decision in seen] == [mode]

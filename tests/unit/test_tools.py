@@ -1,4 +1,4 @@
-"""Kept copies of cmake and ninja that came from a (temporary) Python environment."""
+"""Kept copies of cmake, ninja and zig that came from a (temporary) Python environment."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from packaging.version import Version
 from ironwheel.cmake import tools
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.environment import BuildEnvironment
+from ironwheel.tools.compilerset import Compilers
 from ironwheel.tools.toolchain import Program
+from ironwheel.tools.zig import plan_zig
 from tests.unit import probes
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
@@ -142,3 +144,43 @@ def test_temporary_build_dirs_keep_nothing(environment: BuildEnvironment) -> Non
     cmake = pypi_cmake(environment.prefix, "4.1.0")
     with BuildDir.open(None) as temporary:
         assert tools.keep_tools(temporary, environment, cmake, None) == (cmake, None)
+
+
+def _ziglang(root: Path) -> Path:
+    """What the ziglang wheel installs: the zig binary with its lib/ directory beside it."""
+    package = root / "lib" / "python3.11" / "site-packages" / "ziglang"
+    (package / "lib" / "libc" / "glibc").mkdir(parents=True, exist_ok=True)
+    (package / "lib" / "libc" / "glibc" / "abilists").write_text("abilists\n")
+    return executable(package / "zig", "#!/bin/sh\necho 0.14.0\n")
+
+
+def _zig_compilers(zig: Path) -> Compilers:
+    target = probes.wheel_target()
+    return Compilers(zig=plan_zig(target, "auto", {}), zig_program=zig, zig_version="0.14.0")
+
+
+def test_zig_from_a_temporary_environment_is_kept_with_its_lib(
+    environments: Environments, build_dir: BuildDir
+) -> None:
+    first = environments.new("pip-build-env-1")
+    compilers = tools.keep_compilers(build_dir, first, _zig_compilers(_ziglang(first.prefix)))
+    kept = build_dir.state_dir / "tools" / "zig-0.14.0"
+    assert compilers.zig_program == kept / "zig"
+    assert (kept / "lib" / "libc" / "glibc" / "abilists").read_text() == "abilists\n"
+    # The next isolated environment's zig is the same program: so is the path, and zig's cache key.
+    second = environments.new("pip-build-env-2")
+    again = tools.keep_compilers(build_dir, second, _zig_compilers(_ziglang(second.prefix)))
+    assert again == compilers
+
+
+def test_zig_outside_a_temporary_environment_stays_where_it_is(
+    environments: Environments, build_dir: BuildDir, tmp_path: Path
+) -> None:
+    environment = environments.new("pip-build-env-1")
+    # zig caches what it builds by the path of its lib/: moving a zig that stays would only cost.
+    user = probes.changed(environment, prefix=Path("/opt/envs/build"), site_dirs=())
+    zig = _ziglang(tmp_path / "user-env")
+    assert tools.keep_compilers(build_dir, user, _zig_compilers(zig)).zig_program == zig
+    native = Compilers()
+    assert tools.keep_compilers(build_dir, environment, native) is native
+    assert not (build_dir.state_dir / "tools").exists()

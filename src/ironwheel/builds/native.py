@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from pathlib import Path
 
+from ironwheel import _layout
 from ironwheel._fs import write_if_changed
 from ironwheel.archive.layout import discover_packages, import_name
 from ironwheel.builds.contents import drop_unbuilt
@@ -25,12 +26,13 @@ from ironwheel.cmake.fileapi import CodeModel, read_codemodel
 from ironwheel.cmake.includes import package_includes
 from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
-from ironwheel.cmake.tools import keep_tools
+from ironwheel.cmake.tools import keep_compilers, keep_tools
 from ironwheel.extensions.generated import write_generated
 from ironwheel.extensions.optional import optional_policy
 from ironwheel.project.generate import Generated
 from ironwheel.project.project import Project
 from ironwheel.tools.choice import choose_tools
+from ironwheel.tools.compilerset import check_languages, prepare_compilers
 from ironwheel.tools.launcher import find_launcher
 from ironwheel.tools.toolcache import ToolCache
 from ironwheel.tools.toolchain import Program
@@ -59,28 +61,35 @@ class NativeBuild:
 
 def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
-    tag, stable_abi = project.tag
+    stable_abi = project.tag[1]
     settings = project.settings
     environment = BuildEnvironment.probe(build_dir.record("entry-points"))
     declared: list[Extension] = []
     extensions: list[Extension] = []
     policy = optional_policy(environment.environ)
+    with step("tools"):
+        compilers = prepare_compilers(
+            settings, project.target, environment.environ, build_dir.cmake_file(_layout.MSVC)
+        )
+        compilers = keep_compilers(build_dir, environment, compilers)
+        cache = ToolCache(build_dir.record("tools"))
+        chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
+        cmake, ninja = keep_tools(build_dir, environment, *chosen)
+        cache.save()
     if settings.extension:
         # Only projects with extension tables pay for their machinery.
         from ironwheel.tools.compilers import buildable
 
         declared = project.extensions()
-        extensions = buildable(declared, policy, environment.environ, defines=settings.cmake.define)
+        extensions = buildable(
+            declared, policy, environment.environ, defines=settings.cmake.define, compilers=compilers
+        )
         asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
         if asked:
             includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
             environment = dataclasses.replace(environment, package_includes=includes)
-    with step("tools"):
-        cache = ToolCache(build_dir.record("tools"))
-        chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
-        cmake, ninja = keep_tools(build_dir, environment, *chosen)
-        cache.save()
-    tools = Tools(cmake, ninja, find_launcher(settings.build.compiler_launcher, environment.environ))
+    launcher = find_launcher(settings.build.compiler_launcher, environment.environ)
+    tools = Tools(cmake, ninja, launcher, compilers)
     for item in generated:
         if item.location == "build":
             write_if_changed(build_dir.path / item.path, item.content)
@@ -97,7 +106,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         name=project.core.name,
         version=project.version,
         source_dir=project.source_dir,
-        platform=tag.platform,
+        wheel=project.target,
         stable_abi=stable_abi,
         request=project.request,
         generated=cmake_project,
@@ -105,6 +114,10 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     plan = make_plan(target, settings, tools, environment, view, build_dir)
     with step("configure"):
         configure(build_dir, plan)
+    if compilers.zig is not None:  # zig compiles C and C++ only: say so before the build fails
+        configured = read_codemodel(build_dir.path, plan.build_type)
+        languages = [language for language, _ in configured.compilers] if configured else []
+        check_languages(compilers, languages, "the CMake project")
     optional = [e.name for e in extensions if e.settings.optional and policy.mode != "skip"]
     required = [e.name for e in extensions if not e.settings.optional]
     with step("compile", ninja_log=build_dir.path / ".ninja_log"):

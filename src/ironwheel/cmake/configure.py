@@ -65,6 +65,8 @@ def configure(build_dir: BuildDir, plan: Plan) -> None:
     build_dir.write_state({"fresh_key": plan.fresh_key, "configure_key": None})
     for name, text in plan.files.items():
         write_if_changed(build_dir.cmake_file(name), text)
+    for name, text in plan.programs.items():
+        write_if_changed(build_dir.cmake_file(name), text, mode=0o755)
     write_query(build_dir.path)
     try:
         run(plan.command, env=plan.environment)

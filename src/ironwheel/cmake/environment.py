@@ -1,10 +1,11 @@
 """The build environment, probed once per build: the interpreter, its paths, NumPy, the variables.
 
-Everything the configure step tells CMake about Python, and every input of
-its freshness key that comes from the process, is read here and nowhere
-else. Planning the configure (``cmake/plan.py``) then only computes: a test
-builds a :class:`BuildEnvironment` by hand instead of patching the
-interpreter.
+Every input of the configure plan that comes from the process is read
+here, or, for what the wheel is for (the target's platform and Python,
+which the wheel's tag needs long before a build), by ``ironwheel.target``.
+Planning the configure (``cmake/plan.py``) then only computes: a test
+builds a :class:`BuildEnvironment` and a target by hand instead of patching
+the interpreter.
 
 NumPy is located, never imported: the backend process stays light, and a
 NumPy that cannot be imported here (another ABI, say) still has its headers
@@ -75,13 +76,10 @@ class BuildEnvironment:
     version: str  # sys.version
     soabi: str
     include_dir: Path  # Python's C headers
-    free_threaded: bool
     prefix: Path
     base_prefix: Path
     site_dirs: tuple[Path, ...]
     environ: Mapping[str, str]
-    machine: str = ""  # the host's machine, for a macOS build without ARCHFLAGS
-    macos_target: str = ""  # the MACOSX_DEPLOYMENT_TARGET the interpreter was built for
     numpy: NumPyDirs | None = None
     entry_points: CMakeEntryPoints = dataclasses.field(default_factory=CMakeEntryPoints)
     # include-packages entry -> its include directories (cmake/includes.py), once the tables are known
@@ -97,13 +95,10 @@ class BuildEnvironment:
             version=sys.version,
             soabi=str(config.get("SOABI") or ""),
             include_dir=Path(sysconfig.get_path("include")),
-            free_threaded=bool(config.get("Py_GIL_DISABLED")),
             prefix=Path(sys.prefix),
             base_prefix=Path(sys.base_prefix),
             site_dirs=tuple(site_directories()),
             environ=dict(os.environ),
-            machine=os.uname().machine if hasattr(os, "uname") else "",
-            macos_target=str(config.get("MACOSX_DEPLOYMENT_TARGET") or ""),
             numpy=numpy_dirs(),
             entry_points=cmake_entry_points(entry_points),
         )

@@ -2,13 +2,16 @@
 
 Nothing here reads the process or writes a file. The build environment was
 probed once (``cmake/environment.py``), its view prepared in the build dir
-(``BuildDir.prepare_view``), the tools chosen; :func:`make_plan` turns
-those and the settings into the initial cache, the command line and the two
-keys that decide whether CMake runs at all (see ``cmake/configure.py``):
+(``BuildDir.prepare_view``), the target decided (``ironwheel.target``), the
+tools chosen and the compilers set up (``tools/compilerset.py``);
+:func:`make_plan` turns those and the settings into the initial cache (the
+target's part from ``cmake/crossbuild.py``), the command line, zig's wrapper
+scripts, the build's environment and the two keys that decide whether CMake
+runs at all (see ``cmake/configure.py``):
 
 - the *fresh key* holds everything CMake cannot change in an existing cache
-  (compilers and flags from the environment, generator, Python, cmake
-  itself): when it changes, the cache is dropped;
+  (compilers and flags from the environment, zig or MSVC, the target,
+  generator, Python, cmake itself): when it changes, the cache is dropped;
 - the *configure key* is the exact command and initial cache: when it is
   unchanged and the tree is generated, configuring is skipped altogether.
 """
@@ -30,8 +33,9 @@ from packaging.version import Version
 from ironwheel import _layout
 from ironwheel._version import __version__
 from ironwheel.archive.reproducible import source_date_epoch
-from ironwheel.archive.tags import StableABI, macos_target
+from ironwheel.archive.tags import StableABI
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
+from ironwheel.cmake.crossbuild import CrossBuild, cross_build
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.envview import EnvironmentView
 from ironwheel.cmake.helpers import HELPERS_DIR
@@ -41,10 +45,12 @@ from ironwheel.extensions.generated import GeneratedProject, extensions_hook, in
 from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings
 from ironwheel.settings.model import install_prefix_arguments
+from ironwheel.target import WheelTarget
+from ironwheel.tools.compilerset import Compilers
 from ironwheel.tools.launcher import LANGUAGES, Launcher
 from ironwheel.tools.toolchain import Program
 
-__all__ = ["Plan", "Target", "Tools", "make_plan"]
+__all__ = ["Plan", "Target", "Tools", "compiler_programs", "make_plan"]
 
 log = logging.getLogger("ironwheel")
 
@@ -82,15 +88,20 @@ _PREFIX_MAP_LANGUAGES = ("C", "CXX", "OBJC", "OBJCXX", "Fortran")
 
 @dataclasses.dataclass(frozen=True)
 class Target:
-    """What is built, as CMake is told it: the project, its wheel's platform and ABI, the request."""
+    """What is built, as CMake is told it: the project, what its wheel is for and its ABI, the request."""
 
     name: str
     version: Version
     source_dir: Path
-    platform: str
+    wheel: WheelTarget  # the platform and Python the wheel is for (ironwheel.target)
     stable_abi: StableABI | None
     request: BuildRequest
     generated: GeneratedProject | None = None  # the top level, or added to the project's CMakeLists.txt
+
+    @property
+    def platform(self) -> str:
+        """The wheel's plain platform tag: ``linux_x86_64``, ``macosx_11_0_arm64``, ``win_amd64``."""
+        return self.wheel.platform
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +111,7 @@ class Tools:
     cmake: Program
     ninja: Program | None = None
     launcher: Launcher | None = None
+    compilers: Compilers = dataclasses.field(default_factory=Compilers)  # zig or MSVC, when set up
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +128,7 @@ class Plan:
     generator: str
     files: Mapping[str, str]  # name of a BuildDir.cmake_file -> content, written before configuring
     install_prefix: Path
+    programs: Mapping[str, str] = dataclasses.field(default_factory=dict)  # like files, executable
 
 
 def _quote(value: str) -> str:
@@ -182,30 +195,30 @@ def _contract(prefix: str, target: Target, soabi: str, build_dir: BuildDir) -> l
     ]
 
 
-def _interpreter_lines(environment: BuildEnvironment, view: EnvironmentView) -> list[str]:
-    """Python hints: this interpreter, never the registry or another install."""
+def _interpreter_lines(view: EnvironmentView, cross: CrossBuild) -> list[str]:
+    """Python hints: this interpreter, never the registry or another install; the target's headers,
+    libraries and suffixes."""
     return [
         *(
             _cache_line(f"{prefix}_EXECUTABLE", view.python.as_posix(), "FILEPATH")
             for prefix in ("Python", "Python3", "PYTHON")
         ),
-        *(
-            _cache_line(f"{prefix}_INCLUDE_DIR", environment.include_dir.as_posix(), "PATH")
-            for prefix in ("Python", "Python3")
-        ),
+        *(_cache_line(name, value, kind) for name, value, kind in cross.entries),
         _cache_line("Python_FIND_REGISTRY", "NEVER"),
         _cache_line("Python3_FIND_REGISTRY", "NEVER"),
     ]
 
 
-def _abi_and_numpy_lines(environment: BuildEnvironment, view: EnvironmentView, cmake: Program) -> list[str]:
-    """A free-threaded interpreter's ABI, NumPy's headers when the environment has NumPy, and
-    the include directories of the tables' include-packages."""
+def _abi_and_numpy_lines(
+    target: Target, environment: BuildEnvironment, view: EnvironmentView, cmake: Program
+) -> list[str]:
+    """A free-threaded Python's ABI, NumPy's headers when the environment has NumPy, and the
+    include directories of the tables' include-packages."""
     lines = [
         _cache_line(include_variable(entry), ";".join(view.stable(path) for path in directories))
         for entry, directories in sorted(environment.package_includes.items())
     ]
-    if environment.free_threaded and cmake.version >= Version("3.30"):
+    if target.wheel.python.free_threaded and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
     if environment.numpy is not None:
         numpy_include = view.stable(environment.numpy.include)
@@ -220,14 +233,20 @@ def _abi_and_numpy_lines(environment: BuildEnvironment, view: EnvironmentView, c
     return lines
 
 
-def _search_lines(defines: dict[str, str], environment: BuildEnvironment, view: EnvironmentView) -> list[str]:
-    """CMAKE_PREFIX_PATH and CMAKE_MODULE_PATH (taken out of ``defines``) and ``<name>_ROOT``."""
+def _search_lines(
+    defines: dict[str, str],
+    environment: BuildEnvironment,
+    view: EnvironmentView,
+    first: list[str],
+) -> list[str]:
+    """CMAKE_PREFIX_PATH and CMAKE_MODULE_PATH (taken out of ``defines``, after ``first``) and
+    ``<name>_ROOT``."""
     registered = environment.entry_points
     prefix_path = [item for item in defines.pop("CMAKE_PREFIX_PATH", "").split(";") if item]
     prefix_path += [view.stable(path) for path in registered.prefix]
     prefix_path.append(view.stable(HELPERS_DIR))  # find_package(ironwheel CONFIG)
     prefix_path += [site.as_posix() for site in view.sites]
-    module_path = [item for item in defines.pop("CMAKE_MODULE_PATH", "").split(";") if item]
+    module_path = first + [item for item in defines.pop("CMAKE_MODULE_PATH", "").split(";") if item]
     module_path += [view.stable(path) for path in registered.module]
     return [
         _cache_line("CMAKE_PREFIX_PATH", ";".join(prefix_path), "STRING"),
@@ -269,6 +288,29 @@ def _project_includes(
     return lines, files
 
 
+def _compiler_lines(target: Target, compilers: Compilers, build_dir: BuildDir) -> list[str]:
+    """CMake's compilers, ar and ranlib: zig's wrapper scripts (see :func:`compiler_programs`)."""
+    if compilers.zig is None:
+        return []
+    scripts = build_dir.cmake_file(_layout.ZIG)
+    return [
+        _cache_line(name, value, kind)
+        for name, value, kind in compilers.zig.cache_entries(scripts, target.wheel)
+    ]
+
+
+def compiler_programs(target: Target, compilers: Compilers) -> dict[str, str]:
+    """zig's wrapper scripts (and its macOS rules), by name of a BuildDir.cmake_file."""
+    if compilers.zig is None or compilers.zig_program is None:
+        return {}
+    programs = {
+        f"{_layout.ZIG}/{name}": text for name, text in compilers.zig.scripts(compilers.zig_program).items()
+    }
+    if target.wheel.system == "macos":
+        programs[f"{_layout.ZIG}/rules.cmake"] = compilers.zig.rules()
+    return programs
+
+
 def initial_cache(
     target: Target,
     settings: Settings,
@@ -279,29 +321,24 @@ def initial_cache(
 ) -> tuple[str, dict[str, str], dict[str, str]]:
     """The ``-C`` initial cache, the files it includes, and the ``-D`` defines it leaves to the command."""
     defines = dict(settings.cmake.define)
-    soabi = "abi3" if target.stable_abi else environment.soabi
+    cross = cross_build(target.wheel, stable=target.stable_abi is not None)
+    first = [build_dir.cmake_file(name).as_posix() for name in cross.module_path]  # a FindPython shim
     lines = [
         "# Written by ironwheel on every configure; do not edit.",
         _cache_line("IRONWHEEL", "ON", "BOOL"),
         _cache_line("IRONWHEEL_VERSION", __version__),
-        *_contract("IRONWHEEL", target, soabi, build_dir),
+        *_contract("IRONWHEEL", target, cross.soabi, build_dir),
         _cache_line("SKBUILD", "2"),
-        *_contract("SKBUILD", target, soabi, build_dir),
-        *_interpreter_lines(environment, view),
-        *_search_lines(defines, environment, view),
+        *_contract("SKBUILD", target, cross.soabi, build_dir),
+        *_interpreter_lines(view, cross),
+        *_search_lines(defines, environment, view, first),
+        *_compiler_lines(target, tools.compilers, build_dir),
     ]
-    if target.platform.startswith("macosx"):
-        macos = macos_target(
-            environment.environ, environment.machine or None, python_target=environment.macos_target
-        )
-        lines += [
-            _cache_line("CMAKE_OSX_ARCHITECTURES", ";".join(macos.archs)),
-            _cache_line("CMAKE_OSX_DEPLOYMENT_TARGET", macos.deployment_target),
-        ]
     if tools.launcher is not None:
         lines += [_cache_line(variable, value) for variable, value in tools.launcher.cache_lines()]
-    lines += _abi_and_numpy_lines(environment, view, tools.cmake)
+    lines += _abi_and_numpy_lines(target, environment, view, tools.cmake)
     includes, files = _project_includes(target, defines, build_dir)
+    files.update(cross.files)
     init_cache = "\n".join(lines + includes) + "\n"
     files[_layout.INIT_CACHE] = init_cache
     return init_cache, files, defines
@@ -386,6 +423,9 @@ def fresh_key(
         "args": list(settings.cmake.args),
         # A launcher that is no longer wanted would stay in the cache: start over instead.
         "launcher": str(tools.launcher.path) if tools.launcher else "",
+        # Another target or other compilers: nothing in the old cache is of use.
+        "target": f"{target.wheel.platform} {target.wheel.libc} {target.wheel.python.extension_suffix}",
+        **tools.compilers.key(),
     }
 
 
@@ -404,10 +444,13 @@ def make_plan(
         json.dumps([command, init_cache], sort_keys=True).encode("utf-8")
     ).hexdigest()
     generator, multi_config = _generator(environment.environ)
+    variables = {"SOURCE_DATE_EPOCH": str(source_date_epoch(environment.environ))}
+    if tools.compilers.msvc is not None:
+        variables.update(tools.compilers.msvc.variables)
     return Plan(
         command=tuple(command),
         init_cache=init_cache,
-        environment={"SOURCE_DATE_EPOCH": str(source_date_epoch(environment.environ))},
+        environment=variables,
         fresh_key=fresh_key(target, settings, tools, environment, build_dir, defines),
         configure_key=configure_key,
         build_type=settings.cmake.build_type,
@@ -415,4 +458,5 @@ def make_plan(
         generator=generator,
         files=files,
         install_prefix=_install_prefix(settings, build_dir),
+        programs=compiler_programs(target, tools.compilers),
     )

@@ -1,4 +1,4 @@
-"""Copies of cmake and ninja that outlive the build environment.
+"""Copies of cmake, ninja and zig that outlive the build environment.
 
 When the frontend installed cmake or ninja from PyPI into an isolated build
 environment, that environment is deleted after the build, yet the build tree
@@ -11,7 +11,8 @@ copy used by every build, the configure command stays the same from one
 isolated build to the next, and configuring is skipped.
 
 Tools installed outside Python environments (the system's, a distro's) are
-used where they are.
+used where they are. zig is kept only when it lives in a temporary
+environment (see :func:`_keep_zig`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from ironwheel._run import capture
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.errors import CommandError, ToolError
+from ironwheel.tools.compilerset import Compilers
 from ironwheel.tools.toolchain import Program
 
-__all__ = ["keep_tools", "temporary_roots"]
+__all__ = ["keep_compilers", "keep_tools", "temporary_roots"]
 
 log = logging.getLogger("ironwheel")
 
@@ -157,3 +159,32 @@ def keep_tools(
     if ninja is not None and _inside(ninja.path, roots):
         ninja = _keep_ninja(build_dir, ninja, environment)
     return cmake, ninja
+
+
+def _keep_zig(build_dir: BuildDir, environment: BuildEnvironment, zig: Path, version: str) -> Path:
+    """The zig program to build with: a kept copy (and its lib directory) when it lives in a temporary
+    build environment, else zig where it is.
+
+    zig caches what it builds of the C libraries (mingw-w64's takes a minute) under a key that
+    holds the path of its lib directory: zig is moved only when its path would change anyway.
+    The ziglang package holds the binary and, next to it, that lib directory; both are kept,
+    hard-linked where the file system allows.
+    """
+    if build_dir.temporary or not _inside(zig, temporary_roots(environment)):
+        return zig
+    tools = build_dir.tools
+    kept = tools / f"zig-{version}"
+    binary = kept / zig.name
+    if not ((kept / _COMPLETE).is_file() and binary.is_file()):
+        log.info("keeping a copy of zig %s in %s (the build environment is temporary)", version, kept)
+        _replace(kept, {binary: zig, kept / "lib": zig.parent / "lib"})
+        _forget_others(tools, "zig", kept)
+    return binary
+
+
+def keep_compilers(build_dir: BuildDir, environment: BuildEnvironment, compilers: Compilers) -> Compilers:
+    """The compilers to build with: zig from a kept copy when it lives in a temporary environment."""
+    if compilers.zig_program is None:
+        return compilers
+    program = _keep_zig(build_dir, environment, compilers.zig_program, compilers.zig_version)
+    return dataclasses.replace(compilers, zig_program=program)

@@ -21,10 +21,14 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ironwheel.archive.tags import StableABI, compute_tag
+from ironwheel.archive.tags import StableABI, target_tag
 from ironwheel.errors import ConfigError
 from ironwheel.settings.keys import prefixed
 from ironwheel.settings.model import ExtensionSettings, Scalar, Settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ironwheel.target import WheelTarget
 
 __all__ = [
     "LANGUAGES",
@@ -305,6 +309,7 @@ def _cython_cxx(pyx: Sequence[Path]) -> bool:
 def _limited_api(
     stable: StableABI | None,
     requires_python: str | None,
+    target: WheelTarget,
     table: ExtensionSettings,
     binding: Binding,
     where: str,
@@ -324,17 +329,23 @@ def _limited_api(
     if not table.py_limited_api:
         return ""
     major, minor = _floor_or_error(requires_python, where)
-    _tag, possible = compute_tag(native=True, py_api=f"cp{major}{minor}")
+    _tag, possible = target_tag(target, native=True, py_api=f"cp{major}{minor}")
     return possible.version if possible is not None else ""
 
 
 def load_extensions(
-    root: Path, settings: Settings, *, requires_python: str | None, stable_abi: StableABI | None
+    root: Path,
+    settings: Settings,
+    *,
+    requires_python: str | None,
+    stable_abi: StableABI | None,
+    target: WheelTarget,
 ) -> list[Extension]:
     """Every extension table of the project at ``root``, checked; ConfigError lists all problems.
 
     ``stable_abi`` is the wheel's (abi3 wheels), ``requires_python`` the
-    project's, for modules that ask for the limited API on their own.
+    project's and ``target`` what the wheel is for, for modules that ask for
+    the limited API on their own.
     """
     problems = _Problems()
     extensions: list[Extension] = []
@@ -386,7 +397,7 @@ def load_extensions(
         pyx = [source for source, kind in zip(sources, kinds) if kind == "Cython"]
         auto_cxx = table.language == "auto" and ("CXX" in present or _cython_cxx(pyx))
         cxx = auto_cxx or table.language == "c++"
-        limited = _limited_api(stable_abi, requires_python, table, binding, where, problems)
+        limited = _limited_api(stable_abi, requires_python, target, table, binding, where, problems)
         directives = {**settings.cython.directives, **table.cython_directives}
         extensions.append(
             Extension(name, tuple(sources), tuple(kinds), binding, cxx, limited, table, directives)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from ironwheel.archive.tags import StableABI, WheelTag, compute_tag
+from ironwheel.archive.tags import StableABI, WheelTag, target_tag
 from ironwheel.errors import ConfigError, PackagingError
 from ironwheel.project.pyproject import Pyproject, read_pyproject
 from ironwheel.request import BuildRequest
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ironwheel.extensions.tables import Extension
     from ironwheel.project.metacache import Core
     from ironwheel.project.metadata import Metadata
+    from ironwheel.target import WheelTarget
 
 __all__ = ["Project"]
 
@@ -148,7 +149,16 @@ class Project:
             from ironwheel.extensions.tables import derived_py_api
 
             py_api = derived_py_api(self.pyproject.requires_python, self.settings, self.has_cmakelists)
-        return compute_tag(native=self.native, py_api=py_api)
+        return target_tag(self.target, native=self.native, py_api=py_api)
+
+    @functools.cached_property
+    def target(self) -> WheelTarget:
+        """What the wheel is built for: platform, architectures, libc, Python (see ironwheel.target)."""
+        from ironwheel.target import load_target
+
+        target = load_target(self.settings, self.root)
+        log.debug("target: %s", target.describe())
+        return target
 
     def extensions(self) -> list[Extension]:
         """The extension tables, checked (ConfigError lists every problem)."""
@@ -156,7 +166,11 @@ class Project:
 
         stable_abi = self.tag[1]
         return load_extensions(
-            self.root, self.settings, requires_python=self.pyproject.requires_python, stable_abi=stable_abi
+            self.root,
+            self.settings,
+            requires_python=self.pyproject.requires_python,
+            stable_abi=stable_abi,
+            target=self.target,
         )
 
     def build_dir(self, template: str | None = None) -> Path | None:

@@ -236,17 +236,17 @@ class LinuxRepairer:
         arch = wheel_arch(wheel.name)
         return name if name.endswith(f"_{arch}") else f"{name}_{arch}"
 
-    def _marked(self, job: Job) -> tuple[Path, str]:
+    def _marked(self, job: Job, *, plat: bool) -> tuple[Path, str]:
         """The skeleton under a name that tells auditwheel the C library, and the tag added for it.
 
         Only where a binary names no C library and nothing else tells it: a
-        requested policy (``--plat``) or a manylinux/musllinux tag. The tag,
-        ``<family>_<arch>``, is no policy's, so it can never be a result.
+        policy given with ``--plat`` (``plat``) or a manylinux/musllinux tag.
+        The family is the requested policy's, else the one the binaries (or
+        the interpreter) name. The tag, ``<family>_<arch>``, is no policy's,
+        so it can never be a result.
         """
         platforms = wheel_tags(job.wheel.name).split("-")[-1].split(".")
-        if self._requested(job.options, job.wheel) is not None or any(
-            platform.startswith(("manylinux", "musllinux")) for platform in platforms
-        ):
+        if plat or any(platform.startswith(("manylinux", "musllinux")) for platform in platforms):
             return job.wheel, ""
         binaries = _wheel_elf_files(job.wheel)
         free = [
@@ -254,7 +254,12 @@ class LinuxRepairer:
         ]
         if not free:
             return job.wheel, ""
-        family = libc_family((elf.needed for _name, elf in binaries), _interpreter_needs())
+        requested = self._requested(job.options, job.wheel)
+        family: Family | None = (
+            ("musllinux" if requested.startswith("musllinux") else "manylinux")
+            if requested is not None
+            else libc_family((elf.needed for _name, elf in binaries), _interpreter_needs())
+        )
         if family is None:
             return job.wheel, ""
         marker = f"{family}_{wheel_arch(job.wheel.name)}"
@@ -274,11 +279,17 @@ class LinuxRepairer:
         command: list[str | os.PathLike[str]] = [sys.executable, "-m", "auditwheel", "repair"]
         command += ["-w", job.out_dir, "-z", "0"]
         requested = self._requested(job.options, job.wheel)
-        if requested is not None:
+        expected = ""
+        if requested is not None and requested.startswith("musllinux") and not _host_is_musl():
+            # auditwheel offers the host's C library's policies only; it tells a musl wheel by
+            # its binaries, and the target says which policy it must get.
+            command += ["--plat", "auto"]
+            expected = requested
+        elif requested is not None:
             command += ["--plat", requested]
         for pattern in job.options.exclude:
             command += ["--exclude", pattern]
-        wheel, marker = self._marked(job)
+        wheel, marker = self._marked(job, plat=requested is not None and not expected)
         command.append(wheel)
         try:
             run(command, env=self._environment(job.options, patchelf.parent))
@@ -290,13 +301,22 @@ class LinuxRepairer:
                 f"auditwheel wrote {len(wheels)} wheels instead of one",
                 hint="report this as a bug in ironwheel",
             )
-        return _unmarked(wheels[0], marker, job.out_dir.parent / "unmarked")
+        output = _unmarked(wheels[0], marker, job.out_dir.parent / "unmarked")
+        got = wheel_tags(output.name).split("-")[-1].split(".")
+        if expected and expected not in got:
+            policy = got[0].removesuffix("_" + wheel_arch(output.name))
+            raise PackagingError(
+                f"auditwheel tagged the wheel {'.'.join(got)}, not {expected} as the target asks",
+                hint="auditwheel on a glibc host knows the newest musllinux policy only; set "
+                f'tool.ironwheel.repair.manylinux = "{policy}"',
+            )
+        return output
 
     def show(self, job: Job) -> dict[str, Any]:
         """``auditwheel show --json`` (or its text, for auditwheel < 6.8) of the job's wheel."""
         environ = self._environment(job.options)
         base = [sys.executable, "-m", "auditwheel"]
-        wheel = str(self._marked(job)[0])
+        wheel = str(self._marked(job, plat=False)[0])
         try:
             output = capture([*base, "show", "--json", wheel], env=environ, timeout=600)
         except CommandError as error:
@@ -446,6 +466,13 @@ def _unmarked(wheel: Path, marker: str, scratch: Path) -> Path:
 
 def _not_found_message(library: str) -> str:
     return f"{library} was not found"
+
+
+def _host_is_musl() -> bool:
+    """Whether this interpreter (and so auditwheel's choice of policies) runs on musl."""
+    import sysconfig
+
+    return "-linux-musl" in str(sysconfig.get_config_var("EXT_SUFFIX") or "")
 
 
 def _wheel_elf_files(wheel: Path) -> list[tuple[str, ElfFile]]:

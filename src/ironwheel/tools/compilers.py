@@ -2,6 +2,8 @@
 
 Asked before CMake runs, so that the error names the extension and says
 what to install; an optional extension without its compiler is left out.
+So is one that needs a compiler the chosen toolchain does not have (zig
+compiles C and C++ only).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from ironwheel.errors import ToolError
 from ironwheel.extensions.optional import OptionalPolicy
 from ironwheel.extensions.tables import Extension
+from ironwheel.tools.compilerset import Compilers
+from ironwheel.tools.zig import unsupported_error, unsupported_languages
 
 __all__ = ["buildable", "find_compiler"]
 
@@ -62,10 +66,18 @@ def buildable(
     policy: OptionalPolicy,
     environ: Mapping[str, str] | None = None,
     defines: Mapping[str, str] | None = None,
+    compilers: Compilers | None = None,
 ) -> list[Extension]:
     """The extensions whose compilers exist; a required one without its compiler is an error."""
     kept: list[Extension] = []
     for extension in extensions:
+        if compilers is not None and compilers.zig is not None:
+            refused = unsupported_languages(extension.languages)
+            if refused:
+                sources = [path for language in refused for path in extension.of(language)]
+                where = f"the extension {extension.name}" + (f" ({sources[0].name})" if sources else "")
+                _leave_out(extension, unsupported_error(extension.languages, where), policy)
+                continue
         missing = [
             language
             for language in extension.languages
@@ -83,10 +95,13 @@ def buildable(
         if chosen:
             message = f"the {language} compiler {variable}={chosen} was not found"
             hint = f"set {variable} to an installed {language} compiler, or unset it"
-        problem = ToolError(f"{message} for {what}", hint=hint)
-        if not extension.settings.optional:
-            raise problem
-        if policy.mode == "skip":
-            continue
-        policy.failed(extension.name, problem)
+        _leave_out(extension, ToolError(f"{message} for {what}", hint=hint), policy)
     return kept
+
+
+def _leave_out(extension: Extension, problem: ToolError, policy: OptionalPolicy) -> None:
+    """An optional extension is left out (and reported, unless skipped); a required one fails."""
+    if not extension.settings.optional:
+        raise problem
+    if policy.mode != "skip":
+        policy.failed(extension.name, problem)

@@ -1,0 +1,1 @@
+"""A C extension cross-compiled for Windows."""

@@ -1,0 +1,1 @@
+"""C++ modules compiled by zig: libc++ linked statically, an old glibc."""
