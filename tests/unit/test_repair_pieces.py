@@ -17,7 +17,8 @@ from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options, Report
 from ironwheel.repair.elf import ElfFile
 from ironwheel.repair.internal import _destinations, search_dirs
-from ironwheel.repair.linux import _unmarked, libc_family, parse_show_text, wheel_arch
+from ironwheel.repair.libc import libc_family, unmarked
+from ironwheel.repair.linux import parse_show_text, wheel_arch
 from ironwheel.repair.macos import required_archs
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
 from ironwheel.repair.pipeline import _check
@@ -273,14 +274,14 @@ def test_the_libc_marker_leaves_the_repaired_wheel_s_name_and_sbom(tmp_path: Pat
     }
     (tmp_path / "out").mkdir()
     made = write_wheel(tmp_path / "out" / marked, entries, dist_info="d-1.dist-info", epoch=315532800)
-    renamed = _unmarked(made, "manylinux_x86_64", tmp_path / "scratch")
+    renamed = unmarked(made, "manylinux_x86_64", tmp_path / "scratch")
     assert renamed == tmp_path / "out" / final
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [final]
     unpacked = extract_wheel(renamed, tmp_path / "unpacked")  # checks the RECORD
     listed = json.loads(Path(str(unpacked["d-1.dist-info/sboms/auditwheel.cdx.json"])).read_text())
     assert listed["metadata"]["component"]["purl"] == f"pkg:pypi/d@1?file_name={final}"
     assert Path(str(unpacked["d/_core.so"])).read_bytes() == ELF_HEAD
-    assert _unmarked(renamed, "", tmp_path / "scratch") == renamed
+    assert unmarked(renamed, "", tmp_path / "scratch") == renamed
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ A ``build_ext`` subclass is read (never run): one that catches compiler
 errors makes the extensions optional, one that adds NumPy's headers gives
 them ``numpy = true``, and what it changes in the extensions comes from its
 replay (:mod:`ironwheel.migrate.replay`); what else it does is reported
-with its lines.
+with its lines. A build requirement's own ``build_ext`` (cppy's) is known by
+what it gives every extension. A CMakeLists.txt the setuptools build never
+ran is left out of the new build.
 Environment variables and command-line options setup.py reads are
 classified by what setting them changes, which was found by reading
 setup.py again with the variable set.
@@ -14,13 +16,15 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ironwheel.migrate import values as v
 from ironwheel.migrate.report import Report
 
-__all__ = ["Commands", "analyse_commands", "classify_knobs"]
+__all__ = ["Commands", "analyse_commands", "apply_command_keys", "classify_knobs", "unused_cmakelists"]
 
 _BUILD_ERRORS = frozenset(
     {
@@ -51,6 +55,9 @@ _KNOWN_BUILD_EXT: dict[str, tuple[str, dict[str, Any]]] = {
     # Adds cppy's headers and compiles C++ as C++11 (/EHsc, MSVC's default, on Windows).
     "cppy.CppyBuildExt": ("cppy's build_ext", {"include-packages": ["cppy"], "cxx-std": 11}),
 }
+# A setup.py that runs CMake: a "cmake ..." command, or a name such as CMakeBuild or cmake_ext.
+_CMAKE_COMMAND = re.compile(r"(?i)^(\S*/)?cmake(\.exe)?(\s|$)")
+_CMAKE_NAME = re.compile(r"(?i)cmake")
 _STEPS = {
     "build_ext": "compiler-specific flags: [[tool.ironwheel.overrides]] on sys_platform, or a CMakeLists.txt",
     "build_py": "files generated at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
@@ -250,3 +257,57 @@ def classify_knobs(
                 f"read by {script} ({where}); no effect on what migrate converted",
                 "IRONWHEEL_* variables or -C settings",
             )
+
+
+def unused_cmakelists(root: Path, tree: ast.Module | None, script: str, report: Report) -> bool:
+    """Whether the project has a CMakeLists.txt that the setuptools build never ran.
+
+    ironwheel would configure it (a C++ library's own build, its tests): the
+    wheel must build the tables alone. A setup.py that mentions CMake (a
+    ``CMakeBuild`` command, ``"cmake"`` run by subprocess) may use it: that
+    is reported instead.
+    """
+    if not (root / "CMakeLists.txt").is_file():
+        return False
+    mentions = tree is not None and any(
+        (isinstance(node, ast.Constant) and isinstance(node.value, str) and _CMAKE_COMMAND.match(node.value))
+        or _CMAKE_NAME.search(_identifier(node))
+        for node in ast.walk(tree)
+    )
+    if mentions:
+        report.manual(
+            "CMakeLists.txt",
+            f"{script or 'setup.py'} seems to run CMake",
+            "if it builds the extensions, drop their tables and give its -D options to "
+            "tool.ironwheel.cmake.define; else set tool.ironwheel.wheel.cmake = false",
+        )
+        return False
+    report.converted(
+        "CMakeLists.txt",
+        "the setuptools build did not use it -> tool.ironwheel.wheel.cmake = false (the tables alone "
+        "are built)",
+    )
+    return True
+
+
+def _identifier(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.name if isinstance(node, ast.ClassDef) else ""
+
+
+def apply_command_keys(table: dict[str, Any], keys: Mapping[str, Any]) -> None:
+    """What a known build_ext gives every extension: lists joined, cxx-std for C++ modules alone."""
+    for key, value in keys.items():
+        if isinstance(value, list):
+            table[key] = [*table.get(key, []), *(item for item in value if item not in table.get(key, []))]
+        elif key == "cxx-std":
+            cxx = table.get("language") == "c++" or any(
+                s.lower().endswith((".cpp", ".cxx", ".cc", ".c++")) for s in table["sources"]
+            )
+            if cxx:
+                table.setdefault(key, value)
+        else:
+            table.setdefault(key, value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import re
 from collections.abc import Mapping
@@ -11,7 +10,7 @@ from typing import Any
 
 from ironwheel.errors import ConfigError, IronwheelError
 from ironwheel.migrate import values as v
-from ironwheel.migrate.commands import analyse_commands, classify_knobs
+from ironwheel.migrate.commands import analyse_commands, apply_command_keys, classify_knobs, unused_cmakelists
 from ironwheel.migrate.extensions import convert_extensions, fold_libraries, merge_worlds
 from ironwheel.migrate.legacy import Legacy, read_legacy
 from ironwheel.migrate.manifest import read_manifest
@@ -27,9 +26,6 @@ _DROPPED_REQUIRES = re.compile(
     r"oldest-supported-numpy|cython|numpy|pybind11|expandvars|tomli|extension-helpers|versioneer)\b",
     re.IGNORECASE,
 )
-# A setup.py that runs CMake: a "cmake ..." command, or a name such as CMakeBuild or cmake_ext.
-_CMAKE_COMMAND = re.compile(r"(?i)^(\S*/)?cmake(\.exe)?(\s|$)")
-_CMAKE_NAME = re.compile(r"(?i)cmake")
 _PINNED_KEEP = re.compile(r"^(cython|numpy|pybind11|nanobind)\s*[<>=!~]", re.IGNORECASE)
 _COMMANDS = frozenset(
     [
@@ -111,60 +107,6 @@ def _requires(
             continue
         kept.append(text)
     return kept
-
-
-def _unused_cmakelists(legacy: Legacy, report: Report) -> bool:
-    """Whether the project has a CMakeLists.txt that the setuptools build never ran.
-
-    ironwheel would configure it (a C++ library's own build, its tests): the
-    wheel must build the tables alone. A setup.py that mentions CMake (a
-    ``CMakeBuild`` command, ``"cmake"`` run by subprocess) may use it: that
-    is reported instead.
-    """
-    if not (legacy.root / "CMakeLists.txt").is_file():
-        return False
-    mentions = legacy.tree is not None and any(
-        (isinstance(node, ast.Constant) and isinstance(node.value, str) and _CMAKE_COMMAND.match(node.value))
-        or _CMAKE_NAME.search(_identifier(node))
-        for node in ast.walk(legacy.tree)
-    )
-    if mentions:
-        report.manual(
-            "CMakeLists.txt",
-            f"{legacy.script or 'setup.py'} seems to run CMake",
-            "if it builds the extensions, drop their tables and give its -D options to "
-            "tool.ironwheel.cmake.define; else set tool.ironwheel.wheel.cmake = false",
-        )
-        return False
-    report.converted(
-        "CMakeLists.txt",
-        "the setuptools build did not use it -> tool.ironwheel.wheel.cmake = false (the tables alone "
-        "are built)",
-    )
-    return True
-
-
-def _identifier(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.name if isinstance(node, ast.ClassDef) else ""
-
-
-def _apply_command_keys(table: dict[str, Any], keys: Mapping[str, Any]) -> None:
-    """What a known build_ext gives every extension: lists joined, cxx-std for C++ modules alone."""
-    for key, value in keys.items():
-        if isinstance(value, list):
-            table[key] = [*table.get(key, []), *(item for item in value if item not in table.get(key, []))]
-        elif key == "cxx-std":
-            cxx = table.get("language") == "c++" or any(
-                s.lower().endswith((".cpp", ".cxx", ".cc", ".c++")) for s in table["sources"]
-            )
-            if cxx:
-                table.setdefault(key, value)
-        else:
-            table.setdefault(key, value)
 
 
 def _excludes_cython_3(text: str) -> bool:
@@ -365,7 +307,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             table["optional"] = True
         if commands.numpy and not any(s.endswith((".f", ".f90", ".pyf")) for s in table["sources"]):
             table["numpy"] = True
-        _apply_command_keys(table, commands.tables)
+        apply_command_keys(table, commands.tables)
         report.converted(
             f"extension {name}", f'-> [tool.ironwheel.extension."{name}"]', legacy.how.get("ext_modules", "")
         )
@@ -457,7 +399,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     wheel = dict(layout.wheel)
     if py_api:
         wheel["py-api"] = py_api
-    if _unused_cmakelists(legacy, report):
+    if unused_cmakelists(legacy.root, legacy.tree, legacy.script, report):
         wheel["cmake"] = False
     if wheel:
         ironwheel["wheel"] = wheel

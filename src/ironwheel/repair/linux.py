@@ -5,13 +5,8 @@ search path and ``AUDITWHEEL_LD_LIBRARY_PATH``, which gets the build's
 library directories (never ``--ldpaths``, which would replace the system
 path). When the requested policy cannot be met, the error names the binaries
 and symbol versions that prevent it and the best tag that is possible.
-
-auditwheel learns the C library (glibc or musl) of an extension module from
-its own NEEDED entries, else from the wheel's platform tag, and stops with a
-traceback at a module that names none (one that calls nothing in libc, or
-only an internal library). Such a module places no constraint on the policy,
-so the tool gets the C library on the skeleton's name (see
-:func:`libc_family`) and the final name leaves that marker out.
+A module that names no C library gets auditwheel told the C library by the
+skeleton's name (``repair/libc.py``).
 """
 
 from __future__ import annotations
@@ -21,25 +16,29 @@ import json
 import logging
 import os
 import re
-import shutil
 import sys
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import quote
+from typing import Any
 
 from ironwheel._run import capture, run
-from ironwheel.archive.reproducible import source_date_epoch
-from ironwheel.archive.wheel import Source, write_wheel
 from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.elf import ElfFile, is_elf, parse_elf, read_elf
 from ironwheel.repair.elfedit import NoRoomError, refresh_build_id, set_search_path
+from ironwheel.repair.libc import (
+    Family,
+    interpreter_needs,
+    libc_family,
+    marked_skeleton,
+    names_no_libc,
+    unmarked,
+)
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
 from ironwheel.repair.mode import Mode
-from ironwheel.repair.skeleton import extract_wheel, wheel_tags
+from ironwheel.repair.skeleton import wheel_tags
 from ironwheel.repair.tools import (
     AUDITWHEEL,
     PATCHELF,
@@ -51,7 +50,7 @@ from ironwheel.repair.tools import (
     tool_failed,
 )
 
-__all__ = ["ElfLinker", "LinuxRepairer", "libc_family", "parse_show_text", "wheel_arch"]
+__all__ = ["ElfLinker", "LinuxRepairer", "parse_show_text", "wheel_arch"]
 
 log = logging.getLogger("ironwheel")
 
@@ -59,35 +58,6 @@ _NOT_FOUND = re.compile(r'required library "([^"]+)" could not be located')
 _REFUSED = re.compile(r'cannot repair "[^"]*" to "([^"]+)" ABI because (.*?)(?:\. You|$)')
 _ARCH = re.compile(r"^(?:(?:many|musl)linux_\d+_\d+|manylinux(?:1|2010|2014)|linux)_(.+)$")
 _LIBPYTHON = re.compile(r"^libpython\d+\.\d+")
-# The libraries whose name says which C library a binary runs on, as auditwheel reads them.
-_GLIBC = re.compile(r"^(libc\.so\.6|ld-linux.*|ld64\.so\..*)$")
-_MUSL = re.compile(r"^(libc\.musl-.*|ld-musl-.*)$")
-Family = Literal["manylinux", "musllinux"]
-
-
-def libc_family(needed: Iterable[Iterable[str]], interpreter: Iterable[str] = ()) -> Family | None:
-    """The policy family of the C library the binaries (each by its NEEDED entries) name.
-
-    A binary that names none runs on whatever the others, or else the
-    interpreter, run on; None when the binaries name both.
-    """
-    named: set[Family] = set()
-    for names in needed:
-        for name in names:
-            if _GLIBC.match(name):
-                named.add("manylinux")
-            elif _MUSL.match(name):
-                named.add("musllinux")
-    if not named:
-        named = {"musllinux" if any(_MUSL.match(name) for name in interpreter) else "manylinux"}
-    return named.pop() if len(named) == 1 else None
-
-
-def _interpreter_needs() -> tuple[str, ...]:
-    try:
-        return read_elf(Path(sys.executable).resolve()).needed
-    except (OSError, ValueError):
-        return ()
 
 
 def wheel_arch(wheel_name: str) -> str:
@@ -237,35 +207,29 @@ class LinuxRepairer:
         return name if name.endswith(f"_{arch}") else f"{name}_{arch}"
 
     def _marked(self, job: Job, *, plat: bool) -> tuple[Path, str]:
-        """The skeleton under a name that tells auditwheel the C library, and the tag added for it.
+        """The skeleton under a name that tells auditwheel the C library (``repair/libc.py``), and the tag.
 
         Only where a binary names no C library and nothing else tells it: a
         policy given with ``--plat`` (``plat``) or a manylinux/musllinux tag.
         The family is the requested policy's, else the one the binaries (or
-        the interpreter) name. The tag, ``<family>_<arch>``, is no policy's,
-        so it can never be a result.
+        the interpreter) name.
         """
         platforms = wheel_tags(job.wheel.name).split("-")[-1].split(".")
         if plat or any(platform.startswith(("manylinux", "musllinux")) for platform in platforms):
             return job.wheel, ""
         binaries = _wheel_elf_files(job.wheel)
-        free = [
-            name for name, elf in binaries if not any(_GLIBC.match(n) or _MUSL.match(n) for n in elf.needed)
-        ]
+        free = names_no_libc(binaries)
         if not free:
             return job.wheel, ""
         requested = self._requested(job.options, job.wheel)
         family: Family | None = (
             ("musllinux" if requested.startswith("musllinux") else "manylinux")
             if requested is not None
-            else libc_family((elf.needed for _name, elf in binaries), _interpreter_needs())
+            else libc_family((elf.needed for _name, elf in binaries), interpreter_needs())
         )
         if family is None:
             return job.wheel, ""
-        marker = f"{family}_{wheel_arch(job.wheel.name)}"
-        marked = job.wheel.with_name(f"{job.wheel.name[: -len('.whl')]}.{marker}.whl")
-        marked.unlink(missing_ok=True)
-        shutil.copyfile(job.wheel, marked)
+        marked, marker = marked_skeleton(job.wheel, family, wheel_arch(job.wheel.name))
         log.info(
             "repair: %s name no C library; auditwheel is told %s by the tag %s",
             ", ".join(free),
@@ -301,7 +265,7 @@ class LinuxRepairer:
                 f"auditwheel wrote {len(wheels)} wheels instead of one",
                 hint="report this as a bug in ironwheel",
             )
-        output = _unmarked(wheels[0], marker, job.out_dir.parent / "unmarked")
+        output = unmarked(wheels[0], marker, job.out_dir.parent / "unmarked")
         got = wheel_tags(output.name).split("-")[-1].split(".")
         if expected and expected not in got:
             policy = got[0].removesuffix("_" + wheel_arch(output.name))
@@ -436,32 +400,6 @@ def _best_tag(data: Mapping[str, Any]) -> str:
     if data.get("unsupported_isa") or data.get("pyfpe") or data.get("ucs2"):
         return overall
     return str(data.get("sym_tag") or overall)
-
-
-def _unmarked(wheel: Path, marker: str, scratch: Path) -> Path:
-    """``wheel`` renamed without the platform tag ``marker`` (auditwheel keeps the input's tags).
-
-    auditwheel's SBOM names the wheel file it wrote; it gets the final name.
-    """
-    if not marker:
-        return wheel
-    head, _, platforms = wheel.name[: -len(".whl")].rpartition("-")
-    kept = [platform for platform in platforms.split(".") if platform != marker]
-    target = wheel.with_name(f"{head}-{'.'.join(kept)}.whl")
-    entries: dict[str, Source] = extract_wheel(wheel, scratch)
-    renamed = [(wheel.name, target.name), (quote(wheel.name, safe=""), quote(target.name, safe=""))]
-    for name, source in entries.items():
-        if name.partition("/")[0].endswith(".dist-info") and "/sboms/" in name and isinstance(source, Path):
-            text = source.read_bytes()
-            for old, new in renamed:
-                text = text.replace(old.encode(), new.encode())
-            entries[name] = text
-    dist_info = next(
-        name.partition("/")[0] for name in entries if name.partition("/")[0].endswith(".dist-info")
-    )
-    write_wheel(target, entries, dist_info=dist_info, epoch=source_date_epoch(), work_dir=scratch)
-    wheel.unlink()
-    return target
 
 
 def _not_found_message(library: str) -> str:
