@@ -86,6 +86,7 @@ WHEELHOUSE_REQUIREMENTS = [
     "ninja",
     "cython>=3.0",
     "numpy",
+    "cppy",  # headers a table names in include-packages (tests/packages/include_packages)
     # The original backends of the projects ironwheel migrate converts (tests/packages/migrate_*).
     "setuptools>=74.1",
     "wheel",  # setuptools before 70.1 builds wheels with it

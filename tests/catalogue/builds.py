@@ -40,7 +40,34 @@ _RELINK = LISTS.replace("LANGUAGES C)\n", "LANGUAGES C)\nset(CMAKE_SKIP_INSTALL_
 _CALLS_HELPER = CORE.replace("{ return", "{ extern int helper(void); helper(); return")
 _EXTENSION = '[tool.ironwheel.extension."demo._core"]\nsources = ["src/core.c"]\n'
 
+_INCLUDE = '[tool.ironwheel.extension."demo._core"]\nsources = ["src/core.c"]\ninclude-packages = [{}]\n'
+_INCLUDE_KEY = 'tool.ironwheel.extension."demo._core".include-packages'
+_INCLUDE_FILES = {"src/demo/__init__.py": "", "src/core.c": CORE}
+
 CASES: list[Case] = [
+    Case(
+        name="build: include-packages names a package that is not installed",
+        pyproject=tool(_INCLUDE.format('"ironwheel_absent_headers"')),
+        files=_INCLUDE_FILES,
+        error=f"{_INCLUDE_KEY}: ironwheel_absent_headers is not installed in the build environment "
+        "(ModuleNotFoundError: No module named 'ironwheel_absent_headers')",
+        hint='add "ironwheel_absent_headers" to build-system.requires, or install it (pip install '
+        "ironwheel_absent_headers) for a build without isolation",
+    ),
+    Case(
+        name="build: include-packages names a package without get_include",
+        pyproject=tool(_INCLUDE.format('"json"')),
+        files=_INCLUDE_FILES,
+        error=f"{_INCLUDE_KEY}: json has no function get_include()",
+        hint='name the function that returns its header directory: "json:<function>"',
+    ),
+    Case(
+        name="build: include-packages function returns no directory",
+        pyproject=tool(_INCLUDE.format('"sys:getdefaultencoding"')),
+        files=_INCLUDE_FILES,
+        error=f"{_INCLUDE_KEY}: sys.getdefaultencoding() returned 'utf-8', not a directory",
+        hint="name a function that returns the path of the package's header directory (or a list of them)",
+    ),
     Case(
         name="build: missing header",
         files=c_project(core='#include "nothere.h"\n' + CORE),

@@ -142,6 +142,16 @@ CASES: list[Case] = [
         hint="python -m ironwheel config --schema lists every setting",
     ),
     Case(
+        name="table: include-packages entry not a module name",
+        pyproject=tool(
+            '[tool.ironwheel.extension."demo._core"]\nsources = ["src/core.c"]\n'
+            'include-packages = ["cppy>=1.3"]\n'
+        ),
+        error='tool.ironwheel.extension."demo._core".include-packages: "cppy>=1.3" is not a module name, '
+        'or a module:function (e.g. "cppy", "nanobind:include_dir")',
+        hint="python -m ironwheel config --schema lists every setting",
+    ),
+    Case(
         name="generate: array entry not a table",
         pyproject=tool('[tool.ironwheel]\ngenerate = ["x"]\n'),
         error='tool.ironwheel.generate[0]: expected a table, got "x" (a string)',

@@ -176,7 +176,7 @@ def test_a_pxd_edit_rebuilds_the_modules_that_cimport_it(
     assert cythonized == [str(root / "src/mathapp/_use.pyx"), str(root / "src/mathcore/_arith.pyx")]
 
 
-@pytest.mark.parametrize("name", ["cython_pxd", "cython", "fortran-f2py"])
+@pytest.mark.parametrize("name", ["cython_pxd", "cython", "fortran-f2py", "include_packages"])
 def test_isolated_rebuilds_compile_nothing(
     name: str, project: Callable[[str], Path], offline_pip: Path, tmp_path: Path
 ) -> None:
@@ -441,6 +441,25 @@ def test_pybind11_and_nanobind_tables(
     ]
     fresh_venv.install(wheel)
     assert fresh_venv.run("from bindings_decl import _pb, _nb; print(_pb.add(2, 3), _nb.mul(2, 3))") == "5 6"
+
+
+def test_a_table_compiles_against_a_build_requirement_s_headers(
+    project: Callable[[str], Path], offline_pip: Path, tmp_path: Path, fresh_venv: Venv
+) -> None:
+    # include-packages = ["cppy"]: what include_dirs=[cppy.get_include()] was in a setup.py.
+    del offline_pip
+    result = pip_wheel(project("include_packages"), tmp_path / "dist")
+    wheel = built(result)
+    assert "requesting cppy: include_packages._core compiles against its headers (include-packages)" in (
+        result.output
+    )
+    assert names(wheel) == [
+        "include_packages/__init__.py",
+        f"include_packages/_core{SUFFIX}",
+        *dist_info("include_packages"),
+    ]
+    fresh_venv.install(wheel)
+    assert fresh_venv.run("import include_packages as m; print(m.pair(1, 'two'))") == "(1, 'two')"
 
 
 def test_limited_api_table_makes_an_abi3_wheel(

@@ -51,6 +51,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     "migrate_pdm": ("import pdmpkg; print(pdmpkg.accelerate(2.0))", "19.62", []),
     "migrate_build_ext": ("import bundled; print(bundled.answer(), bundled.flag())", "41 7", []),
     "migrate_scm": ("import scmpkg; print(scmpkg.__version__, scmpkg.ping())", "1.4.0 pong", []),
+    "migrate_cppy": ("import cppypair; print(cppypair.pair(1, 'a'), cppypair.plain())", "(1, 'a') 7", []),
 }
 
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -270,3 +271,63 @@ def test_a_project_search_path_of_its_own_gets_room_too(root: Path, tmp_path: Pa
         f"internal_lib/sub/_b{SUFFIX}": (["libcore.so"], ["$ORIGIN/../plugins:$ORIGIN/.."]),
     }
     _imports(result.wheel, fresh_venv, root)
+
+
+# A module that keeps its source file's name, and debug information naming the tree.
+_WHERE = "const char *internal_lib_where = __FILE__;\n"
+
+
+@pytest.mark.parametrize("mode", ["off", "on"])
+@pytest.mark.parametrize("outputs", ["build tree", "source tree", "no room", "project include"])
+def test_builds_in_two_directories_give_the_same_wheel(
+    root: Path, tmp_path: Path, fresh_venv: Venv, no_patchelf_path: str, mode: str, outputs: str
+) -> None:
+    if outputs == "source tree":
+        # Older projects put their libraries beside the sources: outside the build tree, the
+        # linker gets absolute search paths into the project.
+        lists = root / "CMakeLists.txt"
+        lists.write_text(
+            lists.read_text().replace(
+                "add_library(core",
+                "set(CMAKE_LIBRARY_OUTPUT_DIRECTORY ${PROJECT_SOURCE_DIR}/lib)\nadd_library(core",
+                1,
+            )
+        )
+    elif outputs == "no room":
+        _skip_install_rpath(root)  # patchelf writes the search paths
+    extra: tuple[str, ...] = ()
+    if outputs == "project include":
+        # A CMAKE_PROJECT_INCLUDE of the project's own runs beside ironwheel's prefix maps.
+        (root / "hook.cmake").write_text('message(STATUS "the project\'s hook")\n')
+        extra = ("-C", "cmake.define.CMAKE_PROJECT_INCLUDE=hook.cmake")
+    plain = root / "src" / "internal_lib" / "_plain.c"
+    plain.write_text(plain.read_text() + _WHERE)
+    # Another clone, deeper: every path into it is longer.
+    other = tmp_path / "clones" / "a-second-checkout-with-a-longer-name" / "internal_lib"
+    shutil.copytree(root, other)
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    if outputs != "no room":
+        env["PATH"] = no_patchelf_path
+    wheels = []
+    for index, tree in enumerate((root, other)):
+        options = ("-C", f"repair.mode={mode}", "-C", "cmake.build-type=RelWithDebInfo", *extra)
+        result = ironwheel(
+            "build", "--wheel", "--no-isolation", "-o", tmp_path / f"dist{index}", tree, *options, env=env
+        )
+        assert result.returncode == 0, tail(result.output)
+        assert ("the project's hook" in result.output) == (outputs == "project include")
+        if mode == "off" and outputs != "no room":
+            assert "patchelf" not in result.output
+        wheels.append(result.wheel)
+    assert wheels[0].name == wheels[1].name
+    assert wheels[0].read_bytes() == wheels[1].read_bytes()
+    for path in members(wheels[0]):
+        if path.endswith(".so"):
+            with zipfile.ZipFile(wheels[0]) as archive:
+                data = archive.read(path)
+            assert str(root).encode() not in data, path
+            assert str(tmp_path).encode() not in data, path
+    fresh_venv.install(wheels[1])
+    shutil.rmtree(other)
+    shutil.rmtree(root)
+    assert fresh_venv.run(CHECK) == "21 42 1"

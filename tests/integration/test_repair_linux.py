@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ironwheel.archive.wheel import write_wheel
+from ironwheel.repair.manylinux import load_policies
 from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, tail
 from tests.integration.repairing import contents, ironwheel, member, members, readelf_dynamic, tag_of
@@ -359,3 +360,109 @@ def test_any_wheel_is_repaired_by_the_command_idempotently(tmp_path: Path, fresh
 def _listing(result: Result) -> list[Path]:
     assert result.returncode == 0, tail(result.output)
     return result.wheels
+
+
+NOLIBC_CHECK = "import repair_nolibc as m; print(m.bare(), m.value())"
+
+
+def _most_compatible(arch: str) -> str:
+    """The platform tags auditwheel gives a wheel nothing constrains: its oldest manylinux policy."""
+    policies = [
+        policy
+        for policy in load_policies()
+        if policy.name.startswith("manylinux_") and arch in policy.symbol_versions
+    ]
+    best = max(policies, key=lambda policy: policy.priority)
+    return ".".join(sorted(f"{name}_{arch}" for name in (best.name, *best.aliases)))
+
+
+def test_modules_that_name_no_c_library_leave_the_policy_to_the_others(
+    project: Callable[[str], Path], tmp_path: Path, fresh_venv: Venv
+) -> None:
+    # _bare needs nothing and _internal only the project's libcore; neither has the SOABI in its name.
+    root = project("repair_nolibc")
+    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    platform = tag_of(wheel).split("-")[-1]
+    # _libc's getentropy (GLIBC_2.25) sets the tag; the others do not lower it.
+    assert platform == f"manylinux_2_26_{ARCH}"
+    assert _auditwheel_show(wheel)["overall_tag"] == platform
+    assert [name for name in members(wheel) if name.endswith(".so")] == [
+        "repair_nolibc/_bare.so",
+        "repair_nolibc/_internal.so",
+        "repair_nolibc/_libc.so",
+        "repair_nolibc/libcore.so",
+    ]
+    shutil.rmtree(root)
+    fresh_venv.install(wheel)
+    assert fresh_venv.run(
+        f"{NOLIBC_CHECK}; import repair_nolibc._libc as c; print(len(c.entropy()))"
+    ).split() == ["1", "21", "8"]
+
+
+@pytest.mark.parametrize("how", ["build", "repair command"])
+def test_a_wheel_whose_binaries_name_no_c_library_gets_the_most_compatible_policy(
+    project: Callable[[str], Path], tmp_path: Path, fresh_venv: Venv, how: str
+) -> None:
+    root = project("repair_nolibc")
+    build: list[str | Path] = ["build", "--wheel", "--no-isolation", root, "-C", "cmake.define.WITH_LIBC=OFF"]
+    if how == "build":
+        wheel = _built(ironwheel(*build, "-o", tmp_path / "dist"))
+    else:
+        plain = _built(ironwheel(*build, "-o", tmp_path / "plain", "-C", "repair.mode=off"))
+        assert tag_of(plain) == f"{PY}-{PY}-linux_{ARCH}"
+        # auditwheel alone stops at the first module that names no C library.
+        shown = subprocess.run(
+            [sys.executable, "-m", "auditwheel", "show", str(plain)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "couldn't detect libc for python extension repair_nolibc/_bare.so" in shown.stderr
+        wheel = _built(ironwheel("repair", plain, "-w", tmp_path / "dist"))
+    platforms = _most_compatible(ARCH)
+    assert tag_of(wheel) == f"{PY}-{PY}-{platforms}"
+    assert _auditwheel_show(wheel)["overall_tag"] == platforms.split(".")[-1]
+    assert "repair_nolibc/_libc.so" not in members(wheel)
+    fresh_venv.install(wheel)
+    assert fresh_venv.run(NOLIBC_CHECK).split() == ["1", "21"]
+
+
+def test_auditwheel_s_sbom_names_the_wheel_it_became(
+    project: Callable[[str], Path], tmp_path: Path, fresh_venv: Venv
+) -> None:
+    # _sqlite loads only libsqlite3 (no C library): auditwheel grafts it and writes its SBOM.
+    root = project("repair_nolibc")
+    result = ironwheel(
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "-o",
+        tmp_path / "dist",
+        root,
+        "-C",
+        "cmake.define.WITH_SQLITE=ON",
+    )
+    wheel = _built(result)
+    assert (
+        "_sqlite.so, repair_nolibc/libcore.so name no C library; auditwheel is told manylinux"
+        in result.output
+    )
+    assert any(name.startswith("repair_nolibc.libs/libsqlite3-") for name in members(wheel))
+    sbom = json.loads(member(wheel, "repair_nolibc-1.0.dist-info/sboms/auditwheel.cdx.json"))
+    assert sbom["metadata"]["component"]["purl"] == f"pkg:pypi/repair_nolibc@1.0?file_name={wheel.name}"
+    assert _auditwheel_show(wheel)["overall_tag"] == tag_of(wheel).split("-")[-1]
+    fresh_venv.install(wheel)
+    assert int(fresh_venv.run("import repair_nolibc._sqlite as s; print(s.version())")) > 3_000_000
+
+
+def test_a_check_of_modules_that_name_no_c_library_reports_a_tag(
+    project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    root = project("repair_nolibc")
+    result = pip_wheel(root, tmp_path / "dist", "-C", "cmake.define.WITH_LIBC=OFF", isolated=False)
+    assert tag_of(_built(result)) == f"{PY}-{PY}-linux_{ARCH}"
+    primary = _most_compatible(ARCH).split(".")[-1]
+    assert (
+        f"repair check: the repaired wheel would be tagged {primary} (this one stays linux_" in result.output
+    )
+    assert "repair check skipped" not in result.output

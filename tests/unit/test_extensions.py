@@ -397,6 +397,11 @@ def test_language_requirements(tmp_path: Path) -> None:
     assert requirements(pinned) == ["pybind11"]
     helpers_only = make(tmp_path, {}, {})
     assert requirements(helpers_only, frozenset({"cython"})) == ["cython>=3.0"]
+    # include-packages: each top-level module, unless build-system.requires names it (any spelling).
+    headers = {"h": {"sources": ["n.c"], "include-packages": ["cppy", "my_pkg.sub:headers", "pythran"]}}
+    assert requirements(make(tmp_path, headers, files)) == ["cppy", "my_pkg", "pythran"]
+    declared = make(tmp_path, headers, files, requires=["cppy>=1.3", "My-Pkg"])
+    assert requirements(declared) == ["pythran"]
 
 
 def test_project_wide_cython_directives(tmp_path: Path) -> None:
@@ -437,11 +442,20 @@ def test_project_wide_cython_directives(tmp_path: Path) -> None:
     ]
 
 
-def test_wheel_cmake_false_builds_a_pure_wheel(tmp_path: Path) -> None:
+def test_wheel_cmake_false_leaves_out_the_cmakelists_not_the_tables(tmp_path: Path) -> None:
     (tmp_path / "CMakeLists.txt").write_text("project(x)\n")
+    pure = make(tmp_path, {}, {}, wheel={"cmake": False})
+    assert (pure.native, pure.has_cmakelists) == (False, False)
+    assert str(pure.tag[0]) == "py3-none-any"
+    # The tables still build, as the standalone generated project (the C++ library's own
+    # CMakeLists.txt of a project that built its module with setuptools, say).
     project = make(tmp_path, {"m": {"sources": ["m.c"]}}, {"m.c": ""}, wheel={"cmake": False})
-    assert (project.native, project.has_cmakelists) == (False, False)
-    assert str(project.tag[0]) == "py3-none-any"
+    assert (project.native, project.has_cmakelists) == (True, False)
+    assert str(project.tag[0]) != "py3-none-any"
+    disabled = make(
+        tmp_path, {"m": {"sources": ["m.c"], "enabled": False}}, {"m.c": ""}, wheel={"cmake": False}
+    )
+    assert str(disabled.tag[0]) == "py3-none-any"
     # scikit-build-core's wheel.cmake means the same.
     pyproject = {
         "project": {"name": "x", "version": "1"},

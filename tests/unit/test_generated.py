@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
@@ -19,6 +20,7 @@ from ironwheel.archive.tags import is_free_threaded
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.environment import BuildEnvironment, numpy_dirs
 from ironwheel.cmake.helpers import HELPERS_DIR, helpers_used
+from ironwheel.cmake.includes import package_includes
 from ironwheel.cmake.plan import Plan, Tools
 from ironwheel.errors import BuildError, ConfigError, ToolError, format_error
 from ironwheel.extensions.generated import GeneratedProject, render_lists, write_generated
@@ -260,8 +262,10 @@ def test_a_project_include_of_the_users_still_runs(
     result = plan(build_dir, environment, generated, {"CMAKE_PROJECT_INCLUDE": "/src/demo/hook.cmake"})
     state = build_dir.state_dir.as_posix()
     assert not [arg for arg in result.command if arg.startswith("-DCMAKE_PROJECT_INCLUDE")]
+    # The build paths stay out of compiled files with the user's include too.
+    mapped = "" if os.name == "nt" else f'include("{state}/reproducible.cmake")\n'
     assert result.files["project-include.cmake"] == (
-        f'include("/src/demo/hook.cmake")\ninclude("{state}/rpath-room.cmake")\n'
+        f'include("/src/demo/hook.cmake")\n{mapped}include("{state}/rpath-room.cmake")\n'
         f'include("{state}/extensions.cmake")\n'
     )
 
@@ -518,3 +522,55 @@ def test_the_keys_setup_py_extensions_need(tmp_path: Path) -> None:
     ) in text
     assert 'set_target_properties("pkg._b" PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON)' in text
     assert "pkg._off" not in text
+
+
+def test_include_packages_are_cache_lists_seen_through_the_view(
+    tmp_path: Path, build_dir: BuildDir, environment: BuildEnvironment
+) -> None:
+    files = {"m.cpp": ""}
+    tables = {"pkg.m": {"sources": ["m.cpp"], "include-packages": ["cppy", "nanobind:include_dir"]}}
+    text = render_lists("p", extensions(tmp_path, tables, files), tmp_path)
+    assert (
+        'target_include_directories("pkg.m" PRIVATE ${IRONWHEEL_INCLUDE_cppy})\n'
+        'target_include_directories("pkg.m" PRIVATE ${IRONWHEEL_INCLUDE_nanobind_include_dir})\n'
+    ) in text
+    site = environment.site_dirs[0]
+    includes = {"cppy": (site / "cppy" / "include",), "nanobind:include_dir": (site / "a", Path("/opt/b"))}
+    probe = dataclasses.replace(environment, package_includes=includes)
+    result = plan(build_dir, probe, GeneratedProject(build_dir.state_dir / "generated", standalone=True))
+    view = f"{build_dir.state_dir.as_posix()}/env/site-0"
+    # A new isolated environment keeps the same paths: the cache does not change.
+    assert cache_value(result, "IRONWHEEL_INCLUDE_cppy") == f"{view}/cppy/include"
+    assert cache_value(result, "IRONWHEEL_INCLUDE_nanobind_include_dir") == f"{view}/a;/opt/b"
+
+
+def test_include_packages_are_asked_of_the_build_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Modules of the test's own: one returning a list (and printing), one failing on import.
+    site = tmp_path / "site"
+    (site / "more").mkdir(parents=True)
+    (site / "many_headers.py").write_text(
+        "import os\nprint('imported')\n"
+        "def get_include():\n"
+        "    here = os.path.dirname(os.path.abspath(__file__))\n"
+        "    return [here, os.path.join(here, 'more')]\n"
+    )
+    (site / "broken_headers.py").write_text("import not_a_module_anywhere\n")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    cwd = tmp_path / "state"
+    cwd.mkdir()
+    python = Path(sys.executable)
+    import cppy  # type: ignore[import-untyped]  # in tests/requirements.txt
+
+    cppy_include = Path(cppy.get_include())
+    found = package_includes(["cppy", "many_headers"], python, cwd, {})
+    assert found == {"cppy": (cppy_include,), "many_headers": (site, site / "more")}
+    with pytest.raises(ConfigError) as caught:
+        package_includes(["broken_headers"], python, cwd, {"broken_headers": "key"})
+    assert caught.value.message == (
+        "key: importing broken_headers failed: ModuleNotFoundError: No module named 'not_a_module_anywhere'"
+    )
+    # A module in the working directory (the project's, say) is not the build requirement.
+    (cwd / "cppy.py").write_text("def get_include():\n    return '/nowhere'\n")
+    assert package_includes(["cppy"], python, cwd, {}) == {"cppy": (cppy_include,)}

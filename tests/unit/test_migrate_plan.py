@@ -350,3 +350,104 @@ def test_setup_cfg_alone_and_ext_package(tmp_path: Path) -> None:
     assert data["tool"]["ironwheel"]["metadata"] == {"version": {"file": "src/cfgpkg/__init__.py"}}
     assert list(data["tool"]["ironwheel"]["extension"]) == ["cfgpkg._x"]
     assert [item.subject for item in migration.report.of("delete")] == ["setup.py", "setup.cfg"]
+
+
+def _setup_project(root: Path, setup: str, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True)
+    (root / "setup.py").write_text(setup)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("imports", "call", "module"),
+    [
+        ("import cppy", "cppy.get_include()", "cppy"),
+        ("from cppy import get_include", "get_include()", "cppy"),
+        ("import cppy as c", "c.get_include()", "cppy"),
+        ("import pythran, cppy", "pythran.get_include()", "pythran"),
+        ("import mylib.headers", "mylib.headers.get_include()", "mylib.headers"),
+    ],
+)
+def test_a_build_requirement_s_get_include_becomes_include_packages(
+    tmp_path: Path, imports: str, call: str, module: str
+) -> None:
+    setup = (
+        f"{imports}\nfrom setuptools import Extension, setup\n"
+        f"setup(name='h', version='1', ext_modules=[Extension('h._m', ['m.c'], include_dirs=['inc', {call}])])\n"
+    )
+    root = _setup_project(tmp_path / "h", setup, {"m.c": "", "inc/h.h": ""})
+    migration = plan_migration(root, run=False)
+    table = tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"]["h._m"]
+    assert table == {"sources": ["m.c"], "include-dirs": ["inc"], "include-packages": [module]}
+    assert migration.report.of("manual") == []
+
+
+def test_the_recorder_s_marker_of_a_package_include_reads_back() -> None:
+    from ironwheel.migrate import values as v
+    from ironwheel.migrate.runner import _value
+
+    read = _value({"include_dirs": ["__ironwheel_include__:cppy", "inc"]})
+    assert read["include_dirs"] == ["__ironwheel_include__:cppy", "inc"]
+    assert isinstance(read["include_dirs"][0], v.PackageInclude)
+    assert read["include_dirs"][0].module == "cppy"
+
+
+def test_cppy_s_build_ext_gives_its_headers_and_cxx11(tmp_path: Path) -> None:
+    setup = (
+        "from cppy import CppyBuildExt\nfrom setuptools import Extension, setup\n"
+        "setup(name='k', version='1', cmdclass={'build_ext': CppyBuildExt}, ext_modules=["
+        "Extension('k._cpp', ['a.cpp']), Extension('k._c', ['b.c'])])\n"
+    )
+    root = _setup_project(tmp_path / "k", setup, {"a.cpp": "", "b.c": ""})
+    migration = plan_migration(root, run=False)
+    tables = tomllib.loads(migration.new_text)["tool"]["ironwheel"]["extension"]
+    assert tables == {
+        "k._cpp": {"sources": ["a.cpp"], "include-packages": ["cppy"], "cxx-std": 11},
+        "k._c": {"sources": ["b.c"], "include-packages": ["cppy"]},
+    }
+    converted = [(item.subject, item.text) for item in migration.report.of("converted")]
+    assert converted[1] == (
+        "cmdclass build_ext",
+        'cppy\'s build_ext (cppy.CppyBuildExt) -> include-packages = ["cppy"], cxx-std = 11 (C++ modules) '
+        "in the extension tables",
+    )
+    assert migration.report.of("manual") == []
+
+
+CMAKELISTS = "cmake_minimum_required(VERSION 3.18)\nproject(lib CXX)\n"
+
+
+@pytest.mark.parametrize(
+    ("setup", "cmake"),
+    [
+        # A setup.py that never runs CMake: the CMakeLists.txt is the C++ library's own build.
+        ("from setuptools import Extension, setup\nsetup(name='c', version='1', ext_modules=[EXT])\n", False),
+        # One that does (the CMakeBuild idiom, a "cmake" command): the CMakeLists.txt may be the build.
+        (
+            "import subprocess\nfrom setuptools import Extension, setup\n"
+            "def build(): subprocess.check_call(['cmake', '--build', '.'])\n"
+            "setup(name='c', version='1', ext_modules=[EXT])\n",
+            None,
+        ),
+        (
+            "from setuptools import Extension, setup\nfrom setuptools.command.build_ext import build_ext\n"
+            "class CMakeBuild(build_ext):\n    pass\n"
+            "setup(name='c', version='1', ext_modules=[EXT], cmdclass={'build_ext': CMakeBuild})\n",
+            None,
+        ),
+    ],
+    ids=["unused", "cmake command", "CMakeBuild"],
+)
+def test_a_cmakelists_the_setuptools_build_never_ran_is_left_out(
+    tmp_path: Path, setup: str, cmake: bool | None
+) -> None:
+    text = setup.replace("EXT", "Extension('c._m', ['m.c'])")
+    root = _setup_project(tmp_path / "c", text, {"m.c": "", "CMakeLists.txt": CMAKELISTS})
+    migration = plan_migration(root, run=False)
+    ironwheel = tomllib.loads(migration.new_text)["tool"]["ironwheel"]
+    assert ironwheel.get("wheel", {}).get("cmake") == cmake
+    manual = [item.subject for item in migration.report.of("manual")]
+    assert ("CMakeLists.txt" in manual) == (cmake is None)

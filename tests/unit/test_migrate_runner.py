@@ -144,3 +144,28 @@ def test_a_setup_py_that_hangs_is_stopped(tmp_path: Path) -> None:
     assert recorded.calls == []
     assert recorded.error.startswith("running setup.py failed: cannot run ")
     assert "timed out after 1.0 seconds" in recorded.error
+
+
+def test_an_installed_build_requirement_s_get_include_is_recorded_as_its_name(tmp_path: Path) -> None:
+    # cppy is installed here (tests/requirements.txt); the project's own module is left alone.
+    (tmp_path / "localheaders.py").write_text("def get_include():\n    return 'vendor/include'\n")
+    recorded = run(
+        tmp_path,
+        """
+        import cppy
+        import localheaders
+        from setuptools import Extension, setup
+
+        setup(
+            name="pkg",
+            ext_modules=[Extension("pkg.c", ["c.cpp"], include_dirs=[cppy.get_include(), localheaders.get_include()])],
+        )
+        """,
+    )
+    assert recorded.error == ""
+    (call,) = recorded.calls
+    (extension,) = call.arguments["ext_modules"]
+    first, second = extension.arguments["include_dirs"]
+    assert isinstance(first, v.PackageInclude)
+    assert first.module == "cppy"
+    assert second == "vendor/include"

@@ -7,15 +7,18 @@ string table and symbols, and the section headers readelf uses.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ironwheel.repair.elf import parse_elf
 from ironwheel.repair.elfedit import NoRoomError, rewrite_search_path, set_search_path
+from tests.conftest import require_tool
 from tests.integration.repairing import llvm
 
 _DT = {
@@ -285,3 +288,78 @@ def test_a_static_file_has_no_search_path_to_write() -> None:
     with pytest.raises(NoRoomError, match=r"^it is linked statically$"):
         rewrite_search_path(data, ["$ORIGIN"])
     rewrite_search_path(data, [])  # nothing to remove either
+
+
+# Linkers of all four classes: binutils' ld for x86-64 and i386, zig's lld for big-endian machines.
+LINKERS = {
+    "64-le": ["gcc"],
+    "32-le": ["gcc", "-m32", "-nostdlib"],
+    "64-be": [sys.executable, "-m", "ziglang", "cc", "-target", "powerpc64-linux-musl", "-nostdlib"],
+    "32-be": [sys.executable, "-m", "ziglang", "cc", "-target", "powerpc-linux-musl", "-nostdlib"],
+}
+
+
+def _link(directory: Path, linker: list[str], rpath: str, build_id: str = "sha1") -> Path:
+    """A shared object as a linker writes it in a build tree: its search path names the tree.
+
+    Compiled from ``directory``'s parent, so that only the search path tells two apart.
+    """
+    if linker[0] == "gcc":
+        require_tool("gcc")
+    directory.mkdir(parents=True)
+    source = directory.parent / "demo.c"
+    source.write_text("int demo(void) { return 42; }\n")
+    output = directory / "libdemo.so"
+    link = [*linker, "-shared", "-fPIC", f"-Wl,--build-id={build_id}", f"-Wl,-rpath,{rpath}"]
+    subprocess.run([*link, "-o", output, source.name], check=True, cwd=directory.parent)
+    return output
+
+
+def _build_id(path: Path) -> bytes | None:
+    output = subprocess.run(
+        [require_tool("readelf"), "-nW", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"Build ID: ([0-9a-f]+)", output)
+    return bytes.fromhex(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("linker", LINKERS.values(), ids=LINKERS.keys())
+def test_an_edited_file_gets_the_build_id_of_its_new_content(tmp_path: Path, linker: list[str]) -> None:
+    # Two build trees, paths of the same length: the linkers' build-ids differ, nothing else.
+    one = _link(tmp_path / "one", linker, "/home/alice/project/build/lib:$ORIGIN")
+    two = _link(tmp_path / "two", linker, "/home/bobby/project/build/lib:$ORIGIN")
+    assert one.read_bytes() != two.read_bytes()
+    for path in (one, two):
+        set_search_path(path, ["$ORIGIN"])
+    assert one.read_bytes() == two.read_bytes()
+    assert b"/home/" not in one.read_bytes()
+    assert readelf(one)["RUNPATH"] == ["$ORIGIN"]
+    # The new id is a hash of the file as it ships, its own bytes zeroed.
+    build_id = _build_id(one)
+    assert build_id is not None
+    assert len(build_id) == 20
+    data = one.read_bytes()
+    assert data.count(build_id) == 1
+    zeroed = data.replace(build_id, bytes(20))
+    assert hashlib.shake_256(zeroed).digest(20) == build_id
+
+
+@pytest.mark.parametrize(("style", "size"), [("md5", 16), ("0x0123456789abcdef", 8), ("uuid", 16)])
+def test_a_build_id_keeps_its_size(tmp_path: Path, style: str, size: int) -> None:
+    path = _link(tmp_path / "lib", LINKERS["64-le"], "/build/tree/lib", build_id=style)
+    set_search_path(path, ["$ORIGIN"])
+    build_id = _build_id(path)
+    assert build_id is not None
+    assert len(build_id) == size
+    assert hashlib.shake_256(path.read_bytes().replace(build_id, bytes(size))).digest(size) == build_id
+
+
+def test_a_file_without_a_build_id_or_change_keeps_its_bytes(tmp_path: Path) -> None:
+    plain = _link(tmp_path / "plain", LINKERS["64-le"], "/build/tree/lib", build_id="none")
+    set_search_path(plain, ["$ORIGIN"])
+    assert _build_id(plain) is None
+    assert readelf(plain)["RUNPATH"] == ["$ORIGIN"]
+    linked = _link(tmp_path / "linked", LINKERS["64-le"], "$ORIGIN")
+    before = linked.read_bytes()
+    set_search_path(linked, ["$ORIGIN"])  # nothing to change: the linker's id stays
+    assert linked.read_bytes() == before

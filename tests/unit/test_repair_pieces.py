@@ -17,6 +17,7 @@ from ironwheel.errors import PackagingError
 from ironwheel.repair.base import Options, Report
 from ironwheel.repair.elf import ElfFile
 from ironwheel.repair.internal import _destinations, search_dirs
+from ironwheel.repair.libc import libc_family, unmarked
 from ironwheel.repair.linux import parse_show_text, wheel_arch
 from ironwheel.repair.macos import required_archs
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
@@ -231,6 +232,56 @@ def test_auditwheel_show_text_is_read_like_its_json() -> None:
 )
 def test_the_architecture_of_a_linux_wheel(name: str, arch: str) -> None:
     assert wheel_arch(name) == arch
+
+
+GLIBC_PYTHON = ("libm.so.6", "libc.so.6")
+MUSL_PYTHON = ("libpython3.12.so.1.0", "libc.musl-x86_64.so.1")
+
+
+@pytest.mark.parametrize(
+    ("needed", "interpreter", "family"),
+    [
+        # A binary that names its C library decides, whatever the others (which name none) say.
+        ([(), ("libcore.so",), ("libc.so.6",)], MUSL_PYTHON, "manylinux"),
+        ([(), ("libc.musl-aarch64.so.1",)], GLIBC_PYTHON, "musllinux"),
+        ([("ld-linux-aarch64.so.1",)], (), "manylinux"),
+        ([("ld-musl-x86_64.so.1",)], (), "musllinux"),
+        ([("ld64.so.2",)], MUSL_PYTHON, "manylinux"),
+        # None names one: the interpreter's, else glibc's.
+        ([(), ("libcore.so", "libstdc++.so.6")], MUSL_PYTHON, "musllinux"),
+        ([()], GLIBC_PYTHON, "manylinux"),
+        ([], (), "manylinux"),
+        # Both: the tool says what is wrong.
+        ([("libc.so.6",), ("libc.musl-x86_64.so.1",)], GLIBC_PYTHON, None),
+    ],
+)
+def test_the_c_library_of_a_wheel_s_binaries(
+    needed: list[tuple[str, ...]], interpreter: tuple[str, ...], family: str | None
+) -> None:
+    assert libc_family(needed, interpreter) == family
+
+
+def test_the_libc_marker_leaves_the_repaired_wheel_s_name_and_sbom(tmp_path: Path) -> None:
+    marked = "d-1-cp39-abi3-manylinux1_x86_64.manylinux_2_5_x86_64.manylinux_x86_64.whl"
+    final = "d-1-cp39-abi3-manylinux1_x86_64.manylinux_2_5_x86_64.whl"
+    purl = "pkg:pypi/d@1?file_name=" + marked.replace("+", "%2B")
+    sbom = json.dumps({"metadata": {"component": {"purl": purl}}}).encode()
+    entries: dict[str, Source] = {
+        "d/_core.so": ELF_HEAD,
+        "d-1.dist-info/METADATA": b"Metadata-Version: 2.1\nName: d\nVersion: 1\n",
+        "d-1.dist-info/WHEEL": b"Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp39-abi3-manylinux_2_5_x86_64\n",
+        "d-1.dist-info/sboms/auditwheel.cdx.json": sbom,
+    }
+    (tmp_path / "out").mkdir()
+    made = write_wheel(tmp_path / "out" / marked, entries, dist_info="d-1.dist-info", epoch=315532800)
+    renamed = unmarked(made, "manylinux_x86_64", tmp_path / "scratch")
+    assert renamed == tmp_path / "out" / final
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [final]
+    unpacked = extract_wheel(renamed, tmp_path / "unpacked")  # checks the RECORD
+    listed = json.loads(Path(str(unpacked["d-1.dist-info/sboms/auditwheel.cdx.json"])).read_text())
+    assert listed["metadata"]["component"]["purl"] == f"pkg:pypi/d@1?file_name={final}"
+    assert Path(str(unpacked["d/_core.so"])).read_bytes() == ELF_HEAD
+    assert unmarked(renamed, "", tmp_path / "scratch") == renamed
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
+from ironwheel.cmake.includes import package_includes
 from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_compilers, keep_tools
@@ -65,8 +66,6 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     stable_abi = project.tag[1]
     settings = project.settings
-    if settings.extension and not settings.wheel.cmake:
-        log.warning("ignoring the extension tables: wheel.cmake = false")
     environment = BuildEnvironment.probe(build_dir.record("entry-points"))
     declared: list[Extension] = []
     extensions: list[Extension] = []
@@ -80,7 +79,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
         cmake, ninja = keep_tools(build_dir, environment, *chosen)
         cache.save()
-    if settings.extension and settings.wheel.cmake:
+    if settings.extension:
         # Only projects with extension tables pay for their machinery.
         from ironwheel.tools.compilers import buildable
 
@@ -88,6 +87,10 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         extensions = buildable(
             declared, policy, environment.environ, defines=settings.cmake.define, compilers=compilers
         )
+        asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
+        if asked:
+            includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
+            environment = dataclasses.replace(environment, package_includes=includes)
     launcher = find_launcher(settings.build.compiler_launcher, environment.environ)
     tools = Tools(cmake, ninja, launcher, compilers)
     for item in generated:

@@ -82,6 +82,8 @@ class BuildEnvironment:
     environ: Mapping[str, str]
     numpy: NumPyDirs | None = None
     entry_points: CMakeEntryPoints = dataclasses.field(default_factory=CMakeEntryPoints)
+    # include-packages entry -> its include directories (cmake/includes.py), once the tables are known
+    package_includes: Mapping[str, tuple[Path, ...]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def probe(cls, entry_points: Record | None = None) -> BuildEnvironment:

@@ -41,7 +41,7 @@ from ironwheel.cmake.envview import EnvironmentView
 from ironwheel.cmake.helpers import HELPERS_DIR
 from ironwheel.cmake.rpath import ROOM_INCLUDE, default_install_rpath, has_room
 from ironwheel.errors import ConfigError
-from ironwheel.extensions.generated import GeneratedProject, extensions_hook
+from ironwheel.extensions.generated import GeneratedProject, extensions_hook, include_variable
 from ironwheel.request import BuildRequest
 from ironwheel.settings import Settings
 from ironwheel.settings.model import install_prefix_arguments
@@ -212,8 +212,12 @@ def _interpreter_lines(view: EnvironmentView, cross: CrossBuild) -> list[str]:
 def _abi_and_numpy_lines(
     target: Target, environment: BuildEnvironment, view: EnvironmentView, cmake: Program
 ) -> list[str]:
-    """A free-threaded Python's ABI, and NumPy's headers when the environment has NumPy."""
-    lines: list[str] = []
+    """A free-threaded Python's ABI, NumPy's headers when the environment has NumPy, and the
+    include directories of the tables' include-packages."""
+    lines = [
+        _cache_line(include_variable(entry), ";".join(view.stable(path) for path in directories))
+        for entry, directories in sorted(environment.package_includes.items())
+    ]
     if target.wheel.python.free_threaded and cmake.version >= Version("3.30"):
         lines += [_cache_line(f"{prefix}_FIND_ABI", "ANY;ANY;ANY;ON") for prefix in ("Python", "Python3")]
     if environment.numpy is not None:
@@ -258,10 +262,12 @@ def _project_includes(
     """CMAKE_PROJECT_INCLUDE (chaining the user's, taken out of ``defines``): cache lines and files."""
     files: dict[str, str] = {}
     includes: list[Path] = []
-    if "CMAKE_PROJECT_INCLUDE" not in defines and os.name != "nt":
+    if os.name != "nt":
         files[_layout.REPRODUCIBLE] = _reproducible_include(target.source_dir, build_dir.path)
         includes.append(build_dir.cmake_file(_layout.REPRODUCIBLE))
-    lines: list[str] = []
+    # The linker hashes the build tree's RPATH into the GNU build-id (and pads the string
+    # to its length): relative entries keep the build directory out of both.
+    lines = [_cache_line("CMAKE_BUILD_RPATH_USE_ORIGIN", "ON", "BOOL")]
     install_rpath = default_install_rpath(target.platform)
     if install_rpath is not None:
         lines.append(_cache_line("CMAKE_INSTALL_RPATH", install_rpath))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from ironwheel.extensions.tables import Extension
     from ironwheel.settings.model import Scalar
 
-__all__ = ["GeneratedProject", "extensions_hook", "render_lists", "write_generated"]
+__all__ = ["GeneratedProject", "extensions_hook", "include_variable", "render_lists", "write_generated"]
 
 log = logging.getLogger("ironwheel")
 
@@ -37,6 +38,11 @@ class GeneratedProject:
 
     directory: Path
     standalone: bool
+
+
+def include_variable(entry: str) -> str:
+    """The cache variable holding the include directories of an ``include-packages`` entry."""
+    return "IRONWHEEL_INCLUDE_" + re.sub(r"\W", "_", entry)
 
 
 def _arg(value: str) -> str:
@@ -156,6 +162,9 @@ def _extension_block(extension: Extension, root: Path) -> list[str]:
         )
     if settings.numpy and extension.binding != "f2py":
         lines.append(f"ironwheel_link_numpy({_arg(target)})")
+    for entry in settings.include_packages:
+        # A list in the initial cache (cmake/plan.py): unquoted, so that each directory is one.
+        lines.append(f"target_include_directories({_arg(target)} PRIVATE ${{{include_variable(entry)}}})")
     if extension.cxx and extension.binding != "cython":
         lines.append(f"set_target_properties({_arg(target)} PROPERTIES LINKER_LANGUAGE CXX)")
     if settings.optional:

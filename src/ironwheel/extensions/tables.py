@@ -35,6 +35,7 @@ __all__ = [
     "Binding",
     "Extension",
     "derived_py_api",
+    "include_requirement",
     "language_requirements",
     "load_extensions",
 ]
@@ -405,6 +406,11 @@ def load_extensions(
     return extensions
 
 
+def include_requirement(entry: str) -> str:
+    """The package an ``include-packages`` entry (``module.sub:function``) needs: its top-level module."""
+    return entry.partition(":")[0].split(".", maxsplit=1)[0]
+
+
 def _declared(build_requires: Sequence[str]) -> set[str]:
     names: set[str] = set()
     for text in build_requires:
@@ -438,11 +444,17 @@ def language_requirements(
             reasons.setdefault("numpy", f"{extension.name} uses NumPy")
         if extension.binding in ("pybind11", "nanobind"):
             reasons.setdefault(extension.binding, f"{extension.name} uses {extension.binding}")
+        for entry in extension.settings.include_packages:
+            reasons.setdefault(
+                include_requirement(entry),
+                f"{extension.name} compiles against its headers (include-packages)",
+            )
     declared = _declared(build_requires)
     wanted: list[str] = []
     for name in sorted(reasons):
-        if name in declared:
+        if canonicalize_name(name) in declared:
             continue
-        log.info("requesting %s: %s", _REQUIREMENTS[name], reasons[name])
-        wanted.append(_REQUIREMENTS[name])
+        requirement = _REQUIREMENTS.get(name, name)
+        log.info("requesting %s: %s", requirement, reasons[name])
+        wanted.append(requirement)
     return wanted

@@ -4,8 +4,9 @@
 its own process, in the project directory. setuptools, distutils, Cython,
 numpy, pybind11 and setuptools_scm are stand-in modules here, whether or not
 the real ones are installed: ``setup()`` records its keywords, ``Extension``
-its arguments, ``cythonize`` its options, ``numpy.get_include()`` returns a
-marker, and no command ever runs (nothing is compiled). HOOK names a
+its arguments, ``cythonize`` its options, ``numpy.get_include()`` (and any
+other installed package's ``get_include()``) returns a marker, and no command
+ever runs (nothing is compiled). HOOK names a
 function ``pdm_build_update_setup_kwargs`` style hook to call instead of
 running the script as ``__main__``. Standard library only.
 """
@@ -58,6 +59,45 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             for key, item in list(module.__dict__.items()):
                 if item is Command and key.islower():
                     module.__dict__[key] = importlib.import_module(f"{module.__name__}.{key}")
+
+
+INCLUDE_MARKER = "__ironwheel_include__:"  # + the module: migrate.values.PackageInclude
+
+
+def _in_project(origin: str | None) -> bool:
+    return bool(origin) and os.path.abspath(str(origin)).startswith(os.path.join(os.getcwd(), ""))
+
+
+class _Includes(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """A build requirement's ``get_include()`` (cppy's, pythran's) gives a marker, as numpy's stand-in does.
+
+    The real package is imported; only that one function is replaced once it
+    has run, so that the tables name the package, not this machine's path.
+    """
+
+    def __init__(self) -> None:
+        self.loaders: dict[str, importlib.abc.Loader] = {}
+
+    def find_spec(
+        self, fullname: str, path: Any, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname.split(".", maxsplit=1)[0] in (*ROOTS, *getattr(sys, "stdlib_module_names", ())):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or spec.loader is None or _in_project(spec.origin):
+            return spec  # the project's own modules are what they are
+        self.loaders[fullname] = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self.loaders[spec.name].create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        self.loaders[module.__name__].exec_module(module)
+        if callable(getattr(module, "get_include", None)):
+            name = module.__name__
+            module.get_include = lambda *args, **kwargs: INCLUDE_MARKER + name  # type: ignore[attr-defined]
 
 
 class _RecordingEnviron(MutableMapping[str, str]):
@@ -127,6 +167,7 @@ def main(argv: Sequence[str]) -> int:
     os.chdir(project)
     sys.path.insert(0, project)
     sys.meta_path.insert(0, _Finder())
+    sys.meta_path.insert(1, _Includes())
     for name in list(sys.modules):
         if name.split(".")[0] in ROOTS:
             del sys.modules[name]

@@ -4,7 +4,9 @@ A ``build_ext`` subclass is read (never run): one that catches compiler
 errors makes the extensions optional, one that adds NumPy's headers gives
 them ``numpy = true``, and what it changes in the extensions comes from its
 replay (:mod:`ironwheel.migrate.replay`); what else it does is reported
-with its lines.
+with its lines. A build requirement's own ``build_ext`` (cppy's) is known by
+what it gives every extension. A CMakeLists.txt the setuptools build never
+ran is left out of the new build.
 Environment variables and command-line options setup.py reads are
 classified by what setting them changes, which was found by reading
 setup.py again with the variable set.
@@ -14,13 +16,15 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ironwheel.migrate import values as v
 from ironwheel.migrate.report import Report
 
-__all__ = ["Commands", "analyse_commands", "classify_knobs"]
+__all__ = ["Commands", "analyse_commands", "apply_command_keys", "classify_knobs", "unused_cmakelists"]
 
 _BUILD_ERRORS = frozenset(
     {
@@ -46,6 +50,14 @@ _KNOWN_COMMANDS = {
     "versioneer.cmd_build_py": "versioneer",
     "versioneer.cmd_sdist": "versioneer",
 }
+# build_ext classes of build requirements, and what they do to every extension, in table keys.
+_KNOWN_BUILD_EXT: dict[str, tuple[str, dict[str, Any]]] = {
+    # Adds cppy's headers and compiles C++ as C++11 (/EHsc, MSVC's default, on Windows).
+    "cppy.CppyBuildExt": ("cppy's build_ext", {"include-packages": ["cppy"], "cxx-std": 11}),
+}
+# A setup.py that runs CMake: a "cmake ..." command, or a name such as CMakeBuild or cmake_ext.
+_CMAKE_COMMAND = re.compile(r"(?i)^(\S*/)?cmake(\.exe)?(\s|$)")
+_CMAKE_NAME = re.compile(r"(?i)cmake")
 _STEPS = {
     "build_ext": "compiler-specific flags: [[tool.ironwheel.overrides]] on sys_platform, or a CMakeLists.txt",
     "build_py": "files generated at build time: [[tool.ironwheel.generate]] or a CMakeLists.txt",
@@ -64,6 +76,8 @@ class Commands:
     optional: bool = False
     numpy: bool = False
     optional_lines: list[int] = dataclasses.field(default_factory=list)
+    # Table keys a known build_ext gives every extension ("cxx-std" only those in C++).
+    tables: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def _names(node: ast.expr | None) -> set[str]:
@@ -120,6 +134,15 @@ def analyse_commands(
         if isinstance(name, str) and name in _KNOWN_COMMANDS:
             report.converted(subject, f"{_KNOWN_COMMANDS[name]}: ironwheel builds this itself")
             continue
+        if command == "build_ext" and isinstance(name, str) and name in _KNOWN_BUILD_EXT:
+            what, keys = _KNOWN_BUILD_EXT[name]
+            result.tables.update(keys)
+            given = ", ".join(
+                f"{key} = {_toml(value)}" + (" (C++ modules)" if key == "cxx-std" else "")
+                for key, value in keys.items()
+            )
+            report.converted(subject, f"{what} ({name}) -> {given} in the extension tables")
+            continue
         node = classes.get(str(name).rsplit(".", 1)[-1]) if name else None
         if node is None:
             report.manual(
@@ -170,6 +193,12 @@ def analyse_commands(
             continue
         report.manual(subject, f"{node.name} ({lines})", _STEPS.get(command, "see docs/porting.md"))
     return result
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(f'"{item}"' for item in value) + "]"
+    return str(value)
 
 
 def _extension_names(kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -228,3 +257,57 @@ def classify_knobs(
                 f"read by {script} ({where}); no effect on what migrate converted",
                 "IRONWHEEL_* variables or -C settings",
             )
+
+
+def unused_cmakelists(root: Path, tree: ast.Module | None, script: str, report: Report) -> bool:
+    """Whether the project has a CMakeLists.txt that the setuptools build never ran.
+
+    ironwheel would configure it (a C++ library's own build, its tests): the
+    wheel must build the tables alone. A setup.py that mentions CMake (a
+    ``CMakeBuild`` command, ``"cmake"`` run by subprocess) may use it: that
+    is reported instead.
+    """
+    if not (root / "CMakeLists.txt").is_file():
+        return False
+    mentions = tree is not None and any(
+        (isinstance(node, ast.Constant) and isinstance(node.value, str) and _CMAKE_COMMAND.match(node.value))
+        or _CMAKE_NAME.search(_identifier(node))
+        for node in ast.walk(tree)
+    )
+    if mentions:
+        report.manual(
+            "CMakeLists.txt",
+            f"{script or 'setup.py'} seems to run CMake",
+            "if it builds the extensions, drop their tables and give its -D options to "
+            "tool.ironwheel.cmake.define; else set tool.ironwheel.wheel.cmake = false",
+        )
+        return False
+    report.converted(
+        "CMakeLists.txt",
+        "the setuptools build did not use it -> tool.ironwheel.wheel.cmake = false (the tables alone "
+        "are built)",
+    )
+    return True
+
+
+def _identifier(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.name if isinstance(node, ast.ClassDef) else ""
+
+
+def apply_command_keys(table: dict[str, Any], keys: Mapping[str, Any]) -> None:
+    """What a known build_ext gives every extension: lists joined, cxx-std for C++ modules alone."""
+    for key, value in keys.items():
+        if isinstance(value, list):
+            table[key] = [*table.get(key, []), *(item for item in value if item not in table.get(key, []))]
+        elif key == "cxx-std":
+            cxx = table.get("language") == "c++" or any(
+                s.lower().endswith((".cpp", ".cxx", ".cc", ".c++")) for s in table["sources"]
+            )
+            if cxx:
+                table.setdefault(key, value)
+        else:
+            table.setdefault(key, value)

@@ -280,6 +280,11 @@ def _table(
             if item is v.PYBIND11_INCLUDE or str(item) == str(v.PYBIND11_INCLUDE):
                 table.setdefault("binding", "pybind11")
                 continue
+            package = item if isinstance(item, v.PackageInclude) else v.PackageInclude.parse(str(item))
+            if package is not None and key == "include_dirs":
+                if package.module not in table.get("include-packages", []):
+                    table["include-packages"] = [*table.get("include-packages", []), package.module]
+                continue
             if key == "include_dirs" and (
                 str(item) == str(v.PYTHON_INCLUDE) or os.path.normpath(str(item)) in _python_includes()
             ):

@@ -405,6 +405,10 @@ class Library:
             return handler(self, ev, args, kwargs, node)
         if name.startswith("builtins.") and name[9:] in EXCEPTIONS:
             return function
+        module, _, attribute = name.rpartition(".")
+        if attribute == "get_include" and module and not args and not kwargs:
+            # cppy.get_include(), pythran.get_include(): a build requirement's headers.
+            return v.PackageInclude(module)
         return ev.unknown(f"{name}()", node)
 
     def _instantiate(

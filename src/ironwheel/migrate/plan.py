@@ -10,7 +10,7 @@ from typing import Any
 
 from ironwheel.errors import ConfigError, IronwheelError
 from ironwheel.migrate import values as v
-from ironwheel.migrate.commands import analyse_commands, classify_knobs
+from ironwheel.migrate.commands import analyse_commands, apply_command_keys, classify_knobs, unused_cmakelists
 from ironwheel.migrate.extensions import convert_extensions, fold_libraries, merge_worlds
 from ironwheel.migrate.legacy import Legacy, read_legacy
 from ironwheel.migrate.manifest import read_manifest
@@ -307,6 +307,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             table["optional"] = True
         if commands.numpy and not any(s.endswith((".f", ".f90", ".pyf")) for s in table["sources"]):
             table["numpy"] = True
+        apply_command_keys(table, commands.tables)
         report.converted(
             f"extension {name}", f'-> [tool.ironwheel.extension."{name}"]', legacy.how.get("ext_modules", "")
         )
@@ -398,6 +399,8 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     wheel = dict(layout.wheel)
     if py_api:
         wheel["py-api"] = py_api
+    if unused_cmakelists(legacy.root, legacy.tree, legacy.script, report):
+        wheel["cmake"] = False
     if wheel:
         ironwheel["wheel"] = wheel
     if layout.sdist:

@@ -39,7 +39,7 @@ class Recorded:
 
 def _value(item: Any) -> Any:
     if isinstance(item, str):
-        return _SPECIALS.get(item, item)
+        return _SPECIALS.get(item) or v.PackageInclude.parse(item) or item
     if isinstance(item, list):
         return [_value(element) for element in item]
     if isinstance(item, dict):

@@ -25,6 +25,7 @@ __all__ = [
     "FromModule",
     "Globbed",
     "Matched",
+    "PackageInclude",
     "SetupCall",
     "Special",
     "Unknown",
@@ -130,6 +131,23 @@ class Special(str):
 
     def __new__(cls, name: str) -> Special:
         return super().__new__(cls, name)
+
+
+class PackageInclude(Special):
+    """``module.get_include()`` of a build requirement: its header directory (``include-packages``)."""
+
+    PREFIX = "__ironwheel_include__:"
+    module: str
+
+    def __new__(cls, module: str) -> PackageInclude:
+        made = str.__new__(cls, cls.PREFIX + module)
+        made.module = module
+        return made
+
+    @classmethod
+    def parse(cls, text: str) -> PackageInclude | None:
+        """The marker back from its text (as the recorder writes it), else None."""
+        return cls(text[len(cls.PREFIX) :]) if text.startswith(cls.PREFIX) else None
 
 
 NUMPY_INCLUDE = Special("__ironwheel_numpy_include__")

@@ -91,9 +91,12 @@ class Project:
 
     @property
     def native(self) -> bool:
-        """Whether CMake builds part of this project: its CMakeLists.txt or extension tables."""
+        """Whether CMake builds part of this project: its CMakeLists.txt or extension tables.
+
+        ``wheel.cmake = false`` leaves out the CMakeLists.txt, not the tables.
+        """
         enabled = any(table.enabled for table in self.settings.extension.values())
-        return self.has_cmakelists or (self.settings.wheel.cmake and enabled)
+        return self.has_cmakelists or enabled
 
     def _warn(self, messages: Sequence[str]) -> None:
         """Show each warning about the metadata once, whether it was read or recalled."""

@@ -12,19 +12,27 @@ The old string must belong to the search path alone. A linker may let a
 shorter string (a symbol name, a library name) share the tail of a longer
 one; such a file is left alone (:class:`NoRoomError`), as is one without a
 search path entry to reuse.
+
+The linker hashed the file as it was linked, with the build tree's search
+path, into the GNU build-id; an edited file gets a build-id hashed from its
+new content (:func:`refresh_build_id`), so that the same sources built in
+two directories give the same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel.repair.elf import Reader, file_offset, segments
 
-__all__ = ["NoRoomError", "rewrite_search_path", "set_search_path"]
+__all__ = ["NoRoomError", "refresh_build_id", "rewrite_search_path", "set_search_path"]
 
 _PT_DYNAMIC = 2
+_PT_NOTE = 4
+_NT_GNU_BUILD_ID = 3
 _SHT_DYNSYM = 11
 _DT_NULL = 0
 _DT_HASH = 4
@@ -162,8 +170,56 @@ def _rewrite(reader: Reader, data: bytearray, new: bytes) -> None:
     data[start : start + entry_size * len(entries)] = packed.ljust(entry_size * len(entries), b"\0")
 
 
+def _build_ids(reader: Reader) -> list[tuple[int, int]]:
+    """(file offset, size) of the descriptor of every GNU build-id note in the note segments."""
+    if reader.wide:
+        phoff, phentsize, phnum = reader.unpack("Q", 32)[0], *reader.unpack("HH", 54)
+    else:
+        phoff, phentsize, phnum = reader.unpack("I", 28)[0], *reader.unpack("HH", 42)
+    found: list[tuple[int, int]] = []
+    for index in range(phnum):
+        position = phoff + index * phentsize
+        if reader.wide:
+            kind, _flags, offset, _vaddr, _paddr, size, _memsz, align = reader.unpack("IIQQQQQQ", position)
+        else:
+            kind, offset, _vaddr, _paddr, size, _memsz, _flags, align = reader.unpack("IIIIIIII", position)
+        if kind != _PT_NOTE:
+            continue
+        step = 8 if align == 8 else 4  # notes are padded to their segment's alignment (4 or 8)
+        note, end = offset, offset + size
+        while note + 12 <= end:
+            name_size, desc_size, note_type = reader.unpack("III", note)
+            desc = note + 12 + -(-name_size // step) * step
+            name = reader.data[note + 12 : note + 12 + name_size]
+            if note_type == _NT_GNU_BUILD_ID and name == b"GNU\0" and desc + desc_size <= end:
+                found.append((desc, desc_size))
+            note = desc + -(-desc_size // step) * step
+    return found
+
+
+def refresh_build_id(data: bytearray) -> None:
+    """Give the ELF image ``data`` a GNU build-id hashed from its content (that id's bytes zeroed).
+
+    A file without a build-id is left alone; ValueError if it is malformed.
+    """
+    try:
+        notes = _build_ids(Reader(bytes(data)))
+    except (struct.error, IndexError, OverflowError) as error:
+        msg = f"malformed ELF file: {error}"
+        raise ValueError(msg) from error
+    for offset, size in notes:
+        data[offset : offset + size] = bytes(size)
+    if notes:
+        digest = hashlib.shake_256(bytes(data)).digest(max(size for _offset, size in notes))
+        for offset, size in notes:
+            data[offset : offset + size] = digest[:size]
+
+
 def set_search_path(path: Path, entries: Sequence[str]) -> None:
-    """:func:`rewrite_search_path` on a file."""
-    data = bytearray(path.read_bytes())
+    """:func:`rewrite_search_path` on a file, then :func:`refresh_build_id` if anything changed."""
+    before = path.read_bytes()
+    data = bytearray(before)
     rewrite_search_path(data, entries)
-    path.write_bytes(data)
+    if data != before:
+        refresh_build_id(data)
+        path.write_bytes(data)

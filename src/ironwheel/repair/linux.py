@@ -5,6 +5,8 @@ search path and ``AUDITWHEEL_LD_LIBRARY_PATH``, which gets the build's
 library directories (never ``--ldpaths``, which would replace the system
 path). When the requested policy cannot be met, the error names the binaries
 and symbol versions that prevent it and the best tag that is possible.
+A module that names no C library gets auditwheel told the C library by the
+skeleton's name (``repair/libc.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from ironwheel.errors import CommandError, PackagingError, ToolError
 from ironwheel.repair.base import Job, Linker, Options, Report
 from ironwheel.repair.binaries import Binary, Format
 from ironwheel.repair.elf import ElfFile, is_elf, parse_elf, read_elf
-from ironwheel.repair.elfedit import NoRoomError, set_search_path
+from ironwheel.repair.elfedit import NoRoomError, refresh_build_id, set_search_path
+from ironwheel.repair.libc import (
+    Family,
+    interpreter_needs,
+    libc_family,
+    marked_skeleton,
+    names_no_libc,
+    unmarked,
+)
 from ironwheel.repair.manylinux import find_policy, load_policies, too_recent
 from ironwheel.repair.mode import Mode
 from ironwheel.repair.skeleton import wheel_tags
@@ -113,6 +123,9 @@ class ElfLinker:
             command += ["--replace-needed", old, new]
         command += ["--set-rpath", ":".join(rpath)] if rpath else ["--remove-rpath"]
         run([*command, path])
+        data = bytearray(path.read_bytes())
+        refresh_build_id(data)
+        path.write_bytes(data)
 
 
 def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
@@ -193,6 +206,38 @@ class LinuxRepairer:
         arch = wheel_arch(wheel.name)
         return name if name.endswith(f"_{arch}") else f"{name}_{arch}"
 
+    def _marked(self, job: Job, *, plat: bool) -> tuple[Path, str]:
+        """The skeleton under a name that tells auditwheel the C library (``repair/libc.py``), and the tag.
+
+        Only where a binary names no C library and nothing else tells it: a
+        policy given with ``--plat`` (``plat``) or a manylinux/musllinux tag.
+        The family is the requested policy's, else the one the binaries (or
+        the interpreter) name.
+        """
+        platforms = wheel_tags(job.wheel.name).split("-")[-1].split(".")
+        if plat or any(platform.startswith(("manylinux", "musllinux")) for platform in platforms):
+            return job.wheel, ""
+        binaries = _wheel_elf_files(job.wheel)
+        free = names_no_libc(binaries)
+        if not free:
+            return job.wheel, ""
+        requested = self._requested(job.options, job.wheel)
+        family: Family | None = (
+            ("musllinux" if requested.startswith("musllinux") else "manylinux")
+            if requested is not None
+            else libc_family((elf.needed for _name, elf in binaries), interpreter_needs())
+        )
+        if family is None:
+            return job.wheel, ""
+        marked, marker = marked_skeleton(job.wheel, family, wheel_arch(job.wheel.name))
+        log.info(
+            "repair: %s name no C library; auditwheel is told %s by the tag %s",
+            ", ".join(free),
+            family,
+            marker,
+        )
+        return marked, marker
+
     def repair(self, job: Job) -> Path | None:
         patchelf = _patchelf(job.options.environ or self._environ)
         command: list[str | os.PathLike[str]] = [sys.executable, "-m", "auditwheel", "repair"]
@@ -208,7 +253,8 @@ class LinuxRepairer:
             command += ["--plat", requested]
         for pattern in job.options.exclude:
             command += ["--exclude", pattern]
-        command.append(job.wheel)
+        wheel, marker = self._marked(job, plat=requested is not None and not expected)
+        command.append(wheel)
         try:
             run(command, env=self._environment(job.options, patchelf.parent))
         except CommandError as error:
@@ -219,26 +265,28 @@ class LinuxRepairer:
                 f"auditwheel wrote {len(wheels)} wheels instead of one",
                 hint="report this as a bug in ironwheel",
             )
-        got = wheel_tags(wheels[0].name).split("-")[-1].split(".")
+        output = unmarked(wheels[0], marker, job.out_dir.parent / "unmarked")
+        got = wheel_tags(output.name).split("-")[-1].split(".")
         if expected and expected not in got:
-            policy = got[0].removesuffix("_" + wheel_arch(wheels[0].name))
+            policy = got[0].removesuffix("_" + wheel_arch(output.name))
             raise PackagingError(
                 f"auditwheel tagged the wheel {'.'.join(got)}, not {expected} as the target asks",
                 hint="auditwheel on a glibc host knows the newest musllinux policy only; set "
                 f'tool.ironwheel.repair.manylinux = "{policy}"',
             )
-        return wheels[0]
+        return output
 
     def show(self, job: Job) -> dict[str, Any]:
         """``auditwheel show --json`` (or its text, for auditwheel < 6.8) of the job's wheel."""
         environ = self._environment(job.options)
         base = [sys.executable, "-m", "auditwheel"]
+        wheel = str(self._marked(job, plat=False)[0])
         try:
-            output = capture([*base, "show", "--json", str(job.wheel)], env=environ, timeout=600)
+            output = capture([*base, "show", "--json", wheel], env=environ, timeout=600)
         except CommandError as error:
             if not any("--json" in line for line in error.output):
                 raise
-            text = capture([*base, "-v", "show", str(job.wheel)], env=environ, timeout=600)
+            text = capture([*base, "-v", "show", wheel], env=environ, timeout=600)
             return parse_show_text(text)
         try:
             data: dict[str, Any] = json.loads(output)

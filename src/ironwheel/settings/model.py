@@ -382,8 +382,9 @@ class WheelSettings:
     )
     cmake: bool = setting(
         True,
-        "Run CMake. false builds a pure-Python wheel even though the project has a "
-        "CMakeLists.txt (one used only for development, say) or extension tables.",
+        "Build the project's CMakeLists.txt. false leaves it out (one used only for development, "
+        "or the C++ library's own build, say): the wheel is pure unless extension tables build "
+        "modules (a table's enabled = false leaves it out too).",
     )
     force_include: Mapping[str, str] = setting(
         {},
@@ -454,6 +455,18 @@ def _check_macos_archs(value: tuple[str, ...]) -> str | None:
 
 def _check_sources(value: tuple[str, ...]) -> str | None:
     return None if value else "expected at least one source file"
+
+
+_INCLUDE_PACKAGE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*)?$")
+
+
+def _check_include_packages(value: tuple[str, ...]) -> str | None:
+    for item in value:
+        if not _INCLUDE_PACKAGE.fullmatch(item):
+            return (
+                f'"{item}" is not a module name, or a module:function (e.g. "cppy", "nanobind:include_dir")'
+            )
+    return None
 
 
 def _check_macros(value: Mapping[str, Scalar]) -> str | None:
@@ -574,6 +587,14 @@ class ExtensionSettings:
     )
     numpy: bool = setting(
         False, "Add NumPy's include directory; numpy is requested at build time (f2py implies it)."
+    )
+    include_packages: tuple[str, ...] = setting(
+        (),
+        "Build requirements whose C/C++ headers the module compiles against, by import name: the "
+        'directory each one\'s get_include() returns is added ("module:function" calls another '
+        'function, e.g. "nanobind:include_dir"). Each is requested at build time unless '
+        "build-system.requires names it.",
+        check=_check_include_packages,
     )
     py_limited_api: bool = setting(
         False,

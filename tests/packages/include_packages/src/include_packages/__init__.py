@@ -1,0 +1,3 @@
+from include_packages._core import pair
+
+__all__ = ["pair"]

@@ -1,0 +1,1 @@
+int core_value(void) { return 21; }
