@@ -72,7 +72,7 @@ def get_requires_for_build_wheel(
         from ironwheel.tools.zig import zig_requirements
 
         requirements += zig_requirements()
-    tables = project.settings.extension and project.settings.wheel.cmake
+    tables = bool(project.settings.extension)  # built whatever wheel.cmake says
     if tables or helpers - {"patchelf"}:
         from ironwheel.extensions.tables import language_requirements
 
