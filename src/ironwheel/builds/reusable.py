@@ -36,7 +36,7 @@ from ironwheel.cmake.helpers import HELPERS_DIR
 from ironwheel.project.project import Project
 from ironwheel.settings import ConfigSettings
 
-__all__ = ["LIMIT", "Recorder"]
+__all__ = ["LIMIT", "Recorder", "capture", "record"]
 
 log = logging.getLogger("ironwheel")
 
