@@ -23,7 +23,6 @@ from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
-from ironwheel.cmake.includes import package_includes
 from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_compilers, keep_tools
@@ -89,6 +88,8 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         )
         asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
         if asked:
+            from ironwheel.cmake.includes import package_includes
+
             includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
             environment = dataclasses.replace(environment, package_includes=includes)
     launcher = find_launcher(settings.build.compiler_launcher, environment.environ)

@@ -103,27 +103,33 @@ def _mirrored(build_dir: BuildDir, native: NativeBuild) -> tuple[list[Path], lis
         except OSError:
             continue
         for entry in entries:
-            if not entry.is_dir(follow_symlinks=False):
-                continue
-            for parent, _dirs, files in os.walk(site / entry.name):
-                copied.append(Path(parent))
-                for name in files:
-                    source = Path(parent, name)
-                    mine = view / entry.name / source.relative_to(site / entry.name)
-                    (linked if _same_file(source, mine) else copied).append(source)
+            if entry.is_dir(follow_symlinks=False):
+                _split(site / entry.name, Path(entry.path), copied, linked)
     return copied, linked
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def _split(source: Path, mine: Path, copied: list[Path], linked: list[Path]) -> None:
+    """Below ``source``: what the view copied into ``copied``, the files it links to into ``linked``."""
+    copied.append(source)
     try:
-        return os.path.samefile(one, other)
+        entries = list(os.scandir(source))
     except OSError:
-        return False
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir():
+            _split(path, mine / entry.name, copied, linked)
+            continue
+        try:
+            theirs, ours = entry.stat(), os.lstat(mine / entry.name)
+        except OSError:
+            copied.append(path)
+            continue
+        same = (theirs.st_ino, theirs.st_dev) == (ours.st_ino, ours.st_dev)
+        (linked if same else copied).append(path)
 
 
-def _outside(
-    project: Project, build_dir: BuildDir, native: NativeBuild, never: list[Path]
-) -> list[Path] | None:
+def _outside(project: Project, never: list[Path], mirrored: list[Path]) -> list[Path] | None:
     """What the build read outside its build dir, but programs; None when there is too much of it."""
     tree = project_tree(
         project.root,
@@ -137,14 +143,14 @@ def _outside(
     paths = [*tree, project.root / ".git" / "info" / "exclude"]
     paths += [Path(entry) for entry in sys.path if entry]
     paths += [Path(entry) for entry in os.environ.get("PATH", os.defpath).split(os.pathsep) if entry]
-    paths += _mirrored(build_dir, native)[0]
+    paths += mirrored
     # The code that made the wheel: ironwheel's modules and CMake package.
     paths += [Path(str(module.__file__)) for _name, module in _modules()]
     paths += [HELPERS_DIR, *_files_below(HELPERS_DIR)]
     return list(dict.fromkeys(paths))
 
 
-def _without_ctime(build_dir: BuildDir, native: NativeBuild) -> list[Path]:
+def _without_ctime(native: NativeBuild, linked: list[Path]) -> list[Path]:
     """What is compared without its status-change time, which links to it change.
 
     The programs the build ran or chose from (cmake and ninja, the compilers, the
@@ -157,7 +163,7 @@ def _without_ctime(build_dir: BuildDir, native: NativeBuild) -> list[Path]:
     paths += [path for _language, path in native.model.compilers] if native.model is not None else []
     paths += native.compiler_programs
     paths += [Path(sys.executable), native.environment.base_executable]
-    paths += _mirrored(build_dir, native)[1]
+    paths += linked
     return list(dict.fromkeys(paths))
 
 
@@ -224,14 +230,15 @@ def record(
     kept = _kept(build_dir, wheel_name) if not why else None
     if not why and kept is None:
         why = "its staging trees or its wheel were not kept"
-    outside = _outside(project, build_dir, native, never) if native is not None and kept is not None else None
+    copied, linked = _mirrored(build_dir, native) if native is not None and kept is not None else ([], [])
+    outside = _outside(project, never, copied) if native is not None and kept is not None else None
     if not why and outside is None:
         why = f"the project holds more than {LIMIT} files and directories"
     if why or native is None or kept is None or outside is None:
         log.debug("not recording this build for reuse: %s", why)
         return
     before = _signatures(outside, recorder.started_ns)
-    tools = _signatures(_without_ctime(build_dir, native), recorder.started_ns, ctime=False)
+    tools = _signatures(_without_ctime(native, linked), recorder.started_ns, ctime=False)
     if before is None or tools is None:
         return
     wheel, staged = kept
