@@ -17,13 +17,16 @@ from __future__ import annotations
 import os
 import sys
 
-from ironwheel._records import Record
+from ironwheel._records import _FOREIGN, Record, _plain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from typing import Any, TypeVar
 
-__all__ = ["cache_dir", "user_record"]
+    _T = TypeVar("_T")
+
+__all__ = ["Memo", "cache_dir", "user_record"]
 
 _NAME = "ironwheel"
 
@@ -61,3 +64,38 @@ class _UserRecord(Record):
             except OSError:
                 return False  # read-only, or not a directory: only a lost saving
         return super().save(data)
+
+
+class Memo:
+    """A few answers by their inputs, in one record of the user cache; the newest ``size`` are kept.
+
+    For answers that depend on the environment rather than on a project (one
+    per environment the user builds in, so the record stays small).
+    """
+
+    def __init__(self, name: str, size: int = 16, environ: Mapping[str, str] | None = None) -> None:
+        self.record = user_record(name, environ)
+        self.size = size
+
+    def _entries(self) -> list[list[Any]]:
+        entries = self.record.load(
+            lambda data: [entry for entry in data if isinstance(entry, list) and len(entry) == 2]
+        )
+        return entries if isinstance(entries, list) else []
+
+    def recall(self, key: object, decode: Callable[[Any], _T]) -> _T | None:
+        """The answer kept for ``key``, decoded; None when there is none (or it is damaged)."""
+        wanted = _plain(key)
+        for found, value in self._entries():
+            if found == wanted:
+                try:
+                    return decode(value)
+                except _FOREIGN:
+                    return None
+        return None
+
+    def keep(self, key: object, value: object) -> None:
+        """Keep ``value`` for ``key``, first, dropping the oldest beyond ``size``."""
+        wanted = _plain(key)
+        entries = [entry for entry in self._entries() if entry[0] != wanted]
+        self.record.save([[wanted, _plain(value)], *entries][: self.size])

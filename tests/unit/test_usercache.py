@@ -11,7 +11,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from ironwheel._records import Record
-from ironwheel._usercache import cache_dir, user_record
+from ironwheel._usercache import Memo, cache_dir, user_record
 from ironwheel.tools import toolchain
 from ironwheel.tools.toolcache import ToolCache
 
@@ -165,3 +165,20 @@ def test_no_home_at_all_asks_every_time(cmake: Path, tmp_path: Path, monkeypatch
     assert find(tmp_path) == "3.28.1"
     assert find(tmp_path) == "3.28.1"
     assert runs(tmp_path) == 2
+
+
+def test_a_memo_keeps_the_newest_answers_and_survives_damage() -> None:
+    memo = Memo("memo.json", size=2)
+    memo.keep(["env", 1], {"a": 1})
+    memo.keep(["env", 2], {"a": 2})
+    assert memo.recall(["env", 1], dict) == {"a": 1}
+    memo.keep(["env", 3], {"a": 3})  # the oldest goes
+    assert memo.recall(["env", 1], dict) is None
+    assert memo.recall(("env", 2), dict) == {"a": 2}  # keys compare as they read back from JSON
+    assert memo.recall(["env", 3], lambda value: value["missing"]) is None  # a foreign value
+    path = Path(os.environ["XDG_CACHE_HOME"]) / "ironwheel" / "memo.json"
+    for damaged in ("{", '{"a": 1}', "[[1]]", '[["only a key"]]'):
+        path.write_text(damaged)
+        assert memo.recall(["env", 3], dict) is None
+        memo.keep(["env", 3], {"a": 3})
+        assert memo.recall(["env", 3], dict) == {"a": 3}

@@ -227,6 +227,10 @@ def record(
 ) -> None:
     """Record the build just done for ``_reuse``, or say (in the debug log) why it cannot be."""
     why = "nothing was built with CMake" if native is None else _why_not(project, build_dir)
+    root = signature(project.root)
+    if not why and (root is None or is_racy(root, recorder.started_ns)):
+        # Seen before anything is walked: the first build of a tree makes its build dir there.
+        why = f"{project.root} changed while it ran"
     kept = _kept(build_dir, wheel_name) if not why else None
     if not why and kept is None:
         why = "its staging trees or its wheel were not kept"
