@@ -205,21 +205,27 @@ def _signatures(paths: Iterable[Path], started_ns: int, *, ctime: bool = True) -
 def _kept(build_dir: BuildDir, name: str) -> tuple[Mapping[str, Any], list[list[Any]]] | None:
     """The staged files' record and the kept wheel's, when this build kept both."""
     install = build_dir.record("install").load(lambda data: data["value"])
-    wheel = build_dir.record("wheel").load(lambda data: data if data["name"] == name else None)
+    wheel = build_dir.record("wheel").load(
+        lambda data: (
+            (data["signature"], dict(data["digests"]), list(data["sources"]))
+            if data["name"] == name
+            else None
+        )
+    )
     if install is None or wheel is None:
         return None
     inputs, staged = install
-    digests = wheel["digests"]
+    kept, digests, sources = wheel
     # Every file an entry is read from, wherever it is (a force-include from a tool's tree, a
     # file ninja writes in the build dir), as the wheel was written from it; but those ironwheel
     # writes in its state dir from the rest (the staging trees are compared file by file, the
     # relinked binaries are made from them again by each full build).
     state = str(build_dir.state_dir) + os.sep
-    sources = [str(source) for source in wheel["sources"] if not str(source).startswith(state)]
+    sources = [str(source) for source in sources if not str(source).startswith(state)]
     if any(source not in digests for source in sources):
         return None  # a file changed in the moment before its digest was taken: not told by signature
     read = [[source, digests[source][0]] for source in sources]
-    return {"signature": wheel["signature"], "inputs": [*inputs, *read]}, staged
+    return {"signature": kept, "inputs": [*inputs, *read]}, staged
 
 
 def _metadata_files(project: Project) -> list[Path] | None:
