@@ -7,7 +7,8 @@ records everything that build depended on, and the next ``build_wheel`` in
 the same tree checks it with the standard library alone:
 
 1. the process: ironwheel's version, the interpreter and ``sys.path``, the
-   directory, the ``-C`` settings and the whole environment (but for a few
+   directory, the machine (host name and ``os.uname()``: overrides and the
+   target read them), the ``-C`` settings and the whole environment (but for a few
    variables that change from one shell or frontend run to the next and that
    nothing reads: ``_IGNORED``);
 2. the signature (``_records.signature``) of every file and directory of the
@@ -22,7 +23,10 @@ the same tree checks it with the standard library alone:
    ninja knows what it has to do, with every header and generated file), and
    checks what that may have changed: every file ``cmake --install`` would
    read and the staging trees it left (``cmake/staged.py``), CMake's File API
-   reply, and the kept wheel (``builds/lastwheel.py``).
+   reply, every file the wheel's entries and its metadata were read from
+   (wherever they are: a force-include from a tree the project's walk
+   skips, a file ninja writes in the build dir), and the kept wheel
+   (``builds/lastwheel.py``).
 
 When every one of them is the same, the kept wheel is copied into the output
 directory and the warnings the full build gave are given again. Any
@@ -53,11 +57,16 @@ _IGNORED = frozenset({"_", "OLDPWD", "SHLVL", "COLUMNS", "LINES", "PIP_BUILD_TRA
 
 def process_key(config_settings: Mapping[str, Any] | None, environ: Mapping[str, str]) -> str:
     """What the build depends on in the process that runs it, as text."""
+    import platform
+
     from ironwheel._version import __version__
 
     settings = sorted((str(key), repr(value)) for key, value in (config_settings or {}).items())
     variables = sorted((name, value) for name, value in environ.items() if name not in _IGNORED)
+    # The machine: overrides match the host name (if.platform-node), the target its kind.
+    machine = [platform.node(), list(os.uname()) if hasattr(os, "uname") else platform.uname()[:5]]
     key = [__version__, sys.executable, sys.version, sys.prefix, sys.path, os.getcwd(), settings, variables]
+    key.append(machine)
     return json.dumps(key)
 
 
@@ -163,18 +172,32 @@ def _replay(warnings: Sequence[str]) -> None:
 
 
 def _copy(source: str, directory: str, name: str) -> None:
-    """``source`` to ``directory/name``, through a temporary file there (``_fs``'s naming)."""
+    """``source`` to ``directory/name``, through a new file there that no one else can have made.
+
+    As ``_fs.atomic_output`` does it (and its stale-file cleanup knows the name): made
+    exclusively under a name no one can tell before (a link planted there is not followed),
+    given the mode a new file gets, then renamed.
+    """
     import shutil
+    import tempfile
 
     os.makedirs(directory, exist_ok=True)
-    temporary = os.path.join(directory, f".{name}.{os.getpid()}-reuse.tmp")
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}-", suffix=".tmp", dir=directory)
     try:
-        shutil.copyfile(source, temporary)
-        os.chmod(temporary, 0o644)
+        with os.fdopen(handle, "wb") as output, open(source, "rb") as wheel:
+            shutil.copyfileobj(wheel, output)
+            umask = os.umask(0o022)
+            os.umask(umask)
+            if hasattr(os, "fchmod"):
+                os.fchmod(output.fileno(), 0o666 & ~umask)
+            else:
+                os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, os.path.join(directory, name))
     finally:
-        if os.path.exists(temporary):
+        try:  # noqa: SIM105 - contextlib is one import more
             os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def _reusable(

@@ -468,3 +468,69 @@ def test_pip_without_isolation_gets_the_last_wheel_back(build: Builder, tmp_path
     third = pip_wheel(build.root, tmp_path / "three", isolated=False)
     assert HANDED_OUT in third.output, tail(third.output)
     assert third.wheel.read_bytes() == first.wheel.read_bytes()
+
+
+def replace(path: Path, content: str) -> None:
+    """A new file in the place of ``path``: another inode, whatever its times."""
+    path.unlink()
+    path.write_text(content)
+
+
+@pytest.mark.parametrize(
+    ("table", "entry"),
+    [
+        (
+            '[tool.ironwheel.wheel.force-include]\n"third_party/build/lib/libfoo.md" = "reuse/libfoo.md"\n',
+            "reuse/libfoo.md",
+        ),
+        ('readme = "third_party/build/lib/libfoo.md"\n', "reuse-1.0.dist-info/METADATA"),
+    ],
+    ids=["a force-included file", "the readme"],
+)
+def test_a_file_named_in_a_directory_the_tree_skips_gets_no_wheel_back(
+    build: Builder, table: str, entry: str
+) -> None:
+    # A directory holding a CMakeCache.txt is a build tree the project's walk skips.
+    library = build.root / "third_party" / "build" / "lib"
+    library.mkdir(parents=True)
+    (library.parent / "CMakeCache.txt").touch()
+    (library / "libfoo.md").write_text("v1\n")
+    pyproject = build.root / "pyproject.toml"
+    if table.startswith("readme"):
+        edit(pyproject, 'version = "1.0"\n', 'version = "1.0"\n' + table)
+    else:
+        pyproject.write_text(pyproject.read_text() + "\n" + table)
+    first = settled(build)
+    assert b"v1" in members(first)[entry]
+    build()
+    assert HANDED_OUT in build.output
+    replace(library / "libfoo.md", "v2\n")
+    wheel = build()
+    assert HANDED_OUT not in build.output
+    assert b"v2" in members(wheel)[entry]
+
+
+def test_a_file_ninja_rewrites_in_the_build_dir_gets_no_wheel_back(build: Builder, tmp_path: Path) -> None:
+    # Generated from a file outside the project: only the shortcut's ninja run sees it change.
+    source = tmp_path / "gen-source.py"
+    source.write_text("VALUE = 1\n")
+    with (build.root / "CMakeLists.txt").open("a") as cmake:
+        cmake.write(
+            f'add_custom_command(OUTPUT "${{CMAKE_BINARY_DIR}}/gen.py"\n'
+            f'  COMMAND "${{CMAKE_COMMAND}}" -E copy "{source.as_posix()}" "${{CMAKE_BINARY_DIR}}/gen.py"\n'
+            f'  DEPENDS "{source.as_posix()}")\n'
+            'add_custom_target(gen ALL DEPENDS "${CMAKE_BINARY_DIR}/gen.py")\n'
+        )
+    with (build.root / "pyproject.toml").open("a") as pyproject:
+        pyproject.write(
+            '\n[tool.ironwheel.build]\ndir = "build/out"\n'
+            '\n[tool.ironwheel.wheel.force-include]\n"build/out/gen.py" = "reuse/gen.py"\n'
+        )
+    first = settled(build)
+    assert members(first)["reuse/gen.py"] == b"VALUE = 1\n"
+    build()
+    assert HANDED_OUT in build.output
+    source.write_text("VALUE = 2\n")
+    wheel = build()
+    assert HANDED_OUT not in build.output
+    assert members(wheel)["reuse/gen.py"] == b"VALUE = 2\n"

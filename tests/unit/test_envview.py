@@ -146,3 +146,29 @@ def test_a_changed_file_gets_a_time_ninja_sees_even_from_an_older_environment(tm
     envview.sync_view(tmp_path / "view", [two])
     assert config.read_text() == "# version 2\n"
     assert config.stat().st_mtime_ns >= built
+
+
+@pytest.mark.parametrize("linked", ["file", "package"], ids=["a hard link", "through a linked package"])
+def test_restoring_times_never_writes_into_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    if linked == "package":
+        monkeypatch.setattr(envview, "MIRROR_LIMIT", 4)  # the package stays a link to the environment's
+    site = make_site(tmp_path / "env")
+    original = site / "cmake_pkg" / "include" / "header.h"
+    os.utime(original, ns=(0, 5 * 10**17))
+    with BuildDir.open(tmp_path / "build") as build_dir:
+        (view,) = envview.sync_view(build_dir.view, [site])
+        header = view / "cmake_pkg" / "include" / "header.h"
+        assert os.path.samefile(header, original)
+        (build_dir.path / "build.ninja").write_text(f"build a.o: CXX_COMPILER a.cpp | {header.as_posix()}\n")
+        envfiles.remember(build_dir)
+        os.utime(original, ns=(0, 9 * 10**17))  # the environment's file touched: its time is its own
+        envfiles.restore(build_dir)
+        assert original.stat().st_mtime_ns == 9 * 10**17
+        if linked == "file":
+            # The view's file is now a copy of its own, with the time ninja saw.
+            assert not os.path.samefile(header, original)
+            assert header.stat().st_mtime_ns == 5 * 10**17
+            assert header.read_text() == "int x;\n"
+            assert original.stat().st_nlink == 1

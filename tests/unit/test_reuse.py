@@ -131,6 +131,39 @@ def test_the_process_is_an_input(root: Path, tmp_path: Path) -> None:
     assert recall(root, tmp_path, ENVIRON)
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda patch: patch.setattr("platform.node", lambda: "another-host"),
+        lambda patch: patch.setattr("os.uname", lambda: ("Linux", "host", "6.1", "#2", "aarch64")),
+    ],
+    ids=["the host name", "the machine"],
+)
+def test_the_machine_is_an_input(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any
+) -> None:
+    # Overrides match the host name (if.platform-node); the target is told by the machine.
+    write_record(root, ENVIRON)
+    with monkeypatch.context() as patch:
+        change(patch)
+        assert not recall(root, tmp_path, ENVIRON)
+    assert recall(root, tmp_path, ENVIRON)
+
+
+def test_the_wheel_is_not_written_through_a_link_planted_in_the_output(root: Path, tmp_path: Path) -> None:
+    write_record(root, ENVIRON)
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    victim.chmod(0o600)
+    for pid in range(os.getpid() - 50, os.getpid() + 50):
+        (out / f".{NAME}.{pid}-reuse.tmp").symlink_to(victim)
+    assert recall(root, tmp_path, ENVIRON)
+    assert victim.read_text() == "mine\n"
+    assert victim.stat().st_mode & 0o777 == 0o600
+
+
 def test_a_failing_build_command_gets_nothing_back(root: Path, tmp_path: Path) -> None:
     write_record(root, ENVIRON)
     record = json.loads((state_dir(root) / _layout.REUSE).read_text())

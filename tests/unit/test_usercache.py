@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import time
@@ -182,3 +183,30 @@ def test_a_memo_keeps_the_newest_answers_and_survives_damage() -> None:
         assert memo.recall(["env", 3], dict) is None
         memo.keep(["env", 3], {"a": 3})
         assert memo.recall(["env", 3], dict) == {"a": 3}
+
+
+def test_a_wrong_version_in_the_cache_is_asked_again_before_the_program_is_refused(
+    cmake: Path, tmp_path: Path
+) -> None:
+    record = Path(os.environ["XDG_CACHE_HOME"]) / "ironwheel" / "tools.json"
+    record.parent.mkdir(parents=True)
+    key = toolchain.program_key(cmake)
+    assert key is not None
+    ninja = tmp_path / "bin" / "ninja"
+    ninja.write_text("#!/bin/sh\necho 1.11.1\n")
+    ninja.chmod(0o755)
+    ninja_key = toolchain.program_key(ninja)
+    assert ninja_key is not None
+    # The same program by its key, with a version it does not have.
+    record.write_text(json.dumps({"versions": {key: "3.2", ninja_key: "1.0"}}))
+    assert find(tmp_path) == "3.28.1"
+    assert runs(tmp_path) == 1
+    cache = ToolCache(Record(None))
+    found, why = toolchain.find_ninja({"PATH": str(tmp_path / "bin")}, cache.versions)
+    assert found is not None, why
+    assert str(found.version) == "1.11.1"
+    cache.save()
+    assert json.loads(record.read_text())["versions"] == {key: "3.28.1", ninja_key: "1.11.1"}
+    # Rewritten: asked no more.
+    assert find(tmp_path) == "3.28.1"
+    assert runs(tmp_path) == 1

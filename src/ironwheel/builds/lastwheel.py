@@ -13,7 +13,8 @@ used only while it has the signature it had when it was written: a wheel
 removed or changed there is written again.
 
 ``.ironwheel/wheel.json`` holds the key (the digest of all that) of the kept
-wheel, its name and signature, and the digests by file signature.
+wheel, its name and signature, the digests by file signature, and the files
+its entries were read from.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class LastWheel:
         self._now = time.time_ns()
         self._seen: dict[str, list[Any]] = {}  # path -> [signature, digest] of the files of this build
         self._entries: dict[str, str] = {}  # entry -> the digest the key holds
+        self._sources: list[str] = []  # the files the entries are read from
 
     @property
     def directory(self) -> Path:
@@ -95,6 +97,7 @@ class LastWheel:
     ) -> str:
         """The digest of everything the wheel ``name`` written from ``entries`` depends on."""
         self._entries = {entry: self._digest(source) for entry, source in sorted(entries.items())}
+        self._sources = sorted({str(source) for source in entries.values() if not isinstance(source, bytes)})
         described = [
             [entry, digest, is_executable(entry, entries[entry], executables)]
             for entry, digest in self._entries.items()
@@ -110,6 +113,10 @@ class LastWheel:
         if kept.name != target.name or signature(kept) != self._kept.get("signature"):
             return False
         self._hand_out(kept, target)
+        if self._kept.get("digests") != self._seen or self._kept.get("sources") != self._sources:
+            # The same entries read from other files, or from files rewritten: what the
+            # record holds of them is what ``builds/reusable.py`` checks.
+            self._save(key, kept)
         log.info(
             "the wheel's files are those of the last build: copied its wheel instead of writing it again"
         )
@@ -159,8 +166,17 @@ class LastWheel:
         if digests != self._entries:
             log.debug("not keeping %s: a file changed while it was written", written.name)
             return
+        self._save(key, written)
+
+    def _save(self, key: str, wheel: Path) -> None:
         self.record.save(
-            {"key": key, "name": written.name, "signature": signature(written), "digests": self._seen}
+            {
+                "key": key,
+                "name": wheel.name,
+                "signature": signature(wheel),
+                "digests": self._seen,
+                "sources": self._sources,
+            }
         )
 
     def forget(self) -> None:

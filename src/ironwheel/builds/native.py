@@ -74,24 +74,25 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
             settings, project.target, environment.environ, build_dir.cmake_file(_layout.MSVC)
         )
         compilers = keep_compilers(build_dir, environment, compilers)
+        if settings.extension:
+            # Only projects with extension tables pay for their machinery. A table whose
+            # language has no compiler is named before cmake is looked for: the more exact error.
+            from ironwheel.tools.compilers import buildable
+
+            declared = project.extensions()
+            extensions = buildable(
+                declared, policy, environment.environ, defines=settings.cmake.define, compilers=compilers
+            )
         cache = ToolCache(build_dir.record("tools"))
         chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
         cmake, ninja = keep_tools(build_dir, environment, *chosen)
         cache.save()
-    if settings.extension:
-        # Only projects with extension tables pay for their machinery.
-        from ironwheel.tools.compilers import buildable
+    asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
+    if asked:
+        from ironwheel.cmake.includes import package_includes  # only tables that ask pay for it
 
-        declared = project.extensions()
-        extensions = buildable(
-            declared, policy, environment.environ, defines=settings.cmake.define, compilers=compilers
-        )
-        asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
-        if asked:
-            from ironwheel.cmake.includes import package_includes
-
-            includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
-            environment = dataclasses.replace(environment, package_includes=includes)
+        includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
+        environment = dataclasses.replace(environment, package_includes=includes)
     launcher = find_launcher(settings.build.compiler_launcher, environment.environ)
     tools = Tools(cmake, ninja, launcher, compilers)
     for item in generated:

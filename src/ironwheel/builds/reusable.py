@@ -33,6 +33,7 @@ from ironwheel.archive.files import project_tree
 from ironwheel.builds.native import NativeBuild
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.helpers import HELPERS_DIR
+from ironwheel.project.metacache import input_files
 from ironwheel.project.project import Project
 from ironwheel.settings import ConfigSettings
 
@@ -210,11 +211,35 @@ def _signatures(paths: Iterable[Path], started_ns: int, *, ctime: bool = True) -
 def _kept(build_dir: BuildDir, name: str) -> tuple[Mapping[str, Any], list[list[Any]]] | None:
     """The staged files' record and the kept wheel's, when this build kept both."""
     install = build_dir.record("install").load(lambda data: data["value"])
-    wheel = build_dir.record("wheel").load(lambda data: data if data["name"] == name else None)
+    wheel = build_dir.record("wheel").load(
+        lambda data: (
+            (data["signature"], dict(data["digests"]), list(data["sources"]))
+            if data["name"] == name
+            else None
+        )
+    )
     if install is None or wheel is None:
         return None
     inputs, staged = install
-    return {"signature": wheel["signature"], "inputs": inputs}, staged
+    kept, digests, sources = wheel
+    # Every file an entry is read from, wherever it is (a force-include from a tool's tree, a
+    # file ninja writes in the build dir), as the wheel was written from it; but those ironwheel
+    # writes in its state dir from the rest (the staging trees are compared file by file, the
+    # relinked binaries are made from them again by each full build).
+    state = str(build_dir.state_dir) + os.sep
+    sources = [str(source) for source in sources if not str(source).startswith(state)]
+    if any(source not in digests for source in sources):
+        return None  # a file changed in the moment before its digest was taken: not told by signature
+    read = [[source, digests[source][0]] for source in sources]
+    return {"signature": kept, "inputs": [*inputs, *read]}, staged
+
+
+def _metadata_files(project: Project) -> list[Path] | None:
+    """The files the metadata was read from, wherever they are; None when that cannot be told."""
+    names = input_files(project.pyproject, project.root, project.settings)
+    if names is None:
+        return None
+    return [project.root / name for name in dict.fromkeys([*names, *project.core.read])]
 
 
 def record(
@@ -233,17 +258,22 @@ def record(
         why = f"{project.root} changed while it ran"
     kept = _kept(build_dir, wheel_name) if not why else None
     if not why and kept is None:
-        why = "its staging trees or its wheel were not kept"
+        why = "its staging trees or its wheel, or the files it was written from, were not kept"
+    metadata = _metadata_files(project) if not why else None
+    if not why and metadata is None:
+        why = "the files of its metadata cannot be told"
     copied, linked = _mirrored(build_dir, native) if native is not None and kept is not None else ([], [])
     outside = _outside(project, never, copied) if native is not None and kept is not None else None
     if not why and outside is None:
         why = f"the project holds more than {LIMIT} files and directories"
-    if why or native is None or kept is None or outside is None:
+    if why or native is None or kept is None or outside is None or metadata is None:
         log.debug("not recording this build for reuse: %s", why)
         return
     before = _signatures(outside, recorder.started_ns)
     tools = _signatures(_without_ctime(native, linked), recorder.started_ns, ctime=False)
-    if before is None or tools is None:
+    # Compared after ninja ran, with the rest it may have changed (a readme in the build dir).
+    read = _signatures(metadata, recorder.started_ns)
+    if before is None or tools is None or read is None:
         return
     wheel, staged = kept
     records = [build_dir.state_dir / name for name in _RECORDS]
@@ -256,7 +286,7 @@ def record(
             "without_ctime": tools,
             "commands": [list(command) for command in native.commands],
             "environment": dict(native.plan.environment),
-            "after": [*wheel["inputs"], [str(reply), signature(reply)]],
+            "after": [*wheel["inputs"], *read, [str(reply), signature(reply)]],
             "staged": staged,
             "wheel": wheel_name,
             "wheel_signature": wheel["signature"],
