@@ -674,7 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PYTHONDONTWRITEBYTECODE": "",
         # Tool versions and other user-level records of ironwheel's, kept apart from the user's own.
-        "XDG_CACHE_HOME": str(work / "cache"),
+        "IRONWHEEL_CACHE_DIR": str(work / "cache"),
     }
     environ.pop("PYTHONPATH", None)
     bench = Bench(work, python, wheels, args.repeat, args.n, args.weight, environ)

@@ -167,7 +167,7 @@ def write_results(report: Report, info: dict[str, str], args: argparse.Namespace
         "incremental build of the edited file by floor.sh.",
         "- Every module of the benchmark venv is compiled to bytecode before anything is timed "
         "(`compileall`), so that no run pays for compiling what it imports.",
-        "- ironwheel's user cache (tool versions) is `XDG_CACHE_HOME` in the work directory: it starts empty "
+        "- ironwheel's user cache (`IRONWHEEL_CACHE_DIR`) is in the work directory: it starts empty "
         "and is filled by the first build, as on a user's machine.",
         "",
     ]

@@ -1,5 +1,6 @@
 """ironwheel's user cache: what any build on this machine may learn once for all.
 
+``IRONWHEEL_CACHE_DIR`` when set (empty: no user cache), else
 ``$XDG_CACHE_HOME/ironwheel`` (else ``~/.cache/ironwheel``; on macOS
 ``~/Library/Caches/ironwheel``, on Windows ``%LOCALAPPDATA%\\ironwheel\\Cache``).
 It holds records (``_records.Record``) only, each a saving and never a
@@ -29,11 +30,15 @@ if TYPE_CHECKING:
 __all__ = ["Memo", "cache_dir", "user_record"]
 
 _NAME = "ironwheel"
+_VARIABLE = "IRONWHEEL_CACHE_DIR"
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> str | None:
     """The user cache directory (which may not exist), or None where there is no home to put it in."""
     environ = os.environ if environ is None else environ
+    if _VARIABLE in environ:
+        chosen = environ[_VARIABLE]
+        return os.path.abspath(chosen) if chosen else None
     xdg = environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(xdg):
         return os.path.join(xdg, _NAME)

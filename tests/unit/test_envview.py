@@ -148,14 +148,20 @@ def test_a_changed_file_gets_a_time_ninja_sees_even_from_an_older_environment(tm
     assert config.stat().st_mtime_ns >= built
 
 
-@pytest.mark.parametrize("linked", ["file", "package"], ids=["a hard link", "through a linked package"])
-def test_restoring_times_never_writes_into_the_environment(
+@pytest.mark.parametrize(
+    "linked",
+    ["file", "package", "shared"],
+    ids=["a hard link in the view", "through a linked package", "shared, through a linked package"],
+)
+def test_restoring_times_never_writes_through_a_file_another_name_shares(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
 ) -> None:
-    if linked == "package":
+    if linked != "file":
         monkeypatch.setattr(envview, "MIRROR_LIMIT", 4)  # the package stays a link to the environment's
     site = make_site(tmp_path / "env")
     original = site / "cmake_pkg" / "include" / "header.h"
+    if linked == "shared":
+        os.link(original, tmp_path / "an installer's cache")  # uv links its cache's files into environments
     os.utime(original, ns=(0, 5 * 10**17))
     with BuildDir.open(tmp_path / "build") as build_dir:
         (view,) = envview.sync_view(build_dir.view, [site])
@@ -163,12 +169,20 @@ def test_restoring_times_never_writes_into_the_environment(
         assert os.path.samefile(header, original)
         (build_dir.path / "build.ninja").write_text(f"build a.o: CXX_COMPILER a.cpp | {header.as_posix()}\n")
         envfiles.remember(build_dir)
-        os.utime(original, ns=(0, 9 * 10**17))  # the environment's file touched: its time is its own
+        os.utime(original, ns=(0, 9 * 10**17))  # reinstalled, the same content: a new time
         envfiles.restore(build_dir)
-        assert original.stat().st_mtime_ns == 9 * 10**17
         if linked == "file":
-            # The view's file is now a copy of its own, with the time ninja saw.
+            # The view's file is now a copy of its own, with the time ninja saw; the environment's keeps its own.
+            assert original.stat().st_mtime_ns == 9 * 10**17
             assert not os.path.samefile(header, original)
             assert header.stat().st_mtime_ns == 5 * 10**17
             assert header.read_text() == "int x;\n"
             assert original.stat().st_nlink == 1
+        elif linked == "package":
+            # The environment's own file, no other name's: its time back, as ninja saw it.
+            assert os.path.samefile(header, original)
+            assert original.stat().st_mtime_ns == 5 * 10**17
+        else:
+            # Shared with a file outside the environment: left alone (ninja rebuilds what includes it).
+            assert original.stat().st_mtime_ns == 9 * 10**17
+            assert (tmp_path / "an installer's cache").stat().st_mtime_ns == 9 * 10**17

@@ -46,6 +46,17 @@ def cmake(tmp_path: Path) -> Path:
     return fake_cmake(tmp_path / "bin", "3.28.1", tmp_path / "runs.log")
 
 
+def test_ironwheel_cache_dir_names_the_cache_or_turns_it_off(
+    cmake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cache_dir({"IRONWHEEL_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}) == os.path.abspath("/c")
+    assert cache_dir({"IRONWHEEL_CACHE_DIR": "", "XDG_CACHE_HOME": "/x"}) is None
+    monkeypatch.setenv("IRONWHEEL_CACHE_DIR", "")
+    assert find(tmp_path) == "3.28.1"
+    assert find(tmp_path) == "3.28.1"
+    assert runs(tmp_path) == 2
+
+
 def test_the_cache_directory_follows_the_platform_conventions() -> None:
     assert cache_dir({"XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"}) == os.path.join(
         "/x/cache", "ironwheel"
@@ -102,9 +113,9 @@ def test_a_link_to_a_program_asks_nothing_again(cmake: Path, tmp_path: Path) -> 
 def test_a_missing_cache_directory_is_made(
     cmake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not" / "yet"))
+    monkeypatch.setenv("IRONWHEEL_CACHE_DIR", str(tmp_path / "not" / "yet"))
     assert find(tmp_path) == "3.28.1"
-    assert (tmp_path / "not" / "yet" / "ironwheel" / "tools.json").is_file()
+    assert (tmp_path / "not" / "yet" / "tools.json").is_file()
     assert find(tmp_path) == "3.28.1"
     assert runs(tmp_path) == 1
 
@@ -116,7 +127,7 @@ def test_a_read_only_cache_costs_only_the_saving(
     home = tmp_path / "ro"
     home.mkdir()
     home.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.setenv("IRONWHEEL_CACHE_DIR", str(home))
     try:
         assert find(tmp_path) == "3.28.1"
         assert find(tmp_path) == "3.28.1"
@@ -130,7 +141,7 @@ def test_a_cache_that_is_not_a_directory_costs_only_the_saving(
 ) -> None:
     # Where root may write anyway: the cache's directory is a file.
     (tmp_path / "file").write_text("not a directory\n")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    monkeypatch.setenv("IRONWHEEL_CACHE_DIR", str(tmp_path / "file"))
     assert find(tmp_path) == "3.28.1"
     assert find(tmp_path) == "3.28.1"
     assert runs(tmp_path) == 2
@@ -149,8 +160,8 @@ def test_a_cache_that_is_not_a_directory_costs_only_the_saving(
     ids=["garbage", "a list", "versions a list", "a bad version", "a number", "empty"],
 )
 def test_a_damaged_cache_is_asked_past_and_repaired(cmake: Path, tmp_path: Path, content: str) -> None:
-    record = Path(os.environ["XDG_CACHE_HOME"]) / "ironwheel" / "tools.json"
-    record.parent.mkdir(parents=True)
+    record = Path(os.environ["IRONWHEEL_CACHE_DIR"]) / "tools.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
     key = toolchain.program_key(cmake)
     assert key is not None
     record.write_text(content.replace("KEY", key.replace("\\", "\\\\")))
@@ -161,7 +172,7 @@ def test_a_damaged_cache_is_asked_past_and_repaired(cmake: Path, tmp_path: Path,
 
 
 def test_no_home_at_all_asks_every_time(cmake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA"):
+    for name in ("IRONWHEEL_CACHE_DIR", "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA"):
         monkeypatch.delenv(name, raising=False)
     assert find(tmp_path) == "3.28.1"
     assert find(tmp_path) == "3.28.1"
@@ -177,7 +188,7 @@ def test_a_memo_keeps_the_newest_answers_and_survives_damage() -> None:
     assert memo.recall(["env", 1], dict) is None
     assert memo.recall(("env", 2), dict) == {"a": 2}  # keys compare as they read back from JSON
     assert memo.recall(["env", 3], lambda value: value["missing"]) is None  # a foreign value
-    path = Path(os.environ["XDG_CACHE_HOME"]) / "ironwheel" / "memo.json"
+    path = Path(os.environ["IRONWHEEL_CACHE_DIR"]) / "memo.json"
     for damaged in ("{", '{"a": 1}', "[[1]]", '[["only a key"]]'):
         path.write_text(damaged)
         assert memo.recall(["env", 3], dict) is None
@@ -188,8 +199,8 @@ def test_a_memo_keeps_the_newest_answers_and_survives_damage() -> None:
 def test_a_wrong_version_in_the_cache_is_asked_again_before_the_program_is_refused(
     cmake: Path, tmp_path: Path
 ) -> None:
-    record = Path(os.environ["XDG_CACHE_HOME"]) / "ironwheel" / "tools.json"
-    record.parent.mkdir(parents=True)
+    record = Path(os.environ["IRONWHEEL_CACHE_DIR"]) / "tools.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
     key = toolchain.program_key(cmake)
     assert key is not None
     ninja = tmp_path / "bin" / "ninja"

@@ -8,9 +8,14 @@ build ironwheel records the content hash and time of every file it read from
 the environment (through the build dir's view of it); before the next build
 it puts the recorded time back on each file whose content has not changed.
 A changed file keeps its new time, and ninja rebuilds what depends on it.
-The environment's own files are never touched: a hard link to one becomes a
-copy with the recorded time, and a file reached through a linked package
-keeps its time (ninja then rebuilds what includes it).
+
+A file of the view that is a hard link to the environment's becomes a copy
+of its own with the recorded time: the view's copies are never written
+through. A file reached through a package the view links to gets its time
+back where it is, in the environment (numpy's headers, say: the view links
+to numpy); that is its time only, as it was when ninja read it, and only a
+file no other name shares (not one an installer links from its cache):
+such a file keeps its time, and ninja rebuilds what includes it.
 """
 
 from __future__ import annotations
@@ -129,17 +134,19 @@ def _decode(data: Any) -> list[tuple[str, str, int]]:
     return [(str(name), str(digest), int(mtime_ns)) for name, (digest, mtime_ns) in data.items()]
 
 
-def _retime(path: Path, mtime_ns: int) -> None:
-    """Give ``path`` the time ``mtime_ns`` without writing into a file another name shares.
+def _retime(path: Path, mtime_ns: int, view: str) -> bool:
+    """Give ``path`` the time ``mtime_ns``, never writing into a file another name shares.
 
-    A file of the view may be a hard link to the environment's own file: that one
-    keeps its time, and the view gets a copy of its own with the time ninja saw (as
-    ``envview`` replaces a file whose content changed: atomically, never through).
+    Returns whether it was given.
     """
     info = path.lstat()
     if info.st_nlink == 1:
         os.utime(path, ns=(info.st_atime_ns, mtime_ns))
-        return
+        return True
+    if not (os.path.realpath(path.parent) + os.sep).startswith(view):
+        return False  # the environment's, and shared: left as it is
+    # A file of the view linked to the environment's: a copy of its own, with the time ninja
+    # saw (as ``envview`` replaces a file whose content changed: atomically, never through).
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as output, path.open("rb") as source:
@@ -150,15 +157,11 @@ def _retime(path: Path, mtime_ns: int) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-
-
-def _in_view(path: Path, view: str) -> bool:
-    """Whether ``path`` is a file of the view itself, not one reached through a link to a package."""
-    return os.path.realpath(path.parent).startswith(view) and not path.is_symlink()
+    return True
 
 
 def restore(build_dir: BuildDir) -> None:
-    """Give unchanged environment files back the times ninja last saw, never writing into the environment."""
+    """Give unchanged environment files back the times ninja last saw (see the module's docstring)."""
     record = build_dir.record("env-files").load(_decode) or []
     view = os.path.realpath(build_dir.view) + os.sep
     restored = 0
@@ -166,9 +169,8 @@ def restore(build_dir: BuildDir) -> None:
         path = Path(name)
         try:
             info = path.stat()
-            if info.st_mtime_ns == mtime_ns or not _in_view(path, view) or _digest(path) != digest:
+            if info.st_mtime_ns == mtime_ns or _digest(path) != digest or not _retime(path, mtime_ns, view):
                 continue
-            _retime(path, mtime_ns)
         except OSError:
             continue
         restored += 1
