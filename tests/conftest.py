@@ -135,12 +135,8 @@ def _fresh_logger() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No IRONWHEEL_* or build variables from the developer's shell leak into tests.
-
-    Each test has a user cache of its own, empty: what one test's builds learn does not decide another's.
-    """
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No IRONWHEEL_* or build variables from the developer's shell leak into tests."""
     for name in list(os.environ):
         if name.startswith(("IRONWHEEL_", "SKBUILD_")) or name in (
             "CMAKE_ARGS",

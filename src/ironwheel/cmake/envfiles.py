@@ -8,21 +8,15 @@ build ironwheel records the content hash and time of every file it read from
 the environment (through the build dir's view of it); before the next build
 it puts the recorded time back on each file whose content has not changed.
 A changed file keeps its new time, and ninja rebuilds what depends on it.
-The environment's own files are never touched: a hard link to one becomes a
-copy with the recorded time, and a file reached through a linked package
-keeps its time (ninja then rebuilds what includes it).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import re
-import shutil
 import struct
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -129,46 +123,17 @@ def _decode(data: Any) -> list[tuple[str, str, int]]:
     return [(str(name), str(digest), int(mtime_ns)) for name, (digest, mtime_ns) in data.items()]
 
 
-def _retime(path: Path, mtime_ns: int) -> None:
-    """Give ``path`` the time ``mtime_ns`` without writing into a file another name shares.
-
-    A file of the view may be a hard link to the environment's own file: that one
-    keeps its time, and the view gets a copy of its own with the time ninja saw (as
-    ``envview`` replaces a file whose content changed: atomically, never through).
-    """
-    info = path.lstat()
-    if info.st_nlink == 1:
-        os.utime(path, ns=(info.st_atime_ns, mtime_ns))
-        return
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as output, path.open("rb") as source:
-            shutil.copyfileobj(source, output)
-        shutil.copymode(path, temporary)
-        os.utime(temporary, ns=(info.st_atime_ns, mtime_ns))
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def _in_view(path: Path, view: str) -> bool:
-    """Whether ``path`` is a file of the view itself, not one reached through a link to a package."""
-    return os.path.realpath(path.parent).startswith(view) and not path.is_symlink()
-
-
 def restore(build_dir: BuildDir) -> None:
-    """Give unchanged environment files back the times ninja last saw, never writing into the environment."""
+    """Give unchanged environment files back the times ninja last saw."""
     record = build_dir.record("env-files").load(_decode) or []
-    view = os.path.realpath(build_dir.view) + os.sep
     restored = 0
     for name, digest, mtime_ns in record:
         path = Path(name)
         try:
             info = path.stat()
-            if info.st_mtime_ns == mtime_ns or not _in_view(path, view) or _digest(path) != digest:
+            if info.st_mtime_ns == mtime_ns or _digest(path) != digest:
                 continue
-            _retime(path, mtime_ns)
+            os.utime(path, ns=(info.st_atime_ns, mtime_ns))
         except OSError:
             continue
         restored += 1

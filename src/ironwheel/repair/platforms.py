@@ -9,22 +9,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ironwheel.repair.base import Repairer
 
-__all__ = ["has_repairer", "repairer_for"]
-
-
-def _system(platform: str) -> str | None:
-    if platform.startswith(("linux_", "manylinux", "musllinux")):
-        return "linux"
-    if platform.startswith("macosx_"):
-        return "macos"
-    if platform.startswith("win"):
-        return "windows"
-    return None
-
-
-def has_repairer(platform: str) -> bool:
-    """Whether a repair tool exists for a platform tag, without importing it."""
-    return _system(platform) is not None
+__all__ = ["repairer_for"]
 
 
 def repairer_for(platform: str, environ: Mapping[str, str] | None = None) -> Repairer | None:
@@ -33,16 +18,15 @@ def repairer_for(platform: str, environ: Mapping[str, str] | None = None) -> Rep
     Each platform's module is imported only for its own wheels.
     """
     environ = os.environ if environ is None else environ
-    system = _system(platform)
-    if system == "linux":
+    if platform.startswith(("linux_", "manylinux", "musllinux")):
         from ironwheel.repair.linux import LinuxRepairer
 
         return LinuxRepairer(environ)
-    if system == "macos":
+    if platform.startswith("macosx_"):
         from ironwheel.repair.macos import MacOSRepairer
 
         return MacOSRepairer(environ)
-    if system == "windows":
+    if platform.startswith("win"):
         from ironwheel.repair.windows import WindowsRepairer
 
         return WindowsRepairer(environ)

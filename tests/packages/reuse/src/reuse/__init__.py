@@ -1,3 +1,0 @@
-from reuse._core import answer
-
-__all__ = ["answer"]
