@@ -118,7 +118,12 @@ def write_text(path: str | os.PathLike[str], text: str) -> bool:
     directory, name = os.path.split(path)
     temporary = os.path.join(directory, f".{name}.{os.getpid()}-record.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8") as handle:
+        try:  # noqa: SIM105 - one left by an earlier process of this pid
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        # "x": never through a link or a file someone else put at the name.
+        with open(temporary, "x", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, path)
     except OSError as error:

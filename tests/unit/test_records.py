@@ -79,6 +79,22 @@ def test_what_a_killed_writer_left_is_cleaned_by_the_next_build(tmp_path: Path) 
     assert clean_stale(tmp_path) == [f".r.json.{gone}-record.tmp"]
 
 
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_link_planted_at_the_temporary_name_is_not_written_through(tmp_path: Path) -> None:
+    # The temporary file's name is predictable (it carries the pid): a link put there must not
+    # carry the record's text to the file it points at.
+    outside = tmp_path / "outside"
+    outside.write_text("keep me\n")
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / f".r.json.{os.getpid()}-record.tmp").symlink_to(outside)
+    record = Record(records / "r.json")
+    assert record.save({"a": 1, "b": 2})
+    assert record.load(pair) == (1, 2)
+    assert outside.read_text() == "keep me\n"
+    assert sorted(path.name for path in records.iterdir()) == ["r.json"]
+
+
 def test_stats_read_back_from_json_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_text("x")

@@ -7,6 +7,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.specifiers import SpecifierSet
@@ -120,19 +121,45 @@ def test_a_missing_cache_directory_is_made(
     assert runs(tmp_path) == 1
 
 
-@pytest.mark.skipif(os.name == "posix" and os.geteuid() == 0, reason="root writes into read-only directories")
+def _refuse_writes_under(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a read-only directory does to a process that is not root: root writes anyway, so refuse."""
+    import builtins
+    import errno
+
+    real_open, real_mkdir = builtins.open, os.mkdir
+
+    def inside(path: object) -> bool:
+        return isinstance(path, (str, os.PathLike)) and Path(os.fspath(path)).is_relative_to(directory)
+
+    def guarded_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if inside(file) and any(flag in mode for flag in "wax+"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    def guarded_mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
+        if inside(path):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "mkdir", guarded_mkdir)
+
+
 def test_a_read_only_cache_costs_only_the_saving(
     cmake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = tmp_path / "ro"
     home.mkdir()
     home.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    if os.name == "posix" and os.geteuid() == 0:
+        _refuse_writes_under(home, monkeypatch)
     monkeypatch.setenv("IRONWHEEL_CACHE_DIR", str(home))
     try:
         assert find(tmp_path) == "3.28.1"
         assert find(tmp_path) == "3.28.1"
     finally:
         home.chmod(0o755)
+    assert list(home.iterdir()) == []
     assert runs(tmp_path) == 2
 
 
