@@ -159,10 +159,16 @@ def write_results(report: Report, info: dict[str, str], args: argparse.Namespace
         "Python's own flags.",
         "- ccache is disabled for every system (`CCACHE_DISABLE=1`). Isolated builds install from a local "
         "wheelhouse (no network).",
-        "- raw: `cmake -S -B -G Ninja` (clean builds only), `ninja`, `cmake --install` and a Python script "
-        "zipping the staged files into a wheel.",
-        "- The isolated floor is pip's own isolated build around a backend that does nothing, plus the raw "
-        "incremental build of the edited file.",
+        "- floor: `benchmarks/floor.sh`, with no Python started: `cmake -S -B -G Ninja` (when there is no "
+        "build tree yet), `ninja`, `cmake --install` and the wheel zipped by the shell (`zip`, a RECORD of "
+        "`openssl` digests).",
+        "- raw: the same steps, the wheel zipped by a Python script.",
+        "- The isolated floor is pip's own isolated build around a backend that does nothing, plus the "
+        "incremental build of the edited file by floor.sh.",
+        "- Every module of the benchmark venv is compiled to bytecode before anything is timed "
+        "(`compileall`), so that no run pays for compiling what it imports.",
+        "- ironwheel's user cache (`IRONWHEEL_CACHE_DIR`) is in the work directory: it starts empty "
+        "and is filled by the first build, as on a user's machine.",
         "",
     ]
     lines += [f"- {key}: {value}" for key, value in info.items() if key not in ("unit compile", "duration")]

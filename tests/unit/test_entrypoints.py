@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ironwheel._records import Record
+from ironwheel._usercache import Memo
 from ironwheel.cmake.entrypoints import CMakeEntryPoints, cmake_entry_points
 
 
@@ -40,7 +41,12 @@ def test_the_answer_is_kept_until_a_distribution_comes_or_goes(
     entry_points.write_text("[cmake.module]\nfirst = iw_first.share\n")
     os.utime(site, ns=(stamp, stamp))
     assert cmake_entry_points(cache) == first
-    assert cmake_entry_points() == CMakeEntryPoints(module=(site / "iw_first" / "share",))
+    # So does the user cache, for a build dir that has no record yet.
+    assert cmake_entry_points(Record(tmp_path / "new-build-dir.json")) == first
+    assert (tmp_path / "new-build-dir.json").is_file()
+    # Kept nowhere: read.
+    fresh = Memo("nothing-kept.json")
+    assert cmake_entry_points(memo=fresh) == CMakeEntryPoints(module=(site / "iw_first" / "share",))
 
     # A new distribution changes the directory: everything is read again.
     distribution(site, "iw_second", "[cmake.root]\nSecond = iw_second\n")
@@ -56,5 +62,5 @@ def test_the_answer_is_kept_until_a_distribution_comes_or_goes(
 def test_a_damaged_or_foreign_record_is_read_again(tmp_path: Path, text: str) -> None:
     path = tmp_path / "entry-points.json"
     path.write_text(text)
-    assert cmake_entry_points(Record(path)) == cmake_entry_points()
+    assert cmake_entry_points(Record(path)) == cmake_entry_points(memo=Memo("nothing-kept.json"))
     assert Record(path).load(dict) is not None  # rewritten, whole

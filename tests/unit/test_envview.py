@@ -117,3 +117,72 @@ def test_environment_files_get_their_recorded_times_back(tmp_path: Path) -> None
         envfiles.restore(build_dir)
         assert same.stat().st_mtime_ns == 5 * 10**17
         assert changed.stat().st_mtime_ns != 5 * 10**17
+
+
+def test_copies_are_links_that_never_write_into_an_environment(tmp_path: Path) -> None:
+    one = make_site(tmp_path / "env-1")
+    (view,) = envview.sync_view(tmp_path / "view", [one])
+    config = view / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    original = one / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    assert config.stat().st_ino == original.stat().st_ino  # made at once, where the file system allows
+    # Another environment, used by the same build dir, whose package differs: the first keeps its file.
+    two = make_site(tmp_path / "env-2", version="2")
+    envview.sync_view(tmp_path / "view", [two])
+    assert config.read_text() == "# version 2\n"
+    assert original.read_text() == "# version 1\n"
+    envview.sync_view(tmp_path / "view", [one])
+    assert config.read_text() == "# version 1\n"
+    assert (two / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake").read_text() == "# version 2\n"
+
+
+def test_a_changed_file_gets_a_time_ninja_sees_even_from_an_older_environment(tmp_path: Path) -> None:
+    one = make_site(tmp_path / "env-1")
+    (view,) = envview.sync_view(tmp_path / "view", [one])
+    config = view / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake"
+    built = config.stat().st_mtime_ns
+    # An installer that kept the times of its files: the new content is older than the build.
+    two = make_site(tmp_path / "env-2", version="2")
+    os.utime(two / "cmake_pkg" / "cmake" / "cmake_pkg-config.cmake", ns=(0, 10**9))
+    envview.sync_view(tmp_path / "view", [two])
+    assert config.read_text() == "# version 2\n"
+    assert config.stat().st_mtime_ns >= built
+
+
+@pytest.mark.parametrize(
+    "linked",
+    ["file", "package", "shared"],
+    ids=["a hard link in the view", "through a linked package", "shared, through a linked package"],
+)
+def test_restoring_times_never_writes_through_a_file_another_name_shares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    if linked != "file":
+        monkeypatch.setattr(envview, "MIRROR_LIMIT", 4)  # the package stays a link to the environment's
+    site = make_site(tmp_path / "env")
+    original = site / "cmake_pkg" / "include" / "header.h"
+    if linked == "shared":
+        os.link(original, tmp_path / "an installer's cache")  # uv links its cache's files into environments
+    os.utime(original, ns=(0, 5 * 10**17))
+    with BuildDir.open(tmp_path / "build") as build_dir:
+        (view,) = envview.sync_view(build_dir.view, [site])
+        header = view / "cmake_pkg" / "include" / "header.h"
+        assert os.path.samefile(header, original)
+        (build_dir.path / "build.ninja").write_text(f"build a.o: CXX_COMPILER a.cpp | {header.as_posix()}\n")
+        envfiles.remember(build_dir)
+        os.utime(original, ns=(0, 9 * 10**17))  # reinstalled, the same content: a new time
+        envfiles.restore(build_dir)
+        if linked == "file":
+            # The view's file is now a copy of its own, with the time ninja saw; the environment's keeps its own.
+            assert original.stat().st_mtime_ns == 9 * 10**17
+            assert not os.path.samefile(header, original)
+            assert header.stat().st_mtime_ns == 5 * 10**17
+            assert header.read_text() == "int x;\n"
+            assert original.stat().st_nlink == 1
+        elif linked == "package":
+            # The environment's own file, no other name's: its time back, as ninja saw it.
+            assert os.path.samefile(header, original)
+            assert original.stat().st_mtime_ns == 5 * 10**17
+        else:
+            # Shared with a file outside the environment: left alone (ninja rebuilds what includes it).
+            assert original.stat().st_mtime_ns == 9 * 10**17
+            assert (tmp_path / "an installer's cache").stat().st_mtime_ns == 9 * 10**17

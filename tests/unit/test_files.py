@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ironwheel.archive.files import Selection, select_files
+from ironwheel.archive.files import Selection, project_tree, select_files
 from ironwheel.archive.gitignore import Rules
 
 pytestmark = pytest.mark.skipif(
@@ -204,3 +204,53 @@ def test_a_directory_reached_twice_is_not_a_loop(tmp_path: Path, caplog: pytest.
     (tmp_path / "pkg" / "alias").symlink_to(tmp_path / "shared", target_is_directory=True)
     assert select_files(tmp_path, Selection()) == ["pkg/a.py", "pkg/alias/f.c", "shared/f.c"]
     assert "loops back" not in caplog.text
+
+
+def test_the_project_tree_holds_what_a_build_may_read(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    for name in (
+        "src/pkg/__init__.py",
+        "src/pkg/__pycache__/m.cpython-311.pyc",
+        "data/ignored.txt",
+        ".gitignore",
+    ):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x\n")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / "build" / "tag").mkdir(parents=True)
+    (root / "build" / "tag" / "CMakeCache.txt").write_text("\n")
+    (root / "dist").mkdir()
+    (root / "dist" / "p-1-py3-none-any.whl").write_text("")
+    (root / "linked").symlink_to(root / "data", target_is_directory=True)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.txt").write_text("o\n")
+    (root / "out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    found = project_tree(root, [root / "build" / "tag"], dist_name="p", limit=100)
+    assert found is not None
+    assert sorted(path.relative_to(root).as_posix() for path in found) == [
+        ".",
+        ".gitignore",
+        ".venv",  # a tool's directory: itself only
+        "build",
+        "data",
+        "data/ignored.txt",
+        "dist",
+        "linked",
+        "linked/ignored.txt",
+        "loop",
+        "out",  # not followed out of the project
+        "src",
+        "src/pkg",
+        "src/pkg/__init__.py",
+        "src/pkg/__pycache__",
+    ]
+    outside = project_tree(
+        root, [root / "build" / "tag"], dist_name="p", follow_external_links=True, limit=100
+    )
+    assert outside is not None
+    assert root / "out" / "o.txt" in outside
+    assert project_tree(root, [], dist_name="p", limit=5) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from ironwheel import _layout, _requires
 from ironwheel._fs import clean_stale
-from ironwheel._records import Record, file_stat
+from ironwheel._records import Record, file_stat, is_racy, signature
 from ironwheel.cmake.builddir import BuildDir
 
 
@@ -78,6 +79,22 @@ def test_what_a_killed_writer_left_is_cleaned_by_the_next_build(tmp_path: Path) 
     assert clean_stale(tmp_path) == [f".r.json.{gone}-record.tmp"]
 
 
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_link_planted_at_the_temporary_name_is_not_written_through(tmp_path: Path) -> None:
+    # The temporary file's name is predictable (it carries the pid): a link put there must not
+    # carry the record's text to the file it points at.
+    outside = tmp_path / "outside"
+    outside.write_text("keep me\n")
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / f".r.json.{os.getpid()}-record.tmp").symlink_to(outside)
+    record = Record(records / "r.json")
+    assert record.save({"a": 1, "b": 2})
+    assert record.load(pair) == (1, 2)
+    assert outside.read_text() == "keep me\n"
+    assert sorted(path.name for path in records.iterdir()) == ["r.json"]
+
+
 def test_stats_read_back_from_json_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_text("x")
@@ -102,3 +119,49 @@ def test_the_build_dir_names_every_record(tmp_path: Path) -> None:
     # A temporary build dir keeps nothing for the next build.
     assert BuildDir(tmp_path / "tmp", temporary=True).record("tools").path is None
     assert not state.exists()  # naming paths makes no directory
+
+
+def test_a_signature_tells_a_file_rewritten_in_place_with_its_old_times(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"one")
+    before = signature(path)
+    info = path.stat()
+    time.sleep(0.01)
+    path.write_bytes(b"two")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = signature(path)
+    assert before is not None
+    assert after is not None
+    assert after[:5] == before[:5]  # type, device, inode, size and modification time alike
+    assert after != before
+
+
+def test_a_signature_follows_a_link_to_its_target(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("a")
+    (tmp_path / "b").write_text("b")
+    (tmp_path / "link").symlink_to("a")
+    first = signature(tmp_path / "link")
+    (tmp_path / "link").unlink()
+    (tmp_path / "link").symlink_to("b")
+    assert signature(tmp_path / "link") != first
+    (tmp_path / "b").unlink()
+    broken = signature(tmp_path / "link")
+    assert broken is not None
+    assert broken[-1] == -1
+    assert signature(tmp_path / "missing") is None
+
+
+def test_a_signature_taken_just_after_a_change_proves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_text("new")
+    found = signature(path)
+    assert found is not None
+    assert is_racy(found, time.time_ns())
+    time.sleep(0.15)
+    assert not is_racy(found, time.time_ns())
+    # A file system that keeps whole seconds (or two): a longer moment.
+    second = 1_000_000_000
+    now = 1_700_000_000 * second
+    coarse = [0o100644, 1, 2, 3, now - second, now - second]
+    assert is_racy(coarse, now)
+    assert not is_racy([*coarse[:4], now - 3 * second, now - 3 * second], now)

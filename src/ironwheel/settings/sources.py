@@ -40,6 +40,7 @@ NON_SETTING_VARIABLES = frozenset(
         "IRONWHEEL_EDITABLE_SKIP",
         "IRONWHEEL_EXTENSION_OPTIONAL",
         "IRONWHEEL_RELEASE",  # set by `ironwheel build` for its hooks: a release build (repair/mode.py)
+        "IRONWHEEL_CACHE_DIR",  # the user cache (_usercache.py)
     }
 )
 

@@ -1,14 +1,21 @@
-"""What earlier builds of a tree learnt about its tools, kept in its build directory.
+"""What earlier builds learnt about their tools, kept in the build directory and the user cache.
 
 Asking cmake and ninja for their versions costs a process each in every
 hook that looks for them, and choosing them needs packaging's specifiers;
 neither answer changes while the programs stay the same.
-``.ironwheel/tools.json`` keeps the version of each program by (path,
-modification time, size), and the cmake and ninja the last build chose with
-everything that decided the choice: the project's cmake requirement and
-``cmake_minimum_required``, the programs found on PATH with their stats,
-``CMAKE_EXECUTABLE`` and ``CMAKE_GENERATOR``. An isolated build, whose PATH
-differs each time, finds the same programs and asks nothing.
+``.ironwheel/tools.json`` keeps the version of each program by
+``toolchain.program_key`` (path, size, modification time, inode), and the cmake and
+ninja the last build chose with everything that decided the choice: the
+project's cmake requirement and ``cmake_minimum_required``, the programs
+found on PATH with their stats, ``CMAKE_EXECUTABLE`` and
+``CMAKE_GENERATOR``. An isolated build, whose PATH differs each time, finds
+the same programs and asks nothing.
+
+The versions are kept in the user cache too (``tools.json`` there, see
+``_usercache``), so that the first build of a tree, and its first
+``get_requires_for_build_wheel`` before any build directory exists, run no
+``--version`` for programs another build asked already. Entries whose
+program changed or went are dropped when it is written.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from packaging.version import Version
 
 from ironwheel._records import Record, file_stat
 from ironwheel._requires import programs
-from ironwheel.tools.toolchain import Program, Versions
+from ironwheel._usercache import user_record
+from ironwheel.tools.toolchain import Program, Versions, program_key
 
 __all__ = ["ToolCache", "choice_key"]
 
@@ -59,13 +67,21 @@ def _load(data: Any) -> tuple[dict[str, str], dict[str, Any]]:
     )
 
 
-class ToolCache:
-    """The record of one build directory (a record of nothing for a temporary build)."""
+_USER_RECORD = "tools.json"
 
-    def __init__(self, record: Record) -> None:
+
+class ToolCache:
+    """The record of one build directory (a record of nothing for a temporary build), and the user's.
+
+    ``user`` is the user cache's record of versions (by default ``tools.json`` there).
+    """
+
+    def __init__(self, record: Record, user: Record | None = None) -> None:
         self.record = record
+        self._user = user_record(_USER_RECORD) if user is None else user
+        self._user_known, _ = self._user.load(_load) or ({}, {})
         known, self._choice = record.load(_load) or ({}, {})
-        self.versions = Versions(known)  # what finding the tools asks and learns
+        self.versions = Versions({**self._user_known, **known})  # what finding the tools asks and learns
         self._saved = self._data()
 
     def _data(self) -> dict[str, Any]:
@@ -85,7 +101,18 @@ class ToolCache:
         self._choice = {"key": key, "cmake": _encode(cmake), "ninja": _encode(ninja) if ninja else None}
 
     def save(self) -> None:
-        """Write what was learnt, if anything, into an existing build directory."""
+        """Write what was learnt, if anything, into an existing build directory and the user cache."""
         data = self._data()
         if data != self._saved and self.record.save(data):
             self._saved = data
+        learnt = {
+            key: value for key, value in self.versions.known.items() if self._user_known.get(key) != value
+        }
+        if learnt:
+            # What is kept there is what still describes a program at its path.
+            merged = {**self._user_known, **learnt}
+            current = {
+                key: value for key, value in merged.items() if program_key(key.rsplit("|", 3)[0]) == key
+            }
+            if self._user.save({"versions": current}):
+                self._user_known = current

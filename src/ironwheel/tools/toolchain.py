@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sysconfig
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ __all__ = [
     "find_cmake",
     "find_ninja",
     "needs_ninja",
+    "program_key",
 ]
 
 log = logging.getLogger("ironwheel")
@@ -61,28 +62,49 @@ class Program:
         return f"{self.name} {self.version} at {self.path} ({self.origin})"
 
 
-class Versions:
-    """Program versions, each asked once (``--version``) and known by path, modification time and size.
+def program_key(path: str | os.PathLike[str]) -> str | None:
+    """What tells one program file from another at the same path: path, size, modification time, inode.
 
-    ``known`` is what earlier builds learnt ("path|mtime_ns|size" -> version),
-    kept by ``toolcache``; a replaced binary has another key, and is asked again.
+    A program moved into place (as package managers install) has a new
+    inode, one rewritten in place a new modification time. Not the
+    status-change time: hard links to a program (builds keep such copies of
+    tools) change it, and the version with it would be asked again.
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return f"{os.fspath(path)}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}"
+
+
+class Versions:
+    """Program versions, each asked once (``--version``) and known by :func:`program_key`.
+
+    ``known`` is what earlier builds learnt (key -> version), kept by
+    ``toolcache``; a replaced binary has another key, and is asked again.
     """
 
     def __init__(self, known: Mapping[str, str] | None = None) -> None:
         self.known: dict[str, str] = dict(known or {})
+        self._asked: set[str] = set()  # the keys whose program this process asked
 
-    def of(self, path: Path) -> Version | None:
-        """The version of the program at ``path``, or None when it does not run as one."""
-        try:
-            info = path.stat()
-        except OSError:
+    def of(self, path: Path, wanted: Callable[[Version], bool] | None = None) -> Version | None:
+        """The version of the program at ``path``, or None when it does not run as one.
+
+        A remembered version that ``wanted`` refuses is asked of the program again
+        before it is believed: a wrong record would refuse a good program for ever.
+        """
+        key = program_key(path)
+        if key is None:
             return None
-        key = f"{path}|{info.st_mtime_ns}|{info.st_size}"
         if key in self.known:
             try:
-                return Version(self.known[key])
+                version = Version(self.known[key])
             except InvalidVersion:
-                del self.known[key]  # a damaged record: ask the program
+                version = None
+            if version is not None and (wanted is None or wanted(version) or key in self._asked):
+                return version
+            del self.known[key]  # a damaged or refused record: ask the program
         try:
             output = capture([path, "--version"], timeout=30)
         except (CommandError, ToolError):
@@ -95,6 +117,7 @@ class Versions:
         except InvalidVersion:
             return None
         self.known[key] = str(version)
+        self._asked.add(key)
         return version
 
 
@@ -190,7 +213,7 @@ def find_cmake(
     explicit = environ.get("CMAKE_EXECUTABLE")
     if explicit:
         path = Path(explicit)
-        version = versions.of(path)
+        version = versions.of(path, lambda found: spec.contains(found, prereleases=True))
         if version is None:
             raise ToolError(
                 f"CMAKE_EXECUTABLE={explicit} does not run as cmake",
@@ -204,7 +227,7 @@ def find_cmake(
         return Program("cmake", path, version, "CMAKE_EXECUTABLE"), ""
     rejected: list[str] = []
     for path, origin in candidates(("cmake", "cmake3"), environ):
-        version = versions.of(path)
+        version = versions.of(path, lambda found: spec.contains(found, prereleases=True))
         if version is None:
             rejected.append(f"{path} does not run")
         elif spec.contains(version, prereleases=True):
@@ -221,6 +244,10 @@ def needs_ninja(environ: Mapping[str, str] | None = None) -> bool:
     return not generator or generator.startswith("Ninja")
 
 
+def _usable_ninja(version: Version) -> bool:
+    return _satisfies(NINJA_REQUIREMENT, version)
+
+
 def find_ninja(
     environ: Mapping[str, str] | None = None, versions: Versions | None = None
 ) -> tuple[Program | None, str]:
@@ -229,7 +256,7 @@ def find_ninja(
     versions = Versions() if versions is None else versions
     rejected: list[str] = []
     for path, origin in candidates(("ninja", "ninja-build", "samu"), environ):
-        version = versions.of(path)
+        version = versions.of(path, None if path.name.startswith("samu") else _usable_ninja)
         if version is None:
             rejected.append(f"{path} does not run")
         elif path.name.startswith("samu") or _satisfies(NINJA_REQUIREMENT, version):
