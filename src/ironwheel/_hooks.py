@@ -100,10 +100,10 @@ def get_requires_for_build_wheel(
     scikit_build = project.pyproject.has_scikit_build
     # Whether zig is here (or on PATH) decides the answer too.
     may_request = installed or zig or repair_may_request(project, decision)
-    if path is not None and not scikit_build and not may_request:
+    if not scikit_build and not may_request:
         record(
             str(project.root),
-            str(path),
+            str(path) if path is not None else None,
             [str(item) for item in read],
             config_settings,
             request.kind,

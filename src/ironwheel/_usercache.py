@@ -82,6 +82,10 @@ class Memo:
         self.record = user_record(name, environ)
         self.size = size
 
+    def entries(self) -> list[tuple[Any, Any]]:
+        """Every key and answer kept, newest first (as they read back from JSON)."""
+        return [(key, value) for key, value in self._entries()]
+
     def _entries(self) -> list[list[Any]]:
         entries = self.record.load(
             lambda data: [entry for entry in data if isinstance(entry, list) and len(entry) == 2]

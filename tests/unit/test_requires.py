@@ -78,6 +78,8 @@ def test_the_answer_comes_back_while_nothing_changed(tree: Path, tmp_path: Path)
         lambda root, tmp_path: {"state": "editable"},
         lambda root, tmp_path: {"environ": environ(tmp_path, IRONWHEEL_CMAKE_VERSION=">=3.30")},
         lambda root, tmp_path: {"environ": environ(tmp_path, CMAKE_GENERATOR="Unix Makefiles")},
+        lambda root, tmp_path: {"environ": environ(tmp_path, CMAKE_ARGS="-DCMAKE_SKIP_RPATH=ON")},
+        lambda root, tmp_path: {"environ": environ(tmp_path, _PYTHON_HOST_PLATFORM="linux-aarch64")},
         lambda root, tmp_path: (root / "pyproject.toml").write_text("[project]\nname = 'y'\nversion = '1'\n"),
         lambda root, tmp_path: (root / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 4.0)\n"),
         lambda root, tmp_path: (root / "sub").mkdir() or (root / "sub" / "CMakeLists.txt").write_text(""),
@@ -91,6 +93,8 @@ def test_the_answer_comes_back_while_nothing_changed(tree: Path, tmp_path: Path)
         "hook",
         "IRONWHEEL_*",
         "CMAKE_GENERATOR",
+        "CMAKE_ARGS",
+        "host platform",
         "pyproject",
         "CMakeLists",
         "another input",
@@ -125,7 +129,7 @@ def run_hook(root: Path, tmp_path: Path) -> str:
         "import sys, ironwheel\n"
         "print(ironwheel.get_requires_for_build_wheel(), 'ironwheel._hooks' in sys.modules)\n"
     )
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=root,
         env={
@@ -135,8 +139,10 @@ def run_hook(root: Path, tmp_path: Path) -> str:
         },
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
@@ -241,3 +247,61 @@ def test_a_release_asks_for_what_its_repair_needs(
         monkeypatch.setenv(RELEASE_VARIABLE, variable)
     _hooks.get_requires_for_build_wheel({"build.dir": str(tree / "elsewhere")})
     assert [decision.mode for decision in seen] == [mode]
+
+
+def copy_of(tree: Path, where: Path) -> Path:
+    import shutil
+
+    shutil.copytree(tree, where, ignore=shutil.ignore_patterns("build"))
+    return where
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+def test_the_same_project_elsewhere_is_answered_by_its_contents(tree: Path, tmp_path: Path) -> None:
+    # A fresh clone or a newly unpacked sdist has no build dir: the user cache knows the answer
+    # by the contents of the files it came from, wherever the project lies.
+    (tree / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.18)\nadd_subdirectory(sub)\n")
+    (tree / "sub").mkdir()
+    (tree / "sub" / "CMakeLists.txt").write_text("# nothing yet\n")
+    assert run_hook(tree, tmp_path) == "[] True\n"
+    first = copy_of(tree, tmp_path / "clone-1")
+    assert run_hook(first, tmp_path) == "[] False\n"
+
+    # Any file it was derived from, edited in a copy, is asked again.
+    second = copy_of(tree, tmp_path / "clone-2")
+    (second / "sub" / "CMakeLists.txt").write_text("ironwheel_add_cython_module(_fast SOURCES fast.pyx)\n")
+    assert run_hook(second, tmp_path) == "['cython>=3.0'] True\n"
+    assert run_hook(copy_of(second, tmp_path / "clone-3"), tmp_path) == "['cython>=3.0'] False\n"
+    # A new file in a directory that was read (an extension table's pattern) is a change too.
+    third = copy_of(tree, tmp_path / "clone-4")
+    (third / "src").mkdir()
+    (third / "src" / "core.cpp").write_text("int f() { return 1; }\n")
+    with (third / "pyproject.toml").open("a") as handle:
+        handle.write('[tool.ironwheel.extension."x._core"]\nsources = ["src/*"]\n')
+    assert run_hook(third, tmp_path) == "[] True\n"
+    assert run_hook(copy_of(third, tmp_path / "clone-5"), tmp_path) == "[] False\n"
+    fourth = copy_of(third, tmp_path / "clone-6")
+    (fourth / "src" / "more.pyx").write_text("def g(): return 2\n")
+    assert run_hook(fourth, tmp_path) == "['cython>=3.0'] True\n"
+    # The older answers are still kept beside the newer.
+    assert run_hook(copy_of(tree, tmp_path / "clone-7"), tmp_path) == "[] False\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+@pytest.mark.parametrize("damage", ["", "{", "[[1, 2], [3]]", '[[["x"], "y"]]', "[[[[1], 2], [3]]]"])
+def test_a_damaged_user_cache_answer_is_asked_again(tree: Path, tmp_path: Path, damage: str) -> None:
+    assert run_hook(tree, tmp_path) == "[] True\n"
+    memo = Path(os.environ["IRONWHEEL_CACHE_DIR"]) / "requires.json"
+    assert memo.is_file()
+    memo.write_text(damage)
+    assert run_hook(copy_of(tree, tmp_path / "clone"), tmp_path) == "[] True\n"
+    assert run_hook(copy_of(tree, tmp_path / "again"), tmp_path) == "[] False\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tools are shell scripts")
+def test_without_a_user_cache_every_first_question_is_answered_in_full(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IRONWHEEL_CACHE_DIR", "")
+    assert run_hook(tree, tmp_path) == "[] True\n"
+    assert run_hook(copy_of(tree, tmp_path / "clone"), tmp_path) == "[] True\n"
