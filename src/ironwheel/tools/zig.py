@@ -90,6 +90,17 @@ class ZigPlan:
             entries.append(
                 ("CMAKE_USER_MAKE_RULES_OVERRIDE", (scripts_dir / "rules.cmake").as_posix(), "FILEPATH")
             )
+        if target.system == "linux":
+            # zig compiles its own libraries (libc++, libunwind) with debug information that names
+            # the directory its sources were in, and caches them across builds: the binaries of a
+            # release build would carry the build directory of whichever build compiled them
+            # first. Builds without debug information of their own drop it at the link. These
+            # are the defaults of CMake's flags: a project or -D that sets the flags replaces them.
+            entries += [
+                (f"CMAKE_{kind}_LINKER_FLAGS_{config}_INIT", "-Wl,--strip-debug", "STRING")
+                for kind in ("EXE", "SHARED", "MODULE")
+                for config in ("RELEASE", "MINSIZEREL")
+            ]
         return entries
 
     def rules(self) -> str:
