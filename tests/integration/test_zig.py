@@ -6,11 +6,9 @@ the C API and one through pybind11; zig links its own libc++ into each of them.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
-import sys
 import sysconfig
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Venv
-from tests.integration.frontends import Result, pip_wheel, tail
-from tests.integration.repairing import ironwheel, members, readelf_dynamic
+from tests.integration.frontends import Result, pip_wheel, sha256, tail
+from tests.integration.repairing import auditwheel_show, built, contents, ironwheel, members, readelf_dynamic
 
 pytestmark = pytest.mark.slow
 
@@ -27,22 +25,6 @@ PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
 ARCH = sysconfig.get_platform().split("-")[-1]
 ZIG = ["-C", "build.toolchain=zig"]
 POLICY = re.compile(r"^manylinux_2_(\d+)_" + ARCH + "$")
-
-
-def _built(result: Result) -> Path:
-    assert result.returncode == 0, tail(result.output)
-    return result.wheel
-
-
-def _show(wheel: Path) -> dict[str, object]:
-    output = subprocess.run(
-        [sys.executable, "-m", "auditwheel", "show", "--json", str(wheel)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    data: dict[str, object] = json.loads(output)
-    return data
 
 
 def _oldest_glibc(wheel: Path) -> int:
@@ -61,7 +43,7 @@ def cpp_wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     result = ironwheel(
         "build", "--wheel", "--no-isolation", "-o", base / "dist", root, "-C", "repair.mode=on"
     )
-    return _built(result), result
+    return built(result), result
 
 
 def test_cpp_wheel_is_manylinux_2_17_and_imports(cpp_wheel: tuple[Path, Result], tmp_path: Path) -> None:
@@ -70,7 +52,7 @@ def test_cpp_wheel_is_manylinux_2_17_and_imports(cpp_wheel: tuple[Path, Result],
     assert "for x86_64-linux-gnu.2.17: glibc 2.17 (the oldest glibc zig provides for x86_64)" in result.output
     assert _oldest_glibc(wheel) <= 17
     # auditwheel, asked on its own, agrees: no symbol newer than glibc 2.17, no libstdc++.
-    overall = POLICY.match(str(_show(wheel)["overall_tag"]))
+    overall = POLICY.match(str(auditwheel_show(wheel)["overall_tag"]))
     assert overall is not None
     assert int(overall.group(1)) <= 17
     names = members(wheel)
@@ -110,45 +92,41 @@ def test_cpp_wheel_is_reproducible_in_another_directory(
     root = shutil.copytree(
         Path(__file__).parents[1] / "packages" / "zig_cpp", tmp_path / "elsewhere" / "zig_cpp"
     )
-    again = _built(
+    again = built(
         ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=on")
     )
     assert again.name == wheel.name
     # zig compiles its libc++ from the copy of zig in a build directory, with debug information
     # that names that directory, and caches it for every later build: a release build drops it
     # at the link, or a wheel would carry the build directory of whichever build came first.
-    for built in (wheel, again):
-        assert _debug_sections(built) == {}
+    for each in (wheel, again):
+        assert _debug_sections(each) == {}
+    # By member first: a difference names the member (pytest's diff of two wheels' bytes would not end).
     assert _digests(again) == _digests(wheel)
-    assert again.read_bytes() == wheel.read_bytes()  # the archive itself too (compared once equal)
+    assert sha256(again) == sha256(wheel)  # RECORD and the archive itself too
 
 
 def _debug_sections(wheel: Path) -> dict[str, list[str]]:
     """The .debug_* sections of each ELF member."""
     import io
-    import zipfile
 
     from elftools.elf.elffile import ELFFile
 
     found: dict[str, list[str]] = {}
-    with zipfile.ZipFile(wheel) as archive:
-        for info in archive.infolist():
-            data = archive.read(info)
-            if data[:4] == b"\x7fELF":
-                names = [section.name for section in ELFFile(io.BytesIO(data)).iter_sections()]
-                debug = [name for name in names if name.startswith(".debug_")]
-                if debug:
-                    found[info.filename] = debug
+    for name, data in contents(wheel).items():
+        if data[:4] == b"\x7fELF":
+            sections = [section.name for section in ELFFile(io.BytesIO(data)).iter_sections()]
+            debug = [section for section in sections if section.startswith(".debug_")]
+            if debug:
+                found[name] = debug
     return found
 
 
 def _digests(wheel: Path) -> dict[str, str]:
-    """Each member's sha256: a difference names the member (a diff of the bytes would not end)."""
+    """Each member's sha256, RECORD left out."""
     import hashlib
-    import zipfile
 
-    with zipfile.ZipFile(wheel) as archive:
-        return {info.filename: hashlib.sha256(archive.read(info)).hexdigest() for info in archive.infolist()}
+    return {name: hashlib.sha256(data).hexdigest() for name, data in contents(wheel).items()}
 
 
 def test_c_wheel_for_an_explicit_glibc(project: Callable[[str], Path], tmp_path: Path) -> None:
@@ -164,7 +142,7 @@ def test_c_wheel_for_an_explicit_glibc(project: Callable[[str], Path], tmp_path:
         "-C",
         "repair.manylinux=manylinux_2_28",
     )
-    wheel = _built(result)
+    wheel = built(result)
     assert 'for x86_64-linux-gnu.2.28: glibc 2.28 (repair.manylinux = "manylinux_2_28")' in result.output
     assert f"manylinux_2_28_{ARCH}" in wheel.name
     venv = Venv(tmp_path / "venv")
@@ -191,11 +169,11 @@ def test_musllinux_wheel_from_a_glibc_host(project: Callable[[str], Path], tmp_p
         "-C",
         "repair.mode=on",
     )
-    wheel = _built(result)
+    wheel = built(result)
     assert wheel.name == f"internal_lib-1.0-{PY}-{PY}-musllinux_1_2_{ARCH}.whl"
     assert 'for x86_64-linux-musl: musl 1.2 (repair.manylinux = "musllinux_1_2")' in result.output
     assert "--plat auto" in result.output
-    assert _show(wheel)["overall_tag"] == f"musllinux_1_2_{ARCH}"
+    assert auditwheel_show(wheel)["overall_tag"] == f"musllinux_1_2_{ARCH}"
     suffix = f".cpython-{PY[2:]}-{ARCH}-linux-musl.so"
     assert sorted(name for name in members(wheel) if name.endswith(".so")) == [
         f"internal_lib/_a{suffix}",
@@ -217,7 +195,7 @@ def test_a_frontend_requests_ziglang(
     del offline_pip
     root = project("internal_lib")
     result = pip_wheel(root, tmp_path / "dist", *ZIG, "-C", "repair.mode=on")
-    wheel = _built(result)
+    wheel = built(result)
     assert 'requesting ziglang>=0.13: build.toolchain = "zig"' in result.output
     assert _oldest_glibc(wheel) <= 17
     venv = Venv(tmp_path / "venv")
