@@ -16,6 +16,7 @@ from tests.integration.frontends import SRC, Result, tail
 
 __all__ = [
     "auditwheel_show",
+    "build_in_place",
     "built",
     "contents",
     "ironwheel",
@@ -48,6 +49,13 @@ def ironwheel(
     outdir = next((Path(argv[i + 1]) for i, a in enumerate(argv[:-1]) if a in ("-o", "-w")), None)
     wheels = sorted(outdir.glob("*.whl")) if outdir is not None and outdir.is_dir() else []
     return Result(completed.returncode, completed.stdout, wheels)
+
+
+def build_in_place(
+    root: Path, out: Path, *options: str | Path, env: Mapping[str, str] | None = None
+) -> Result:
+    """``ironwheel build --wheel --no-isolation -o OUT ROOT OPTIONS``: a wheel from this environment."""
+    return ironwheel("build", "--wheel", "--no-isolation", "-o", out, root, *options, env=env)
 
 
 def built(result: Result) -> Path:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.repairing import built, ironwheel, llvm, members
+from tests.integration.repairing import build_in_place, built, llvm, members
 
 pytestmark = pytest.mark.slow
 
@@ -118,9 +118,7 @@ def test_a_windows_extension_from_linux(
     project: Callable[[str], Path], tmp_path: Path, windows_python: Path
 ) -> None:
     details = ["-C", f"target.build-details={windows_python / 'build-details.json'}"]
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", project("cross_win"), *ZIG, *details
-    )
+    result = build_in_place(project("cross_win"), tmp_path / "dist", *ZIG, *details)
     wheel = built(result)
     assert wheel.name == f"cross_win-1.0-{PY}-{PY}-win_amd64.whl"
     assert "toolchain: zig " in result.output
@@ -177,13 +175,9 @@ def test_an_abi3_windows_extension_links_python3_dll(
         "-C",
         "repair.mode=off",
     ]
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         project("cross_win"),
+        tmp_path / "dist",
         *ZIG,
         *settings,
         env={"CMAKE_EXECUTABLE": str(cmake_326)},
@@ -249,9 +243,7 @@ def test_macos_extensions_from_linux_and_a_universal2_fusion(
         ("arm64", arm64, "macosx_11_0_arm64", "aarch64-macos.11.0"),
         ("x86_64", x86_64, "macosx_10_13_x86_64", "x86_64-macos.10.13"),
     ):
-        result = ironwheel(
-            "build", "--wheel", "--no-isolation", "-o", tmp_path / name, root, *ZIG, env={**env, **shims}
-        )
+        result = build_in_place(root, tmp_path / name, *ZIG, env={**env, **shims})
         wheel = wheels[name] = built(result)
         assert wheel.name == f"internal_lib-1.0-{PY}-{PY}-{tag}.whl"
         assert f"for {arch}: " in result.output

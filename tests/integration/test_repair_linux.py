@@ -20,6 +20,7 @@ from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, tail
 from tests.integration.repairing import (
     auditwheel_show,
+    build_in_place,
     built,
     contents,
     ironwheel,
@@ -55,7 +56,7 @@ def root(project: Callable[[str], Path]) -> Path:
 
 
 def test_a_release_build_grafts_and_relinks(root: Path, tmp_path: Path) -> None:
-    wheel = built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    wheel = built(build_in_place(root, tmp_path / "dist"))
     tag = tag_of(wheel)
     assert re.fullmatch(rf"{PY}-{PY}-manylinux_2_\d+_{ARCH}", tag), wheel.name
     # auditwheel, asked independently, agrees with the tag the wheel got.
@@ -102,12 +103,12 @@ def test_a_release_build_grafts_and_relinks(root: Path, tmp_path: Path) -> None:
     assert ours["metadata"]["component"]["purl"].endswith(f"file_name={wheel.name}")
 
     # Repaired wheels are reproducible too.
-    again = built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "again", root))
+    again = built(build_in_place(root, tmp_path / "again"))
     assert again.read_bytes() == wheel.read_bytes()
 
 
 def test_the_repaired_wheel_works_without_the_build(root: Path, tmp_path: Path, fresh_venv: Venv) -> None:
-    wheel = built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    wheel = built(build_in_place(root, tmp_path / "dist"))
     shutil.rmtree(root)  # the build directory and the project go
     fresh_venv.install(wheel)
     loaded = fresh_venv.run(
@@ -197,7 +198,7 @@ def _built_output(result: Result) -> str:
     ],
 )
 def test_repair_can_be_left_off(root: Path, tmp_path: Path, env: dict[str, str], said: str) -> None:
-    result = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, env=env)
+    result = build_in_place(root, tmp_path / "dist", env=env)
     wheel = built(result)
     assert wheel.name == f"repair_elf-1.0-{PY}-{PY}-linux_{ARCH}.whl"
     assert said in result.output
@@ -208,13 +209,9 @@ def test_repair_can_be_left_off(root: Path, tmp_path: Path, env: dict[str, str],
 
 def test_excluded_libraries_are_not_grafted(root: Path, tmp_path: Path) -> None:
     wheel = built(
-        ironwheel(
-            "build",
-            "--wheel",
-            "--no-isolation",
-            "-o",
-            tmp_path / "dist",
+        build_in_place(
             root,
+            tmp_path / "dist",
             "-C",
             "repair.exclude=libsqlite3*",
         )
@@ -227,13 +224,9 @@ def test_excluded_libraries_are_not_grafted(root: Path, tmp_path: Path) -> None:
 
 def test_an_impossible_policy_names_what_prevents_it(root: Path, tmp_path: Path) -> None:
     best = _best_tag(root, tmp_path)
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         "-C",
         "repair.manylinux=manylinux_2_17",
     )
@@ -256,7 +249,7 @@ def test_an_impossible_policy_names_what_prevents_it(root: Path, tmp_path: Path)
 
 
 def _best_tag(root: Path, tmp_path: Path) -> str:
-    wheel = built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "best", root))
+    wheel = built(build_in_place(root, tmp_path / "best"))
     return tag_of(wheel).split("-")[-1]
 
 
@@ -266,12 +259,8 @@ def test_the_fast_path_matches_auditwheel_on_the_whole_wheel(root: Path, tmp_pat
     data.mkdir()
     for index in range(50):
         (data / f"table{index:02}.txt").write_text(f"{index}\n" * 1000)
-    plain = built(
-        ironwheel(
-            "build", "--wheel", "--no-isolation", "-o", tmp_path / "plain", root, "-C", "repair.mode=off"
-        )
-    )
-    repaired = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "fast", root)
+    plain = built(build_in_place(root, tmp_path / "plain", "-C", "repair.mode=off"))
+    repaired = build_in_place(root, tmp_path / "fast")
     fast = built(repaired)
     # Only the binaries and .dist-info went through auditwheel.
     assert "repair: auditwheel gave" in repaired.output
@@ -374,7 +363,7 @@ def test_modules_that_name_no_c_library_leave_the_policy_to_the_others(
 ) -> None:
     # _bare needs nothing and _internal only the project's libcore; neither has the SOABI in its name.
     root = project("repair_nolibc")
-    wheel = built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    wheel = built(build_in_place(root, tmp_path / "dist"))
     platform = tag_of(wheel).split("-")[-1]
     # _libc's getentropy (GLIBC_2.25) sets the tag; the others do not lower it.
     assert platform == f"manylinux_2_26_{ARCH}"
@@ -425,13 +414,9 @@ def test_auditwheel_s_sbom_names_the_wheel_it_became(
 ) -> None:
     # _sqlite loads only libsqlite3 (no C library): auditwheel grafts it and writes its SBOM.
     root = project("repair_nolibc")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         "-C",
         "cmake.define.WITH_SQLITE=ON",
     )

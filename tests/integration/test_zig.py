@@ -17,7 +17,14 @@ import pytest
 
 from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, sha256, tail
-from tests.integration.repairing import auditwheel_show, built, contents, ironwheel, members, readelf_dynamic
+from tests.integration.repairing import (
+    auditwheel_show,
+    build_in_place,
+    built,
+    contents,
+    members,
+    readelf_dynamic,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -40,9 +47,7 @@ def cpp_wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """zig_cpp built once with -C repair.mode=on (the project sets build.toolchain = "zig")."""
     base = tmp_path_factory.mktemp("zigcpp")
     root = shutil.copytree(Path(__file__).parents[1] / "packages" / "zig_cpp", base / "zig_cpp")
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", base / "dist", root, "-C", "repair.mode=on"
-    )
+    result = build_in_place(root, base / "dist", "-C", "repair.mode=on")
     return built(result), result
 
 
@@ -92,9 +97,7 @@ def test_cpp_wheel_is_reproducible_in_another_directory(
     root = shutil.copytree(
         Path(__file__).parents[1] / "packages" / "zig_cpp", tmp_path / "elsewhere" / "zig_cpp"
     )
-    again = built(
-        ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=on")
-    )
+    again = built(build_in_place(root, tmp_path / "dist", "-C", "repair.mode=on"))
     assert again.name == wheel.name
     # zig compiles its libc++ from the copy of zig in a build directory, with debug information
     # that names that directory, and caches it for every later build: a release build drops it
@@ -131,13 +134,9 @@ def _digests(wheel: Path) -> dict[str, str]:
 
 def test_c_wheel_for_an_explicit_glibc(project: Callable[[str], Path], tmp_path: Path) -> None:
     root = project("internal_lib")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         *ZIG,
         "-C",
         "repair.manylinux=manylinux_2_28",
@@ -156,13 +155,9 @@ def test_musllinux_wheel_from_a_glibc_host(project: Callable[[str], Path], tmp_p
     It cannot be imported here: there is no musl Python on this machine.
     """
     root = project("internal_lib")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         *ZIG,
         "-C",
         "repair.manylinux=musllinux_1_2",
@@ -204,9 +199,7 @@ def test_a_frontend_requests_ziglang(
 
 
 def test_fortran_is_refused_with_zig(project: Callable[[str], Path], tmp_path: Path) -> None:
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", project("fortran_from_c"), *ZIG
-    )
+    result = build_in_place(project("fortran_from_c"), tmp_path / "dist", *ZIG)
     assert result.returncode == 3, tail(result.output)
     assert result.output.splitlines()[-2:] == [
         'error: build.toolchain = "zig" compiles C and C++ only, but the extension fortran_from_c._dot (dot.f90) needs Fortran',
@@ -227,7 +220,7 @@ def test_a_cmake_project_enabling_fortran_is_refused_with_zig(tmp_path: Path) ->
     (root / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.18)\nproject(mixed LANGUAGES C Fortran)\n"
     )
-    result = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, *ZIG)
+    result = build_in_place(root, tmp_path / "dist", *ZIG)
     assert result.returncode == 3, tail(result.output)
     assert result.output.splitlines()[-2] == (
         'error: build.toolchain = "zig" compiles C and C++ only, but the CMake project needs Fortran'
