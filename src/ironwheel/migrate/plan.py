@@ -15,7 +15,7 @@ from ironwheel.migrate.extensions import convert_extensions, fold_libraries, mer
 from ironwheel.migrate.legacy import Legacy, read_legacy
 from ironwheel.migrate.manifest import read_manifest
 from ironwheel.migrate.metadata import convert_metadata
-from ironwheel.migrate.packages import convert_layout
+from ironwheel.migrate.packages import Layout, convert_layout
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.writer import render_new_pyproject
 
@@ -272,6 +272,73 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     if extra_extensions and not base.get("ext_modules"):
         for kwargs in legacy.kwargs.values():
             kwargs["ext_modules"] = list(extra_extensions)
+    tables, overrides, py_api, cython, generated = _extension_tables(root, legacy, extra_extensions, report)
+    metadata = convert_metadata(root, legacy.kwargs, legacy.worlds, pyproject, legacy.how, report)
+    _numpy_at_run_time(tables, metadata.project, report)
+    manifest = read_manifest(root, report)
+    consumed = _consumed(root, tables) | generated
+    layout = convert_layout(
+        root,
+        base,
+        str(metadata.project.get("name", "")),
+        manifest,
+        generated,
+        consumed,
+        report,
+        from_sdist=(root / "PKG-INFO").is_file(),
+        setuptools_wheel=legacy.script != "pdm_build.py",
+        tracked=_git_files(root)
+        if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
+        else None,
+    )
+    _report_what_stays(legacy, tool, report, backend_knobs)
+    ironwheel = _ironwheel_table(
+        legacy, report, metadata.dynamic_sources, layout, py_api, cython, tables, overrides
+    )
+    tool_tables: dict[str, Any] = {}
+    if metadata.scm and "setuptools_scm" not in tool:
+        tool_tables["setuptools_scm"] = metadata.scm
+    requires = _requires(
+        list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires, report
+    )
+    remove: list[tuple[str, ...]] = [("tool", "setuptools")]
+    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
+    if legacy.script == "pdm_build.py" or "build" in pdm:
+        remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
+        _pdm_build(pdm.get("build") or {}, ironwheel, report)
+        if legacy.script == "pdm_build.py":
+            deletable.append("pdm_build.py")
+    if pyproject.get("build-system", {}).get("backend-path"):
+        remove.append(("tool", "local", "cythonize"))
+    existing = tool.get("ironwheel")
+    if isinstance(existing, dict) and existing:
+        from ironwheel.settings import merge
+
+        ironwheel = merge(ironwheel, existing)
+        report.converted(
+            "tool.ironwheel", "the settings it already had were kept (they win over converted ones)"
+        )
+    tool_tables = {**({"ironwheel": ironwheel} if ironwheel else {}), **tool_tables}
+    _deletable(legacy, report, deletable)
+    new_text = render_new_pyproject(
+        legacy.text,
+        pyproject,
+        metadata.project,
+        {"requires": requires, "build-backend": "ironwheel"},
+        tool_tables,
+        remove,
+        report,
+    )
+    _validate(root, new_text)
+    return Migration(root, legacy.text, new_text, report, deletable)
+
+
+def _extension_tables(
+    root: Path, legacy: Legacy, extra_extensions: list[Any], report: Report
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], str, dict[str, Any], set[str]]:
+    """The extension tables and their overrides per platform, the wheel's py-api, shared Cython
+    directives, and the files generated for the tables."""
+    base = legacy.base
     generated: set[str] = set()
     per_world = {}
     for index, world in enumerate(legacy.worlds):
@@ -333,24 +400,14 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         cython = {"directives": shared[0]}
         for table in tables.values():
             table.pop("cython-directives", None)
-    metadata = convert_metadata(root, legacy.kwargs, legacy.worlds, pyproject, legacy.how, report)
-    _numpy_at_run_time(tables, metadata.project, report)
-    manifest = read_manifest(root, report)
-    consumed = _consumed(root, tables) | generated
-    layout = convert_layout(
-        root,
-        base,
-        str(metadata.project.get("name", "")),
-        manifest,
-        generated,
-        consumed,
-        report,
-        from_sdist=(root / "PKG-INFO").is_file(),
-        setuptools_wheel=legacy.script != "pdm_build.py",
-        tracked=_git_files(root)
-        if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
-        else None,
-    )
+    return tables, overrides, py_api, cython, generated
+
+
+def _report_what_stays(
+    legacy: Legacy, tool: Mapping[str, Any], report: Report, backend_knobs: list[tuple[str, str, str]]
+) -> None:
+    """What the conversion leaves to the user: build knobs, probes, side effects, foreign builders."""
+    base = legacy.base
     classify_knobs(base, legacy.knobs, legacy.environ_reads, report, legacy.script or "setup.py")
     reported = {item.subject for item in report.of("knob")}
     for subject, text, step in backend_knobs:
@@ -393,9 +450,22 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             f"{base['data_files']!r}",
             "install them from a CMakeLists.txt: install(FILES ... DESTINATION ${IRONWHEEL_DATA_DIR}/...)",
         )
+
+
+def _ironwheel_table(
+    legacy: Legacy,
+    report: Report,
+    dynamic_sources: dict[str, Any],
+    layout: Layout,
+    py_api: str,
+    cython: dict[str, Any],
+    tables: dict[str, dict[str, Any]],
+    overrides: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """``[tool.ironwheel]`` from what was converted."""
     ironwheel: dict[str, Any] = {}
-    if metadata.dynamic_sources:
-        ironwheel["metadata"] = metadata.dynamic_sources
+    if dynamic_sources:
+        ironwheel["metadata"] = dynamic_sources
     wheel = dict(layout.wheel)
     if py_api:
         wheel["py-api"] = py_api
@@ -411,42 +481,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         ironwheel["extension"] = tables
     if overrides:
         ironwheel["overrides"] = overrides
-    tool_tables: dict[str, Any] = {}
-    if metadata.scm and "setuptools_scm" not in tool:
-        tool_tables["setuptools_scm"] = metadata.scm
-    requires = _requires(
-        list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires, report
-    )
-    remove: list[tuple[str, ...]] = [("tool", "setuptools")]
-    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
-    if legacy.script == "pdm_build.py" or "build" in pdm:
-        remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
-        _pdm_build(pdm.get("build") or {}, ironwheel, report)
-        if legacy.script == "pdm_build.py":
-            deletable.append("pdm_build.py")
-    if pyproject.get("build-system", {}).get("backend-path"):
-        remove.append(("tool", "local", "cythonize"))
-    existing = tool.get("ironwheel")
-    if isinstance(existing, dict) and existing:
-        from ironwheel.settings import merge
-
-        ironwheel = merge(ironwheel, existing)
-        report.converted(
-            "tool.ironwheel", "the settings it already had were kept (they win over converted ones)"
-        )
-    tool_tables = {**({"ironwheel": ironwheel} if ironwheel else {}), **tool_tables}
-    _deletable(legacy, report, deletable)
-    new_text = render_new_pyproject(
-        legacy.text,
-        pyproject,
-        metadata.project,
-        {"requires": requires, "build-backend": "ironwheel"},
-        tool_tables,
-        remove,
-        report,
-    )
-    _validate(root, new_text)
-    return Migration(root, legacy.text, new_text, report, deletable)
+    return ironwheel
 
 
 def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Report) -> None:
