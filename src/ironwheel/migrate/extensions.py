@@ -242,6 +242,48 @@ def _table(
         )
         return None
     pyx = [s for s in table["sources"] if s.endswith(".pyx")]
+    _distutils_comments_into(root, pyx, table, arguments)
+    if extension.kind == "pybind11":
+        table["binding"] = "pybind11"
+        std = arguments.get("cxx_std", 0)
+        if isinstance(std, int) and std:
+            table["cxx-std"] = std
+    _renamed_lists(root, subject, arguments, table, report)
+    _macros(name, arguments.get("define_macros"), table, report)
+    _directory_flags(root, table)
+    fortran = any(s.lower().endswith((".f", ".for", ".f77", ".f90", ".f95")) for s in table["sources"])
+    if (
+        extension.kind == "numpy"
+        and fortran
+        and "-fallow-argument-mismatch" not in table.get("fortran-args", [])
+    ):
+        # numpy.distutils gave gfortran 10+ this flag, which old Fortran 77 code needs.
+        table["fortran-args"] = [*table.get("fortran-args", []), "-fallow-argument-mismatch"]
+        report.converted(
+            subject,
+            "fortran-args gets -fallow-argument-mismatch, as numpy.distutils gave gfortran 10+ "
+            "(drop it for standard-conforming code or another compiler)",
+        )
+    language = arguments.get("language")
+    if isinstance(language, str) and language.lower() in ("c++", "cxx", "cpp"):
+        table["language"] = "c++"
+    if arguments.get("optional") is True:
+        table["optional"] = True
+    if arguments.get("py_limited_api") is True:
+        table["py-limited-api"] = True
+    _report_unsupported(name, subject, arguments, report)
+    if extension.cythonized or extension.kind == "cython" or pyx:
+        _cython_options(root, subject, extension.cython, table, report)
+    for key in ("extra_objects_by_platform", "module_dirs", "extra_info"):
+        if arguments.get(key):
+            report.manual(subject, f"Extension argument {key}", "see docs/porting.md")
+    return name, table
+
+
+def _distutils_comments_into(
+    root: Path, pyx: list[str], table: dict[str, Any], arguments: dict[str, Any]
+) -> None:
+    """A single .pyx's ``# distutils:`` comments: its language, more sources, and more arguments."""
     comments = _distutils_comments(root / pyx[0]) if len(pyx) == 1 else {}
     if comments.get("language", "").lower() == "c++":
         table["language"] = "c++"
@@ -257,11 +299,13 @@ def _table(
         elif key in ("include_dirs", "libraries", "library_dirs", "extra_compile_args", "extra_link_args"):
             arguments.setdefault(key, [])
             arguments[key] = [*arguments[key], *text.replace(",", " ").split()]
-    if extension.kind == "pybind11":
-        table["binding"] = "pybind11"
-        std = arguments.get("cxx_std", 0)
-        if isinstance(std, int) and std:
-            table["cxx-std"] = std
+
+
+def _renamed_lists(
+    root: Path, subject: str, arguments: dict[str, Any], table: dict[str, Any], report: Report
+) -> None:
+    """The Extension's list arguments as the table's keys (``_RENAMED``), paths made relative;
+    NumPy's, pybind11's and packages' include directories as the table's own keys."""
     for key, target in _RENAMED.items():
         items = arguments.get(key)
         if not items:
@@ -305,28 +349,10 @@ def _table(
                 values.append(text)
         if values:
             table[target] = [*table.get(target, []), *values]
-    _macros(name, arguments.get("define_macros"), table, report)
-    _directory_flags(root, table)
-    fortran = any(s.lower().endswith((".f", ".for", ".f77", ".f90", ".f95")) for s in table["sources"])
-    if (
-        extension.kind == "numpy"
-        and fortran
-        and "-fallow-argument-mismatch" not in table.get("fortran-args", [])
-    ):
-        # numpy.distutils gave gfortran 10+ this flag, which old Fortran 77 code needs.
-        table["fortran-args"] = [*table.get("fortran-args", []), "-fallow-argument-mismatch"]
-        report.converted(
-            subject,
-            "fortran-args gets -fallow-argument-mismatch, as numpy.distutils gave gfortran 10+ "
-            "(drop it for standard-conforming code or another compiler)",
-        )
-    language = arguments.get("language")
-    if isinstance(language, str) and language.lower() in ("c++", "cxx", "cpp"):
-        table["language"] = "c++"
-    if arguments.get("optional") is True:
-        table["optional"] = True
-    if arguments.get("py_limited_api") is True:
-        table["py-limited-api"] = True
+
+
+def _report_unsupported(name: str, subject: str, arguments: dict[str, Any], report: Report) -> None:
+    """The Extension arguments the table has no key for."""
     module = name.rpartition(".")[2]
     exports = [str(s) for s in arguments.get("export_symbols") or []]
     extra = [s for s in exports if s not in (f"PyInit_{module}", f"init{module}")]
@@ -347,38 +373,38 @@ def _table(
             f"f2py_options {arguments['f2py_options']}",
             "build the module with CMake (ironwheel_add_f2py_module) to pass f2py options",
         )
-    if extension.cythonized or extension.kind == "cython" or pyx:
-        options = extension.cython
-        directives = dict(options.get("compiler_directives") or {})
-        if "language_level" in options and "language_level" not in directives:
-            directives["language_level"] = options["language_level"]
-        for key, item in list(directives.items()):
-            if isinstance(item, str) and item.isdigit():
-                directives[key] = int(item)
-            elif not isinstance(item, (str, bool, int, float)):
-                del directives[key]
-                report.manual(
-                    subject, f"Cython directive {key} = {item!r}", "set it in a # cython: comment in the .pyx"
-                )
-        if directives:
-            table["cython-directives"] = directives
-        if str(options.get("language", "")).lower() == "c++":
-            table["language"] = "c++"
-        include_path = [p for p in options.get("include_path") or [] if isinstance(p, str)]
-        for path in include_path:
-            relative = _relative(root, path)
-            if relative and relative not in table.get("include-dirs", []) and relative != ".":
-                table.setdefault("include-dirs", []).append(relative)
-        if options.get("compile_time_env"):
+
+
+def _cython_options(
+    root: Path, subject: str, options: dict[str, Any], table: dict[str, Any], report: Report
+) -> None:
+    """cythonize()'s options: directives, language and include path."""
+    directives = dict(options.get("compiler_directives") or {})
+    if "language_level" in options and "language_level" not in directives:
+        directives["language_level"] = options["language_level"]
+    for key, item in list(directives.items()):
+        if isinstance(item, str) and item.isdigit():
+            directives[key] = int(item)
+        elif not isinstance(item, (str, bool, int, float)):
+            del directives[key]
             report.manual(
-                subject,
-                "cythonize(compile_time_env=...)",
-                "replace the compile-time constants with DEF-free code or build the module with CMake",
+                subject, f"Cython directive {key} = {item!r}", "set it in a # cython: comment in the .pyx"
             )
-    for key in ("extra_objects_by_platform", "module_dirs", "extra_info"):
-        if arguments.get(key):
-            report.manual(subject, f"Extension argument {key}", "see docs/porting.md")
-    return name, table
+    if directives:
+        table["cython-directives"] = directives
+    if str(options.get("language", "")).lower() == "c++":
+        table["language"] = "c++"
+    include_path = [p for p in options.get("include_path") or [] if isinstance(p, str)]
+    for path in include_path:
+        relative = _relative(root, path)
+        if relative and relative not in table.get("include-dirs", []) and relative != ".":
+            table.setdefault("include-dirs", []).append(relative)
+    if options.get("compile_time_env"):
+        report.manual(
+            subject,
+            "cythonize(compile_time_env=...)",
+            "replace the compile-time constants with DEF-free code or build the module with CMake",
+        )
 
 
 def convert_extensions(
