@@ -11,10 +11,11 @@ from typing import Any
 from ironwheel.errors import ConfigError, IronwheelError
 from ironwheel.migrate import values as v
 from ironwheel.migrate.commands import analyse_commands, apply_command_keys, classify_knobs, unused_cmakelists
-from ironwheel.migrate.extensions import convert_extensions, fold_libraries, merge_worlds
+from ironwheel.migrate.extensions import convert_extensions, fold_libraries
 from ironwheel.migrate.legacy import Legacy, read_legacy
 from ironwheel.migrate.manifest import read_manifest
 from ironwheel.migrate.metadata import convert_metadata
+from ironwheel.migrate.overrides import merge_worlds
 from ironwheel.migrate.packages import Layout, convert_layout
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.writer import render_new_pyproject
