@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel.errors import ConfigError, IronwheelError
-from ironwheel.migrate import values as v
+from ironwheel.migrate.backends import check_backend, in_tree_backend, pdm_build
 from ironwheel.migrate.commands import analyse_commands, apply_command_keys, classify_knobs, unused_cmakelists
 from ironwheel.migrate.extensions import convert_extensions, fold_libraries
 from ironwheel.migrate.legacy import Legacy, read_legacy
@@ -122,76 +122,6 @@ def _excludes_cython_3(text: str) -> bool:
     return not any(requirement.specifier.contains(f"3.{minor}.0", prereleases=True) for minor in range(3))
 
 
-def _in_tree_backend(
-    legacy: Legacy, report: Report, deletable: list[str], knobs: list[tuple[str, str, str]]
-) -> list[Any]:
-    """An in-tree PEP 517 backend: its own Cython settings, knobs, and its directory."""
-    system = legacy.pyproject.get("build-system", {})
-    paths = system.get("backend-path") or []
-    backend = str(system.get("build-backend", ""))
-    if not paths:
-        return []
-    module = backend.split(".", maxsplit=1)[0].split(":", maxsplit=1)[0]
-    directory = next((f"{p}/{module}" for p in paths if (legacy.root / p / module).exists()), None)
-    report.converted(
-        "build backend",
-        f"the in-tree backend {backend} (backend-path {paths}) wraps setuptools; its configuration was read",
-    )
-    if directory:
-        deletable.append(directory)
-        for path in sorted((legacy.root / directory).rglob("*.py")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            for name in sorted(
-                set(
-                    re.findall(
-                        r"['\"]([A-Z][A-Z0-9_]*_(?:NO_EXTENSIONS|PURE_PYTHON|NO_CYTHON|DEBUG))['\"]", text
-                    )
-                )
-            ):
-                knobs.append(
-                    (
-                        f"${name}",
-                        f"read by the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
-                        "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions "
-                        "(they need optional = true)",
-                    )
-                )
-            for name in sorted(set(re.findall(r"['\"]([a-z][a-z-]*-python)['\"]", text))):
-                knobs.append(
-                    (
-                        f"-C {name}",
-                        "a config setting of the in-tree backend "
-                        f"({path.relative_to(legacy.root).as_posix()})",
-                        "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)",
-                    )
-                )
-    local = legacy.pyproject.get("tool", {}).get("local", {}).get("cythonize")
-    extensions: list[Any] = []
-    if isinstance(local, dict):
-        options = local.get("kwargs", {}) if isinstance(local.get("kwargs"), dict) else {}
-        directives = {}
-        for key, item in (options.get("directive") or {}).items():
-            directives[key] = (
-                item in ("True", "true", True) if str(item).lower() in ("true", "false") else item
-            )
-        for pattern in local.get("src", []):
-            for path in sorted(legacy.root.glob(pattern)):
-                from ironwheel.migrate.setuptools_names import cython_module_name
-
-                relative = path.relative_to(legacy.root).as_posix()
-                call = v.ExtensionCall(
-                    "cython", {"name": cython_module_name(legacy.root, relative), "sources": [relative]}
-                )
-                call.cythonized = True
-                call.cython = {"compiler_directives": directives}
-                extensions.append(call)
-        if options.get("compile-time-env"):
-            report.manual(
-                "tool.local.cythonize", "compile-time-env", "replace the compile-time constants in the .pyx"
-            )
-    return extensions
-
-
 def _git_files(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
@@ -223,20 +153,6 @@ def _deletable(legacy: Legacy, report: Report, deletable: list[str]) -> None:
         report.delete(path, "ironwheel does not read it")
 
 
-def _check_backend(legacy: Legacy) -> None:
-    """A backend that does not run setuptools keeps its build elsewhere (meson.build, Cargo.toml, hooks)."""
-    backend = legacy.backend
-    system = legacy.pyproject.get("build-system", {})
-    if not backend or backend.split(".")[0] in ("setuptools", "pdm") or system.get("backend-path"):
-        return
-    raise ConfigError(
-        f'pyproject.toml: build-backend = "{backend}" is not one migrate converts '
-        "(it converts setuptools, pdm-backend, scikit-build-core and in-tree backends over setuptools)",
-        hint="port its build by hand: [tool.ironwheel.extension.*] tables or a CMakeLists.txt "
-        "(docs/porting.md)",
-    )
-
-
 def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Migration:
     """Read the project at ``root`` and work out its ironwheel configuration."""
     root = root.resolve()
@@ -255,7 +171,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         from ironwheel.migrate.skbuild import migrate_scikit_build
 
         return migrate_scikit_build(legacy, report)
-    _check_backend(legacy)
+    check_backend(legacy)
     if (
         not legacy.script
         and not (root / "setup.cfg").is_file()
@@ -268,7 +184,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         )
     _describe_reading(legacy, report)
     backend_knobs: list[tuple[str, str, str]] = []
-    extra_extensions = _in_tree_backend(legacy, report, deletable, backend_knobs)
+    extra_extensions = in_tree_backend(legacy, report, deletable, backend_knobs)
     base = legacy.base
     if extra_extensions and not base.get("ext_modules"):
         for kwargs in legacy.kwargs.values():
@@ -306,7 +222,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
     pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
     if legacy.script == "pdm_build.py" or "build" in pdm:
         remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
-        _pdm_build(pdm.get("build") or {}, ironwheel, report)
+        pdm_build(pdm.get("build") or {}, ironwheel, report)
         if legacy.script == "pdm_build.py":
             deletable.append("pdm_build.py")
     if pyproject.get("build-system", {}).get("backend-path"):
@@ -483,25 +399,6 @@ def _ironwheel_table(
     if overrides:
         ironwheel["overrides"] = overrides
     return ironwheel
-
-
-def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Report) -> None:
-    """``[tool.pdm.build]`` file selection -> wheel and sdist patterns."""
-    for key, item in build.items():
-        patterns = (
-            [f"/{p}" if not p.startswith(("*", "/")) else p for p in item] if isinstance(item, list) else []
-        )
-        if key == "source-includes" and patterns:
-            ironwheel.setdefault("sdist", {}).setdefault("include", []).extend(patterns)
-        elif key == "excludes" and patterns:
-            ironwheel.setdefault("wheel", {}).setdefault("exclude", []).extend(patterns)
-            ironwheel.setdefault("sdist", {}).setdefault("exclude", []).extend(patterns)
-        elif key in ("run-setuptools", "package-dir", "is-purelib", "editable-backend"):
-            continue
-        else:
-            report.manual(
-                f"tool.pdm.build.{key}", f"{item!r}", "tool.ironwheel.wheel.packages / sdist.include"
-            )
 
 
 def _numpy_at_run_time(
