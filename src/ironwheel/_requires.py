@@ -84,33 +84,54 @@ def programs(environ: Mapping[str, str]) -> list[tuple[str, list[int] | None]]:
     return found
 
 
-def _context(
-    config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
-) -> tuple[object, ...]:
-    """The inputs of an answer that are not the project's files."""
-    from ironwheel._version import __version__
+class _Keys:
+    """The keys of one question, by the files it came from; what is not a file is computed once."""
 
-    settings = sorted((str(key), repr(value)) for key, value in (config_settings or {}).items())
-    variables = sorted(
-        (name, value)
-        for name, value in environ.items()
-        if name.startswith("IRONWHEEL_") or name in _VARIABLES
-    )
-    return (__version__, sys.executable, sys.version, state, settings, variables, programs(environ))
+    def __init__(
+        self, root: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
+    ) -> None:
+        self.root = root
+        self.config_settings = config_settings
+        self.state = state
+        self.environ = environ
+        self._context: str | None = None
 
+    def context(self) -> str:
+        """The inputs of an answer that are not the project's files."""
+        if self._context is None:
+            from ironwheel._version import __version__
 
-def _key(
-    root: str,
-    inputs: list[str],
-    config_settings: Mapping[str, Any] | None,
-    state: str,
-    environ: Mapping[str, str],
-) -> str:
-    files = (
-        file_stat(os.path.join(root, "pyproject.toml")),
-        [(path, file_stat(path)) for path in inputs],
-    )
-    return repr((_context(config_settings, state, environ), files))
+            settings = sorted((str(key), repr(value)) for key, value in (self.config_settings or {}).items())
+            variables = sorted(
+                (name, value)
+                for name, value in self.environ.items()
+                if name.startswith("IRONWHEEL_") or name in _VARIABLES
+            )
+            self._context = repr(
+                (
+                    __version__,
+                    sys.executable,
+                    sys.version,
+                    self.state,
+                    settings,
+                    variables,
+                    programs(self.environ),
+                )
+            )
+        return self._context
+
+    def by_stat(self, inputs: list[str]) -> str:
+        """The key of a build dir's record: the files by their stats (absolute paths)."""
+        files = (
+            file_stat(os.path.join(self.root, "pyproject.toml")),
+            [(path, file_stat(path)) for path in inputs],
+        )
+        return repr((self.context(), files))
+
+    def by_content(self, inputs: list[str]) -> str:
+        """The key of the user cache's record: the files by content, relative to the project inside it."""
+        files = [(path, _content(os.path.join(self.root, path))) for path in ["pyproject.toml", *inputs]]
+        return repr((self.context(), files))
 
 
 def _relative(root: str, path: str) -> str:
@@ -136,59 +157,43 @@ def _content(path: str) -> str | None:
         return None
 
 
-def _content_key(
-    root: str,
-    inputs: list[str],
-    config_settings: Mapping[str, Any] | None,
-    state: str,
-    environ: Mapping[str, str],
-) -> str:
-    """Like :func:`_key`, by contents: ``inputs`` are relative to ``root`` where they lie inside it."""
-    files = [(path, _content(os.path.join(root, path))) for path in ["pyproject.toml", *inputs]]
-    return repr((_context(config_settings, state, environ), files))
-
-
 def _memo(environ: Mapping[str, str]) -> Memo:
     from ironwheel._usercache import Memo
 
     return Memo(_MEMO, size=_MEMO_SIZE, environ=environ)
 
 
-def _recall_by_content(
-    root: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
-) -> list[str] | None:
-    keys: dict[tuple[str, ...], str] = {}
-    for key, answer in _memo(environ).entries():
+def _recall_by_content(keys: _Keys) -> list[str] | None:
+    known: dict[tuple[str, ...], str] = {}
+    for key, answer in _memo(keys.environ).entries():
         try:
             inputs, recorded = tuple(str(path) for path in key[0]), key[1]
             found = [str(line) for line in answer]
         except (TypeError, IndexError, KeyError):
             continue
-        if inputs not in keys:
-            keys[inputs] = _content_key(root, list(inputs), config_settings, state, environ)
-        if recorded == keys[inputs]:
+        if inputs not in known:
+            known[inputs] = keys.by_content(list(inputs))
+        if recorded == known[inputs]:
             return found
     return None
 
 
-def _recall_in_build_dirs(
-    root: str, config_settings: Mapping[str, Any] | None, state: str, environ: Mapping[str, str]
-) -> list[str] | None:
-    builds = os.path.join(root, "build")
+def _recall_in_build_dirs(keys: _Keys) -> list[str] | None:
+    builds = os.path.join(keys.root, "build")
     try:
         entries = os.listdir(builds)
     except OSError:
         return None
-    key: dict[str, str] = {}
+    known: dict[str, str] = {}
     for entry in entries:
         text = read_text(os.path.join(builds, entry, _RECORD))
         try:
             inputs, recorded, *answer = (text or "").split("\n")
         except ValueError:
             continue
-        if inputs not in key:
-            key[inputs] = _key(root, inputs.split("\t"), config_settings, state, environ)
-        if recorded == key[inputs]:
+        if inputs not in known:
+            known[inputs] = keys.by_stat(inputs.split("\t"))
+        if recorded == known[inputs]:
             return [line for line in answer if line]
     return None
 
@@ -200,12 +205,9 @@ def recall(
 
     The build directories' records first (a few ``stat`` calls), then the user cache's (by content).
     """
-    environ = os.environ if environ is None else environ
-    root = os.getcwd()
-    known = _recall_in_build_dirs(root, config_settings, state, environ)
-    if known is None:
-        known = _recall_by_content(root, config_settings, state, environ)
-    return known
+    keys = _Keys(os.getcwd(), config_settings, state, os.environ if environ is None else environ)
+    known = _recall_in_build_dirs(keys)
+    return known if known is not None else _recall_by_content(keys)
 
 
 def record(
@@ -226,8 +228,8 @@ def record(
         return
     files = list(dict.fromkeys(inputs))
     relative = [_relative(root, path) for path in files]
-    memo = _memo(environ)
-    memo.keep([relative, _content_key(root, relative, config_settings, state, environ)], answer)
+    keys = _Keys(root, config_settings, state, environ)
+    _memo(environ).keep([relative, keys.by_content(relative)], answer)
     if build_dir is None:
         return
     state_dir = os.path.join(build_dir, _layout.STATE_DIR)
@@ -235,5 +237,5 @@ def record(
         state_dir
     ):
         return
-    text = "\n".join(["\t".join(files), _key(root, files, config_settings, state, environ), *answer]) + "\n"
+    text = "\n".join(["\t".join(files), keys.by_stat(files), *answer]) + "\n"
     write_text(os.path.join(build_dir, _RECORD), text)

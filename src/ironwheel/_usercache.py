@@ -82,11 +82,8 @@ class Memo:
         self.record = user_record(name, environ)
         self.size = size
 
-    def entries(self) -> list[tuple[Any, Any]]:
-        """Every key and answer kept, newest first (as they read back from JSON)."""
-        return [(key, value) for key, value in self._entries()]
-
-    def _entries(self) -> list[list[Any]]:
+    def entries(self) -> list[list[Any]]:
+        """Every ``[key, answer]`` kept, newest first (as they read back from JSON)."""
         entries = self.record.load(
             lambda data: [entry for entry in data if isinstance(entry, list) and len(entry) == 2]
         )
@@ -95,7 +92,7 @@ class Memo:
     def recall(self, key: object, decode: Callable[[Any], _T]) -> _T | None:
         """The answer kept for ``key``, decoded; None when there is none (or it is damaged)."""
         wanted = _plain(key)
-        for found, value in self._entries():
+        for found, value in self.entries():
             if found == wanted:
                 try:
                     return decode(value)
@@ -106,5 +103,5 @@ class Memo:
     def keep(self, key: object, value: object) -> None:
         """Keep ``value`` for ``key``, first, dropping the oldest beyond ``size``."""
         wanted = _plain(key)
-        entries = [entry for entry in self._entries() if entry[0] != wanted]
+        entries = [entry for entry in self.entries() if entry[0] != wanted]
         self.record.save([[wanted, _plain(value)], *entries][: self.size])

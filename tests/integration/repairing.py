@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,9 +12,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tests.conftest import require_tool
-from tests.integration.frontends import SRC, Result
+from tests.integration.frontends import SRC, Result, tail
 
 __all__ = [
+    "auditwheel_show",
+    "build_in_place",
+    "built",
     "contents",
     "ironwheel",
     "llvm",
@@ -45,6 +49,31 @@ def ironwheel(
     outdir = next((Path(argv[i + 1]) for i, a in enumerate(argv[:-1]) if a in ("-o", "-w")), None)
     wheels = sorted(outdir.glob("*.whl")) if outdir is not None and outdir.is_dir() else []
     return Result(completed.returncode, completed.stdout, wheels)
+
+
+def build_in_place(
+    root: Path, out: Path, *options: str | Path, env: Mapping[str, str] | None = None
+) -> Result:
+    """``ironwheel build --wheel --no-isolation -o OUT ROOT OPTIONS``: a wheel from this environment."""
+    return ironwheel("build", "--wheel", "--no-isolation", "-o", out, root, *options, env=env)
+
+
+def built(result: Result) -> Path:
+    """The wheel of a build that must have succeeded (else its output's tail)."""
+    assert result.returncode == 0, tail(result.output)
+    return result.wheel
+
+
+def auditwheel_show(wheel: Path) -> dict[str, object]:
+    """``auditwheel show --json``: the tags and libraries auditwheel sees in the wheel."""
+    output = subprocess.run(
+        [sys.executable, "-m", "auditwheel", "show", "--json", str(wheel)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data: dict[str, object] = json.loads(output)
+    return data
 
 
 def members(wheel: Path) -> list[str]:

@@ -27,7 +27,7 @@ import pytest
 from ironwheel.tools.zig import find_zig
 from tests.conftest import ROOT
 from tests.integration.cibw import Built, build, repair, run_tests
-from tests.integration.repairing import contents, ironwheel, llvm, members
+from tests.integration.repairing import build_in_place, contents, llvm, members
 
 pytestmark = pytest.mark.slow
 
@@ -116,13 +116,9 @@ def test_linux_default_repair(
     assert f"manylinux_{GLIBC[0]}_{GLIBC[1]}_{ARCH}" in wheel.name.split("-")[-1], wheel.name
     # The same wheel as ironwheel's own repair: the project's library unmangled next to its
     # modules, the same grafted libraries.
-    own = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "own",
+    own = build_in_place(
         root,
+        tmp_path / "own",
         env={"AUDITWHEEL_PLAT": f"{HOST_POLICY}_{ARCH}"},
     )
     assert own.returncode == 0, own.output[-3000:]

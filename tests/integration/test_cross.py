@@ -24,8 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.frontends import Result, tail
-from tests.integration.repairing import ironwheel, llvm, members
+from tests.integration.repairing import build_in_place, built, llvm, members
 
 pytestmark = pytest.mark.slow
 
@@ -103,11 +102,6 @@ def windows_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return prefix
 
 
-def _built(result: Result) -> Path:
-    assert result.returncode == 0, tail(result.output)
-    return result.wheel
-
-
 def _readobj(*arguments: str | Path) -> str:
     return subprocess.run(
         [llvm("llvm-readobj"), *map(str, arguments)], capture_output=True, text=True, check=True
@@ -124,10 +118,8 @@ def test_a_windows_extension_from_linux(
     project: Callable[[str], Path], tmp_path: Path, windows_python: Path
 ) -> None:
     details = ["-C", f"target.build-details={windows_python / 'build-details.json'}"]
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", project("cross_win"), *ZIG, *details
-    )
-    wheel = _built(result)
+    result = build_in_place(project("cross_win"), tmp_path / "dist", *ZIG, *details)
+    wheel = built(result)
     assert wheel.name == f"cross_win-1.0-{PY}-{PY}-win_amd64.whl"
     assert "toolchain: zig " in result.output
     assert (
@@ -183,18 +175,14 @@ def test_an_abi3_windows_extension_links_python3_dll(
         "-C",
         "repair.mode=off",
     ]
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         project("cross_win"),
+        tmp_path / "dist",
         *ZIG,
         *settings,
         env={"CMAKE_EXECUTABLE": str(cmake_326)},
     )
-    wheel = _built(result)
+    wheel = built(result)
     assert wheel.name == "cross_win-1.0-cp39-abi3-win_amd64.whl"
     with zipfile.ZipFile(wheel) as archive:
         archive.extract("cross_win/_ext.pyd", tmp_path / "unpacked")
@@ -255,10 +243,8 @@ def test_macos_extensions_from_linux_and_a_universal2_fusion(
         ("arm64", arm64, "macosx_11_0_arm64", "aarch64-macos.11.0"),
         ("x86_64", x86_64, "macosx_10_13_x86_64", "x86_64-macos.10.13"),
     ):
-        result = ironwheel(
-            "build", "--wheel", "--no-isolation", "-o", tmp_path / name, root, *ZIG, env={**env, **shims}
-        )
-        wheel = wheels[name] = _built(result)
+        result = build_in_place(root, tmp_path / name, *ZIG, env={**env, **shims})
+        wheel = wheels[name] = built(result)
         assert wheel.name == f"internal_lib-1.0-{PY}-{PY}-{tag}.whl"
         assert f"for {arch}: " in result.output
         shutil.unpack_archive(wheel, tmp_path / f"{name}-unpacked", format="zip")

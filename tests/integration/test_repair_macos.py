@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.frontends import Result, tail
-from tests.integration.repairing import contents, ironwheel, llvm, members
+from tests.integration.repairing import build_in_place, contents, llvm, members
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def _build(root: Path, outdir: Path, toolchain: dict[str, str], *options: str) -
         "-C",
         f"cmake.define.EXT_SUFFIX=.cpython-{PY[2:]}-darwin.so",
     ]
-    return ironwheel("build", "--wheel", "--no-isolation", "-o", outdir, root, *defines, *options, env=env)
+    return build_in_place(root, outdir, *defines, *options, env=env)
 
 
 def _wheel(result: Result) -> Path:

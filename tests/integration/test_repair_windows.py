@@ -16,7 +16,7 @@ import pytest
 from ironwheel.repair.binaries import read_binary
 from tests.conftest import require_tool
 from tests.integration.frontends import Result, tail
-from tests.integration.repairing import contents, ironwheel, llvm, member, members, windows_cc
+from tests.integration.repairing import build_in_place, contents, ironwheel, llvm, member, members, windows_cc
 
 pytestmark = pytest.mark.slow
 
@@ -63,9 +63,7 @@ def root(project: Callable[[str], Path]) -> Path:
 def _build(root: Path, outdir: Path, *options: str) -> Result:
     env = {"_PYTHON_HOST_PLATFORM": "win-amd64", "CMAKE_TOOLCHAIN_FILE": str(root / "mingw-w64.cmake")}
     suffix = f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd"
-    return ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", outdir, root, "-C", suffix, *options, env=env
-    )
+    return build_in_place(root, outdir, "-C", suffix, *options, env=env)
 
 
 def _wheel(result: Result) -> Path:
@@ -222,13 +220,9 @@ def test_a_windows_wheel_built_by_zig_is_repaired_with_delvewheel(
     }
     dep_dir = zig_windows["DEP_DIR"]
     options = ["-C", f"cmake.define.EXT_SUFFIX=.{PY}-win_amd64.pyd", "-C", f"cmake.define.DEP_DIR={dep_dir}"]
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         *options,
         "-C",
         f"repair.dll-dirs={dep_dir}",

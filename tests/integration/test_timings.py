@@ -12,7 +12,7 @@ import pytest
 from ironwheel.builds.timings_page import COMPILE_COLOUR, STEP_COLOUR
 from tests.conftest import require_tool
 from tests.integration.frontends import tail
-from tests.integration.repairing import ironwheel
+from tests.integration.repairing import build_in_place, ironwheel
 from tests.pngread import count_colour, read_png
 
 pytestmark = pytest.mark.slow
@@ -76,13 +76,9 @@ def test_a_build_with_timings_draws_its_steps_and_compiles(
 
 def test_the_setting_and_a_failed_build(project: Callable[[str], Path], tmp_path: Path) -> None:
     root = project("c_error")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         "-C",
         "build.timings=t/times.html",
     )

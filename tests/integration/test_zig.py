@@ -6,11 +6,9 @@ the C API and one through pybind11; zig links its own libc++ into each of them.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
-import sys
 import sysconfig
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +16,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Venv
-from tests.integration.frontends import Result, pip_wheel, tail
-from tests.integration.repairing import ironwheel, members, readelf_dynamic
+from tests.integration.frontends import Result, pip_wheel, sha256, tail
+from tests.integration.repairing import (
+    auditwheel_show,
+    build_in_place,
+    built,
+    contents,
+    members,
+    readelf_dynamic,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -27,22 +32,6 @@ PY = f"cp{sysconfig.get_config_var('py_version_nodot')}"
 ARCH = sysconfig.get_platform().split("-")[-1]
 ZIG = ["-C", "build.toolchain=zig"]
 POLICY = re.compile(r"^manylinux_2_(\d+)_" + ARCH + "$")
-
-
-def _built(result: Result) -> Path:
-    assert result.returncode == 0, tail(result.output)
-    return result.wheel
-
-
-def _show(wheel: Path) -> dict[str, object]:
-    output = subprocess.run(
-        [sys.executable, "-m", "auditwheel", "show", "--json", str(wheel)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    data: dict[str, object] = json.loads(output)
-    return data
 
 
 def _oldest_glibc(wheel: Path) -> int:
@@ -58,10 +47,8 @@ def cpp_wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """zig_cpp built once with -C repair.mode=on (the project sets build.toolchain = "zig")."""
     base = tmp_path_factory.mktemp("zigcpp")
     root = shutil.copytree(Path(__file__).parents[1] / "packages" / "zig_cpp", base / "zig_cpp")
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", base / "dist", root, "-C", "repair.mode=on"
-    )
-    return _built(result), result
+    result = build_in_place(root, base / "dist", "-C", "repair.mode=on")
+    return built(result), result
 
 
 def test_cpp_wheel_is_manylinux_2_17_and_imports(cpp_wheel: tuple[Path, Result], tmp_path: Path) -> None:
@@ -70,7 +57,7 @@ def test_cpp_wheel_is_manylinux_2_17_and_imports(cpp_wheel: tuple[Path, Result],
     assert "for x86_64-linux-gnu.2.17: glibc 2.17 (the oldest glibc zig provides for x86_64)" in result.output
     assert _oldest_glibc(wheel) <= 17
     # auditwheel, asked on its own, agrees: no symbol newer than glibc 2.17, no libstdc++.
-    overall = POLICY.match(str(_show(wheel)["overall_tag"]))
+    overall = POLICY.match(str(auditwheel_show(wheel)["overall_tag"]))
     assert overall is not None
     assert int(overall.group(1)) <= 17
     names = members(wheel)
@@ -110,61 +97,51 @@ def test_cpp_wheel_is_reproducible_in_another_directory(
     root = shutil.copytree(
         Path(__file__).parents[1] / "packages" / "zig_cpp", tmp_path / "elsewhere" / "zig_cpp"
     )
-    again = _built(
-        ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, "-C", "repair.mode=on")
-    )
+    again = built(build_in_place(root, tmp_path / "dist", "-C", "repair.mode=on"))
     assert again.name == wheel.name
     # zig compiles its libc++ from the copy of zig in a build directory, with debug information
     # that names that directory, and caches it for every later build: a release build drops it
     # at the link, or a wheel would carry the build directory of whichever build came first.
-    for built in (wheel, again):
-        assert _debug_sections(built) == {}
+    for each in (wheel, again):
+        assert _debug_sections(each) == {}
+    # By member first: a difference names the member (pytest's diff of two wheels' bytes would not end).
     assert _digests(again) == _digests(wheel)
-    assert again.read_bytes() == wheel.read_bytes()  # the archive itself too (compared once equal)
+    assert sha256(again) == sha256(wheel)  # RECORD and the archive itself too
 
 
 def _debug_sections(wheel: Path) -> dict[str, list[str]]:
     """The .debug_* sections of each ELF member."""
     import io
-    import zipfile
 
     from elftools.elf.elffile import ELFFile
 
     found: dict[str, list[str]] = {}
-    with zipfile.ZipFile(wheel) as archive:
-        for info in archive.infolist():
-            data = archive.read(info)
-            if data[:4] == b"\x7fELF":
-                names = [section.name for section in ELFFile(io.BytesIO(data)).iter_sections()]
-                debug = [name for name in names if name.startswith(".debug_")]
-                if debug:
-                    found[info.filename] = debug
+    for name, data in contents(wheel).items():
+        if data[:4] == b"\x7fELF":
+            sections = [section.name for section in ELFFile(io.BytesIO(data)).iter_sections()]
+            debug = [section for section in sections if section.startswith(".debug_")]
+            if debug:
+                found[name] = debug
     return found
 
 
 def _digests(wheel: Path) -> dict[str, str]:
-    """Each member's sha256: a difference names the member (a diff of the bytes would not end)."""
+    """Each member's sha256, RECORD left out."""
     import hashlib
-    import zipfile
 
-    with zipfile.ZipFile(wheel) as archive:
-        return {info.filename: hashlib.sha256(archive.read(info)).hexdigest() for info in archive.infolist()}
+    return {name: hashlib.sha256(data).hexdigest() for name, data in contents(wheel).items()}
 
 
 def test_c_wheel_for_an_explicit_glibc(project: Callable[[str], Path], tmp_path: Path) -> None:
     root = project("internal_lib")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         *ZIG,
         "-C",
         "repair.manylinux=manylinux_2_28",
     )
-    wheel = _built(result)
+    wheel = built(result)
     assert 'for x86_64-linux-gnu.2.28: glibc 2.28 (repair.manylinux = "manylinux_2_28")' in result.output
     assert f"manylinux_2_28_{ARCH}" in wheel.name
     venv = Venv(tmp_path / "venv")
@@ -178,24 +155,20 @@ def test_musllinux_wheel_from_a_glibc_host(project: Callable[[str], Path], tmp_p
     It cannot be imported here: there is no musl Python on this machine.
     """
     root = project("internal_lib")
-    result = ironwheel(
-        "build",
-        "--wheel",
-        "--no-isolation",
-        "-o",
-        tmp_path / "dist",
+    result = build_in_place(
         root,
+        tmp_path / "dist",
         *ZIG,
         "-C",
         "repair.manylinux=musllinux_1_2",
         "-C",
         "repair.mode=on",
     )
-    wheel = _built(result)
+    wheel = built(result)
     assert wheel.name == f"internal_lib-1.0-{PY}-{PY}-musllinux_1_2_{ARCH}.whl"
     assert 'for x86_64-linux-musl: musl 1.2 (repair.manylinux = "musllinux_1_2")' in result.output
     assert "--plat auto" in result.output
-    assert _show(wheel)["overall_tag"] == f"musllinux_1_2_{ARCH}"
+    assert auditwheel_show(wheel)["overall_tag"] == f"musllinux_1_2_{ARCH}"
     suffix = f".cpython-{PY[2:]}-{ARCH}-linux-musl.so"
     assert sorted(name for name in members(wheel) if name.endswith(".so")) == [
         f"internal_lib/_a{suffix}",
@@ -217,7 +190,7 @@ def test_a_frontend_requests_ziglang(
     del offline_pip
     root = project("internal_lib")
     result = pip_wheel(root, tmp_path / "dist", *ZIG, "-C", "repair.mode=on")
-    wheel = _built(result)
+    wheel = built(result)
     assert 'requesting ziglang>=0.13: build.toolchain = "zig"' in result.output
     assert _oldest_glibc(wheel) <= 17
     venv = Venv(tmp_path / "venv")
@@ -226,9 +199,7 @@ def test_a_frontend_requests_ziglang(
 
 
 def test_fortran_is_refused_with_zig(project: Callable[[str], Path], tmp_path: Path) -> None:
-    result = ironwheel(
-        "build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", project("fortran_from_c"), *ZIG
-    )
+    result = build_in_place(project("fortran_from_c"), tmp_path / "dist", *ZIG)
     assert result.returncode == 3, tail(result.output)
     assert result.output.splitlines()[-2:] == [
         'error: build.toolchain = "zig" compiles C and C++ only, but the extension fortran_from_c._dot (dot.f90) needs Fortran',
@@ -249,7 +220,7 @@ def test_a_cmake_project_enabling_fortran_is_refused_with_zig(tmp_path: Path) ->
     (root / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.18)\nproject(mixed LANGUAGES C Fortran)\n"
     )
-    result = ironwheel("build", "--wheel", "--no-isolation", "-o", tmp_path / "dist", root, *ZIG)
+    result = build_in_place(root, tmp_path / "dist", *ZIG)
     assert result.returncode == 3, tail(result.output)
     assert result.output.splitlines()[-2] == (
         'error: build.toolchain = "zig" compiles C and C++ only, but the CMake project needs Fortran'

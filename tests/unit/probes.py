@@ -32,6 +32,24 @@ LINUX_311 = PythonFacts(
     platform="linux-x86_64",
     headers=Path("/usr/include/python3.11"),
 )
+WINDOWS_312 = PythonFacts(
+    implementation="cpython",
+    version=(3, 12),
+    abiflags="",
+    extension_suffix=".cp312-win_amd64.pyd",
+    stable_abi_suffix=".pyd",
+    platform="win-amd64",
+    libraries=(Path("C:/Python312/libs"),),
+)
+MACOS_312 = PythonFacts(
+    implementation="cpython",
+    version=(3, 12),
+    abiflags="",
+    extension_suffix=".cpython-312-darwin.so",
+    stable_abi_suffix=".abi3.so",
+    platform="macosx-10.13-universal2",
+    macos_target="10.13",
+)
 
 
 def wheel_target(

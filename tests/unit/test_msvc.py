@@ -26,18 +26,11 @@ from ironwheel.tools.msvc import (
     vcvarsall_arch,
     vswhere_command,
 )
+from tests.unit.probes import WINDOWS_312
 
 RECORDINGS = Path(__file__).parent / "msvc"
 BEFORE: dict[str, str] = json.loads((RECORDINGS / "before.json").read_text())
 BUILD_TOOLS = Path(r"C:\Program Files (x86)\Microsoft Visual Studio\2022\BuildTools")
-WINDOWS_312 = PythonFacts(
-    implementation="cpython",
-    version=(3, 12),
-    abiflags="",
-    extension_suffix=".cp312-win_amd64.pyd",
-    stable_abi_suffix=".pyd",
-    platform="win-amd64",
-)
 
 
 def _recorded(name: str) -> str:

@@ -14,33 +14,8 @@ from ironwheel.archive.tags import StableABI, target_tag
 from ironwheel.errors import ConfigError
 from ironwheel.target import PythonFacts, TargetInputs, WheelTarget, read_build_details, resolve_target
 from ironwheel.target.python import dist_extra_library_dirs, find_import_libraries
+from tests.unit.probes import LINUX_311, MACOS_312, WINDOWS_312
 
-LINUX_311 = PythonFacts(
-    implementation="cpython",
-    version=(3, 11),
-    abiflags="",
-    extension_suffix=".cpython-311-x86_64-linux-gnu.so",
-    stable_abi_suffix=".abi3.so",
-    platform="linux-x86_64",
-)
-WINDOWS_312 = PythonFacts(
-    implementation="cpython",
-    version=(3, 12),
-    abiflags="",
-    extension_suffix=".cp312-win_amd64.pyd",
-    stable_abi_suffix=".pyd",
-    platform="win-amd64",
-    libraries=(Path("C:/Python312/libs"),),
-)
-MACOS_312 = PythonFacts(
-    implementation="cpython",
-    version=(3, 12),
-    abiflags="",
-    extension_suffix=".cpython-312-darwin.so",
-    stable_abi_suffix=".abi3.so",
-    platform="macosx-10.13-universal2",
-    macos_target="10.13",
-)
 PYPY_310 = dataclasses.replace(
     LINUX_311,
     implementation="pypy",

@@ -9,17 +9,9 @@ from typing import Any
 import pytest
 
 from ironwheel.errors import ConfigError
-from ironwheel.target import PythonFacts, TargetInputs, WheelTarget, resolve_target
+from ironwheel.target import TargetInputs, WheelTarget, resolve_target
 from ironwheel.tools.zig import ZigPlan, plan_zig, unsupported_error, unsupported_languages
-
-LINUX_311 = PythonFacts(
-    implementation="cpython",
-    version=(3, 11),
-    abiflags="",
-    extension_suffix=".cpython-311-x86_64-linux-gnu.so",
-    stable_abi_suffix=".abi3.so",
-    platform="linux-x86_64",
-)
+from tests.unit.probes import LINUX_311
 
 
 def _target(policy: str = "auto", **fields: Any) -> WheelTarget:

@@ -267,17 +267,45 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
     as files), except a link back to a directory the walk is already inside.
     """
     root = Path(os.path.abspath(root))
-    real_root = Path(os.path.realpath(root))
     start = Path(os.path.abspath(start or root))
     check_inside(root, start, follow_external_links=selection.follow_external_links)
-    include = Rules(selection.include)
-    exclude = Rules((*DEFAULT_EXCLUDES, *selection.exclude))
-    never = {Path(os.path.realpath(path)) for path in selection.never}
+    walker = _Walker(root, selection)
     stack = _ancestor_rules(root, start) if selection.use_gitignore else []
-    dist_name = _normalise(selection.dist_name) if selection.dist_name else ""
+    relative = "" if start == root else start.relative_to(root).as_posix()
+    selected: list[str] = []
+    # Depth first, in name order, as recursion would go: warnings come in the same order.
+    walks = [walker.walk(start, relative, stack, False, frozenset())]
+    while walks:
+        item = next(walks[-1], None)
+        if item is None:
+            walks.pop()
+        elif isinstance(item, str):
+            selected.append(item)
+        else:
+            walks.append(walker.walk(*item))
+    # The project's own wheels and sdists lying in the directory the walk starts from.
+    dist_name = walker.dist_name
+    return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))
+
+
+class _Walker:
+    """One selection's walk of a tree: what each directory holds, and which of its entries are kept."""
+
+    def __init__(self, root: Path, selection: Selection) -> None:
+        self.selection = selection
+        self.real_root = Path(os.path.realpath(root))
+        self.include = Rules(selection.include)
+        self.exclude = Rules((*DEFAULT_EXCLUDES, *selection.exclude))
+        self.never = {Path(os.path.realpath(path)) for path in selection.never}
+        self.dist_name = _normalise(selection.dist_name) if selection.dist_name else ""
 
     def walk(
-        directory: Path, relative: str, stack: list[tuple[str, Rules]], hidden: bool, chain: frozenset[Path]
+        self,
+        directory: Path,
+        relative: str,
+        stack: list[tuple[str, Rules]],
+        hidden: bool,
+        chain: frozenset[Path],
     ) -> Iterator[str | _Enter]:
         real = Path(os.path.realpath(directory))
         if real in chain:
@@ -291,14 +319,14 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         names = {entry.name for entry in entries}
         if chain:  # the directory the walk started in is the project's, whatever it holds
             files = [entry.name for entry in entries if entry.name.endswith((".whl", ".tar.gz"))]
-            why = _tool_directory(names, files, dist_name)
+            why = _tool_directory(names, files, self.dist_name)
             if why is not None:
                 # Environments and caches are expected; old outputs deserve a word.
                 level = logging.INFO if why.startswith("it holds") else logging.DEBUG
                 log.log(level, "leaving out %s/: %s", relative, why)
                 return
         chain = chain | {real}
-        if selection.use_gitignore and ".gitignore" in names:
+        if self.selection.use_gitignore and ".gitignore" in names:
             rules = Rules.from_file(directory / ".gitignore")
             if rules:
                 stack = [*stack, (relative, rules)]
@@ -307,9 +335,10 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
                 continue
             path = f"{relative}/{entry.name}" if relative else entry.name
             full = Path(entry.path)
-            yield from visit(entry, full, path, stack, hidden, chain)
+            yield from self.visit(entry, full, path, stack, hidden, chain)
 
     def visit(
+        self,
         entry: os.DirEntry[str],
         full: Path,
         path: str,
@@ -321,23 +350,23 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
         try:
             mode = entry.stat().st_mode  # follows links
         except OSError as error:
-            if link and not (hidden or exclude.match(path, False) or _ignored(stack, path, False)):
+            if link and not (hidden or self.exclude.match(path, False) or _ignored(stack, path, False)):
                 why = "it loops" if error.errno == errno.ELOOP else "the symbolic link is broken"
                 log.warning("leaving out %s: %s", path, why)
             return
         is_dir = stat.S_ISDIR(mode)
-        if is_dir and Path(os.path.realpath(full)) in never:
+        if is_dir and Path(os.path.realpath(full)) in self.never:
             return
-        dropped = hidden or exclude.match(path, is_dir) or _ignored(stack, path, is_dir)
+        dropped = hidden or self.exclude.match(path, is_dir) or _ignored(stack, path, is_dir)
         if is_dir:
             # An ignored directory is still entered when includes may pick files in it.
-            if dropped and not include:
+            if dropped and not self.include:
                 return
-        elif dropped and not include.ignores(path):
+        elif dropped and not self.include.ignores(path):
             return
-        if link and not selection.follow_external_links:
+        if link and not self.selection.follow_external_links:
             target = Path(os.path.realpath(full))
-            if not _inside(real_root, target):
+            if not _inside(self.real_root, target):
                 raise _external_link(path, target)
         if is_dir:
             yield (full, path, stack, bool(dropped), chain)
@@ -360,21 +389,6 @@ def select_files(root: Path, selection: Selection, start: Path | None = None) ->
                 secret,
             )
         yield path
-
-    relative = "" if start == root else start.relative_to(root).as_posix()
-    selected: list[str] = []
-    # Depth first, in name order, as recursion would go: warnings come in the same order.
-    walks = [walk(start, relative, stack, False, frozenset())]
-    while walks:
-        item = next(walks[-1], None)
-        if item is None:
-            walks.pop()
-        elif isinstance(item, str):
-            selected.append(item)
-        else:
-            walks.append(walk(*item))
-    # The project's own wheels and sdists lying in the directory the walk starts from.
-    return sorted(path for path in selected if not _is_distribution(path.rsplit("/", 1)[-1], dist_name))
 
 
 def project_tree(

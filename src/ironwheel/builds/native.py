@@ -27,11 +27,11 @@ from ironwheel.cmake.installrules import Layout, check_install_rules
 from ironwheel.cmake.plan import Plan, Target, Tools, make_plan
 from ironwheel.cmake.tools import keep_compilers, keep_tools
 from ironwheel.extensions.generated import write_generated
-from ironwheel.extensions.optional import optional_policy
+from ironwheel.extensions.optional import OptionalPolicy, optional_policy
 from ironwheel.project.generate import Generated
 from ironwheel.project.project import Project
 from ironwheel.tools.choice import choose_tools
-from ironwheel.tools.compilerset import check_languages, prepare_compilers
+from ironwheel.tools.compilerset import Compilers, check_languages, prepare_compilers
 from ironwheel.tools.launcher import find_launcher
 from ironwheel.tools.toolcache import ToolCache
 from ironwheel.tools.toolchain import Program
@@ -61,32 +61,61 @@ class NativeBuild:
     compiler_programs: tuple[Path, ...] = ()  # programs the compilers run that CMake does not name (zig)
 
 
+def _tools(
+    project: Project, build_dir: BuildDir, environment: BuildEnvironment, policy: OptionalPolicy
+) -> tuple[list[Extension], list[Extension], Compilers, Program, Program | None]:
+    """The compilers, the extension tables (declared, and those that can be built), cmake and ninja."""
+    settings = project.settings
+    declared: list[Extension] = []
+    extensions: list[Extension] = []
+    compilers = prepare_compilers(
+        settings, project.target, environment.environ, build_dir.cmake_file(_layout.MSVC)
+    )
+    compilers = keep_compilers(build_dir, environment, compilers)
+    if settings.extension:
+        # Only projects with extension tables pay for their machinery. A table whose
+        # language has no compiler is named before cmake is looked for: the more exact error.
+        from ironwheel.tools.compilers import buildable
+
+        declared = project.extensions()
+        extensions = buildable(
+            declared, policy, environment.environ, defines=settings.cmake.define, compilers=compilers
+        )
+    cache = ToolCache(build_dir.record("tools"))
+    chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
+    cmake, ninja = keep_tools(build_dir, environment, *chosen)
+    cache.save()
+    return declared, extensions, compilers, cmake, ninja
+
+
+def _check_install_rules(project: Project, build_dir: BuildDir, plan: Plan, model: CodeModel) -> None:
+    """Every install rule's destination, checked against the wheel's layout before anything installs."""
+
+    def package() -> str:
+        shipped = discover_packages(project.root, project.core.name, project.settings.wheel.packages)
+        return next((p.name for p in shipped if not p.is_module), import_name(project.core.name))
+
+    check_install_rules(
+        model,
+        Layout(
+            prefix=plan.install_prefix,
+            staging=build_dir.staging,
+            root=project.root,
+            generated=build_dir.generated,
+            data=f"{project.core.dist_info_name}.data",
+            package=package,
+        ),
+    )
+
+
 def build_native(project: Project, build_dir: BuildDir, generated: list[Generated]) -> NativeBuild:
     """Configure (when needed), build and install into the staging trees; the caller holds the lock."""
     stable_abi = project.tag[1]
     settings = project.settings
     environment = BuildEnvironment.probe(build_dir.record("entry-points"))
-    declared: list[Extension] = []
-    extensions: list[Extension] = []
     policy = optional_policy(environment.environ)
     with step("tools"):
-        compilers = prepare_compilers(
-            settings, project.target, environment.environ, build_dir.cmake_file(_layout.MSVC)
-        )
-        compilers = keep_compilers(build_dir, environment, compilers)
-        if settings.extension:
-            # Only projects with extension tables pay for their machinery. A table whose
-            # language has no compiler is named before cmake is looked for: the more exact error.
-            from ironwheel.tools.compilers import buildable
-
-            declared = project.extensions()
-            extensions = buildable(
-                declared, policy, environment.environ, defines=settings.cmake.define, compilers=compilers
-            )
-        cache = ToolCache(build_dir.record("tools"))
-        chosen = choose_tools(settings.cmake.version, project.source_dir, cache)
-        cmake, ninja = keep_tools(build_dir, environment, *chosen)
-        cache.save()
+        declared, extensions, compilers, cmake, ninja = _tools(project, build_dir, environment, policy)
     asked = {e: f"{x.where}.include-packages" for x in extensions for e in x.settings.include_packages}
     if asked:
         from ironwheel.cmake.includes import package_includes  # only tables that ask pay for it
@@ -132,22 +161,7 @@ def build_native(project: Project, build_dir: BuildDir, generated: list[Generate
     model = read_codemodel(build_dir.path, plan.build_type)
     drop_unbuilt(model, extensions, failed, policy)
     if model is not None:
-
-        def package() -> str:
-            shipped = discover_packages(project.root, project.core.name, settings.wheel.packages)
-            return next((p.name for p in shipped if not p.is_module), import_name(project.core.name))
-
-        check_install_rules(
-            model,
-            Layout(
-                prefix=plan.install_prefix,
-                staging=build_dir.staging,
-                root=project.root,
-                generated=build_dir.generated,
-                data=f"{project.core.dist_info_name}.data",
-                package=package,
-            ),
-        )
+        _check_install_rules(project, build_dir, plan, model)
     with step("install"):
         installed = install(build_dir, plan, cmake, model)
     # What CMake compiled or read (sources, CMakeLists.txt) is not shipped.

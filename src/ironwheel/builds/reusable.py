@@ -242,6 +242,10 @@ def _metadata_files(project: Project) -> list[Path] | None:
     return [project.root / name for name in dict.fromkeys([*names, *project.core.read])]
 
 
+def _skip(why: str) -> None:
+    log.debug("not recording this build for reuse: %s", why)
+
+
 def record(
     project: Project,
     build_dir: BuildDir,
@@ -251,24 +255,25 @@ def record(
     recorder: Recorder,
 ) -> None:
     """Record the build just done for ``_reuse``, or say (in the debug log) why it cannot be."""
-    why = "nothing was built with CMake" if native is None else _why_not(project, build_dir)
+    if native is None:
+        return _skip("nothing was built with CMake")
+    why = _why_not(project, build_dir)
+    if why:
+        return _skip(why)
     root = signature(project.root)
-    if not why and (root is None or is_racy(root, recorder.started_ns)):
+    if root is None or is_racy(root, recorder.started_ns):
         # Seen before anything is walked: the first build of a tree makes its build dir there.
-        why = f"{project.root} changed while it ran"
-    kept = _kept(build_dir, wheel_name) if not why else None
-    if not why and kept is None:
-        why = "its staging trees or its wheel, or the files it was written from, were not kept"
-    metadata = _metadata_files(project) if not why else None
-    if not why and metadata is None:
-        why = "the files of its metadata cannot be told"
-    copied, linked = _mirrored(build_dir, native) if native is not None and kept is not None else ([], [])
-    outside = _outside(project, never, copied) if native is not None and kept is not None else None
-    if not why and outside is None:
-        why = f"the project holds more than {LIMIT} files and directories"
-    if why or native is None or kept is None or outside is None or metadata is None:
-        log.debug("not recording this build for reuse: %s", why)
-        return
+        return _skip(f"{project.root} changed while it ran")
+    kept = _kept(build_dir, wheel_name)
+    if kept is None:
+        return _skip("its staging trees or its wheel, or the files it was written from, were not kept")
+    metadata = _metadata_files(project)
+    if metadata is None:
+        return _skip("the files of its metadata cannot be told")
+    copied, linked = _mirrored(build_dir, native)
+    outside = _outside(project, never, copied)
+    if outside is None:
+        return _skip(f"the project holds more than {LIMIT} files and directories")
     before = _signatures(outside, recorder.started_ns)
     tools = _signatures(_without_ctime(native, linked), recorder.started_ns, ctime=False)
     # Compared after ninja ran, with the rest it may have changed (a readme in the build dir).

@@ -181,104 +181,63 @@ def _wheel_exclude(extra: set[str], kept: set[str]) -> list[str]:
     return patterns
 
 
-def convert_layout(
+def _selected(root: Path, include: Sequence[str], exclude: Sequence[str]) -> set[str]:
+    """What ironwheel's sdist would take with these patterns (the build directory apart)."""
+    return set(select_files(root, Selection(include=include, exclude=exclude, never=[root / "build"])))
+
+
+def _packages(
+    root: Path,
+    project_name: str,
+    found: tuple[dict[str, str], dict[str, str], list[str]] | None,
+    layout: Layout,
+    report: Report,
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The top-level packages and modules setuptools shipped, as wheel.packages and package-dirs."""
+    if found is None:
+        return {}, {}, []
+    tops, listed, module_files = found
+    missing = [f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()]
+    if missing:
+        report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
+        # A directory that is not there would fail every build: leave it out.
+        tops = {name: directory for name, directory in tops.items() if (root / directory).exists()}
+    renamed = {
+        name: directory
+        for name, directory in tops.items()
+        if not name.endswith(".py") and os.path.basename(directory) != name
+    }
+    same = {name: directory for name, directory in tops.items() if name not in renamed}
+    discovered = {
+        (p.name, p.source.relative_to(root.resolve()).as_posix())
+        for p in discover_packages(root.resolve(), project_name, ())
+    }
+    if same and (set(same.items()) != discovered or renamed):
+        layout.wheel["packages"] = [d for _, d in sorted(same.items(), key=lambda item: item[1])]
+        report.converted("packages", f"{', '.join(sorted(same))} -> tool.ironwheel.wheel.packages")
+    elif same:
+        report.converted("packages", f"{', '.join(sorted(same))}: found by ironwheel's package discovery")
+    if renamed:
+        layout.wheel["package-dirs"] = dict(sorted(renamed.items()))
+        shown = ", ".join(f"{name} from {directory}" for name, directory in sorted(renamed.items()))
+        report.converted("packages", f"{shown} -> tool.ironwheel.wheel.package-dirs")
+    return tops, listed, module_files
+
+
+def _compare_wheels(
     root: Path,
     kwargs: Mapping[str, Any],
-    project_name: str,
-    manifest: Manifest | None,
-    generated: set[str],
+    tops: dict[str, str],
+    listed: dict[str, str],
+    files: list[str],
+    manifest_files: set[str],
+    module_files: list[str],
     consumed: set[str],
+    layout: Layout,
     report: Report,
-    *,
-    from_sdist: bool,
-    tracked: Sequence[str] | None,
-    setuptools_wheel: bool = True,
-) -> Layout:
-    """The wheel and sdist settings that ship what setuptools shipped."""
-    layout = Layout({}, {})
-    found = _top_levels(kwargs, report)
-    files = all_files(root)
-    tops: dict[str, str] = {}
-    listed: dict[str, str] = {}
-    module_files: list[str] = []
-    if found is not None:
-        tops, listed, module_files = found
-        missing = [
-            f"{name} ({directory})" for name, directory in tops.items() if not (root / directory).exists()
-        ]
-        if missing:
-            report.manual("packages", f"not found: {', '.join(missing)}", "check package_dir")
-            # A directory that is not there would fail every build: leave it out.
-            tops = {name: directory for name, directory in tops.items() if (root / directory).exists()}
-        renamed = {
-            name: directory
-            for name, directory in tops.items()
-            if not name.endswith(".py") and os.path.basename(directory) != name
-        }
-        same = {name: directory for name, directory in tops.items() if name not in renamed}
-        discovered = {
-            (p.name, p.source.relative_to(root.resolve()).as_posix())
-            for p in discover_packages(root.resolve(), project_name, ())
-        }
-        if same and (set(same.items()) != discovered or renamed):
-            layout.wheel["packages"] = [d for _, d in sorted(same.items(), key=lambda item: item[1])]
-            report.converted("packages", f"{', '.join(sorted(same))} -> tool.ironwheel.wheel.packages")
-        elif same:
-            report.converted("packages", f"{', '.join(sorted(same))}: found by ironwheel's package discovery")
-        if renamed:
-            layout.wheel["package-dirs"] = dict(sorted(renamed.items()))
-            shown = ", ".join(f"{name} from {directory}" for name, directory in sorted(renamed.items()))
-            report.converted("packages", f"{shown} -> tool.ironwheel.wheel.package-dirs")
-    # The sdist: setuptools' file list, and what MANIFEST.in leaves out.
-    defaults = _defaults(kwargs, files, tops)
-    manifest_files = set(files) if from_sdist else set(tracked) if tracked is not None else set(defaults)
-    explicitly_out: set[str] = set()
-    include: list[str] = []
-    exclude: list[str] = []
-    if manifest is not None:
-        if not from_sdist:
-            manifest_files = set(manifest.apply(files, manifest_files))
-        explicitly_out = manifest.excluded(files) - manifest_files
-        include, exclude = manifest.patterns()
-        report.converted("MANIFEST.in", "its commands -> tool.ironwheel.sdist include/exclude patterns")
-    exclude += [f"/{path}" for path in sorted(generated) if f"/{path}" not in exclude]
-    never = [root / "build"]
-
-    def selected(inc: Sequence[str], exc: Sequence[str]) -> set[str]:
-        return set(select_files(root, Selection(include=inc, exclude=exc, never=never)))
-
-    # Includes are kept only when they bring in files the defaults leave out; as an
-    # include beats every exclude, one that would bring an unwanted file too (one
-    # MANIFEST.in excludes, generated C) is replaced by the exact paths it should bring.
-    unwanted = explicitly_out | set(generated)
-    default = selected([], exclude)
-    needed: list[str] = []
-    for pattern in include:
-        brings = selected([pattern], exclude) - default
-        if brings & unwanted:
-            needed += [f"/{path}" for path in sorted(brings - unwanted) if f"/{path}" not in needed]
-        elif brings:
-            needed.append(pattern)
-    chosen = selected(needed, exclude)
-    for path in sorted((manifest_files - chosen - unwanted) & set(files)):
-        if not any(path.startswith(d) for d in ("build/", "dist/")):
-            needed.append(f"/{path}")
-    chosen = selected(needed, exclude)
-    for path in sorted(unwanted & chosen):
-        exclude.append(f"/{path}")
-    if needed:
-        layout.sdist["include"] = needed
-    if exclude:
-        layout.sdist["exclude"] = exclude
-    if generated:
-        report.converted(
-            "generated C",
-            f"{', '.join(sorted(generated))} left out: ironwheel runs Cython at build time (delete them)",
-        )
-    # The wheel: what setuptools took from the packages against what ironwheel would.
-    # pdm-backend makes the wheel itself (all of each package, like ironwheel): nothing to compare.
-    if found is None or not setuptools_wheel:
-        return layout
+) -> None:
+    """What setuptools took from the packages against what ironwheel would: wheel.exclude for the
+    extra files, a manual step for the missing ones."""
     wheel_files = _setuptools_wheel(
         kwargs,
         tops,
@@ -287,7 +246,7 @@ def convert_layout(
         manifest_files if kwargs.get("include_package_data") else set(),
         module_files,
     )
-    selection = selected(layout.sdist.get("include", []), layout.sdist.get("exclude", []))
+    selection = _selected(root, layout.sdist.get("include", []), layout.sdist.get("exclude", []))
     ironwheel_files: set[str] = set()
     for name, directory in tops.items():
         if name.endswith(".py"):
@@ -320,4 +279,70 @@ def convert_layout(
             "files setuptools left out of the wheel -> tool.ironwheel.wheel.exclude "
             f"({len(extra)} file{'s' if len(extra) != 1 else ''})",
         )
+
+
+def convert_layout(
+    root: Path,
+    kwargs: Mapping[str, Any],
+    project_name: str,
+    manifest: Manifest | None,
+    generated: set[str],
+    consumed: set[str],
+    report: Report,
+    *,
+    from_sdist: bool,
+    tracked: Sequence[str] | None,
+    setuptools_wheel: bool = True,
+) -> Layout:
+    """The wheel and sdist settings that ship what setuptools shipped."""
+    layout = Layout({}, {})
+    found = _top_levels(kwargs, report)
+    files = all_files(root)
+    tops, listed, module_files = _packages(root, project_name, found, layout, report)
+    # The sdist: setuptools' file list, and what MANIFEST.in leaves out.
+    defaults = _defaults(kwargs, files, tops)
+    manifest_files = set(files) if from_sdist else set(tracked) if tracked is not None else set(defaults)
+    explicitly_out: set[str] = set()
+    include: list[str] = []
+    exclude: list[str] = []
+    if manifest is not None:
+        if not from_sdist:
+            manifest_files = set(manifest.apply(files, manifest_files))
+        explicitly_out = manifest.excluded(files) - manifest_files
+        include, exclude = manifest.patterns()
+        report.converted("MANIFEST.in", "its commands -> tool.ironwheel.sdist include/exclude patterns")
+    exclude += [f"/{path}" for path in sorted(generated) if f"/{path}" not in exclude]
+    # Includes are kept only when they bring in files the defaults leave out; as an
+    # include beats every exclude, one that would bring an unwanted file too (one
+    # MANIFEST.in excludes, generated C) is replaced by the exact paths it should bring.
+    unwanted = explicitly_out | set(generated)
+    default = _selected(root, [], exclude)
+    needed: list[str] = []
+    for pattern in include:
+        brings = _selected(root, [pattern], exclude) - default
+        if brings & unwanted:
+            needed += [f"/{path}" for path in sorted(brings - unwanted) if f"/{path}" not in needed]
+        elif brings:
+            needed.append(pattern)
+    chosen = _selected(root, needed, exclude)
+    for path in sorted((manifest_files - chosen - unwanted) & set(files)):
+        if not any(path.startswith(d) for d in ("build/", "dist/")):
+            needed.append(f"/{path}")
+    chosen = _selected(root, needed, exclude)
+    for path in sorted(unwanted & chosen):
+        exclude.append(f"/{path}")
+    if needed:
+        layout.sdist["include"] = needed
+    if exclude:
+        layout.sdist["exclude"] = exclude
+    if generated:
+        report.converted(
+            "generated C",
+            f"{', '.join(sorted(generated))} left out: ironwheel runs Cython at build time (delete them)",
+        )
+    # The wheel: what setuptools took from the packages against what ironwheel would.
+    # pdm-backend makes the wheel itself (all of each package, like ironwheel): nothing to compare.
+    if found is None or not setuptools_wheel:
+        return layout
+    _compare_wheels(root, kwargs, tops, listed, files, manifest_files, module_files, consumed, layout, report)
     return layout

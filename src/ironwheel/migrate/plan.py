@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from ironwheel.errors import ConfigError, IronwheelError
-from ironwheel.migrate import values as v
+from ironwheel.migrate.backends import check_backend, in_tree_backend, pdm_build
 from ironwheel.migrate.commands import analyse_commands, apply_command_keys, classify_knobs, unused_cmakelists
-from ironwheel.migrate.extensions import convert_extensions, fold_libraries, merge_worlds
+from ironwheel.migrate.extensions import convert_extensions, fold_libraries
 from ironwheel.migrate.legacy import Legacy, read_legacy
 from ironwheel.migrate.manifest import read_manifest
 from ironwheel.migrate.metadata import convert_metadata
-from ironwheel.migrate.packages import convert_layout
+from ironwheel.migrate.overrides import merge_worlds
+from ironwheel.migrate.packages import Layout, convert_layout
 from ironwheel.migrate.report import Report
 from ironwheel.migrate.writer import render_new_pyproject
 
@@ -121,76 +122,6 @@ def _excludes_cython_3(text: str) -> bool:
     return not any(requirement.specifier.contains(f"3.{minor}.0", prereleases=True) for minor in range(3))
 
 
-def _in_tree_backend(
-    legacy: Legacy, report: Report, deletable: list[str], knobs: list[tuple[str, str, str]]
-) -> list[Any]:
-    """An in-tree PEP 517 backend: its own Cython settings, knobs, and its directory."""
-    system = legacy.pyproject.get("build-system", {})
-    paths = system.get("backend-path") or []
-    backend = str(system.get("build-backend", ""))
-    if not paths:
-        return []
-    module = backend.split(".", maxsplit=1)[0].split(":", maxsplit=1)[0]
-    directory = next((f"{p}/{module}" for p in paths if (legacy.root / p / module).exists()), None)
-    report.converted(
-        "build backend",
-        f"the in-tree backend {backend} (backend-path {paths}) wraps setuptools; its configuration was read",
-    )
-    if directory:
-        deletable.append(directory)
-        for path in sorted((legacy.root / directory).rglob("*.py")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            for name in sorted(
-                set(
-                    re.findall(
-                        r"['\"]([A-Z][A-Z0-9_]*_(?:NO_EXTENSIONS|PURE_PYTHON|NO_CYTHON|DEBUG))['\"]", text
-                    )
-                )
-            ):
-                knobs.append(
-                    (
-                        f"${name}",
-                        f"read by the in-tree backend ({path.relative_to(legacy.root).as_posix()})",
-                        "IRONWHEEL_EXTENSION_OPTIONAL=skip builds without the optional extensions "
-                        "(they need optional = true)",
-                    )
-                )
-            for name in sorted(set(re.findall(r"['\"]([a-z][a-z-]*-python)['\"]", text))):
-                knobs.append(
-                    (
-                        f"-C {name}",
-                        "a config setting of the in-tree backend "
-                        f"({path.relative_to(legacy.root).as_posix()})",
-                        "IRONWHEEL_EXTENSION_OPTIONAL=skip (with optional = true on the tables)",
-                    )
-                )
-    local = legacy.pyproject.get("tool", {}).get("local", {}).get("cythonize")
-    extensions: list[Any] = []
-    if isinstance(local, dict):
-        options = local.get("kwargs", {}) if isinstance(local.get("kwargs"), dict) else {}
-        directives = {}
-        for key, item in (options.get("directive") or {}).items():
-            directives[key] = (
-                item in ("True", "true", True) if str(item).lower() in ("true", "false") else item
-            )
-        for pattern in local.get("src", []):
-            for path in sorted(legacy.root.glob(pattern)):
-                from ironwheel.migrate.setuptools_names import cython_module_name
-
-                relative = path.relative_to(legacy.root).as_posix()
-                call = v.ExtensionCall(
-                    "cython", {"name": cython_module_name(legacy.root, relative), "sources": [relative]}
-                )
-                call.cythonized = True
-                call.cython = {"compiler_directives": directives}
-                extensions.append(call)
-        if options.get("compile-time-env"):
-            report.manual(
-                "tool.local.cythonize", "compile-time-env", "replace the compile-time constants in the .pyx"
-            )
-    return extensions
-
-
 def _git_files(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
@@ -222,20 +153,6 @@ def _deletable(legacy: Legacy, report: Report, deletable: list[str]) -> None:
         report.delete(path, "ironwheel does not read it")
 
 
-def _check_backend(legacy: Legacy) -> None:
-    """A backend that does not run setuptools keeps its build elsewhere (meson.build, Cargo.toml, hooks)."""
-    backend = legacy.backend
-    system = legacy.pyproject.get("build-system", {})
-    if not backend or backend.split(".")[0] in ("setuptools", "pdm") or system.get("backend-path"):
-        return
-    raise ConfigError(
-        f'pyproject.toml: build-backend = "{backend}" is not one migrate converts '
-        "(it converts setuptools, pdm-backend, scikit-build-core and in-tree backends over setuptools)",
-        hint="port its build by hand: [tool.ironwheel.extension.*] tables or a CMakeLists.txt "
-        "(docs/porting.md)",
-    )
-
-
 def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Migration:
     """Read the project at ``root`` and work out its ironwheel configuration."""
     root = root.resolve()
@@ -254,7 +171,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         from ironwheel.migrate.skbuild import migrate_scikit_build
 
         return migrate_scikit_build(legacy, report)
-    _check_backend(legacy)
+    check_backend(legacy)
     if (
         not legacy.script
         and not (root / "setup.cfg").is_file()
@@ -267,11 +184,78 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         )
     _describe_reading(legacy, report)
     backend_knobs: list[tuple[str, str, str]] = []
-    extra_extensions = _in_tree_backend(legacy, report, deletable, backend_knobs)
+    extra_extensions = in_tree_backend(legacy, report, deletable, backend_knobs)
     base = legacy.base
     if extra_extensions and not base.get("ext_modules"):
         for kwargs in legacy.kwargs.values():
             kwargs["ext_modules"] = list(extra_extensions)
+    tables, overrides, py_api, cython, generated = _extension_tables(root, legacy, extra_extensions, report)
+    metadata = convert_metadata(root, legacy.kwargs, legacy.worlds, pyproject, legacy.how, report)
+    _numpy_at_run_time(tables, metadata.project, report)
+    manifest = read_manifest(root, report)
+    consumed = _consumed(root, tables) | generated
+    layout = convert_layout(
+        root,
+        base,
+        str(metadata.project.get("name", "")),
+        manifest,
+        generated,
+        consumed,
+        report,
+        from_sdist=(root / "PKG-INFO").is_file(),
+        setuptools_wheel=legacy.script != "pdm_build.py",
+        tracked=_git_files(root)
+        if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
+        else None,
+    )
+    _report_what_stays(legacy, tool, report, backend_knobs)
+    ironwheel = _ironwheel_table(
+        legacy, report, metadata.dynamic_sources, layout, py_api, cython, tables, overrides
+    )
+    tool_tables: dict[str, Any] = {}
+    if metadata.scm and "setuptools_scm" not in tool:
+        tool_tables["setuptools_scm"] = metadata.scm
+    requires = _requires(
+        list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires, report
+    )
+    remove: list[tuple[str, ...]] = [("tool", "setuptools")]
+    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
+    if legacy.script == "pdm_build.py" or "build" in pdm:
+        remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
+        pdm_build(pdm.get("build") or {}, ironwheel, report)
+        if legacy.script == "pdm_build.py":
+            deletable.append("pdm_build.py")
+    if pyproject.get("build-system", {}).get("backend-path"):
+        remove.append(("tool", "local", "cythonize"))
+    existing = tool.get("ironwheel")
+    if isinstance(existing, dict) and existing:
+        from ironwheel.settings import merge
+
+        ironwheel = merge(ironwheel, existing)
+        report.converted(
+            "tool.ironwheel", "the settings it already had were kept (they win over converted ones)"
+        )
+    tool_tables = {**({"ironwheel": ironwheel} if ironwheel else {}), **tool_tables}
+    _deletable(legacy, report, deletable)
+    new_text = render_new_pyproject(
+        legacy.text,
+        pyproject,
+        metadata.project,
+        {"requires": requires, "build-backend": "ironwheel"},
+        tool_tables,
+        remove,
+        report,
+    )
+    _validate(root, new_text)
+    return Migration(root, legacy.text, new_text, report, deletable)
+
+
+def _extension_tables(
+    root: Path, legacy: Legacy, extra_extensions: list[Any], report: Report
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], str, dict[str, Any], set[str]]:
+    """The extension tables and their overrides per platform, the wheel's py-api, shared Cython
+    directives, and the files generated for the tables."""
+    base = legacy.base
     generated: set[str] = set()
     per_world = {}
     for index, world in enumerate(legacy.worlds):
@@ -333,24 +317,14 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         cython = {"directives": shared[0]}
         for table in tables.values():
             table.pop("cython-directives", None)
-    metadata = convert_metadata(root, legacy.kwargs, legacy.worlds, pyproject, legacy.how, report)
-    _numpy_at_run_time(tables, metadata.project, report)
-    manifest = read_manifest(root, report)
-    consumed = _consumed(root, tables) | generated
-    layout = convert_layout(
-        root,
-        base,
-        str(metadata.project.get("name", "")),
-        manifest,
-        generated,
-        consumed,
-        report,
-        from_sdist=(root / "PKG-INFO").is_file(),
-        setuptools_wheel=legacy.script != "pdm_build.py",
-        tracked=_git_files(root)
-        if metadata.dynamic_sources.get("version", {}).get("provider") == "vcs"
-        else None,
-    )
+    return tables, overrides, py_api, cython, generated
+
+
+def _report_what_stays(
+    legacy: Legacy, tool: Mapping[str, Any], report: Report, backend_knobs: list[tuple[str, str, str]]
+) -> None:
+    """What the conversion leaves to the user: build knobs, probes, side effects, foreign builders."""
+    base = legacy.base
     classify_knobs(base, legacy.knobs, legacy.environ_reads, report, legacy.script or "setup.py")
     reported = {item.subject for item in report.of("knob")}
     for subject, text, step in backend_knobs:
@@ -393,9 +367,22 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
             f"{base['data_files']!r}",
             "install them from a CMakeLists.txt: install(FILES ... DESTINATION ${IRONWHEEL_DATA_DIR}/...)",
         )
+
+
+def _ironwheel_table(
+    legacy: Legacy,
+    report: Report,
+    dynamic_sources: dict[str, Any],
+    layout: Layout,
+    py_api: str,
+    cython: dict[str, Any],
+    tables: dict[str, dict[str, Any]],
+    overrides: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """``[tool.ironwheel]`` from what was converted."""
     ironwheel: dict[str, Any] = {}
-    if metadata.dynamic_sources:
-        ironwheel["metadata"] = metadata.dynamic_sources
+    if dynamic_sources:
+        ironwheel["metadata"] = dynamic_sources
     wheel = dict(layout.wheel)
     if py_api:
         wheel["py-api"] = py_api
@@ -411,61 +398,7 @@ def plan_migration(root: Path, *, run: bool = True, timeout: float = 60.0) -> Mi
         ironwheel["extension"] = tables
     if overrides:
         ironwheel["overrides"] = overrides
-    tool_tables: dict[str, Any] = {}
-    if metadata.scm and "setuptools_scm" not in tool:
-        tool_tables["setuptools_scm"] = metadata.scm
-    requires = _requires(
-        list(pyproject.get("build-system", {}).get("requires", [])), metadata.build_requires, report
-    )
-    remove: list[tuple[str, ...]] = [("tool", "setuptools")]
-    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
-    if legacy.script == "pdm_build.py" or "build" in pdm:
-        remove += [("tool", "pdm", "build"), ("tool", "pdm", "version")]
-        _pdm_build(pdm.get("build") or {}, ironwheel, report)
-        if legacy.script == "pdm_build.py":
-            deletable.append("pdm_build.py")
-    if pyproject.get("build-system", {}).get("backend-path"):
-        remove.append(("tool", "local", "cythonize"))
-    existing = tool.get("ironwheel")
-    if isinstance(existing, dict) and existing:
-        from ironwheel.settings import merge
-
-        ironwheel = merge(ironwheel, existing)
-        report.converted(
-            "tool.ironwheel", "the settings it already had were kept (they win over converted ones)"
-        )
-    tool_tables = {**({"ironwheel": ironwheel} if ironwheel else {}), **tool_tables}
-    _deletable(legacy, report, deletable)
-    new_text = render_new_pyproject(
-        legacy.text,
-        pyproject,
-        metadata.project,
-        {"requires": requires, "build-backend": "ironwheel"},
-        tool_tables,
-        remove,
-        report,
-    )
-    _validate(root, new_text)
-    return Migration(root, legacy.text, new_text, report, deletable)
-
-
-def _pdm_build(build: Mapping[str, Any], ironwheel: dict[str, Any], report: Report) -> None:
-    """``[tool.pdm.build]`` file selection -> wheel and sdist patterns."""
-    for key, item in build.items():
-        patterns = (
-            [f"/{p}" if not p.startswith(("*", "/")) else p for p in item] if isinstance(item, list) else []
-        )
-        if key == "source-includes" and patterns:
-            ironwheel.setdefault("sdist", {}).setdefault("include", []).extend(patterns)
-        elif key == "excludes" and patterns:
-            ironwheel.setdefault("wheel", {}).setdefault("exclude", []).extend(patterns)
-            ironwheel.setdefault("sdist", {}).setdefault("exclude", []).extend(patterns)
-        elif key in ("run-setuptools", "package-dir", "is-purelib", "editable-backend"):
-            continue
-        else:
-            report.manual(
-                f"tool.pdm.build.{key}", f"{item!r}", "tool.ironwheel.wheel.packages / sdist.include"
-            )
+    return ironwheel
 
 
 def _numpy_at_run_time(
